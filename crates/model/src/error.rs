@@ -1,0 +1,246 @@
+//! One error vocabulary for every boundary: the server answers `application/problem+json`
+//! (RFC 9457) carrying an [`ErrorCode`]; the client turns that back into the same code;
+//! the desktop app hands `{code, message, field}` to the UI over IPC.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable error code. Codes are never renamed: clients match on them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A field failed validation; `field` names it.
+    ValidationFailed,
+    /// The request body or a parameter could not be parsed at all.
+    MalformedRequest,
+    /// No session, or the session is unknown or expired.
+    Unauthenticated,
+    /// Email and password do not match an account.
+    InvalidCredentials,
+    /// Signed in, a member of the organization, but the role does not allow this.
+    Forbidden,
+    /// The resource does not exist, or belongs to a tenant the caller cannot see.
+    NotFound,
+    /// An account with this email already exists.
+    EmailTaken,
+    /// The slug is used (now or formerly) by another organization.
+    SlugTaken,
+    /// `If-Match` named a version that is no longer current.
+    VersionConflict,
+    /// The plan does not allow more of this (organizations, projects, seats).
+    PlanLimitReached,
+    /// The operation does not apply to a personal context.
+    PersonalContext,
+    /// Too many attempts; retry after the time given.
+    RateLimited,
+    /// The uploaded body is larger than allowed.
+    PayloadTooLarge,
+    /// The uploaded content type is not accepted.
+    UnsupportedMediaType,
+    /// Something failed on the server; details are in its log, never in the response.
+    Internal,
+    /// The server could not be reached (client side).
+    ServerUnreachable,
+    /// The server answered something the client could not understand (client side).
+    BadResponse,
+    /// The operation needs a signed-in session in the app.
+    NotSignedIn,
+    /// The OS keychain could not be used (app side).
+    KeychainUnavailable,
+    /// Reading or writing the app's local files failed (app side).
+    LocalStorage,
+}
+
+impl ErrorCode {
+    /// The HTTP status the server answers with for this code.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            Self::ValidationFailed => 422,
+            Self::MalformedRequest => 400,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::EmailTaken | Self::SlugTaken | Self::PlanLimitReached | Self::PersonalContext => {
+                409
+            }
+            Self::VersionConflict => 412,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::RateLimited => 429,
+            Self::Internal
+            | Self::BadResponse
+            | Self::NotSignedIn
+            | Self::KeychainUnavailable
+            | Self::LocalStorage => 500,
+            Self::ServerUnreachable => 503,
+        }
+    }
+
+    /// The snake_case name, as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "validation_failed",
+            Self::MalformedRequest => "malformed_request",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::EmailTaken => "email_taken",
+            Self::SlugTaken => "slug_taken",
+            Self::VersionConflict => "version_conflict",
+            Self::PlanLimitReached => "plan_limit_reached",
+            Self::PersonalContext => "personal_context",
+            Self::RateLimited => "rate_limited",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Internal => "internal",
+            Self::ServerUnreachable => "server_unreachable",
+            Self::BadResponse => "bad_response",
+            Self::NotSignedIn => "not_signed_in",
+            Self::KeychainUnavailable => "keychain_unavailable",
+            Self::LocalStorage => "local_storage",
+        }
+    }
+
+    /// A short human title for the problem document.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "Some fields are not valid",
+            Self::MalformedRequest => "The request could not be read",
+            Self::Unauthenticated => "Sign in to continue",
+            Self::InvalidCredentials => "Email or password is wrong",
+            Self::Forbidden => "Your role does not allow this",
+            Self::NotFound => "Not found",
+            Self::EmailTaken => "An account with this email exists",
+            Self::SlugTaken => "This slug is taken",
+            Self::VersionConflict => "Changed by someone else meanwhile",
+            Self::PlanLimitReached => "Your plan's limit is reached",
+            Self::PersonalContext => "Not available in a personal context",
+            Self::RateLimited => "Too many attempts",
+            Self::PayloadTooLarge => "The upload is too large",
+            Self::UnsupportedMediaType => "This file type is not accepted",
+            Self::Internal => "Something went wrong on the server",
+            Self::ServerUnreachable => "The server cannot be reached",
+            Self::BadResponse => "The server's answer could not be read",
+            Self::NotSignedIn => "You are signed out",
+            Self::KeychainUnavailable => "The system keychain is not available",
+            Self::LocalStorage => "Local files could not be read or written",
+        }
+    }
+}
+
+/// One invalid field in a validation failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// The error as the app and the UI see it: a code to branch on, a message for people, and
+/// (for validation failures) the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None }
+    }
+
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::ValidationFailed,
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An RFC 9457 problem document, as the server sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    /// The first invalid field, for clients that show one message per form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every invalid field, for validation failures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            type_uri: format!("https://orgdesk.dev/problems/{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.http_status(),
+            detail: detail.into(),
+            code,
+            field: None,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_fields(mut self, errors: Vec<FieldError>) -> Self {
+        self.field = errors.first().map(|e| e.field.clone());
+        self.errors = errors;
+        self
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(p: Problem) -> Self {
+        let message = p.errors.first().map(|e| e.message.clone()).unwrap_or(p.detail);
+        Self { code: p.code, message, field: p.field }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_name_matches_serde() {
+        for code in [
+            ErrorCode::ValidationFailed,
+            ErrorCode::VersionConflict,
+            ErrorCode::PlanLimitReached,
+            ErrorCode::KeychainUnavailable,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn problem_keeps_code_and_first_field() {
+        let p = Problem::new(ErrorCode::ValidationFailed, "bad").with_fields(vec![FieldError {
+            field: "slug".into(),
+            message: "too short".into(),
+        }]);
+        assert_eq!(p.status, 422);
+        let back: Problem = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        let api: ApiError = back.into();
+        assert_eq!(api.code, ErrorCode::ValidationFailed);
+        assert_eq!(api.field.as_deref(), Some("slug"));
+        assert_eq!(api.message, "too short");
+    }
+}

@@ -1,0 +1,103 @@
+//! Organizations (and personal contexts) on the wire.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::OrgId;
+use crate::plan::{Plan, PlanLimits};
+use crate::role::{Capability, Role};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// The one-person context every account has from sign-up.
+    Personal,
+    Organization,
+}
+
+impl OrgKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::Organization => "organization",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "personal" => Some(Self::Personal),
+            "organization" => Some(Self::Organization),
+            _ => None,
+        }
+    }
+}
+
+/// Where an org's logo is and which version it is (changes with every upload).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct LogoInfo {
+    pub content_type: String,
+    /// A content hash: a new value means a new image.
+    pub etag: String,
+    pub size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct Org {
+    pub id: OrgId,
+    pub kind: OrgKind,
+    /// The current slug. Former slugs keep resolving to this org.
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub logo: Option<LogoInfo>,
+    pub plan: Plan,
+    /// Increases with every change; send it as `If-Match` to update safely.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An org as seen by one member: with their role and what that role allows there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct Membership {
+    pub org: Org,
+    pub role: Role,
+    pub capabilities: Vec<Capability>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct CreateOrgRequest {
+    pub name: String,
+    /// Generated from the name when absent or blank.
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+/// A partial update: absent fields stay as they are; an empty description or website
+/// clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct UpdateOrgRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+/// The overview page of a context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct OrgOverview {
+    pub org: Org,
+    pub role: Role,
+    pub member_count: i64,
+    pub limits: PlanLimits,
+}
