@@ -38,7 +38,9 @@ impl std::fmt::Debug for SignupRequest {
 
 impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginRequest").field("email", &self.email).finish_non_exhaustive()
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
     }
 }
 

@@ -149,7 +149,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -208,8 +212,16 @@ impl Problem {
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        let message = p.errors.first().map(|e| e.message.clone()).unwrap_or(p.detail);
-        Self { code: p.code, message, field: p.field }
+        let message = p
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or(p.detail);
+        Self {
+            code: p.code,
+            message,
+            field: p.field,
+        }
     }
 }
 

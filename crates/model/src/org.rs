@@ -67,7 +67,9 @@ pub struct Membership {
     pub capabilities: Vec<Capability>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
 pub struct CreateOrgRequest {
     pub name: String,
     /// Generated from the name when absent or blank.
@@ -81,7 +83,9 @@ pub struct CreateOrgRequest {
 
 /// A partial update: absent fields stay as they are; an empty description or website
 /// clears it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
 pub struct UpdateOrgRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -14,9 +14,7 @@ pub struct Page<T> {
 }
 
 /// Query parameters of every list route.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams,
-)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Opaque cursor from the previous page's `next_cursor`.

@@ -14,7 +14,9 @@ pub enum Plan {
 
 /// What a plan allows. `owned_orgs` applies to the plan of a person's personal context:
 /// it is how many organizations that person may own. Counts are integers, never floats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
 pub struct PlanLimits {
     pub projects: u32,
     pub seats: u32,

@@ -113,7 +113,10 @@ pub const fn allows(role: Role, capability: Capability) -> bool {
     use Capability as C;
     match role {
         Role::Owner => !matches!(capability, C::LeaveOrg),
-        Role::Admin => !matches!(capability, C::TransferOwnership | C::ChangePlan | C::DeleteOrg),
+        Role::Admin => !matches!(
+            capability,
+            C::TransferOwnership | C::ChangePlan | C::DeleteOrg
+        ),
         Role::Member => matches!(capability, C::ViewOrg | C::LeaveOrg),
     }
 }
@@ -125,7 +128,10 @@ pub fn allows_in(kind: OrgKind, role: Role, capability: Capability) -> bool {
 
 /// Every capability `role` has in a context of `kind`, in table order.
 pub fn capabilities(kind: OrgKind, role: Role) -> Vec<Capability> {
-    Capability::ALL.into_iter().filter(|c| allows_in(kind, role, *c)).collect()
+    Capability::ALL
+        .into_iter()
+        .filter(|c| allows_in(kind, role, *c))
+        .collect()
 }
 
 /// Whether `actor` may change the role of, or remove, a member whose role is `target`.

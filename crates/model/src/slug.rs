@@ -9,11 +9,47 @@ pub const MAX_LEN: usize = 48;
 
 /// Words that name app or API routes, or could be mistaken for Orgdesk itself.
 pub const RESERVED: &[&str] = &[
-    "about", "account", "accounts", "admin", "api", "app", "assets", "audit", "auth", "billing",
-    "blog", "dashboard", "docs", "help", "invitations", "invite", "login", "logout", "me",
-    "members", "new", "null", "orgdesk", "org", "orgs", "overview", "personal", "projects",
-    "root", "security", "settings", "signup", "static", "status", "support", "switch", "system",
-    "undefined", "usage", "webhooks", "www",
+    "about",
+    "account",
+    "accounts",
+    "admin",
+    "api",
+    "app",
+    "assets",
+    "audit",
+    "auth",
+    "billing",
+    "blog",
+    "dashboard",
+    "docs",
+    "help",
+    "invitations",
+    "invite",
+    "login",
+    "logout",
+    "me",
+    "members",
+    "new",
+    "null",
+    "orgdesk",
+    "org",
+    "orgs",
+    "overview",
+    "personal",
+    "projects",
+    "root",
+    "security",
+    "settings",
+    "signup",
+    "static",
+    "status",
+    "support",
+    "switch",
+    "system",
+    "undefined",
+    "usage",
+    "webhooks",
+    "www",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
@@ -38,7 +74,10 @@ pub fn is_reserved(slug: &str) -> bool {
 
 /// Checks a slug against every rule, reporting the first that fails.
 pub fn validate(slug: &str) -> Result<(), SlugError> {
-    if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(SlugError::InvalidCharacter);
     }
     if slug.len() < MIN_LEN {
@@ -89,7 +128,11 @@ pub fn generate(name: &str) -> String {
 pub fn with_suffix(base: &str, n: u32) -> String {
     let suffix = format!("-{n}");
     let base = trim_to(base, MAX_LEN - suffix.len());
-    let base = if base.is_empty() { "org".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "org".to_owned()
+    } else {
+        base
+    };
     format!("{base}{suffix}")
 }
 
@@ -123,8 +166,7 @@ mod tests {
     }
 
     fn valid_slug() -> impl Strategy<Value = String> {
-        "[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,4}"
-            .prop_filter("valid", |s| validate(s).is_ok())
+        "[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,4}".prop_filter("valid", |s| validate(s).is_ok())
     }
 
     proptest! {

@@ -16,7 +16,10 @@ pub const LOGO_MAX_BYTES: usize = 2 * 1024 * 1024;
 pub const LOGO_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/svg+xml"];
 
 fn err(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.to_owned(), message: message.into() }
+    FieldError {
+        field: field.to_owned(),
+        message: message.into(),
+    }
 }
 
 /// Emails are compared case-insensitively after trimming: this is the stored form.
@@ -39,16 +42,25 @@ pub fn email(value: &str, out: &mut Vec<FieldError>) {
             None => false,
         };
     if !valid {
-        out.push(err("email", "Enter an email address like name@example.com."));
+        out.push(err(
+            "email",
+            "Enter an email address like name@example.com.",
+        ));
     }
 }
 
 pub fn password(value: &str, out: &mut Vec<FieldError>) {
     let n = value.chars().count();
     if n < PASSWORD_MIN {
-        out.push(err("password", format!("Use at least {PASSWORD_MIN} characters.")));
+        out.push(err(
+            "password",
+            format!("Use at least {PASSWORD_MIN} characters."),
+        ));
     } else if n > PASSWORD_MAX {
-        out.push(err("password", format!("Use at most {PASSWORD_MAX} characters.")));
+        out.push(err(
+            "password",
+            format!("Use at most {PASSWORD_MAX} characters."),
+        ));
     }
 }
 
@@ -57,7 +69,10 @@ pub fn display_name(value: &str, out: &mut Vec<FieldError>) {
     if n == 0 {
         out.push(err("display_name", "Enter your name."));
     } else if n > DISPLAY_NAME_MAX {
-        out.push(err("display_name", format!("Use at most {DISPLAY_NAME_MAX} characters.")));
+        out.push(err(
+            "display_name",
+            format!("Use at most {DISPLAY_NAME_MAX} characters."),
+        ));
     }
 }
 
@@ -78,7 +93,10 @@ pub fn org_slug(value: &str, out: &mut Vec<FieldError>) {
 
 pub fn description(value: &str, out: &mut Vec<FieldError>) {
     if value.trim().chars().count() > DESCRIPTION_MAX {
-        out.push(err("description", format!("Use at most {DESCRIPTION_MAX} characters.")));
+        out.push(err(
+            "description",
+            format!("Use at most {DESCRIPTION_MAX} characters."),
+        ));
     }
 }
 
@@ -94,7 +112,10 @@ pub fn website(value: &str, out: &mut Vec<FieldError>) {
             Err(_) => false,
         };
     if !ok {
-        out.push(err("website", "Enter a web address starting with https:// or http://."));
+        out.push(err(
+            "website",
+            "Enter a web address starting with https:// or http://.",
+        ));
     }
 }
 
@@ -108,20 +129,24 @@ pub fn sniff_logo(bytes: &[u8]) -> Option<&'static str> {
     }
     let head = std::str::from_utf8(&bytes[..bytes.len().min(1024)]).ok()?;
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    let looks_svg = (head.starts_with("<svg") || head.starts_with("<?xml"))
-        && head.contains("<svg");
+    let looks_svg =
+        (head.starts_with("<svg") || head.starts_with("<?xml")) && head.contains("<svg");
     looks_svg.then_some("image/svg+xml")
 }
 
 /// SVG can carry script; logos are shown as images, but we refuse active content anyway
 /// so that nothing dangerous is stored or served.
 pub fn svg_is_inert(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     let lower = text.to_ascii_lowercase();
     !(lower.contains("<script")
         || lower.contains("javascript:")
         || lower.contains("<foreignobject")
-        || lower.split(|c: char| c.is_whitespace()).any(|w| w.starts_with("on") && w.contains('=')))
+        || lower
+            .split(|c: char| c.is_whitespace())
+            .any(|w| w.starts_with("on") && w.contains('=')))
 }
 
 #[cfg(test)]
@@ -165,7 +190,10 @@ mod tests {
     fn logos_are_sniffed() {
         assert_eq!(sniff_logo(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
         assert_eq!(sniff_logo(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
-        assert_eq!(sniff_logo(b"<?xml version=\"1.0\"?><svg></svg>"), Some("image/svg+xml"));
+        assert_eq!(
+            sniff_logo(b"<?xml version=\"1.0\"?><svg></svg>"),
+            Some("image/svg+xml")
+        );
         assert_eq!(sniff_logo(b"GIF89a"), None);
         assert!(svg_is_inert(b"<svg><rect width=\"1\"/></svg>"));
         assert!(!svg_is_inert(b"<svg><script>alert(1)</script></svg>"));

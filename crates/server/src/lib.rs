@@ -1,1 +1,27 @@
-//! orgdesk-server
+//! orgdesk-server: the organization service behind the Orgdesk app. An HTTP+JSON API over
+//! SQLite (a file in the data folder, the default) or PostgreSQL (shared by several
+//! instances: every state that must hold across requests lives in the database).
+//!
+//! The desktop app embeds it in-process:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), orgdesk_server::ServerError> {
+//! let server = orgdesk_server::spawn(orgdesk_server::Config::local("/tmp/orgdesk")).await?;
+//! println!("listening on {}", server.base_url());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod orgs;
+
+pub use app::{spawn, RunningServer};
+pub use config::{Backend, Config};
+pub use error::{AppError, ServerError};

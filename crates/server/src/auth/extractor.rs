@@ -1,0 +1,42 @@
+//! The signed-in caller, from `Authorization: Bearer <token>`. Missing, unknown and expired
+//! tokens all answer 401 `unauthenticated` with `WWW-Authenticate: Bearer`.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::app::AppState;
+use crate::auth::session::{self, SessionRecord};
+use crate::db::now_ms;
+use crate::error::AppError;
+
+/// The caller's live session. Handlers that take it are authenticated.
+#[derive(Debug, Clone)]
+pub struct CurrentSession(pub SessionRecord);
+
+impl CurrentSession {
+    pub fn user_id(&self) -> orgdesk_model::UserId {
+        self.0.user_id
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer_token(parts).ok_or(AppError::Unauthenticated)?;
+        let mut conn = state.db.pool().acquire().await?;
+        let record = session::find(&mut conn, token, now_ms())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self(record))
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(session::TOKEN_PREFIX))
+        .then_some(token)
+}

@@ -1,0 +1,139 @@
+//! How a server instance is configured, by the binary's flags or by the embedding app.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The SQLite file's name inside the data folder.
+pub const SQLITE_FILE: &str = "orgdesk.db";
+
+#[derive(Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port (see [`crate::RunningServer::addr`]).
+    pub listen: SocketAddr,
+    /// The data folder: the SQLite file lives here unless `database_url` says otherwise.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL, `sqlite:…` for another SQLite file; `None` means the
+    /// SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Seed the demo agency (idempotent).
+    pub demo: bool,
+}
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Config {
+    /// A loopback server on a free port with SQLite in `data_dir`: what the desktop app
+    /// embeds when no server is configured.
+    pub fn local(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            database_url: None,
+            demo: false,
+        }
+    }
+
+    /// The database URL in force: the configured one, or the SQLite file in the data folder.
+    pub fn resolved_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => sqlite_url(&self.data_dir.join(SQLITE_FILE)),
+        }
+    }
+
+    /// The platform's data folder for Orgdesk (`$XDG_DATA_HOME/orgdesk` on Linux), or
+    /// `./orgdesk-data` where the platform has none.
+    pub fn default_data_dir() -> PathBuf {
+        directories::ProjectDirs::from("dev", "Orgdesk", "orgdesk")
+            .map(|dirs| dirs.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("orgdesk-data"))
+    }
+}
+
+impl Backend {
+    /// `None` for a scheme we do not serve.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// A `sqlite://` URL for a file, created when missing. The path is percent-encoded, so
+/// folders such as "Application Support" work.
+pub fn sqlite_url(path: &Path) -> String {
+    let mut encoded = String::new();
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                encoded.push(char::from(byte));
+            }
+            b'\\' => encoded.push('/'),
+            other => encoded.push_str(&format!("%{other:02X}")),
+        }
+    }
+    format!("sqlite://{encoded}?mode=rwc")
+}
+
+/// Hides a database password from logs and panics.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(redacted))
+            .field("demo", &self.demo)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_database_is_the_sqlite_file_in_the_data_dir() {
+        let config = Config::local("/tmp/Application Support/orgdesk");
+        assert_eq!(
+            config.resolved_database_url(),
+            "sqlite:///tmp/Application%20Support/orgdesk/orgdesk.db?mode=rwc"
+        );
+        assert_eq!(
+            Backend::of_url(&config.resolved_database_url()),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://u@h/db"), None);
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let mut config = Config::local("/tmp/x");
+        config.database_url = Some("postgres://app:s3cret@db.example/orgdesk".into());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+}

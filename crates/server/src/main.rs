@@ -1,0 +1,110 @@
+//! The `orgdesk-server` binary: flags (each also an environment variable), logging, and a
+//! graceful stop on SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use orgdesk_server::Config;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The Orgdesk organization service.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "ORGDESK_LISTEN", default_value = "127.0.0.1:8787")]
+    listen: SocketAddr,
+    /// Data folder (the SQLite file lives here). Default: the platform's data folder.
+    #[arg(long, env = "ORGDESK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: `postgres://…` for PostgreSQL. Default: SQLite in the data folder.
+    #[arg(
+        long = "database",
+        env = "ORGDESK_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
+    /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
+    #[arg(long, env = "ORGDESK_DEMO")]
+    demo: bool,
+    /// Log format.
+    #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+fn init_logging(format: LogFormat) {
+    // ORGDESK_LOG, else RUST_LOG, else info (sqlx statements only when slow).
+    let filter = EnvFilter::try_from_env("ORGDESK_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+    }
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C: stopping"),
+        () = terminate => tracing::info!("SIGTERM: stopping"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let config = Config {
+        listen: cli.listen,
+        data_dir: cli.data_dir.unwrap_or_else(Config::default_data_dir),
+        database_url: cli.database,
+        demo: cli.demo,
+    };
+    tracing::info!(?config, "starting");
+    let server = match orgdesk_server::spawn(config).await {
+        Ok(server) => server,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(url = %server.base_url(), "ready");
+    stop_signal().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

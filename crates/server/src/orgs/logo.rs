@@ -1,0 +1,167 @@
+//! Org logos: PNG, JPEG or inert SVG, at most 2 MB, judged by their bytes, stored in the
+//! database so every instance serves the same image.
+
+use orgdesk_model::org::Org;
+use orgdesk_model::{validate, Capability, OrgId, UserId};
+use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
+
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, MediaRefusal};
+use crate::orgs::repo::{self, OrgKey};
+use crate::orgs::service::require;
+
+/// A stored logo, ready to serve.
+pub struct Logo {
+    pub content_type: String,
+    pub etag: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The media type named by a `Content-Type` header, without parameters.
+pub fn declared_type(header: Option<&str>) -> Option<String> {
+    let value = header?.split(';').next()?.trim().to_ascii_lowercase();
+    (!value.is_empty()).then_some(value)
+}
+
+/// Checks an upload: an accepted declared type, bytes of that type, no active SVG content.
+pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<&'static str, AppError> {
+    if bytes.len() > validate::LOGO_MAX_BYTES {
+        return Err(AppError::PayloadTooLarge {
+            max_bytes: validate::LOGO_MAX_BYTES,
+        });
+    }
+    let declared = declared
+        .filter(|d| validate::LOGO_TYPES.contains(d))
+        .ok_or(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))?;
+    let sniffed = validate::sniff_logo(bytes)
+        .filter(|s| *s == declared)
+        .ok_or(AppError::UnsupportedMedia(MediaRefusal::Mismatch))?;
+    if sniffed == "image/svg+xml" && !validate::svg_is_inert(bytes) {
+        return Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg));
+    }
+    Ok(sniffed)
+}
+
+/// A content hash: the first 16 hex digits of the SHA-256.
+fn content_etag(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))[..16].to_owned()
+}
+
+pub async fn put(
+    db: &Db,
+    user: UserId,
+    key: &OrgKey,
+    declared: Option<&str>,
+    bytes: Vec<u8>,
+) -> Result<Org, AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = repo::find_for_member(&mut tx, key, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require(&view, Capability::EditSettings)?;
+    let content_type = check_upload(declared, &bytes)?;
+    let etag = content_etag(&bytes);
+    store(&mut tx, view.org.id, content_type, &etag, &bytes, now).await?;
+    repo::bump_version(&mut tx, view.org.id, now).await?;
+    let updated = repo::find_for_member(&mut tx, &OrgKey::Id(view.org.id), user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(updated.org)
+}
+
+async fn store(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    content_type: &str,
+    etag: &str,
+    bytes: &[u8],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO org_logos (org_id, content_type, etag, size, bytes, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (org_id) DO UPDATE SET content_type = excluded.content_type, \
+         etag = excluded.etag, size = excluded.size, bytes = excluded.bytes, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(org.to_string())
+    .bind(content_type)
+    .bind(etag)
+    .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+    .bind(bytes.to_vec())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The logo of an org `user` belongs to; 404 when there is none.
+pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let view = repo::find_for_member(&mut conn, key, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require(&view, Capability::ViewOrg)?;
+    let row: Option<(String, String, Vec<u8>)> =
+        sqlx::query_as("SELECT content_type, etag, bytes FROM org_logos WHERE org_id = $1")
+            .bind(view.org.id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (content_type, etag, bytes) = row.ok_or(AppError::NotFound)?;
+    Ok(Logo {
+        content_type,
+        etag,
+        bytes,
+    })
+}
+
+/// Removes the logo; removing none is fine too.
+pub async fn delete(db: &Db, user: UserId, key: &OrgKey) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = repo::find_for_member(&mut tx, key, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require(&view, Capability::EditSettings)?;
+    let removed = sqlx::query("DELETE FROM org_logos WHERE org_id = $1")
+        .bind(view.org.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() > 0 {
+        repo::bump_version(&mut tx, view.org.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    #[test]
+    fn uploads_are_judged_by_their_bytes() {
+        assert_eq!(check_upload(Some("image/png"), PNG).unwrap(), "image/png");
+        assert!(matches!(
+            check_upload(Some("image/jpeg"), PNG),
+            Err(AppError::UnsupportedMedia(MediaRefusal::Mismatch))
+        ));
+        assert!(matches!(
+            check_upload(Some("image/gif"), b"GIF89a"),
+            Err(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))
+        ));
+        assert!(matches!(
+            check_upload(Some("image/svg+xml"), b"<svg onload=\"x()\"></svg>"),
+            Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg))
+        ));
+        assert_eq!(
+            declared_type(Some("Image/PNG; q=1")).as_deref(),
+            Some("image/png")
+        );
+        assert_eq!(content_etag(PNG).len(), 16);
+    }
+}

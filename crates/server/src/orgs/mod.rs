@@ -1,0 +1,10 @@
+//! Organizations and personal contexts: storage, slugs, the rules, logos and routes.
+
+pub mod logo;
+pub mod logo_routes;
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod slugs;
+
+pub use repo::OrgKey;

@@ -1,0 +1,93 @@
+//! Slug reservations. `org_slugs` holds every slug an org has had; its primary key makes a
+//! reservation race-free on both backends (`ON CONFLICT DO NOTHING` waits for a concurrent
+//! reservation of the same slug and then reports it taken, without aborting the transaction).
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use orgdesk_model::{slug, OrgId};
+use sqlx::AnyConnection;
+
+use crate::error::AppError;
+
+/// How many candidates a generated slug tries before giving up.
+const MAX_CANDIDATES: u32 = 500;
+
+/// A slug that parses as an id would make `{org}` ambiguous.
+pub fn looks_like_id(candidate: &str) -> bool {
+    candidate.parse::<OrgId>().is_ok()
+}
+
+/// Reserves `slug` for `org`; `false` if any org uses or used it.
+pub async fn reserve(
+    conn: &mut AnyConnection,
+    slug: &str,
+    org: OrgId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO org_slugs (slug, org_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(slug)
+    .bind(org.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Reserves `base`, or the first free `base-2`, `base-3`, … for `org`.
+pub async fn reserve_generated(
+    conn: &mut AnyConnection,
+    base: &str,
+    org: OrgId,
+    now: i64,
+) -> Result<String, AppError> {
+    let pattern = format!("{base}-%");
+    let taken: Vec<(String,)> =
+        sqlx::query_as("SELECT slug FROM org_slugs WHERE slug = $1 OR slug LIKE $2")
+            .bind(base)
+            .bind(&pattern)
+            .fetch_all(&mut *conn)
+            .await?;
+    let taken: std::collections::HashSet<String> = taken.into_iter().map(|(s,)| s).collect();
+    for n in 1..=MAX_CANDIDATES {
+        let candidate = if n == 1 {
+            base.to_owned()
+        } else {
+            slug::with_suffix(base, n)
+        };
+        if taken.contains(&candidate) || looks_like_id(&candidate) {
+            continue;
+        }
+        // Someone may have taken it since the look-up; then try the next one.
+        if reserve(conn, &candidate, org, now).await? {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::SlugTaken)
+}
+
+/// A `personal-<8 hex>` slug for a new personal context.
+pub async fn reserve_personal(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    now: i64,
+) -> Result<String, AppError> {
+    for _ in 0..8 {
+        let candidate = format!("personal-{:08x}", OsRng.next_u32());
+        if reserve(conn, &candidate, org, now).await? {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::SlugTaken)
+}
+
+/// Which org holds `slug`, now or formerly.
+pub async fn holder(conn: &mut AnyConnection, slug: &str) -> Result<Option<OrgId>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM org_slugs WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|(id,)| id.parse().map_err(|_| AppError::CorruptRow("org id")))
+        .transpose()
+}
