@@ -1,0 +1,112 @@
+//! The read-cache seam. Every read of the client goes through [`read_through`]: fetch from
+//! the server, remember the answer with its time, and when the server cannot be reached,
+//! answer from what was remembered (saying how old it is). Today the store is in memory;
+//! the offline store (encrypted, on disk, per account) implements the same trait.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::Result;
+
+/// What a read is about, e.g. `orgs` or `org/<id>/overview`. Keys are per session: each
+/// signed-in account has its own cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(String);
+
+impl CacheKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A value with the time the server gave it, and whether it came from the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cached<T> {
+    pub value: T,
+    pub fetched_at: DateTime<Utc>,
+    pub from_cache: bool,
+}
+
+pub trait ReadCache: Send + Sync {
+    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)>;
+    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>);
+    /// Forgets one key, e.g. after the resource was deleted.
+    fn forget(&self, key: &CacheKey);
+}
+
+/// A cache that lives as long as the session.
+#[derive(Debug, Default)]
+pub struct MemoryCache {
+    entries: Mutex<HashMap<CacheKey, (serde_json::Value, DateTime<Utc>)>>,
+}
+
+impl ReadCache for MemoryCache {
+    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
+        self.entries.lock().ok()?.get(key).cloned()
+    }
+
+    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key.clone(), (value, fetched_at));
+        }
+    }
+
+    fn forget(&self, key: &CacheKey) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(key);
+        }
+    }
+}
+
+/// Fetches and remembers; on a connectivity failure answers from the cache if it can.
+pub async fn read_through<T, F>(cache: &dyn ReadCache, key: CacheKey, fetch: F) -> Result<Cached<T>>
+where
+    T: Serialize + DeserializeOwned,
+    F: Future<Output = Result<T>>,
+{
+    match fetch.await {
+        Ok(value) => {
+            let fetched_at = Utc::now();
+            match serde_json::to_value(&value) {
+                Ok(json) => cache.store(&key, json, fetched_at),
+                Err(e) => tracing::warn!(key = key.as_str(), error = %e, "not cached"),
+            }
+            Ok(Cached {
+                value,
+                fetched_at,
+                from_cache: false,
+            })
+        }
+        Err(err) if err.is_connectivity() => match cache.load(&key) {
+            Some((json, fetched_at)) => match serde_json::from_value(json) {
+                Ok(value) => Ok(Cached {
+                    value,
+                    fetched_at,
+                    from_cache: true,
+                }),
+                Err(_) => {
+                    cache.forget(&key);
+                    Err(err)
+                }
+            },
+            None => Err(err),
+        },
+        Err(err) => Err(err),
+    }
+}
+
+/// Keeps the cache honest after a write: the new value replaces what was remembered.
+pub(crate) fn remember<T: Serialize>(cache: &dyn ReadCache, key: CacheKey, value: &T) {
+    if let Ok(json) = serde_json::to_value(value) {
+        cache.store(&key, json, Utc::now());
+    }
+}

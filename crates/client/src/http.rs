@@ -1,0 +1,151 @@
+//! The HTTP layer: one reqwest client, bearer auth, problem documents to errors.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::cache::{read_through, CacheKey, Cached, MemoryCache, ReadCache};
+use crate::{ClientError, Result};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<String>,
+    pub(crate) cache: Arc<dyn ReadCache>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("signed_in", &self.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8787`), with a cache that
+    /// lives as long as the client.
+    pub fn new(base: &str) -> Result<Self> {
+        let mut base = Url::parse(base.trim())?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(ClientError::BadUrl(url::ParseError::RelativeUrlWithoutBase));
+        }
+        base.set_query(None);
+        base.set_fragment(None);
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("orgdesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(ClientError::Network)?;
+        Ok(Self {
+            http,
+            base,
+            token: None,
+            cache: Arc::new(MemoryCache::default()),
+        })
+    }
+
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    pub fn with_cache(mut self, cache: Arc<dyn ReadCache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// `segments` are appended to the base path, each percent-encoded.
+    pub(crate) fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push("v1").extend(segments);
+        }
+        url
+    }
+
+    pub(crate) fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
+        let req = self.http.request(method, self.url(segments));
+        match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+
+    /// Sends and decodes a JSON answer.
+    pub(crate) async fn json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T> {
+        let (status, body) = self.send(req).await?;
+        serde_json::from_slice(&body).map_err(|e| ClientError::BadResponse {
+            status: status.as_u16(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Sends a request whose answer has no body worth reading.
+    pub(crate) async fn empty(&self, req: RequestBuilder) -> Result<()> {
+        self.send(req).await.map(|_| ())
+    }
+
+    /// Sends; a non-success status becomes the problem's error.
+    pub(crate) async fn send(&self, req: RequestBuilder) -> Result<(StatusCode, Vec<u8>)> {
+        let resp = req.send().await.map_err(ClientError::Network)?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(ClientError::Network)?.to_vec();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            Ok((status, body))
+        } else {
+            Err(ClientError::from_problem(status.as_u16(), &body))
+        }
+    }
+
+    pub(crate) async fn cached<T, F>(&self, key: String, fetch: F) -> Result<Cached<T>>
+    where
+        T: serde::Serialize + DeserializeOwned,
+        F: std::future::Future<Output = Result<T>>,
+    {
+        read_through(self.cache.as_ref(), CacheKey::new(key), fetch).await
+    }
+
+    pub async fn health(&self) -> Result<()> {
+        self.empty(self.request(Method::GET, &["health"])).await
+    }
+
+    pub async fn signup(&self, input: &SignupRequest) -> Result<SessionGrant> {
+        self.json(self.request(Method::POST, &["auth", "signup"]).json(input))
+            .await
+    }
+
+    pub async fn login(&self, input: &LoginRequest) -> Result<SessionGrant> {
+        self.json(self.request(Method::POST, &["auth", "login"]).json(input))
+            .await
+    }
+
+    /// Ends the session on the server; the token is useless afterwards.
+    pub async fn logout(&self) -> Result<()> {
+        self.empty(self.request(Method::POST, &["auth", "logout"]))
+            .await
+    }
+
+    pub async fn me(&self) -> Result<Cached<Me>> {
+        self.cached("me".into(), self.json(self.request(Method::GET, &["me"])))
+            .await
+    }
+}
