@@ -1,0 +1,50 @@
+//! The app backend's errors. Every command answers `Result<T, ApiError>`: the same
+//! `{code, message, field}` the server speaks, so the UI branches on one vocabulary.
+
+use orgdesk_client::ClientError;
+use orgdesk_model::{ApiError, ErrorCode};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("You are signed out. Sign in to continue.")]
+    NotSignedIn,
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("The built-in server could not start: {0}")]
+    EmbeddedServer(String),
+    #[error("The app's settings file could not be written: {0}")]
+    Prefs(String),
+    #[error("The system keychain is not available: {0}")]
+    Keychain(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Client(c) => c.into(),
+            AppError::Invalid { field, message } => ApiError::field(field, message),
+            AppError::NotSignedIn => ApiError::new(ErrorCode::NotSignedIn, e.to_string()),
+            AppError::EmbeddedServer(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
+            AppError::Prefs(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
+            AppError::Keychain(_) => ApiError::new(ErrorCode::KeychainUnavailable, e.to_string()),
+        }
+    }
+}
+
+/// What every command returns.
+pub type CmdResult<T> = Result<T, ApiError>;

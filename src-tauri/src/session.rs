@@ -1,0 +1,242 @@
+//! Signing up, in and out, and resuming the last session at start.
+
+use std::sync::Arc;
+
+use orgdesk_client::Client;
+use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
+use orgdesk_model::ErrorCode;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::AppError;
+use crate::keychain::{SecretError, SecretStore};
+use crate::navigation::Location;
+use crate::prefs::{SavedAccount, ServerChoice, SignInHint};
+use crate::state::AppState;
+
+pub struct Session {
+    pub client: Client,
+    pub account: SavedAccount,
+    pub token_storage: TokenStorage,
+}
+
+/// Where this session's token is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenStorage {
+    Keychain,
+    /// Not saved anywhere: the next start asks to sign in again.
+    MemoryOnly {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SessionInfo {
+    pub me: Me,
+    pub server: ServerChoice,
+    pub token_storage: TokenStorage,
+    /// Where this account was last, to reopen there.
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct StartupState {
+    pub session: Option<SessionInfo>,
+    pub hint: SignInHint,
+    /// Something the user should know about the resume, e.g. a keychain that was locked.
+    pub notice: Option<String>,
+}
+
+#[derive(Clone, Deserialize, Type)]
+pub struct SignUpInput {
+    pub server_url: Option<String>,
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+#[derive(Clone, Deserialize, Type)]
+pub struct SignInInput {
+    pub server_url: Option<String>,
+    pub email: String,
+    pub password: String,
+}
+
+async fn blocking<T: Send + 'static>(
+    store: Arc<dyn SecretStore>,
+    f: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
+) -> Result<T, SecretError> {
+    tokio::task::spawn_blocking(move || f(store.as_ref()))
+        .await
+        .unwrap_or_else(|e| Err(SecretError::Unavailable(e.to_string())))
+}
+
+impl AppState {
+    pub async fn sign_up(&self, input: SignUpInput) -> Result<SessionInfo, AppError> {
+        let server = ServerChoice::from_input(input.server_url.as_deref())?;
+        let client = Client::new(&self.server_url(&server).await?)?;
+        let request = SignupRequest {
+            email: input.email,
+            password: input.password,
+            display_name: input.display_name,
+        };
+        let grant = client.signup(&request).await?;
+        self.begin(server, client, grant).await
+    }
+
+    pub async fn sign_in(&self, input: SignInInput) -> Result<SessionInfo, AppError> {
+        let server = ServerChoice::from_input(input.server_url.as_deref())?;
+        let client = Client::new(&self.server_url(&server).await?)?;
+        let request = LoginRequest {
+            email: input.email,
+            password: input.password,
+        };
+        let grant = client.login(&request).await?;
+        self.begin(server, client, grant).await
+    }
+
+    async fn begin(
+        &self,
+        server: ServerChoice,
+        client: Client,
+        grant: SessionGrant,
+    ) -> Result<SessionInfo, AppError> {
+        let account = SavedAccount {
+            server,
+            me: grant.me,
+        };
+        let key = account.keychain_key();
+        let token = grant.token;
+        let saved = {
+            let (key, token) = (key.clone(), token.clone());
+            blocking(self.keychain.clone(), move |k| k.set(&key, &token)).await
+        };
+        let token_storage = match saved {
+            Ok(()) if self.keychain.persistent() => TokenStorage::Keychain,
+            Ok(()) => TokenStorage::MemoryOnly {
+                reason: "no keychain is configured".into(),
+            },
+            Err(SecretError::Unavailable(reason)) => {
+                tracing::warn!(%reason, "keychain unavailable; keeping the session in memory");
+                self.fallback.set(&key, &token).ok();
+                TokenStorage::MemoryOnly { reason }
+            }
+        };
+        self.prefs.set_account(&account)?;
+        let info = self.session_info(&account, &token_storage);
+        *self.session.write().await = Some(Session {
+            client: client.with_token(token),
+            account,
+            token_storage,
+        });
+        self.logos.lock().map(|mut l| l.clear()).ok();
+        Ok(info)
+    }
+
+    fn session_info(&self, account: &SavedAccount, storage: &TokenStorage) -> SessionInfo {
+        SessionInfo {
+            me: account.me.clone(),
+            server: account.server.clone(),
+            token_storage: storage.clone(),
+            location: self.prefs.location(account.me.user.id),
+        }
+    }
+
+    /// Resumes the last account if its token is still in the keychain and still valid.
+    pub async fn restore(&self) -> StartupState {
+        let hint = self.prefs.sign_in_hint();
+        if let Some(session) = self.session.read().await.as_ref() {
+            let info = self.session_info(&session.account, &session.token_storage);
+            return StartupState {
+                session: Some(info),
+                hint,
+                notice: None,
+            };
+        }
+        let Some(account) = self.prefs.account() else {
+            return StartupState {
+                session: None,
+                hint,
+                notice: None,
+            };
+        };
+        match self.resume(account).await {
+            Ok(info) => StartupState {
+                session: Some(info),
+                hint,
+                notice: None,
+            },
+            Err(notice) => StartupState {
+                session: None,
+                hint,
+                notice,
+            },
+        }
+    }
+
+    async fn resume(&self, mut account: SavedAccount) -> Result<SessionInfo, Option<String>> {
+        let key = account.keychain_key();
+        let token = match blocking(self.keychain.clone(), move |k| k.get(&key)).await {
+            Ok(Some(token)) => token,
+            Ok(None) => return Err(None),
+            Err(SecretError::Unavailable(reason)) => {
+                return Err(Some(format!(
+                    "Your saved sign-in could not be read because {reason}. Sign in again."
+                )))
+            }
+        };
+        let url = self
+            .server_url(&account.server)
+            .await
+            .map_err(|e| Some(e.to_string()))?;
+        let client = Client::new(&url)
+            .map_err(|e| Some(e.to_string()))?
+            .with_token(token);
+        match client.me().await {
+            Ok(me) => account.me = me.value,
+            Err(e) if e.code() == ErrorCode::Unauthenticated => {
+                self.forget_token(&account).await;
+                return Err(Some("Your session has ended. Sign in again.".into()));
+            }
+            // Offline: resume with what we knew; reads will say the server is unreachable.
+            Err(e) if e.is_connectivity() => {}
+            Err(e) => return Err(Some(e.to_string())),
+        }
+        self.prefs
+            .set_account(&account)
+            .map_err(|e| Some(e.to_string()))?;
+        let storage = TokenStorage::Keychain;
+        let info = self.session_info(&account, &storage);
+        *self.session.write().await = Some(Session {
+            client,
+            account,
+            token_storage: storage,
+        });
+        Ok(info)
+    }
+
+    async fn forget_token(&self, account: &SavedAccount) {
+        let key = account.keychain_key();
+        self.fallback.delete(&key).ok();
+        if let Err(SecretError::Unavailable(reason)) =
+            blocking(self.keychain.clone(), move |k| k.delete(&key)).await
+        {
+            tracing::warn!(%reason, "could not delete the session token from the keychain");
+        }
+    }
+
+    /// Ends the session on the server (when reachable) and removes every local trace of
+    /// the token. The sign-in form stays prefilled with the email.
+    pub async fn sign_out(&self) -> Result<(), AppError> {
+        let Some(session) = self.session.write().await.take() else {
+            return Ok(());
+        };
+        if let Err(e) = session.client.logout().await {
+            tracing::warn!(error = %e, "server-side sign-out failed; the token expires on its own");
+        }
+        self.forget_token(&session.account).await;
+        self.logos.lock().map(|mut l| l.clear()).ok();
+        self.prefs.forget_account()
+    }
+}

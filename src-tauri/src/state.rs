@@ -1,0 +1,61 @@
+//! What the app backend holds while it runs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use orgdesk_client::Client;
+use orgdesk_model::OrgId;
+use tokio::sync::RwLock;
+
+use crate::embedded::Embedded;
+use crate::error::AppError;
+use crate::keychain::{MemorySecrets, SecretStore};
+use crate::logo::LogoImage;
+use crate::prefs::{Prefs, ServerChoice};
+use crate::session::Session;
+
+pub struct AppState {
+    pub(crate) embedded: Embedded,
+    /// The OS keychain (or, in tests, whatever store was given).
+    pub(crate) keychain: Arc<dyn SecretStore>,
+    /// Where tokens go when the keychain cannot be used: gone when the app quits.
+    pub(crate) fallback: Arc<MemorySecrets>,
+    pub(crate) prefs: Prefs,
+    pub(crate) session: RwLock<Option<Session>>,
+    pub(crate) logos: Mutex<HashMap<OrgId, LogoImage>>,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf, keychain: Arc<dyn SecretStore>, prefs: Prefs) -> Self {
+        Self {
+            embedded: Embedded::new(data_dir.join("server")),
+            keychain,
+            fallback: Arc::new(MemorySecrets::default()),
+            prefs,
+            session: RwLock::new(None),
+            logos: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) async fn server_url(&self, server: &ServerChoice) -> Result<String, AppError> {
+        match server {
+            ServerChoice::Embedded => self.embedded.url().await,
+            ServerChoice::Remote { url } => Ok(url.clone()),
+        }
+    }
+
+    /// The signed-in client, or `NotSignedIn`.
+    pub(crate) async fn client(&self) -> Result<Client, AppError> {
+        let session = self.session.read().await;
+        session
+            .as_ref()
+            .map(|s| s.client.clone())
+            .ok_or(AppError::NotSignedIn)
+    }
+
+    /// Stops the built-in server, letting in-flight requests finish.
+    pub async fn shutdown(&self) {
+        self.embedded.stop().await;
+    }
+}

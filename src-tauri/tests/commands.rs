@@ -1,0 +1,196 @@
+//! The commands through Tauri's mock IPC, against a real server on loopback: what the UI
+//! sends is parsed, run and answered exactly as in the app.
+
+use std::sync::Arc;
+
+use orgdesk_app::keychain::{MemorySecrets, SecretStore};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow};
+
+struct Harness {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    server_url: String,
+    _server: orgdesk_server::RunningServer,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = orgdesk_server::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: None,
+        demo: false,
+    };
+    (orgdesk_server::spawn(config).await.unwrap(), dir)
+}
+
+/// An app whose state uses `secrets` and keeps its preferences in `app_dir`. (A mock app
+/// never runs its setup hook, so the state is managed here, as `run()`'s setup does.)
+fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .invoke_handler(orgdesk_app::specta_builder::<MockRuntime>().invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let state = orgdesk_app::app_state(app.handle(), app_dir, secrets).unwrap();
+    app.manage(state);
+    app
+}
+
+async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
+    let (server, server_dir) = server().await;
+    let app_dir = tempfile::tempdir().unwrap();
+    let app = app(app_dir.path(), secrets);
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        server_url: server.base_url(),
+        _app: app,
+        window,
+        _server: server,
+        _dirs: (server_dir, app_dir),
+    }
+}
+
+/// Invokes a command like the UI does; `Ok` is the value, `Err` the `{code, message}`.
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    tauri::test::get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn sign_up(h: &Harness, email: &str) -> Value {
+    let input = json!({"server_url": h.server_url, "email": email,
+        "password": "correct horse battery", "display_name": "Ana Lima"});
+    invoke(&h.window, "sign_up", json!({ "input": input })).expect("signed up")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_up_create_switch_and_sign_out() {
+    let secrets = Arc::new(MemorySecrets::default());
+    let h = harness(secrets.clone()).await;
+    let session = sign_up(&h, "ana@example.com");
+    assert_eq!(session["me"]["user"]["email"], "ana@example.com");
+    assert_eq!(session["token_storage"]["kind"], "memory_only");
+    let user_id = session["me"]["user"]["id"].as_str().unwrap().to_owned();
+    let key = format!("{}#{}", h.server_url, user_id);
+    assert!(
+        secrets.get(&key).unwrap().is_some(),
+        "token kept under {key}"
+    );
+
+    let created = invoke(
+        &h.window,
+        "create_org",
+        json!({"input": {"name": "Café Zürich"}}),
+    )
+    .expect("org created");
+    assert_eq!(created["org"]["slug"], "cafe-zurich");
+    assert_eq!(created["role"], "owner");
+
+    let contexts = invoke(&h.window, "list_contexts", json!({})).unwrap();
+    let kinds: Vec<&str> = contexts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["org"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["personal", "organization"]);
+
+    let org_id = created["org"]["id"].clone();
+    let location = json!({"org_id": org_id, "page": "settings/general"});
+    invoke(&h.window, "save_location", json!({ "location": location })).unwrap();
+    let startup = invoke(&h.window, "restore_session", json!({})).unwrap();
+    assert_eq!(startup["session"]["location"], location);
+
+    invoke(&h.window, "sign_out", json!({})).unwrap();
+    assert!(
+        secrets.get(&key).unwrap().is_none(),
+        "token removed at sign-out"
+    );
+    let err = invoke(&h.window, "list_contexts", json!({})).unwrap_err();
+    assert_eq!(err["code"], "not_signed_in");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stale_update_is_a_version_conflict_and_errors_name_their_field() {
+    let h = harness(Arc::new(MemorySecrets::default())).await;
+    sign_up(&h, "bo@example.com");
+    let org = invoke(&h.window, "create_org", json!({"input": {"name": "Acme"}})).unwrap();
+    let id = org["org"]["id"].clone();
+    let v = org["org"]["version"].as_i64().unwrap();
+    let first = json!({"orgId": id, "expectedVersion": v, "patch": {"name": "Acme One"}});
+    let updated = invoke(&h.window, "update_org", first).unwrap();
+    assert_eq!(updated["org"]["name"], "Acme One");
+
+    let stale = json!({"orgId": id, "expectedVersion": v, "patch": {"name": "Acme Two"}});
+    let err = invoke(&h.window, "update_org", stale).unwrap_err();
+    assert_eq!(err["code"], "version_conflict");
+
+    let bad_slug = json!({"input": {"name": "X", "slug": "billing"}});
+    let err = invoke(&h.window, "create_org", bad_slug).unwrap_err();
+    assert_eq!(err["code"], "validation_failed");
+    assert_eq!(err["field"], "slug");
+
+    let gif = json!({"orgId": id, "contentType": "image/gif", "dataBase64": "R0lGODlh"});
+    let err = invoke(&h.window, "upload_logo", gif).unwrap_err();
+    assert_eq!(err["field"], "logo");
+
+    let wrong = json!({"input": {"server_url": h.server_url, "email": "bo@example.com",
+        "password": "not the password"}});
+    let err = invoke(&h.window, "sign_in", wrong).unwrap_err();
+    assert_eq!(err["code"], "invalid_credentials");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restarted_app_resumes_the_session_from_the_secret_store() {
+    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecrets::default());
+    let h = harness(secrets.clone()).await;
+    sign_up(&h, "cy@example.com");
+    let app_dir = h._dirs.1.path();
+
+    // A second app over the same preferences and secrets, as after a restart.
+    let again = app(app_dir, secrets);
+    let window = tauri::WebviewWindowBuilder::new(&again, "main", Default::default())
+        .build()
+        .unwrap();
+    let startup = invoke(&window, "restore_session", json!({})).unwrap();
+    assert_eq!(startup["session"]["me"]["user"]["email"], "cy@example.com");
+    let contexts = invoke(&window, "list_contexts", json!({})).unwrap();
+    assert_eq!(contexts.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn slug_preview_and_field_checks_use_the_shared_rules() {
+    let app = app(
+        tempfile::tempdir().unwrap().path(),
+        Arc::new(MemorySecrets::default()),
+    );
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let slug = invoke(&window, "preview_slug", json!({"name": "Café Zürich"})).unwrap();
+    assert_eq!(slug, "cafe-zurich");
+    let input = json!({"name": "", "slug": "a", "website": "ftp://x"});
+    let errors = invoke(&window, "check_org_fields", json!({ "input": input })).unwrap();
+    let fields: Vec<&str> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "slug", "website"]);
+}

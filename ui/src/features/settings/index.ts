@@ -1,0 +1,1 @@
+export { default as GeneralSettings } from './GeneralSettings.svelte';

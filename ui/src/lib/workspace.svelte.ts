@@ -1,0 +1,114 @@
+// The signed-in workspace: who is signed in, their contexts (Personal and every org),
+// and where they are. Every feature reads this; only these methods change it.
+import {
+  commands,
+  type AppPage,
+  type Membership,
+  type SessionInfo,
+  type StartupState,
+} from './bindings';
+import { call, messageOf } from './ipc';
+
+type Phase = 'loading' | 'signed-out' | 'signed-in';
+
+/** Personal first, then by name, the order the server lists them in. */
+function byContextOrder(a: Membership, b: Membership): number {
+  if (a.org.kind !== b.org.kind) return a.org.kind === 'personal' ? -1 : 1;
+  return a.org.name.localeCompare(b.org.name, undefined, { sensitivity: 'base' });
+}
+
+class Workspace {
+  phase = $state<Phase>('loading');
+  startup = $state<StartupState | null>(null);
+  session = $state<SessionInfo | null>(null);
+  contexts = $state<Membership[]>([]);
+  currentId = $state<string | null>(null);
+  page = $state<AppPage>('overview');
+  error = $state<string | null>(null);
+
+  current = $derived(
+    this.contexts.find((c) => c.org.id === this.currentId) ?? this.contexts[0] ?? null,
+  );
+
+  /** Resumes the last session, or shows the sign-in screen. */
+  async start(): Promise<void> {
+    try {
+      const startup = await call(commands.restoreSession());
+      this.startup = startup;
+      if (startup.session) await this.enter(startup.session);
+      else this.phase = 'signed-out';
+    } catch (e) {
+      this.error = messageOf(e);
+      this.phase = 'signed-out';
+    }
+  }
+
+  /** After sign-in or resume: load the contexts and go where the account was last. */
+  async enter(session: SessionInfo): Promise<void> {
+    this.session = session;
+    this.error = null;
+    try {
+      await this.refresh();
+    } catch (e) {
+      this.error = messageOf(e);
+    }
+    const last = session.location;
+    if (last && this.contexts.some((c) => c.org.id === last.org_id)) {
+      this.currentId = last.org_id;
+      this.page = last.page;
+    } else {
+      this.currentId = this.contexts[0]?.org.id ?? session.me.personal_org_id;
+      this.page = 'overview';
+    }
+    this.phase = 'signed-in';
+  }
+
+  async refresh(): Promise<void> {
+    const list = await call(commands.listContexts());
+    this.contexts = list.sort(byContextOrder);
+  }
+
+  /** Goes to a context (and page), and remembers it for the next start. */
+  go(orgId: string, page: AppPage = this.page): void {
+    this.currentId = orgId;
+    this.page = page;
+    void call(commands.saveLocation({ org_id: orgId, page })).catch((e) => {
+      console.warn('location not saved', e);
+    });
+  }
+
+  /** Puts a created or changed org into the list, keeping the order. */
+  upsert(m: Membership): void {
+    const i = this.contexts.findIndex((c) => c.org.id === m.org.id);
+    if (i >= 0) this.contexts[i] = m;
+    else this.contexts.push(m);
+    this.contexts.sort(byContextOrder);
+  }
+
+  remove(orgId: string): void {
+    this.contexts = this.contexts.filter((c) => c.org.id !== orgId);
+    if (this.currentId === orgId) this.go(this.contexts[0]?.org.id ?? '', 'overview');
+  }
+
+  async signOut(): Promise<void> {
+    await call(commands.signOut());
+    const email = this.session?.me.user.email ?? null;
+    this.session = null;
+    this.contexts = [];
+    this.currentId = null;
+    this.page = 'overview';
+    this.startup = {
+      session: null,
+      notice: null,
+      hint: { ...(this.startup?.hint ?? { server_url: null }), email },
+    };
+    this.phase = 'signed-out';
+  }
+}
+
+export const workspace = new Workspace();
+
+/** The label a context goes by: the account's name for Personal. */
+export function contextLabel(m: Membership): string {
+  return m.org.kind === 'personal' ? 'Personal' : m.org.name;
+}
