@@ -66,10 +66,17 @@ pub enum SlugError {
     DoubleHyphen,
     #[error("This word is reserved. Pick another slug.")]
     Reserved,
+    #[error("A slug cannot look like an id. Add a word.")]
+    LooksLikeId,
 }
 
 pub fn is_reserved(slug: &str) -> bool {
     RESERVED.contains(&slug)
+}
+
+/// Routes take an id or a slug in the same place, so no slug may parse as an id.
+pub fn looks_like_id(slug: &str) -> bool {
+    uuid::Uuid::parse_str(slug).is_ok()
 }
 
 /// Checks a slug against every rule, reporting the first that fails.
@@ -95,6 +102,9 @@ pub fn validate(slug: &str) -> Result<(), SlugError> {
     if is_reserved(slug) {
         return Err(SlugError::Reserved);
     }
+    if looks_like_id(slug) {
+        return Err(SlugError::LooksLikeId);
+    }
     Ok(())
 }
 
@@ -117,7 +127,7 @@ pub fn generate(name: &str) -> String {
     if slug.is_empty() {
         slug.push_str("organization");
     }
-    if slug.len() < MIN_LEN || is_reserved(&slug) {
+    if slug.len() < MIN_LEN || is_reserved(&slug) || looks_like_id(&slug) {
         slug = format!("{}-org", trim_to(&slug, MAX_LEN - 4));
     }
     slug
@@ -163,6 +173,9 @@ mod tests {
         assert_eq!(validate("ac--me"), Err(SlugError::DoubleHyphen));
         assert_eq!(validate("billing"), Err(SlugError::Reserved));
         assert_eq!(validate("cafe-zurich"), Ok(()));
+        let id = "0193a000-0000-7000-8000-000000000001";
+        assert_eq!(validate(id), Err(SlugError::LooksLikeId));
+        assert_eq!(validate(&generate(id)), Ok(()));
     }
 
     fn valid_slug() -> impl Strategy<Value = String> {

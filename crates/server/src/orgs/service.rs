@@ -4,7 +4,7 @@
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::role::{allows_in, capabilities};
-use orgdesk_model::{slug, validate, Capability, FieldError, OrgId, Page, Plan, Role, UserId};
+use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
 
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -69,17 +69,6 @@ fn optional(value: Option<&String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn check_slug(candidate: &str, errors: &mut Vec<FieldError>) {
-    let before = errors.len();
-    validate::org_slug(candidate, errors);
-    if errors.len() == before && slugs::looks_like_id(candidate) {
-        errors.push(FieldError {
-            field: "slug".to_owned(),
-            message: "A slug cannot look like an id. Add a word.".to_owned(),
-        });
-    }
-}
-
 pub async fn create(db: &Db, user: UserId, req: &CreateOrgRequest) -> Result<Membership, AppError> {
     let name = req.name.trim();
     let explicit_slug = optional(req.slug.as_ref());
@@ -88,7 +77,7 @@ pub async fn create(db: &Db, user: UserId, req: &CreateOrgRequest) -> Result<Mem
     let mut errors = Vec::new();
     validate::org_name(&req.name, &mut errors);
     if let Some(s) = &explicit_slug {
-        check_slug(s, &mut errors);
+        validate::org_slug(s, &mut errors);
     }
     validate::description(description.as_deref().unwrap_or_default(), &mut errors);
     validate::website(website.as_deref().unwrap_or_default(), &mut errors);
@@ -142,7 +131,7 @@ pub async fn update(
         validate::org_name(name, &mut errors);
     }
     if let Some(s) = &req.slug {
-        check_slug(s.trim(), &mut errors);
+        validate::org_slug(s.trim(), &mut errors);
     }
     if let Some(d) = &req.description {
         validate::description(d, &mut errors);

@@ -12,9 +12,6 @@ use crate::error::AppError;
 const MAX_CANDIDATES: u32 = 500;
 
 /// A slug that parses as an id would make `{org}` ambiguous.
-pub fn looks_like_id(candidate: &str) -> bool {
-    candidate.parse::<OrgId>().is_ok()
-}
 
 /// Reserves `slug` for `org`; `false` if any org uses or used it.
 pub async fn reserve(
@@ -56,7 +53,7 @@ pub async fn reserve_generated(
         } else {
             slug::with_suffix(base, n)
         };
-        if taken.contains(&candidate) || looks_like_id(&candidate) {
+        if taken.contains(&candidate) || orgdesk_model::slug::looks_like_id(&candidate) {
             continue;
         }
         // Someone may have taken it since the look-up; then try the next one.
