@@ -1,1 +1,24 @@
-//! End-to-end test harness.
+//! End-to-end test harness: drives the real `orgdesk` binary in a real WebKit window
+//! (tauri-driver → WebKitWebDriver) against a real `orgdesk-server` on loopback.
+//!
+//! Run it through `scripts/e2e.sh`, which provides what these tests expect around them: an X
+//! display (Xvfb), a private D-Bus session with an unlocked keychain, and fresh binaries.
+//! Screenshots and process logs of each test land in `tests/screenshots/<test>/`.
+
+pub mod api;
+mod app;
+mod artifacts;
+mod driver;
+pub mod flows;
+pub mod keychain;
+mod page;
+mod ports;
+mod process;
+mod profile;
+mod server;
+mod workspace;
+
+pub use app::{testid, App, Launch};
+pub use fantoccini::elements::Element;
+pub use fantoccini::key::Key;
+pub use server::TestServer;

@@ -1,6 +1,3 @@
-/// <reference types="svelte" />
-/// <reference types="vite/client" />
-
 declare module '*.svelte' {
   import type { Component } from 'svelte';
   const component: Component;

@@ -11,8 +11,6 @@ use crate::error::AppError;
 /// How many candidates a generated slug tries before giving up.
 const MAX_CANDIDATES: u32 = 500;
 
-/// A slug that parses as an id would make `{org}` ambiguous.
-
 /// Reserves `slug` for `org`; `false` if any org uses or used it.
 pub async fn reserve(
     conn: &mut AnyConnection,

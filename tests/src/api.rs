@@ -1,0 +1,64 @@
+//! A plain HTTP client for the server's API, to check what the app did from the outside.
+
+use anyhow::{bail, Context, Result};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+pub struct Api {
+    http: reqwest::Client,
+    base_url: String,
+    token: Option<String>,
+}
+
+impl Api {
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: None,
+        }
+    }
+
+    /// `POST /v1/auth/login`; later requests carry the returned token.
+    pub async fn log_in(&mut self, email: &str, password: &str) -> Result<()> {
+        let (status, body) = self
+            .send(self.http.post(self.url("/v1/auth/login")).json(&json!({
+                "email": email,
+                "password": password,
+            })))
+            .await?;
+        if status != StatusCode::OK {
+            bail!("POST /v1/auth/login answered {status}: {body}");
+        }
+        let token = body["token"]
+            .as_str()
+            .with_context(|| format!("no `token` in the login answer: {body}"))?;
+        self.token = Some(token.to_owned());
+        Ok(())
+    }
+
+    /// `GET <path>` with the session token: the status and the JSON body (Null if none).
+    pub async fn get(&self, path: &str) -> Result<(StatusCode, Value)> {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(StatusCode, Value)> {
+        let response = request.send().await.context("could not reach the server")?;
+        let status = response.status();
+        let text = response.text().await?;
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Ok((status, body))
+    }
+}

@@ -1,0 +1,109 @@
+//! Steps a person takes in the app, written once against its `data-testid` hooks.
+
+use anyhow::{bail, Context, Result};
+
+use crate::app::{testid, App};
+use crate::Key;
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+
+/// Signs up from the auth screen; with `server_url`, on that server instead of the built-in
+/// one. Fails with the form's error if the app shows one.
+pub async fn sign_up(
+    app: &mut App,
+    display_name: &str,
+    email: &str,
+    server_url: Option<&str>,
+) -> Result<()> {
+    app.wait_for(&testid("auth-screen")).await?;
+    app.click(&testid("auth-mode-signup")).await?;
+    app.fill("input[name=display_name]", display_name).await?;
+    app.fill("input[name=email]", email).await?;
+    app.fill("input[name=password]", PASSWORD).await?;
+    if let Some(url) = server_url {
+        app.click(&testid("auth-server-toggle")).await?;
+        app.fill("input[name=server_url]", url).await?;
+    }
+    app.screenshot("sign-up-form").await?;
+    app.click(&testid("auth-submit")).await?;
+    let outcome = format!("{}, {}", testid("app-shell"), testid("auth-error"));
+    app.wait_for(&outcome)
+        .await
+        .context("signing up neither opened the app nor showed an error")?;
+    if app.is_displayed(&testid("auth-error")).await? {
+        let error = app.text(&testid("auth-error")).await?;
+        app.screenshot("sign-up-error").await?;
+        bail!("signing up failed: the app says {error:?}");
+    }
+    app.wait_for(&testid("app-shell")).await?;
+    Ok(())
+}
+
+/// Opens the context switcher by clicking its trigger, unless it is open.
+pub async fn open_switcher(app: &mut App) -> Result<()> {
+    if !app.is_displayed(&testid("switcher")).await? {
+        app.click(&testid("switcher-trigger")).await?;
+    }
+    app.wait_for(&testid("switcher")).await?;
+    Ok(())
+}
+
+/// Closes the switcher with Escape.
+pub async fn close_switcher(app: &mut App) -> Result<()> {
+    app.press(&[], Key::Escape.into()).await?;
+    app.wait_gone(&testid("switcher")).await
+}
+
+/// The `data-slug` of every context in the switcher, in its order (Personal first).
+pub async fn switcher_slugs(app: &mut App) -> Result<Vec<String>> {
+    open_switcher(app).await?;
+    app.wait_for(&testid("switcher-item")).await?;
+    let mut slugs = Vec::new();
+    for item in app.find_all(&testid("switcher-item")).await? {
+        slugs.push(item.attr("data-slug").await?.unwrap_or_default());
+    }
+    Ok(slugs)
+}
+
+/// The switcher item of the org with `slug`.
+pub fn switcher_item(slug: &str) -> String {
+    format!("{}[data-slug=\"{slug}\"]", testid("switcher-item"))
+}
+
+/// Creates an organization through the switcher's dialog, leaving the slug to be generated,
+/// and checks the live preview shows `expected_slug` first.
+pub async fn create_org(app: &mut App, name: &str, expected_slug: &str) -> Result<()> {
+    open_switcher(app).await?;
+    app.click(&testid("switcher-create-org")).await?;
+    let dialog = testid("create-org-dialog");
+    app.wait_for(&dialog).await?;
+    app.fill(&format!("{dialog} input[name=name]"), name)
+        .await?;
+    app.wait_for_text_containing(&testid("slug-preview"), expected_slug)
+        .await?;
+    app.screenshot(&format!("create-{expected_slug}")).await?;
+    app.click(&testid("create-org-submit")).await?;
+    app.wait_gone(&dialog)
+        .await
+        .with_context(|| format!("creating {name:?} did not close the dialog"))?;
+    Ok(())
+}
+
+/// Signs out through the user menu and waits for the auth screen.
+pub async fn sign_out(app: &mut App) -> Result<()> {
+    app.click(&testid("user-menu-trigger")).await?;
+    app.click(&testid("sign-out")).await?;
+    app.wait_for(&testid("auth-screen")).await?;
+    Ok(())
+}
+
+/// Opens the switcher and waits until it marks `slug` as the current context.
+pub async fn wait_until_current_in_switcher(app: &mut App, slug: &str) -> Result<()> {
+    open_switcher(app).await?;
+    let current = format!("{}[data-current=\"true\"]", switcher_item(slug));
+    app.wait_for(&current)
+        .await
+        .with_context(|| format!("the switcher does not mark {slug:?} as current"))?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! `orgdesk-server` as its own process on a free loopback port, with SQLite in a fresh
+//! data folder: the server a test signs up against and then checks over HTTP.
+
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::Result;
+use tempfile::TempDir;
+
+use crate::artifacts::Artifacts;
+use crate::ports;
+use crate::process::RunningProcess;
+use crate::workspace;
+
+pub struct TestServer {
+    process: RunningProcess,
+    base_url: String,
+    _data: TempDir,
+}
+
+impl TestServer {
+    /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`.
+    pub async fn start(test: &str) -> Result<Self> {
+        let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
+        let data = tempfile::Builder::new()
+            .prefix("orgdesk-e2e-server.")
+            .tempdir()?;
+        let [port] = ports::free_ports()?;
+        let listen = format!("127.0.0.1:{port}");
+        let mut command = Command::new(&binary);
+        command
+            .args(["--listen", &listen, "--data-dir"])
+            .arg(data.path())
+            .env_remove("ORGDESK_DATABASE_URL")
+            .env_remove("ORGDESK_DEMO")
+            .env("NO_COLOR", "1");
+        let log = Artifacts::log_path(test, "server")?;
+        let mut process = RunningProcess::spawn("orgdesk-server", command, &log)?;
+        ports::wait_for_port(&mut process, port, Duration::from_secs(30)).await?;
+        Ok(Self {
+            process,
+            base_url: format!("http://{listen}"),
+            _data: data,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn stop(mut self) -> Result<()> {
+        self.process.stop()
+    }
+}
