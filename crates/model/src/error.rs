@@ -32,6 +32,22 @@ pub enum ErrorCode {
     PlanLimitReached,
     /// The operation does not apply to a personal context.
     PersonalContext,
+    /// The plan's seats (members plus pending invitations) are all taken.
+    SeatLimitReached,
+    /// The person is already a member of the organization.
+    AlreadyMember,
+    /// An invitation for this email is already pending.
+    InvitationPending,
+    /// The invitation was used, declined, revoked, or has expired.
+    InvitationExpired,
+    /// The invitation was sent to another email than the signed-in account's.
+    InvitationForAnotherAccount,
+    /// The owner cannot leave; ownership must be transferred first.
+    OwnerMustTransfer,
+    /// A typed confirmation (such as the slug of what is deleted) did not match.
+    ConfirmationMismatch,
+    /// Not possible in the resource's current state (e.g. suspending an archived project).
+    InvalidState,
     /// Too many attempts; retry after the time given.
     RateLimited,
     /// The uploaded body is larger than allowed.
@@ -53,6 +69,38 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for tests and documentation.
+    pub const ALL: [ErrorCode; 28] = [
+        Self::ValidationFailed,
+        Self::MalformedRequest,
+        Self::Unauthenticated,
+        Self::InvalidCredentials,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::EmailTaken,
+        Self::SlugTaken,
+        Self::VersionConflict,
+        Self::PlanLimitReached,
+        Self::PersonalContext,
+        Self::SeatLimitReached,
+        Self::AlreadyMember,
+        Self::InvitationPending,
+        Self::InvitationExpired,
+        Self::InvitationForAnotherAccount,
+        Self::OwnerMustTransfer,
+        Self::ConfirmationMismatch,
+        Self::InvalidState,
+        Self::RateLimited,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::Internal,
+        Self::ServerUnreachable,
+        Self::BadResponse,
+        Self::NotSignedIn,
+        Self::KeychainUnavailable,
+        Self::LocalStorage,
+    ];
+
     /// The HTTP status the server answers with for this code.
     pub const fn http_status(self) -> u16 {
         match self {
@@ -61,9 +109,18 @@ impl ErrorCode {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::EmailTaken | Self::SlugTaken | Self::PlanLimitReached | Self::PersonalContext => {
-                409
-            }
+            Self::EmailTaken
+            | Self::SlugTaken
+            | Self::PlanLimitReached
+            | Self::PersonalContext
+            | Self::SeatLimitReached
+            | Self::AlreadyMember
+            | Self::InvitationPending
+            | Self::OwnerMustTransfer
+            | Self::InvalidState => 409,
+            Self::InvitationExpired => 410,
+            Self::InvitationForAnotherAccount => 403,
+            Self::ConfirmationMismatch => 422,
             Self::VersionConflict => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
@@ -91,6 +148,14 @@ impl ErrorCode {
             Self::VersionConflict => "version_conflict",
             Self::PlanLimitReached => "plan_limit_reached",
             Self::PersonalContext => "personal_context",
+            Self::SeatLimitReached => "seat_limit_reached",
+            Self::AlreadyMember => "already_member",
+            Self::InvitationPending => "invitation_pending",
+            Self::InvitationExpired => "invitation_expired",
+            Self::InvitationForAnotherAccount => "invitation_for_another_account",
+            Self::OwnerMustTransfer => "owner_must_transfer",
+            Self::ConfirmationMismatch => "confirmation_mismatch",
+            Self::InvalidState => "invalid_state",
             Self::RateLimited => "rate_limited",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -117,6 +182,14 @@ impl ErrorCode {
             Self::VersionConflict => "Changed by someone else meanwhile",
             Self::PlanLimitReached => "Your plan's limit is reached",
             Self::PersonalContext => "Not available in a personal context",
+            Self::SeatLimitReached => "All seats of the plan are taken",
+            Self::AlreadyMember => "Already a member",
+            Self::InvitationPending => "An invitation is already pending",
+            Self::InvitationExpired => "This invitation is no longer valid",
+            Self::InvitationForAnotherAccount => "This invitation is for another account",
+            Self::OwnerMustTransfer => "Transfer ownership first",
+            Self::ConfirmationMismatch => "The confirmation does not match",
+            Self::InvalidState => "Not possible right now",
             Self::RateLimited => "Too many attempts",
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",
@@ -231,12 +304,7 @@ mod tests {
 
     #[test]
     fn wire_name_matches_serde() {
-        for code in [
-            ErrorCode::ValidationFailed,
-            ErrorCode::VersionConflict,
-            ErrorCode::PlanLimitReached,
-            ErrorCode::KeychainUnavailable,
-        ] {
+        for code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

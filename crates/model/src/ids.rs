@@ -71,6 +71,19 @@ typed_id!(
     OrgId
 );
 
+typed_id!(
+    /// A project inside an org.
+    ProjectId
+);
+typed_id!(
+    /// An invitation to an org (not its token: the token is a secret, the id is not).
+    InvitationId
+);
+typed_id!(
+    /// One entry of an org's audit log.
+    AuditEventId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,18 +2,22 @@
 //! table, plan limits and slug rules. No I/O lives here; the server, the HTTP client and
 //! the desktop app (and, through specta, the UI) all depend on this one definition.
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod ids;
+pub mod invitation;
+pub mod member;
 pub mod org;
 pub mod page;
 pub mod plan;
+pub mod project;
 pub mod role;
 pub mod slug;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem};
-pub use ids::{OrgId, UserId};
+pub use ids::{AuditEventId, InvitationId, OrgId, ProjectId, UserId};
 pub use page::Page;
 pub use plan::{Plan, PlanLimits};
 pub use role::{Capability, Role};

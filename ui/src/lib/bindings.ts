@@ -106,6 +106,22 @@ export type ErrorCode =
 "plan_limit_reached" | 
 /**  The operation does not apply to a personal context. */
 "personal_context" | 
+/**  The plan's seats (members plus pending invitations) are all taken. */
+"seat_limit_reached" | 
+/**  The person is already a member of the organization. */
+"already_member" | 
+/**  An invitation for this email is already pending. */
+"invitation_pending" | 
+/**  The invitation was used, declined, revoked, or has expired. */
+"invitation_expired" | 
+/**  The invitation was sent to another email than the signed-in account's. */
+"invitation_for_another_account" | 
+/**  The owner cannot leave; ownership must be transferred first. */
+"owner_must_transfer" | 
+/**  A typed confirmation (such as the slug of what is deleted) did not match. */
+"confirmation_mismatch" | 
+/**  Not possible in the resource's current state (e.g. suspending an archived project). */
+"invalid_state" | 
 /**  Too many attempts; retry after the time given. */
 "rate_limited" | 
 /**  The uploaded body is larger than allowed. */

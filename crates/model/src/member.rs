@@ -1,0 +1,54 @@
+//! Members and their roles on the wire.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::UserId;
+use crate::project::ProjectScope;
+use crate::role::Role;
+
+/// Who a person is, as other members of an org see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct PersonRef {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct Member {
+    pub user: PersonRef,
+    pub role: Role,
+    /// Always `all` for owners and admins.
+    pub project_scope: ProjectScope,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Query parameters of the member list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberQuery {
+    /// Matches the start of the name, of any word of it, or of the email.
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Changes a member's role (admin or member: ownership moves only by transfer) and/or
+/// project scope (only members have one).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
+pub struct UpdateMemberRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_scope: Option<ProjectScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct TransferOwnershipRequest {
+    /// The member who becomes the owner; the current owner becomes an admin.
+    pub user_id: UserId,
+}
