@@ -1,7 +1,6 @@
 //! The built-in server: orgdesk-server running in-process on loopback with SQLite in the
 //! app data folder, started the first time an account on it is used.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use orgdesk_server::{Config, RunningServer};
@@ -29,10 +28,8 @@ impl Embedded {
             return Ok(server.base_url());
         }
         let config = Config {
-            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            data_dir: self.data_dir.clone(),
-            database_url: None,
             demo: std::env::var_os("ORGDESK_DEMO").is_some(),
+            ..Config::local(&self.data_dir)
         };
         let server = orgdesk_server::spawn(config)
             .await

@@ -2,8 +2,10 @@
 //! preferences and (when no server is configured) a built-in server.
 
 pub mod commands;
+pub mod deeplink;
 mod embedded;
 pub mod error;
+mod export;
 pub mod keychain;
 mod logo;
 pub mod navigation;
@@ -24,7 +26,9 @@ use crate::state::AppState;
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{forms, navigation, orgs, session};
+    use commands::{
+        audit, forms, invitations, links, members, navigation, orgs, projects, session,
+    };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
             session::restore_session,
@@ -45,7 +49,33 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             forms::check_org_fields,
             forms::plan_limits,
             navigation::save_location,
+            projects::list_projects,
+            projects::create_project,
+            projects::update_project,
+            projects::suspend_project,
+            projects::unsuspend_project,
+            projects::archive_project,
+            projects::restore_project,
+            projects::delete_project,
+            members::list_members,
+            members::change_member_role,
+            members::set_member_scope,
+            members::remove_member,
+            members::leave_org,
+            members::transfer_ownership,
+            invitations::invite_members,
+            invitations::list_invitations,
+            invitations::revoke_invitation,
+            invitations::resend_invitation,
+            invitations::my_invitations,
+            invitations::preview_invitation,
+            invitations::accept_invitation,
+            invitations::decline_invitation,
+            audit::audit_log,
+            audit::export_audit_log,
+            links::take_deep_link,
         ])
+        .events(tauri_specta::collect_events![deeplink::DeepLinkArrived])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }
@@ -80,6 +110,21 @@ pub fn app_state<R: Runtime>(
     ))
 }
 
+/// Links that started the app, and links that arrive later (through a second launch).
+fn listen_for_links<R: Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let links = app.deep_link();
+    #[cfg(any(target_os = "linux", windows))]
+    if let Err(e) = links.register_all() {
+        tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+    }
+    if let Ok(Some(urls)) = links.get_current() {
+        deeplink::arrived(app, &urls);
+    }
+    let handle = app.clone();
+    links.on_open_url(move |event| deeplink::arrived(&handle, &event.urls()));
+}
+
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ORGDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -93,6 +138,15 @@ pub fn run() {
     init_logging();
     let builder = specta_builder::<tauri::Wry>();
     let app = tauri::Builder::default()
+        // First, so a second launch hands its arguments (an orgdesk:// link) to this one.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
@@ -100,6 +154,7 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             let state = app_state(app.handle(), &data_dir, Arc::new(OsKeychain))?;
             app.manage(state);
+            listen_for_links(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -8,6 +8,7 @@ use orgdesk_client::Client;
 use orgdesk_model::OrgId;
 use tokio::sync::RwLock;
 
+use crate::deeplink::DeepLink;
 use crate::embedded::Embedded;
 use crate::error::AppError;
 use crate::keychain::{MemorySecrets, SecretStore};
@@ -24,6 +25,8 @@ pub struct AppState {
     pub(crate) prefs: Prefs,
     pub(crate) session: RwLock<Option<Session>>,
     pub(crate) logos: Mutex<HashMap<OrgId, LogoImage>>,
+    /// An `orgdesk://` link that arrived and the UI has not opened yet.
+    pub(crate) pending_link: Mutex<Option<DeepLink>>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             prefs,
             session: RwLock::new(None),
             logos: Mutex::new(HashMap::new()),
+            pending_link: Mutex::new(None),
         }
     }
 

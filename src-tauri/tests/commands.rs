@@ -20,23 +20,20 @@ struct Harness {
 
 async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = orgdesk_server::Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        database_url: None,
-        demo: false,
-    };
+    let config = orgdesk_server::Config::local(dir.path());
     (orgdesk_server::spawn(config).await.unwrap(), dir)
 }
 
 /// An app whose state uses `secrets` and keeps its preferences in `app_dir`. (A mock app
 /// never runs its setup hook, so the state is managed here, as `run()`'s setup does.)
 fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
+    let commands = orgdesk_app::specta_builder::<MockRuntime>();
     let app = mock_builder()
         .plugin(tauri_plugin_store::Builder::new().build())
-        .invoke_handler(orgdesk_app::specta_builder::<MockRuntime>().invoke_handler())
+        .invoke_handler(commands.invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
+    commands.mount_events(&app);
     let state = orgdesk_app::app_state(app.handle(), app_dir, secrets).unwrap();
     app.manage(state);
     app
@@ -193,4 +190,96 @@ fn slug_preview_and_field_checks_use_the_shared_rules() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "slug", "website"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn team_commands_invite_accept_and_scope() {
+    let h = harness(Arc::new(MemorySecrets::default())).await;
+    sign_up(&h, "ana@example.com");
+    let org = invoke(&h.window, "create_org", json!({"input": {"name": "Acme"}})).unwrap();
+    let org_id = org["org"]["id"].clone();
+    let site = invoke(
+        &h.window,
+        "create_project",
+        json!({"orgId": org_id, "input": {"name": "Site"}}),
+    )
+    .unwrap();
+    invoke(
+        &h.window,
+        "create_project",
+        json!({"orgId": org_id, "input": {"name": "App"}}),
+    )
+    .unwrap();
+    let reason = json!({"orgId": org_id, "projectId": site["id"], "reason": "Unpaid invoice"});
+    let suspended = invoke(&h.window, "suspend_project", reason).unwrap();
+    assert_eq!(suspended["status"], "suspended");
+
+    let input = json!({"emails": ["bo@example.com"], "role": "member",
+        "project_scope": {"kind": "projects", "ids": [site["id"]]}});
+    let issued = invoke(
+        &h.window,
+        "invite_members",
+        json!({"orgId": org_id, "input": input}),
+    )
+    .unwrap();
+    assert!(issued["invitations"][0]["link"]
+        .as_str()
+        .unwrap()
+        .starts_with("orgdesk://invite/"));
+    let pending = invoke(&h.window, "list_invitations", json!({"orgId": org_id})).unwrap();
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    invoke(&h.window, "sign_out", json!({})).unwrap();
+
+    let input = json!({"server_url": h.server_url, "email": "bo@example.com",
+        "password": "correct horse battery", "display_name": "Bo"});
+    invoke(&h.window, "sign_up", json!({ "input": input })).unwrap();
+    let waiting = invoke(&h.window, "my_invitations", json!({})).unwrap();
+    let id = waiting[0]["id"].as_str().unwrap().to_owned();
+    let joined = invoke(&h.window, "accept_invitation", json!({"tokenOrId": id})).unwrap();
+    assert_eq!(joined["role"], "member");
+    let projects = invoke(&h.window, "list_projects", json!({"orgId": org_id})).unwrap();
+    let names: Vec<&str> = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Site"], "a scoped member sees only their project");
+    assert_eq!(projects[0]["suspended_reason"], "Unpaid invoice");
+    let err = invoke(&h.window, "list_invitations", json!({"orgId": org_id})).unwrap_err();
+    assert_eq!(err["code"], "forbidden");
+    invoke(&h.window, "leave_org", json!({"orgId": org_id})).unwrap();
+    let contexts = invoke(&h.window, "list_contexts", json!({})).unwrap();
+    assert_eq!(
+        contexts.as_array().unwrap().len(),
+        1,
+        "only Personal is left"
+    );
+}
+
+#[test]
+fn a_deep_link_waits_until_the_ui_takes_it() {
+    let app = app(
+        tempfile::tempdir().unwrap().path(),
+        Arc::new(MemorySecrets::default()),
+    );
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    assert_eq!(
+        invoke(&window, "take_deep_link", json!({})).unwrap(),
+        Value::Null
+    );
+    let url = "orgdesk://org/acme/members".parse().unwrap();
+    orgdesk_app::deeplink::arrived(app.handle(), &[url]);
+    let link = invoke(&window, "take_deep_link", json!({})).unwrap();
+    assert_eq!(
+        link,
+        json!({"kind": "org", "slug": "acme", "page": "members"})
+    );
+    assert_eq!(
+        invoke(&window, "take_deep_link", json!({})).unwrap(),
+        Value::Null,
+        "taken once"
+    );
 }

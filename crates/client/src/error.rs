@@ -14,6 +14,9 @@ pub enum ClientError {
     BadResponse { status: u16, detail: String },
     #[error("invalid server address: {0}")]
     BadUrl(#[from] url::ParseError),
+    /// Writing a downloaded file failed.
+    #[error("the file could not be written: {0}")]
+    File(#[source] std::io::Error),
 }
 
 impl ClientError {
@@ -23,6 +26,7 @@ impl ClientError {
             Self::Network(_) => ErrorCode::ServerUnreachable,
             Self::BadResponse { .. } => ErrorCode::BadResponse,
             Self::BadUrl(_) => ErrorCode::ValidationFailed,
+            Self::File(_) => ErrorCode::LocalStorage,
         }
     }
 

@@ -2,14 +2,19 @@
 //! [`orgdesk_model::ErrorCode`]s; reads can go through a [`cache::ReadCache`] so an
 //! offline store slots in without the callers changing.
 
+mod audit;
 pub mod cache;
 mod error;
 mod http;
+mod invitations;
+mod members;
 mod orgs;
+mod projects;
 
 pub use cache::{CacheKey, Cached, MemoryCache, ReadCache};
 pub use error::ClientError;
 pub use http::Client;
 pub use orgs::{Logo, OrgRef};
+pub use projects::ProjectTransition;
 
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;

@@ -41,6 +41,21 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
+/// The filters alone, as the app and client pass them around.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub to: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub actor: Option<UserId>,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub project: Option<ProjectId>,
+}
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
 )]

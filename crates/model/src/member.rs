@@ -35,6 +35,15 @@ pub struct MemberQuery {
     pub limit: Option<u32>,
 }
 
+/// The filters of the member list alone, as the app and client pass them around.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct MemberFilter {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
 /// Changes a member's role (admin or member: ownership moves only by transfer) and/or
 /// project scope (only members have one).
 #[derive(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::OrgId;
 use crate::plan::{Plan, PlanLimits};
+use crate::project::ProjectCounts;
 use crate::role::{Capability, Role};
 
 #[derive(
@@ -103,5 +104,11 @@ pub struct OrgOverview {
     pub org: Org,
     pub role: Role,
     pub member_count: i64,
+    /// Projects by status; for a member with a project scope, only those in it.
+    pub projects: ProjectCounts,
+    /// Invitations pending and not yet expired.
+    pub pending_invitations: i64,
+    /// Members plus pending invitations: what counts against the plan's seats.
+    pub seats_used: i64,
     pub limits: PlanLimits,
 }

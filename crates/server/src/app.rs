@@ -19,8 +19,10 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::http::problem::{method_not_allowed, no_route, panic_response};
+use crate::mail::delivery::{self, DeliveryTask, Sink};
+use crate::mail::Mailer;
 use crate::openapi::{self, RenderedDoc};
-use crate::{auth, demo, orgs};
+use crate::{audit, auth, demo, invitations, members, orgs, projects};
 
 /// JSON bodies are small; the logo route sets its own, larger limit.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -30,6 +32,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Puts mail in the outbox and wakes its delivery.
+    pub mail: Mailer,
+    /// Whether `X-Forwarded-For` names the client (see [`Config::trust_proxy`]).
+    pub trust_proxy: bool,
 }
 
 /// Every route, documented; returns the router and the rendered OpenAPI document.
@@ -38,6 +44,10 @@ pub fn router(state: AppState) -> (Router, String) {
         .merge(auth::routes::router())
         .merge(orgs::routes::router())
         .merge(orgs::logo_routes::router())
+        .merge(projects::routes::router())
+        .merge(members::routes::router())
+        .merge(invitations::routes::router())
+        .merge(audit::routes::router())
         .merge(openapi::router())
         .split_for_parts();
     openapi::finish(&mut doc);
@@ -93,6 +103,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    delivery: Option<DeliveryTask>,
     db: Db,
 }
 
@@ -119,6 +130,9 @@ impl RunningServer {
                 Err(error) => tracing::error!(%error, "server task failed"),
             }
         }
+        if let Some(delivery) = self.delivery.take() {
+            delivery.stop().await;
+        }
         self.db.close().await;
         tracing::info!(addr = %self.addr, "server stopped");
     }
@@ -139,6 +153,12 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         path: config.data_dir.clone(),
         source,
     })?;
+    let from = config
+        .mail
+        .from
+        .parse()
+        .map_err(|e| ServerError::Mail(format!("the sender {:?}: {e}", config.mail.from)))?;
+    let sink = Sink::from_config(&config)?;
     let db = Db::connect(&config.resolved_database_url()).await?;
     db.migrate().await?;
     if config.demo {
@@ -154,7 +174,14 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         addr: config.listen,
         source,
     })?;
-    let (app, _doc) = router(AppState { db: db.clone() });
+    let mail = Mailer::new(from);
+    let delivery = delivery::start(db.clone(), sink, mail.waker());
+    let state = AppState {
+        db: db.clone(),
+        mail,
+        trust_proxy: config.trust_proxy,
+    };
+    let (app, _doc) = router(state);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         tokio::spawn(auth::password::warm_up());
@@ -172,6 +199,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         addr,
         stop: Some(stop),
         task: Some(task),
+        delivery: Some(delivery),
         db,
     })
 }

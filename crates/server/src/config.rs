@@ -18,6 +18,45 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Seed the demo agency (idempotent).
     pub demo: bool,
+    /// Outgoing mail (invitations): SMTP when configured, else `.eml` files in the data folder.
+    pub mail: MailConfig,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy) instead
+    /// of the TCP peer, for the audit log.
+    pub trust_proxy: bool,
+}
+
+/// Where outgoing mail goes.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://user:pass@host:587` (STARTTLS when offered; add `?tls=required` to insist)
+    /// or `smtps://user:pass@host:465`. `None`: each message is written as an `.eml` file
+    /// to `<data dir>/mail/`.
+    pub smtp_url: Option<String>,
+    /// The `From` of every message, e.g. `Orgdesk <no-reply@example.com>`.
+    pub from: String,
+}
+
+/// The default sender: a name and an address of the reserved `.invalid` domain.
+pub const DEFAULT_MAIL_FROM: &str = "Orgdesk <no-reply@orgdesk.invalid>";
+/// The folder inside the data folder that receives `.eml` files when no SMTP is configured.
+pub const MAIL_DIR: &str = "mail";
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: DEFAULT_MAIL_FROM.to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &self.smtp_url.as_deref().map(redacted))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// Which database a URL points at.
@@ -36,7 +75,14 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             demo: false,
+            mail: MailConfig::default(),
+            trust_proxy: false,
         }
+    }
+
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join(MAIL_DIR)
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data folder.
@@ -103,6 +149,8 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_deref().map(redacted))
             .field("demo", &self.demo)
+            .field("mail", &self.mail)
+            .field("trust_proxy", &self.trust_proxy)
             .finish()
     }
 }
@@ -133,7 +181,9 @@ mod tests {
     fn debug_hides_the_password() {
         let mut config = Config::local("/tmp/x");
         config.database_url = Some("postgres://app:s3cret@db.example/orgdesk".into());
+        config.mail.smtp_url = Some("smtps://mailer:s3cret@smtp.example".into());
         let shown = format!("{config:?}");
+        assert!(shown.contains("smtp.example"), "{shown}");
         assert!(!shown.contains("s3cret"), "{shown}");
     }
 }

@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
+use orgdesk_model::OrgId;
+use sqlx::any::AnyArguments;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::query::QueryAs;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::config::Backend;
 use crate::error::ServerError;
@@ -22,6 +25,10 @@ const SQLITE_PRAGMAS: [&str; 4] = [
     "PRAGMA busy_timeout = 10000",
     "PRAGMA synchronous = NORMAL",
 ];
+
+/// Set on every PostgreSQL connection: every query of this service reads a page or a few
+/// rows by index, where starting parallel workers costs more (10–20 ms) than it saves.
+const POSTGRES_SETTINGS: [&str; 1] = ["SET max_parallel_workers_per_gather = 0"];
 
 pub type Tx = Transaction<'static, Any>;
 
@@ -44,10 +51,12 @@ impl Db {
             .acquire_timeout(Duration::from_secs(15))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        for pragma in SQLITE_PRAGMAS {
-                            conn.execute(pragma).await?;
-                        }
+                    let settings: &[&str] = match backend {
+                        Backend::Sqlite => &SQLITE_PRAGMAS,
+                        Backend::Postgres => &POSTGRES_SETTINGS,
+                    };
+                    for setting in settings {
+                        conn.execute(*setting).await?;
                     }
                     Ok(())
                 })
@@ -98,4 +107,54 @@ pub fn now_ms() -> i64 {
 /// A stored time as a wire time; out-of-range values (never written by us) become the epoch.
 pub fn to_datetime(ms: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Locks an org's row until the transaction ends, so that changes to its members, seats
+/// and projects queue up. PostgreSQL takes a row lock; on SQLite the transaction already
+/// holds the database's write lock (`BEGIN IMMEDIATE`, see [`Db::write`]).
+pub async fn lock_org(conn: &mut AnyConnection, org: OrgId) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query("SELECT id FROM orgs WHERE id = $1 FOR UPDATE")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A value for a query assembled from optional filters.
+#[derive(Debug, Clone)]
+pub enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// The parameters of a query assembled at run time: each call returns the placeholder
+/// (`$1`, `$2`, …) to write into the SQL, and [`Params::bind`] binds them in order.
+#[derive(Debug, Default)]
+pub struct Params(Vec<Param>);
+
+impl Params {
+    pub fn text(&mut self, value: impl Into<String>) -> String {
+        self.0.push(Param::Text(value.into()));
+        format!("${}", self.0.len())
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.0.push(Param::Int(value));
+        format!("${}", self.0.len())
+    }
+
+    pub fn bind<'q, O>(
+        self,
+        mut query: QueryAs<'q, Any, O, AnyArguments<'q>>,
+    ) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
+        for param in self.0 {
+            query = match param {
+                Param::Text(value) => query.bind(value),
+                Param::Int(value) => query.bind(value),
+            };
+        }
+        query
+    }
 }

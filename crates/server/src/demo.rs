@@ -1,15 +1,21 @@
-//! The demo agency behind `--demo`: one account that works for several client orgs.
-//! Seeding is idempotent: whatever already exists is left as it is. Members, projects
-//! and a ledger join the seed as those features arrive.
+//! The demo agency behind `--demo`: one account that works for several client orgs, with
+//! projects (one suspended), colleagues (an admin and a member limited to one project)
+//! and the audit log all that leaves. Seeding is idempotent: whatever already exists is
+//! left as it is. A ledger joins the seed when billing arrives.
 
 use orgdesk_model::org::CreateOrgRequest;
-use orgdesk_model::Plan;
+use orgdesk_model::project::CreateProjectRequest;
+use orgdesk_model::{OrgId, Plan, ProjectId, Role, UserId};
 
+use crate::audit::Actor;
 use crate::auth::account;
 use crate::auth::service::{create_account, NewAccount};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::orgs::{repo, service, slugs};
+use crate::orgs::{repo, service, slugs, OrgKey};
+use crate::projects::lifecycle::{self, Transition};
+use crate::projects::ProjectKey;
+use crate::{members, projects};
 
 pub const DEMO_EMAIL: &str = "demo@orgdesk.dev";
 pub const DEMO_PASSWORD: &str = "orgdesk-demo-2026";
@@ -84,12 +90,75 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             description: Some(description.to_owned()),
             website: Some(website.to_owned()),
         };
-        service::create(db, user, &request).await?;
+        let org = service::create(db, &Actor::internal(user), &request).await?;
+        seed_team(db, user, org.org.id, name).await?;
     }
     tracing::info!(
         email = DEMO_EMAIL,
         orgs = CLIENTS.len(),
         "demo agency ready"
     );
+    Ok(())
+}
+
+/// Colleagues of the demo account: (email, name, role, limited to the first project).
+const COLLEAGUES: [(&str, &str, Role, bool); 3] = [
+    ("mia@northwind.example", "Mia Okafor", Role::Admin, false),
+    ("jonas@northwind.example", "Jonas Berg", Role::Member, false),
+    ("lea@freelance.example", "Léa Moreau", Role::Member, true),
+];
+
+/// Projects, and for the agency's own org colleagues, in a freshly created org.
+async fn seed_team(db: &Db, user: UserId, org: OrgId, name: &str) -> Result<(), AppError> {
+    let actor = Actor::internal(user);
+    let key = OrgKey::Id(org);
+    let mut ids: Vec<ProjectId> = Vec::new();
+    for project in ["Website", "Mobile app", "Brand refresh"] {
+        let request = CreateProjectRequest {
+            name: project.to_owned(),
+            description: Some(format!("{project} for {name}.")),
+            ..CreateProjectRequest::default()
+        };
+        ids.push(
+            projects::service::create(db, &actor, &key, &request)
+                .await?
+                .id,
+        );
+    }
+    let on_hold = ProjectKey::Id(ids[2]);
+    let hold = Transition::suspend("On hold until the next budget is approved.")?;
+    lifecycle::apply(db, &actor, &key, &on_hold, hold).await?;
+    if name != CLIENTS[0].0 {
+        return Ok(());
+    }
+    for (email, display_name, role, scoped) in COLLEAGUES {
+        let existing = {
+            let mut conn = db.pool().acquire().await?;
+            account::id_by_email(&mut conn, email).await?
+        };
+        let colleague = match existing {
+            Some(id) => id,
+            None => {
+                let account = NewAccount {
+                    email: email.to_owned(),
+                    display_name: display_name.to_owned(),
+                    password: DEMO_PASSWORD.to_owned(),
+                };
+                create_account(db, account).await?
+            }
+        };
+        let scope = scoped.then(|| vec![ids[0]]);
+        let mut tx = db.write().await?;
+        members::repo::insert(
+            &mut tx,
+            org,
+            colleague,
+            role,
+            scope.as_deref(),
+            crate::db::now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
     Ok(())
 }

@@ -42,6 +42,32 @@ pub enum AppError {
     OwnedOrgLimit { limit: u32 },
     #[error("not possible in a personal context")]
     PersonalContext,
+    #[error("the plan allows {limit} projects")]
+    ProjectLimit { limit: u32 },
+    #[error("the project slug is taken in this org")]
+    ProjectSlugTaken,
+    #[error("the plan's {seats} seats are taken")]
+    SeatLimit { seats: u32 },
+    #[error("already a member")]
+    AlreadyMember(String),
+    #[error("an invitation is pending")]
+    InvitationPending(String),
+    #[error("the invitation is no longer valid")]
+    InvitationExpired,
+    #[error("the invitation is for another account")]
+    InvitationForAnotherAccount { masked_email: String },
+    #[error("the owner must transfer ownership first")]
+    OwnerMustTransfer,
+    #[error("the owner cannot be changed or removed this way")]
+    OwnerProtected,
+    #[error("the typed confirmation does not match")]
+    ConfirmationMismatch { expected: &'static str },
+    #[error("invalid state: {0}")]
+    InvalidState(String),
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("export: {0}")]
+    Export(String),
     #[error("throttled for {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
     #[error("the body exceeds {max_bytes} bytes")]
@@ -101,6 +127,17 @@ impl AppError {
             Self::VersionConflict { .. } => ErrorCode::VersionConflict,
             Self::OwnedOrgLimit { .. } => ErrorCode::PlanLimitReached,
             Self::PersonalContext => ErrorCode::PersonalContext,
+            Self::ProjectLimit { .. } => ErrorCode::PlanLimitReached,
+            Self::ProjectSlugTaken => ErrorCode::SlugTaken,
+            Self::SeatLimit { .. } => ErrorCode::SeatLimitReached,
+            Self::AlreadyMember(_) => ErrorCode::AlreadyMember,
+            Self::InvitationPending(_) => ErrorCode::InvitationPending,
+            Self::InvitationExpired => ErrorCode::InvitationExpired,
+            Self::InvitationForAnotherAccount { .. } => ErrorCode::InvitationForAnotherAccount,
+            Self::OwnerMustTransfer => ErrorCode::OwnerMustTransfer,
+            Self::OwnerProtected => ErrorCode::Forbidden,
+            Self::ConfirmationMismatch { .. } => ErrorCode::ConfirmationMismatch,
+            Self::InvalidState(_) => ErrorCode::InvalidState,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMediaType,
@@ -108,6 +145,8 @@ impl AppError {
             | Self::PasswordHash(_)
             | Self::Task(_)
             | Self::CorruptRow(_)
+            | Self::Mail(_)
+            | Self::Export(_)
             | Self::Panic => ErrorCode::Internal,
         }
     }
@@ -153,6 +192,48 @@ impl AppError {
             Self::PersonalContext => {
                 "This is not possible in a personal context.".to_owned()
             }
+            Self::ProjectLimit { limit } => format!(
+                "Your plan allows {limit} active or suspended projects. Archive one, or upgrade."
+            ),
+            Self::ProjectSlugTaken => {
+                return Problem::new(code, "Another project in this organization uses this slug.")
+                    .with_fields(vec![FieldError {
+                        field: "slug".to_owned(),
+                        message: "This slug is taken in this organization. Pick another one."
+                            .to_owned(),
+                    }])
+            }
+            Self::SeatLimit { seats } => format!(
+                "All {seats} seats of the plan are taken by members and pending invitations. \
+                 Revoke an invitation, remove a member, or upgrade."
+            ),
+            Self::AlreadyMember(email) if email.is_empty() => {
+                "You are already a member of this organization.".to_owned()
+            }
+            Self::AlreadyMember(email) => {
+                format!("{email} is already a member of this organization.")
+            }
+            Self::InvitationPending(email) => format!(
+                "An invitation for {email} is already pending. Resend it instead."
+            ),
+            Self::InvitationExpired => {
+                "This invitation was used, declined or revoked, or it has expired. Ask for a new one."
+                    .to_owned()
+            }
+            Self::InvitationForAnotherAccount { masked_email } => format!(
+                "This invitation was sent to {masked_email}. Sign in with that account to accept it."
+            ),
+            Self::OwnerMustTransfer => {
+                "The owner cannot leave. Transfer ownership to another member first.".to_owned()
+            }
+            Self::OwnerProtected => {
+                "The owner cannot be changed or removed; ownership moves only by transfer."
+                    .to_owned()
+            }
+            Self::ConfirmationMismatch { expected } => {
+                format!("Type the {expected} exactly to confirm.")
+            }
+            Self::InvalidState(why) => why.clone(),
             Self::RateLimited { retry_after_secs } => {
                 format!("Too many attempts. Try again in {retry_after_secs} seconds.")
             }
@@ -167,6 +248,8 @@ impl AppError {
             | Self::PasswordHash(_)
             | Self::Task(_)
             | Self::CorruptRow(_)
+            | Self::Mail(_)
+            | Self::Export(_)
             | Self::Panic => "Something went wrong on our side. It has been logged.".to_owned(),
         };
         let mut problem = Problem::new(code, detail);
@@ -225,4 +308,6 @@ pub enum ServerError {
     },
     #[error("cannot seed the demo data: {0}")]
     Demo(AppError),
+    #[error("mail settings: {0}")]
+    Mail(String),
 }

@@ -13,14 +13,19 @@
 //! ```
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod invitations;
+pub mod mail;
+pub mod members;
 pub mod openapi;
 pub mod orgs;
+pub mod projects;
 
 pub use app::{spawn, RunningServer};
 pub use config::{Backend, Config};

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use orgdesk_server::config::MailConfig;
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -35,6 +36,17 @@ struct Cli {
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
+    /// SMTP server for outgoing mail: smtp://user:pass@host:587 (STARTTLS when offered;
+    /// `?tls=required` insists) or smtps://user:pass@host:465. Default: write each message
+    /// as an .eml file to <data-dir>/mail/.
+    #[arg(long, env = "ORGDESK_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The From of outgoing mail.
+    #[arg(long, env = "ORGDESK_MAIL_FROM", default_value = orgdesk_server::config::DEFAULT_MAIL_FROM)]
+    mail_from: String,
+    /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
+    #[arg(long, env = "ORGDESK_TRUST_PROXY")]
+    trust_proxy: bool,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -94,6 +106,11 @@ async fn main() -> ExitCode {
         data_dir: cli.data_dir.unwrap_or_else(Config::default_data_dir),
         database_url: cli.database,
         demo: cli.demo,
+        mail: MailConfig {
+            smtp_url: cli.smtp_url.filter(|url| !url.trim().is_empty()),
+            from: cli.mail_from,
+        },
+        trust_proxy: cli.trust_proxy,
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

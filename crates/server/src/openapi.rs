@@ -29,6 +29,10 @@ use crate::http::problem::PROBLEM_JSON;
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "orgs", description = "Organizations and personal contexts"),
+        (name = "projects", description = "Projects of an org and their lifecycle"),
+        (name = "members", description = "Members, roles, project scopes, leaving and ownership"),
+        (name = "invitations", description = "Inviting people by email, and answering invitations"),
+        (name = "audit", description = "The audit log and its export"),
         (name = "meta", description = "Health and this document"),
     )
 )]

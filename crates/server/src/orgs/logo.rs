@@ -3,13 +3,15 @@
 
 use orgdesk_model::org::Org;
 use orgdesk_model::{validate, Capability, OrgId, UserId};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
+use crate::audit::{Actor, Entry};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, MediaRefusal};
+use crate::orgs::access::{self, require};
 use crate::orgs::repo::{self, OrgKey};
-use crate::orgs::service::require;
 
 /// A stored logo, ready to serve.
 pub struct Logo {
@@ -50,24 +52,24 @@ fn content_etag(bytes: &[u8]) -> String {
 
 pub async fn put(
     db: &Db,
-    user: UserId,
+    actor: &Actor,
     key: &OrgKey,
     declared: Option<&str>,
     bytes: Vec<u8>,
 ) -> Result<Org, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = repo::find_for_member(&mut tx, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let content_type = check_upload(declared, &bytes)?;
     let etag = content_etag(&bytes);
     store(&mut tx, view.org.id, content_type, &etag, &bytes, now).await?;
     repo::bump_version(&mut tx, view.org.id, now).await?;
-    let updated = repo::find_for_member(&mut tx, &OrgKey::Id(view.org.id), user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    Entry::org(view.org.id, "org.logo_updated")
+        .details(json!({ "content_type": content_type, "etag": etag, "size": bytes.len() }))
+        .write(&mut tx, actor, now)
+        .await?;
+    let updated = access::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
     tx.commit().await?;
     Ok(updated.org)
 }
@@ -101,9 +103,7 @@ async fn store(
 /// The logo of an org `user` belongs to; 404 when there is none.
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = repo::find_for_member(&mut conn, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::find(&mut conn, key, user).await?;
     require(&view, Capability::ViewOrg)?;
     let row: Option<(String, String, Vec<u8>)> =
         sqlx::query_as("SELECT content_type, etag, bytes FROM org_logos WHERE org_id = $1")
@@ -119,12 +119,10 @@ pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> 
 }
 
 /// Removes the logo; removing none is fine too.
-pub async fn delete(db: &Db, user: UserId, key: &OrgKey) -> Result<(), AppError> {
+pub async fn delete(db: &Db, actor: &Actor, key: &OrgKey) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = repo::find_for_member(&mut tx, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let removed = sqlx::query("DELETE FROM org_logos WHERE org_id = $1")
         .bind(view.org.id.to_string())
@@ -132,6 +130,9 @@ pub async fn delete(db: &Db, user: UserId, key: &OrgKey) -> Result<(), AppError>
         .await?;
     if removed.rows_affected() > 0 {
         repo::bump_version(&mut tx, view.org.id, now).await?;
+        Entry::org(view.org.id, "org.logo_removed")
+            .write(&mut tx, actor, now)
+            .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -11,6 +11,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
@@ -46,7 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 async fn put_logo(
     State(state): State<AppState>,
-    session: CurrentSession,
+    actor: Actor,
     Path(org): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -58,14 +59,7 @@ async fn put_logo(
             .and_then(|v| v.to_str().ok()),
     );
     let key = OrgKey::parse(&org);
-    let org = logo::put(
-        &state.db,
-        session.user_id(),
-        &key,
-        declared.as_deref(),
-        body.to_vec(),
-    )
-    .await?;
+    let org = logo::put(&state.db, &actor, &key, declared.as_deref(), body.to_vec()).await?;
     Ok(Json(org))
 }
 
@@ -134,9 +128,9 @@ async fn get_logo(
 )]
 async fn delete_logo(
     State(state): State<AppState>,
-    session: CurrentSession,
+    actor: Actor,
     Path(org): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    logo::delete(&state.db, session.user_id(), &OrgKey::parse(&org)).await?;
+    logo::delete(&state.db, &actor, &OrgKey::parse(&org)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,6 @@
-//! Organizations and personal contexts: storage, slugs, the rules, logos and routes.
+//! Organizations and personal contexts: storage, slugs, access, the rules, logos and routes.
 
+pub mod access;
 pub mod logo;
 pub mod logo_routes;
 pub mod repo;

@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use crate::db::to_datetime;
 use crate::error::AppError;
+use crate::members;
 use crate::orgs::slugs;
 
 /// How a request names an org: its id, or one of its slugs (current or former).
@@ -31,6 +32,8 @@ const SELECT_ORG: &str = "SELECT o.id, o.kind, o.slug, o.name, o.sort_name, o.de
      o.website, o.plan, o.version, o.created_at, l.content_type AS logo_type, \
      l.etag AS logo_etag, l.size AS logo_size";
 const FROM_ORG: &str = "FROM orgs o LEFT JOIN org_logos l ON l.org_id = o.id";
+/// The role the API shows: the org's one owner, else the stored `admin` or `member`.
+const ROLE: &str = "CASE WHEN o.owner_user_id = m.user_id THEN 'owner' ELSE m.role END AS role";
 /// Personal context first, then by lowercased name, then by id.
 const RANK: &str = "CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END";
 
@@ -111,6 +114,14 @@ impl OrgRecord {
     }
 }
 
+/// The id of the org named by `key`, whoever may see it.
+pub async fn resolve(conn: &mut AnyConnection, key: &OrgKey) -> Result<Option<OrgId>, AppError> {
+    match key {
+        OrgKey::Id(id) => Ok(Some(*id)),
+        OrgKey::Slug(slug) => slugs::holder(conn, slug).await,
+    }
+}
+
 /// The org named by `key`, if `user` is a member; otherwise `None`, exactly as for an org
 /// that does not exist.
 pub async fn find_for_member(
@@ -126,7 +137,7 @@ pub async fn find_for_member(
         ),
     };
     let sql = format!(
-        "{SELECT_ORG}, m.role {FROM_ORG} JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
+        "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
          WHERE {filter}"
     );
     let record: Option<MemberRecord> = sqlx::query_as(&sql)
@@ -150,7 +161,7 @@ pub async fn list_for_member(
         String::new()
     };
     let sql = format!(
-        "{SELECT_ORG}, m.role {FROM_ORG} JOIN memberships m ON m.org_id = o.id \
+        "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id \
          WHERE m.user_id = $1 {keyset} ORDER BY {RANK}, o.sort_name, o.id LIMIT $2"
     );
     let mut query = sqlx::query_as::<_, MemberRecord>(&sql)
@@ -172,6 +183,8 @@ pub struct NewOrg<'a> {
     pub id: OrgId,
     pub kind: OrgKind,
     pub personal_user: Option<UserId>,
+    /// The one owner; their membership must be added in the same transaction.
+    pub owner: UserId,
     pub slug: &'a str,
     pub name: &'a str,
     pub description: Option<&'a str>,
@@ -189,38 +202,20 @@ pub async fn insert(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO orgs (id, kind, personal_user_id, slug, name, sort_name, description, \
-         website, plan, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
+        "INSERT INTO orgs (id, kind, personal_user_id, owner_user_id, slug, name, sort_name, \
+         description, website, plan, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
     )
     .bind(org.id.to_string())
     .bind(org.kind.as_str())
     .bind(org.personal_user.map(|u| u.to_string()))
+    .bind(org.owner.to_string())
     .bind(org.slug)
     .bind(org.name)
     .bind(sort_name(org.name))
     .bind(org.description)
     .bind(org.website)
     .bind(org.plan.as_str())
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn insert_membership(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    user: UserId,
-    role: Role,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(org.to_string())
-    .bind(user.to_string())
-    .bind(role.as_str())
     .bind(now)
     .execute(conn)
     .await?;
@@ -240,6 +235,7 @@ pub async fn insert_personal(
         id,
         kind: OrgKind::Personal,
         personal_user: Some(user),
+        owner: user,
         slug: &slug,
         name: "Personal",
         description: None,
@@ -247,7 +243,7 @@ pub async fn insert_personal(
         plan: Plan::Free,
     };
     insert(conn, &org, now).await?;
-    insert_membership(conn, id, user, Role::Owner, now).await?;
+    members::repo::insert(conn, id, user, Role::Owner, None, now).await?;
     Ok(id)
 }
 
@@ -268,20 +264,11 @@ pub async fn lock_personal_plan(conn: &mut AnyConnection, user: UserId) -> Resul
 /// How many organizations (not personal contexts) `user` owns.
 pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i64, sqlx::Error> {
     let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.org_id \
-         WHERE m.user_id = $1 AND m.role = 'owner' AND o.kind = 'organization'",
+        "SELECT COUNT(*) FROM orgs WHERE owner_user_id = $1 AND kind = 'organization'",
     )
     .bind(user.to_string())
     .fetch_one(conn)
     .await?;
-    Ok(count)
-}
-
-pub async fn member_count(conn: &mut AnyConnection, org: OrgId) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1")
-        .bind(org.to_string())
-        .fetch_one(conn)
-        .await?;
     Ok(count)
 }
 
@@ -353,4 +340,13 @@ pub async fn set_personal_plan(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The plan of an org.
+pub async fn plan_of(conn: &mut AnyConnection, org: OrgId) -> Result<Plan, AppError> {
+    let (plan,): (String,) = sqlx::query_as("SELECT plan FROM orgs WHERE id = $1")
+        .bind(org.to_string())
+        .fetch_one(conn)
+        .await?;
+    Plan::parse(&plan).ok_or(AppError::CorruptRow("org plan"))
 }

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
@@ -71,10 +72,10 @@ async fn list_orgs(
 )]
 async fn create_org(
     State(state): State<AppState>,
-    session: CurrentSession,
+    actor: Actor,
     ApiJson(req): ApiJson<CreateOrgRequest>,
 ) -> Result<Response, AppError> {
-    let membership = service::create(&state.db, session.user_id(), &req).await?;
+    let membership = service::create(&state.db, &actor, &req).await?;
     Ok((StatusCode::CREATED, with_etag(membership)).into_response())
 }
 
@@ -124,7 +125,7 @@ async fn get_org(
 )]
 async fn update_org(
     State(state): State<AppState>,
-    session: CurrentSession,
+    actor: Actor,
     Path(org): Path<String>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<UpdateOrgRequest>,
@@ -132,7 +133,7 @@ async fn update_org(
     let if_match = IfMatch::from_headers(&headers);
     let key = OrgKey::parse(&org);
     Ok(with_etag(
-        service::update(&state.db, session.user_id(), &key, &req, &if_match).await?,
+        service::update(&state.db, &actor, &key, &req, &if_match).await?,
     ))
 }
 
@@ -156,22 +157,17 @@ async fn update_org(
 )]
 async fn delete_org(
     State(state): State<AppState>,
-    session: CurrentSession,
+    actor: Actor,
     Path(org): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let if_match = IfMatch::from_headers(&headers);
-    service::delete(
-        &state.db,
-        session.user_id(),
-        &OrgKey::parse(&org),
-        &if_match,
-    )
-    .await?;
+    service::delete(&state.db, &actor, &OrgKey::parse(&org), &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The overview page: the org, the caller's role, member count and plan limits.
+/// The overview page: the org, the caller's role, counts of projects (in the caller's
+/// scope), members, pending invitations and seats in use, and the plan's limits.
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/overview",

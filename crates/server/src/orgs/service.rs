@@ -3,15 +3,19 @@
 
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
-use orgdesk_model::role::{allows_in, capabilities};
+use orgdesk_model::role::capabilities;
 use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
+use serde_json::json;
 
+use crate::audit::{Actor, Changes, Entry};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;
 use crate::http::precondition::IfMatch;
+use crate::orgs::access::{self, require};
 use crate::orgs::repo::{self, ListKey, MemberView, NewOrg, OrgKey, Settings};
 use crate::orgs::slugs;
+use crate::{invitations, members, projects};
 
 pub fn membership(view: MemberView) -> Membership {
     let capabilities = capabilities(view.org.kind, view.role);
@@ -22,21 +26,10 @@ pub fn membership(view: MemberView) -> Membership {
     }
 }
 
-/// Fails with 403 unless `role` may do `capability` in this org.
-pub fn require(view: &MemberView, capability: Capability) -> Result<(), AppError> {
-    if allows_in(view.org.kind, view.role, capability) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(capability))
-    }
-}
-
 /// The org as `user` sees it; 404 when it does not exist or `user` is not a member.
 pub async fn find(db: &Db, user: UserId, key: &OrgKey) -> Result<MemberView, AppError> {
     let mut conn = db.pool().acquire().await?;
-    repo::find_for_member(&mut conn, key, user)
-        .await?
-        .ok_or(AppError::NotFound)
+    access::find(&mut conn, key, user).await
 }
 
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Membership, AppError> {
@@ -69,7 +62,12 @@ fn optional(value: Option<&String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub async fn create(db: &Db, user: UserId, req: &CreateOrgRequest) -> Result<Membership, AppError> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    req: &CreateOrgRequest,
+) -> Result<Membership, AppError> {
+    let user = actor.user_id;
     let name = req.name.trim();
     let explicit_slug = optional(req.slug.as_ref());
     let description = optional(req.description.as_ref());
@@ -104,6 +102,7 @@ pub async fn create(db: &Db, user: UserId, req: &CreateOrgRequest) -> Result<Mem
         id,
         kind: OrgKind::Organization,
         personal_user: None,
+        owner: user,
         slug: &slug,
         name,
         description: description.as_deref(),
@@ -111,17 +110,19 @@ pub async fn create(db: &Db, user: UserId, req: &CreateOrgRequest) -> Result<Mem
         plan: Plan::Free,
     };
     repo::insert(&mut tx, &org, now).await?;
-    repo::insert_membership(&mut tx, id, user, Role::Owner, now).await?;
-    let view = repo::find_for_member(&mut tx, &OrgKey::Id(id), user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    members::repo::insert(&mut tx, id, user, Role::Owner, None, now).await?;
+    Entry::org(id, "org.created")
+        .details(json!({ "name": name, "slug": slug }))
+        .write(&mut tx, actor, now)
+        .await?;
+    let view = access::find(&mut tx, &OrgKey::Id(id), user).await?;
     tx.commit().await?;
     Ok(membership(view))
 }
 
 pub async fn update(
     db: &Db,
-    user: UserId,
+    actor: &Actor,
     key: &OrgKey,
     req: &UpdateOrgRequest,
     if_match: &IfMatch,
@@ -143,11 +144,10 @@ pub async fn update(
         return Err(AppError::Validation(errors));
     }
 
+    let user = actor.user_id;
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = repo::find_for_member(&mut tx, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::lock_for_member(&mut tx, key, user).await?;
     require(&view, Capability::EditSettings)?;
     if_match.check(view.org.version)?;
     let current = &view.org;
@@ -192,9 +192,20 @@ pub async fn update(
             current: latest.org.version,
         });
     }
-    let updated = repo::find_for_member(&mut tx, &OrgKey::Id(current.id), user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let changes = Changes::default()
+        .field("name", current.name.as_str(), name)
+        .field("slug", current.slug.as_str(), slug)
+        .field(
+            "description",
+            current.description.as_deref(),
+            description.as_deref(),
+        )
+        .field("website", current.website.as_deref(), website.as_deref());
+    Entry::org(current.id, "org.updated")
+        .details(changes.into_details())
+        .write(&mut tx, actor, now)
+        .await?;
+    let updated = access::find(&mut tx, &OrgKey::Id(current.id), user).await?;
     tx.commit().await?;
     Ok(membership(updated))
 }
@@ -202,36 +213,49 @@ pub async fn update(
 /// Deletes an org and everything in it. Personal contexts live as long as their account.
 pub async fn delete(
     db: &Db,
-    user: UserId,
+    actor: &Actor,
     key: &OrgKey,
     if_match: &IfMatch,
 ) -> Result<(), AppError> {
     let mut tx = db.write().await?;
-    let view = repo::find_for_member(&mut tx, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
     if view.org.kind == OrgKind::Personal {
         return Err(AppError::PersonalContext);
     }
     require(&view, Capability::DeleteOrg)?;
     if_match.check(view.org.version)?;
+    // Recorded like every change, then removed with the rest of the org's log.
+    Entry::org(view.org.id, "org.deleted")
+        .details(json!({ "name": view.org.name, "slug": view.org.slug }))
+        .write(&mut tx, actor, now_ms())
+        .await?;
     repo::delete(&mut tx, view.org.id).await?;
+    tracing::info!(org = %view.org.id, actor = %actor.user_id, "org deleted");
     tx.commit().await?;
     Ok(())
 }
 
+/// The overview: counts of projects (only those in a scoped member's scope), members,
+/// pending invitations and seats in use, with the plan's limits.
 pub async fn overview(db: &Db, user: UserId, key: &OrgKey) -> Result<OrgOverview, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = repo::find_for_member(&mut conn, key, user)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view = access::find(&mut conn, key, user).await?;
     require(&view, Capability::ViewOrg)?;
-    let member_count = repo::member_count(&mut conn, view.org.id).await?;
+    let org = view.org.id;
+    let scope = members::repo::find(&mut conn, org, user)
+        .await?
+        .and_then(|(_, scope)| scope);
+    let project_counts = projects::repo::counts(&mut conn, org, scope.as_deref()).await?;
+    let member_count = members::repo::count(&mut conn, org).await?;
+    let pending_invitations = invitations::repo::pending_count(&mut conn, org, now_ms()).await?;
     let limits = view.org.plan.limits();
     Ok(OrgOverview {
         org: view.org,
         role: view.role,
         member_count,
+        projects: project_counts,
+        pending_invitations,
+        seats_used: member_count + pending_invitations,
         limits,
     })
 }

@@ -188,19 +188,7 @@ impl TestApp {
     }
 
     pub async fn signup(&self, email: &str) -> Account {
-        let response = self.signup_raw(email, PASSWORD, "Test Person").await;
-        let grant = expect_json(response, StatusCode::CREATED).await;
-        Account {
-            token: grant["token"].as_str().expect("token").to_owned(),
-            user_id: grant["me"]["user"]["id"]
-                .as_str()
-                .expect("user id")
-                .to_owned(),
-            personal_org_id: grant["me"]["personal_org_id"]
-                .as_str()
-                .expect("org id")
-                .to_owned(),
-        }
+        self.signup_named(email, "Test Person").await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
@@ -221,17 +209,88 @@ impl TestApp {
         .await
     }
 
-    /// Makes `user_id` a member of `org_id` with `role`, straight in the database.
+    /// Makes `user_id` a member of `org_id` with `role` (`admin` or `member`), straight
+    /// in the database (with the search terms the server keeps).
     pub async fn add_member(&self, org_id: &str, user_id: &str, role: &str) {
-        sqlx::query(
-            "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)",
+        self.add_scoped_member(org_id, user_id, role, None).await;
+    }
+
+    /// Like [`Self::add_member`], limited to the projects `scope` when given.
+    pub async fn add_scoped_member(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role: &str,
+        scope: Option<&[&str]>,
+    ) {
+        let role = orgdesk_model::Role::parse(role).expect("a role");
+        let scope: Option<Vec<orgdesk_model::ProjectId>> = scope.map(|ids| {
+            ids.iter()
+                .map(|id| id.parse().expect("project id"))
+                .collect()
+        });
+        let mut conn = self.db.acquire().await.expect("connection");
+        orgdesk_server::members::repo::insert(
+            &mut conn,
+            org_id.parse().expect("org id"),
+            user_id.parse().expect("user id"),
+            role,
+            scope.as_deref(),
+            0,
         )
-        .bind(org_id)
-        .bind(user_id)
-        .bind(role)
-        .execute(&self.db)
         .await
         .expect("insert membership");
+    }
+
+    /// Puts an org on another plan, straight in the database.
+    pub async fn set_plan(&self, org_id: &str, plan: &str) {
+        sqlx::query("UPDATE orgs SET plan = $1 WHERE id = $2")
+            .bind(plan)
+            .bind(org_id)
+            .execute(&self.db)
+            .await
+            .expect("set plan");
+    }
+
+    /// The data folder of the server (the mail folder lives in it).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.config.data_dir.clone()
+    }
+
+    pub async fn post(&self, path: &str, token: &str) -> Response {
+        self.request(Method::POST, path, Some(token))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs up `email` with a display name.
+    pub async fn signup_named(&self, email: &str, name: &str) -> Account {
+        let response = self.signup_raw(email, PASSWORD, name).await;
+        let grant = expect_json(response, StatusCode::CREATED).await;
+        Account {
+            token: grant["token"].as_str().expect("token").to_owned(),
+            user_id: grant["me"]["user"]["id"]
+                .as_str()
+                .expect("user id")
+                .to_owned(),
+            personal_org_id: grant["me"]["personal_org_id"]
+                .as_str()
+                .expect("org id")
+                .to_owned(),
+        }
+    }
+
+    /// Creates a project and returns it.
+    pub async fn new_project(&self, token: &str, org: &str, name: &str) -> Value {
+        let response = self
+            .post_json(
+                &format!("/v1/orgs/{org}/projects"),
+                Some(token),
+                &json!({ "name": name }),
+            )
+            .await;
+        expect_json(response, StatusCode::CREATED).await
     }
 }
 

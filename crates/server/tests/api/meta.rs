@@ -15,7 +15,7 @@ on_both_backends!(
 );
 
 /// The routes of SPEC "HTTP API (v1)" this server implements so far.
-const IMPLEMENTED: [(&str, &str); 15] = [
+const IMPLEMENTED: [(&str, &str); 39] = [
     ("POST", "/v1/auth/signup"),
     ("POST", "/v1/auth/login"),
     ("POST", "/v1/auth/logout"),
@@ -29,6 +29,30 @@ const IMPLEMENTED: [(&str, &str); 15] = [
     ("GET", "/v1/orgs/{org}/logo"),
     ("DELETE", "/v1/orgs/{org}/logo"),
     ("GET", "/v1/orgs/{org}/overview"),
+    ("GET", "/v1/orgs/{org}/projects"),
+    ("POST", "/v1/orgs/{org}/projects"),
+    ("GET", "/v1/orgs/{org}/projects/{project}"),
+    ("PATCH", "/v1/orgs/{org}/projects/{project}"),
+    ("DELETE", "/v1/orgs/{org}/projects/{project}"),
+    ("POST", "/v1/orgs/{org}/projects/{project}/suspend"),
+    ("POST", "/v1/orgs/{org}/projects/{project}/unsuspend"),
+    ("POST", "/v1/orgs/{org}/projects/{project}/archive"),
+    ("POST", "/v1/orgs/{org}/projects/{project}/restore"),
+    ("GET", "/v1/orgs/{org}/members"),
+    ("PATCH", "/v1/orgs/{org}/members/{user_id}"),
+    ("DELETE", "/v1/orgs/{org}/members/{user_id}"),
+    ("POST", "/v1/orgs/{org}/leave"),
+    ("POST", "/v1/orgs/{org}/transfer-ownership"),
+    ("GET", "/v1/orgs/{org}/invitations"),
+    ("POST", "/v1/orgs/{org}/invitations"),
+    ("DELETE", "/v1/orgs/{org}/invitations/{id}"),
+    ("POST", "/v1/orgs/{org}/invitations/{id}/resend"),
+    ("GET", "/v1/me/invitations"),
+    ("GET", "/v1/invitations/{token}"),
+    ("POST", "/v1/invitations/{token}/accept"),
+    ("POST", "/v1/invitations/{token}/decline"),
+    ("GET", "/v1/orgs/{org}/audit-log"),
+    ("GET", "/v1/orgs/{org}/audit-log/export"),
     ("GET", "/v1/health"),
     ("GET", "/v1/openapi.json"),
 ];

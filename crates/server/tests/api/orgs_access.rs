@@ -166,6 +166,12 @@ async fn overview_counts_members(backend: Backend) {
     )
     .await;
     assert_eq!(first["member_count"], 1);
+    assert_eq!(first["seats_used"], 1);
+    assert_eq!(first["pending_invitations"], 0);
+    assert_eq!(
+        first["projects"],
+        json!({ "active": 0, "suspended": 0, "archived": 0 })
+    );
     assert_eq!(first["role"], "owner");
     assert_eq!(first["org"]["id"], id);
     let free = orgdesk_model::Plan::Free.limits();

@@ -1,0 +1,121 @@
+//! Writing audit events, always on the connection of the transaction that makes the change
+//! (so an event exists exactly when its change does).
+
+use orgdesk_model::{AuditEventId, OrgId, ProjectId};
+use serde_json::{json, Map, Value};
+use sqlx::AnyConnection;
+
+use crate::audit::Actor;
+
+/// One event, built up and then written with [`Entry::write`].
+#[must_use]
+pub struct Entry {
+    org: OrgId,
+    action: &'static str,
+    target_type: &'static str,
+    target_id: Option<String>,
+    project: Option<ProjectId>,
+    details: Value,
+}
+
+impl Entry {
+    /// `action` is dotted, `<target type>.<past tense>`: `project.suspended`.
+    pub fn new(
+        org: OrgId,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: impl ToString,
+    ) -> Self {
+        Self {
+            org,
+            action,
+            target_type,
+            target_id: Some(target_id.to_string()),
+            project: None,
+            details: json!({}),
+        }
+    }
+
+    /// An event about the org itself.
+    pub fn org(org: OrgId, action: &'static str) -> Self {
+        Self::new(org, action, "org", org)
+    }
+
+    /// An event about a project (also filed under that project).
+    pub fn project(org: OrgId, action: &'static str, project: ProjectId) -> Self {
+        let mut entry = Self::new(org, action, "project", project);
+        entry.project = Some(project);
+        entry
+    }
+
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub async fn write(
+        self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, org_id, actor_id, action, target_type, target_id, \
+             project_id, ip, user_agent, details, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(AuditEventId::new().to_string())
+        .bind(self.org.to_string())
+        .bind(actor.user_id.to_string())
+        .bind(self.action)
+        .bind(self.target_type)
+        .bind(self.target_id)
+        .bind(self.project.map(|p| p.to_string()))
+        .bind(actor.ip.clone())
+        .bind(actor.user_agent.clone())
+        .bind(self.details.to_string())
+        .bind(now)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Changed fields as `{"field": {"old": …, "new": …}}`; unchanged ones are left out.
+#[derive(Debug, Default)]
+pub struct Changes(Map<String, Value>);
+
+impl Changes {
+    pub fn field<T: serde::Serialize + PartialEq>(mut self, name: &str, old: T, new: T) -> Self {
+        if old != new {
+            self.0
+                .insert(name.to_owned(), json!({ "old": old, "new": new }));
+        }
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_details(self) -> Value {
+        json!({ "changes": Value::Object(self.0) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_keep_only_what_changed() {
+        let changes = Changes::default()
+            .field("name", "Acme", "Acme Labs")
+            .field("slug", "acme", "acme");
+        assert_eq!(
+            changes.into_details(),
+            json!({ "changes": { "name": { "old": "Acme", "new": "Acme Labs" } } })
+        );
+        assert!(Changes::default().field("x", 1, 1).is_empty());
+    }
+}

@@ -1,0 +1,87 @@
+//! Reading the audit log: who may (`view_audit_log`), and what they see: events within the
+//! plan's retention, matching the filters, newest first.
+
+use chrono::{DateTime, Utc};
+use orgdesk_model::audit::{AuditEvent, AuditQuery};
+use orgdesk_model::org::Org;
+use orgdesk_model::{Capability, Page, ProjectId, UserId};
+
+use crate::audit::repo::{self, Filter, Key};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::http::cursor;
+use crate::orgs::access::{self, require};
+use crate::orgs::OrgKey;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The filters of a request, before the plan's retention is applied.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub actor: Option<UserId>,
+    pub action: Option<String>,
+    pub project: Option<ProjectId>,
+}
+
+impl From<&AuditQuery> for Filters {
+    fn from(q: &AuditQuery) -> Self {
+        Self {
+            from: q.from,
+            to: q.to,
+            actor: q.actor,
+            action: q.action.clone(),
+            project: q.project,
+        }
+    }
+}
+
+impl Filters {
+    /// The stored filter for `org`: nothing older than its plan keeps.
+    fn within_retention(self, org: &Org, now: i64) -> Filter {
+        let retention = i64::from(org.plan.limits().audit_retention_days) * DAY_MS;
+        let oldest = now - retention;
+        Filter {
+            since: self
+                .from
+                .map_or(oldest, |from| from.timestamp_millis().max(oldest)),
+            until: self.to.map(|to| to.timestamp_millis()),
+            actor: self.actor,
+            action: self
+                .action
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty()),
+            project: self.project,
+        }
+    }
+}
+
+/// The org and the stored filter, once the caller may read the log.
+pub async fn authorize(
+    db: &Db,
+    user: UserId,
+    org: &OrgKey,
+    filters: Filters,
+) -> Result<(Org, Filter), AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let view = access::find(&mut conn, org, user).await?;
+    require(&view, Capability::ViewAuditLog)?;
+    let filter = filters.within_retention(&view.org, now_ms());
+    Ok((view.org, filter))
+}
+
+pub async fn list(
+    db: &Db,
+    user: UserId,
+    org: &OrgKey,
+    query: &AuditQuery,
+) -> Result<Page<AuditEvent>, AppError> {
+    let after: Option<Key> = cursor::after(query.cursor.as_deref())?;
+    let limit = cursor::page_limit(query.limit);
+    let (org, filter) = authorize(db, user, org, Filters::from(query)).await?;
+    let mut conn = db.pool().acquire().await?;
+    let fetch = cursor::fetch_count(limit);
+    let rows = repo::page(&mut conn, org.id, &filter, after.as_ref(), fetch).await?;
+    Ok(cursor::page(rows, limit))
+}

@@ -1,0 +1,142 @@
+//! The invitee's side: the invitations waiting for me, looking one up by its token (or,
+//! from my list, its id), accepting and declining. Accepting checks everything again
+//! inside one transaction with the org's row locked, so the last seat goes to one person.
+
+use orgdesk_model::invitation::{InvitationStatus, ReceivedInvitation};
+use orgdesk_model::org::Membership;
+use orgdesk_model::page::PageQuery;
+use orgdesk_model::{Page, UserId};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::audit::{Actor, Entry};
+use crate::auth::account;
+use crate::db::{lock_org, now_ms, Db};
+use crate::error::AppError;
+use crate::http::cursor;
+use crate::invitations::received;
+use crate::invitations::repo::{self, ListKey, Stored};
+use crate::invitations::token::{mask_email, InvitationRef};
+use crate::members;
+use crate::orgs::service::membership;
+use crate::orgs::OrgKey;
+use crate::orgs::{self, access};
+
+async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<String, AppError> {
+    let (me, _) = account::profile(conn, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(me.email)
+}
+
+/// The invitation `by` names, as `email` may act on it: 404 when unknown (or, by id,
+/// addressed to someone else), 410 when no longer pending, 403 when the token is for
+/// another account.
+async fn usable(
+    conn: &mut AnyConnection,
+    by: &InvitationRef,
+    email: &str,
+    now: i64,
+) -> Result<Stored, AppError> {
+    let stored = repo::find(conn, by).await?.ok_or(AppError::NotFound)?;
+    if matches!(by, InvitationRef::Id(_)) && stored.email != email {
+        return Err(AppError::NotFound);
+    }
+    if stored.status(now) != InvitationStatus::Pending {
+        return Err(AppError::InvitationExpired);
+    }
+    if stored.email != email {
+        return Err(AppError::InvitationForAnotherAccount {
+            masked_email: mask_email(&stored.email),
+        });
+    }
+    Ok(stored)
+}
+
+pub async fn mine(
+    db: &Db,
+    user: UserId,
+    query: &PageQuery,
+) -> Result<Page<ReceivedInvitation>, AppError> {
+    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
+    let limit = cursor::page_limit(query.limit);
+    let mut conn = db.pool().acquire().await?;
+    let email = email_of(&mut conn, user).await?;
+    let fetch = cursor::fetch_count(limit);
+    let rows = received::list(&mut conn, &email, now_ms(), after.as_ref(), fetch).await?;
+    Ok(cursor::page(rows, limit))
+}
+
+pub async fn view(
+    db: &Db,
+    user: UserId,
+    by: &InvitationRef,
+) -> Result<ReceivedInvitation, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let email = email_of(&mut conn, user).await?;
+    let stored = usable(&mut conn, by, &email, now_ms()).await?;
+    received::one(&mut conn, stored.id()?)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Locks the org of the invitation `by` names (the caller then reads it under the lock).
+async fn lock_org_of(conn: &mut AnyConnection, by: &InvitationRef) -> Result<(), AppError> {
+    let found = repo::find(conn, by).await?.ok_or(AppError::NotFound)?;
+    lock_org(conn, found.org()?).await?;
+    Ok(())
+}
+
+pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Membership, AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let email = email_of(&mut tx, actor.user_id).await?;
+    lock_org_of(&mut tx, by).await?;
+    let stored = usable(&mut tx, by, &email, now).await?;
+    let (id, org) = (stored.id()?, stored.org()?);
+    if members::repo::find(&mut tx, org, actor.user_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::AlreadyMember(String::new()));
+    }
+    let seats = orgs::repo::plan_of(&mut tx, org).await?.limits().seats;
+    if members::repo::count(&mut tx, org).await? + 1 > i64::from(seats) {
+        return Err(AppError::SeatLimit { seats });
+    }
+    let role = stored.role()?;
+    let scope = if stored.project_scoped == 1 {
+        Some(repo::scope(&mut tx, id).await?)
+    } else {
+        None
+    };
+    members::repo::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
+    if !repo::finish(&mut tx, id, "accepted", now).await? {
+        return Err(AppError::InvitationExpired);
+    }
+    Entry::new(org, "invitation.accepted", "invitation", id)
+        .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
+        .write(&mut tx, actor, now)
+        .await?;
+    let view = access::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
+    tx.commit().await?;
+    Ok(membership(view))
+}
+
+pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let email = email_of(&mut tx, actor.user_id).await?;
+    lock_org_of(&mut tx, by).await?;
+    let stored = usable(&mut tx, by, &email, now).await?;
+    let (id, org) = (stored.id()?, stored.org()?);
+    if !repo::finish(&mut tx, id, "declined", now).await? {
+        return Err(AppError::InvitationExpired);
+    }
+    Entry::new(org, "invitation.declined", "invitation", id)
+        .details(json!({ "email": stored.email }))
+        .write(&mut tx, actor, now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! `/v1/orgs/{org}/invitations…`, `/v1/me/invitations` and `/v1/invitations/{token}…`:
+//! thin handlers over [`crate::invitations::service`] and [`crate::invitations::respond`].
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use orgdesk_model::invitation::{
+    CreateInvitationsRequest, Invitation, IssuedInvitation, IssuedInvitations, ReceivedInvitation,
+};
+use orgdesk_model::org::Membership;
+use orgdesk_model::page::PageQuery;
+use orgdesk_model::{InvitationId, Page};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::CurrentSession;
+use crate::error::AppError;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::invitations::token::InvitationRef;
+use crate::invitations::{respond, service};
+use crate::orgs::OrgKey;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_invitations, create_invitations))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(resend_invitation))
+        .routes(routes!(my_invitations))
+        .routes(routes!(get_invitation))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(decline_invitation))
+}
+
+/// An invitation id from the path; anything else names nothing (404).
+fn invitation_id(raw: &str) -> Result<InvitationId, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// Pending invitations (expired ones are left out), newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/orgs/{org}/invitations",
+    tag = "invitations",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug"), PageQuery),
+    responses(
+        (status = 200, description = "Newest first", body = Page<Invitation>),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`personal_context`"),
+    )
+)]
+async fn list_invitations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<Invitation>>, AppError> {
+    let key = OrgKey::parse(&org);
+    Ok(Json(service::list(&state.db, &actor, &key, &query).await?))
+}
+
+/// Invite people by email, all or none. Each gets a link with a secret token, shown here
+/// once and mailed.
+#[utoipa::path(
+    post,
+    path = "/v1/orgs/{org}/invitations",
+    tag = "invitations",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    request_body = CreateInvitationsRequest,
+    responses(
+        (status = 201, description = "Invited and mailed", body = IssuedInvitations),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`already_member`, `invitation_pending`, `seat_limit_reached` or `personal_context`"),
+        (status = 422, description = "`validation_failed`: `emails`, `role` or `project_scope`"),
+    )
+)]
+async fn create_invitations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<CreateInvitationsRequest>,
+) -> Result<(StatusCode, Json<IssuedInvitations>), AppError> {
+    let key = OrgKey::parse(&org);
+    let issued = service::create(&state.db, &state.mail, &actor, &key, &req).await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// Revoke a pending invitation; its token stops working.
+#[utoipa::path(
+    delete,
+    path = "/v1/orgs/{org}/invitations/{id}",
+    tag = "invitations",
+    security(("session" = [])),
+    params(
+        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        ("id" = String, Path, description = "Invitation id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`invalid_state`: not pending; `personal_context`"),
+    )
+)]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let id = invitation_id(&id)?;
+    service::revoke(&state.db, &actor, &OrgKey::parse(&org), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Send again with a new token and expiry (the old token stops working); an expired
+/// invitation needs a free seat.
+#[utoipa::path(
+    post,
+    path = "/v1/orgs/{org}/invitations/{id}/resend",
+    tag = "invitations",
+    security(("session" = [])),
+    params(
+        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        ("id" = String, Path, description = "Invitation id"),
+    ),
+    responses(
+        (status = 200, description = "Renewed and mailed", body = IssuedInvitation),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`invalid_state`, `seat_limit_reached`, `already_member`, `invitation_pending` or `personal_context`"),
+    )
+)]
+async fn resend_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<Json<IssuedInvitation>, AppError> {
+    let id = invitation_id(&id)?;
+    let key = OrgKey::parse(&org);
+    Ok(Json(
+        service::resend(&state.db, &state.mail, &actor, &key, id).await?,
+    ))
+}
+
+/// Invitations waiting for the signed-in account's email, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/me/invitations",
+    tag = "invitations",
+    security(("session" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Pending, unexpired", body = Page<ReceivedInvitation>),
+        (status = 400, description = "`malformed_request`"),
+    )
+)]
+async fn my_invitations(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<ReceivedInvitation>>, AppError> {
+    Ok(Json(
+        respond::mine(&state.db, session.user_id(), &query).await?,
+    ))
+}
+
+/// An invitation by its token (or, for its invitee, its id).
+#[utoipa::path(
+    get,
+    path = "/v1/invitations/{token}",
+    tag = "invitations",
+    security(("session" = [])),
+    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    responses(
+        (status = 200, description = "The invitation", body = ReceivedInvitation),
+        (status = 403, description = "`invitation_for_another_account`: the detail shows the invited email masked"),
+        (status = 404, description = "`not_found`"),
+        (status = 410, description = "`invitation_expired`: used, declined, revoked or expired"),
+    )
+)]
+async fn get_invitation(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(token): Path<String>,
+) -> Result<Json<ReceivedInvitation>, AppError> {
+    let by = InvitationRef::parse(&token);
+    Ok(Json(
+        respond::view(&state.db, session.user_id(), &by).await?,
+    ))
+}
+
+/// Accept: join the org with the invited role and scope.
+#[utoipa::path(
+    post,
+    path = "/v1/invitations/{token}/accept",
+    tag = "invitations",
+    security(("session" = [])),
+    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    responses(
+        (status = 200, description = "Joined; the new membership", body = Membership),
+        (status = 403, description = "`invitation_for_another_account`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`already_member` or `seat_limit_reached`"),
+        (status = 410, description = "`invitation_expired`"),
+    )
+)]
+async fn accept_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(token): Path<String>,
+) -> Result<Json<Membership>, AppError> {
+    let by = InvitationRef::parse(&token);
+    Ok(Json(respond::accept(&state.db, &actor, &by).await?))
+}
+
+/// Decline.
+#[utoipa::path(
+    post,
+    path = "/v1/invitations/{token}/decline",
+    tag = "invitations",
+    security(("session" = [])),
+    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 403, description = "`invitation_for_another_account`"),
+        (status = 404, description = "`not_found`"),
+        (status = 410, description = "`invitation_expired`"),
+    )
+)]
+async fn decline_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(token): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let by = InvitationRef::parse(&token);
+    respond::decline(&state.db, &actor, &by).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,96 @@
+//! Leaving an org, and moving its ownership. The database holds exactly one owner per org
+//! (`orgs.owner_user_id`, referencing the owner's `admin` membership row), so a transfer is
+//! one UPDATE after making sure the new owner's row is a plain `admin` row.
+
+use orgdesk_model::member::TransferOwnershipRequest;
+use orgdesk_model::org::{Membership, OrgKind};
+use orgdesk_model::{Capability, FieldError, OrgId, Role, UserId};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::audit::{Actor, Entry};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::members::repo;
+use crate::orgs::access::{self, require, require_team};
+use crate::orgs::service::membership;
+use crate::orgs::OrgKey;
+
+/// The caller leaves the org. The owner cannot: they transfer ownership first.
+pub async fn leave(db: &Db, actor: &Actor, org: &OrgKey) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    if view.org.kind == OrgKind::Personal {
+        return Err(AppError::PersonalContext);
+    }
+    if view.role == Role::Owner {
+        return Err(AppError::OwnerMustTransfer);
+    }
+    require(&view, Capability::LeaveOrg)?;
+    repo::delete(&mut tx, view.org.id, actor.user_id).await?;
+    Entry::new(view.org.id, "member.left", "member", actor.user_id)
+        .details(json!({ "role": view.role }))
+        .write(&mut tx, actor, now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_owner(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    owner: UserId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orgs SET owner_user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(owner.to_string())
+    .bind(now)
+    .bind(org.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The owner hands the org to another member and becomes an admin; returns the caller's
+/// new membership.
+pub async fn transfer(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgKey,
+    req: &TransferOwnershipRequest,
+) -> Result<Membership, AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require_team(&view, Capability::TransferOwnership)?;
+    let org_id = view.org.id;
+    let not_a_member = || {
+        AppError::Validation(vec![FieldError {
+            field: "user_id".to_owned(),
+            message: "Choose another member of this organization.".to_owned(),
+        }])
+    };
+    if req.user_id == actor.user_id {
+        return Err(not_a_member());
+    }
+    let (target_role, _) = repo::find(&mut tx, org_id, req.user_id)
+        .await?
+        .ok_or_else(not_a_member)?;
+    // The new owner's row must be a plain admin row (no scope) before it is referenced.
+    repo::set_role_and_scope(&mut tx, org_id, req.user_id, Role::Admin, None).await?;
+    set_owner(&mut tx, org_id, req.user_id, now).await?;
+    Entry::org(org_id, "org.ownership_transferred")
+        .details(json!({
+            "from": actor.user_id,
+            "to": req.user_id,
+            "new_owner_previous_role": target_role,
+        }))
+        .write(&mut tx, actor, now)
+        .await?;
+    let view = access::find(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
+    tx.commit().await?;
+    Ok(membership(view))
+}

@@ -1,0 +1,221 @@
+//! Memberships in the database: the row, its search terms and its project scope. The
+//! owner's row stores role `admin`; who owns the org is `orgs.owner_user_id` (see the
+//! foundation migration), and [`role_of`] derives the role the API shows.
+
+use orgdesk_model::{OrgId, ProjectId, Role, UserId};
+use sqlx::AnyConnection;
+
+use crate::db::Params;
+use crate::error::AppError;
+use crate::members::search;
+
+/// The role stored on the membership row: everything but `member` is stored as `admin`.
+fn stored_role(role: Role) -> &'static str {
+    match role {
+        Role::Member => "member",
+        Role::Owner | Role::Admin => "admin",
+    }
+}
+
+/// The role the API shows for a stored row.
+pub fn role_of(stored: &str, user: UserId, owner: UserId) -> Result<Role, AppError> {
+    if user == owner {
+        return Ok(Role::Owner);
+    }
+    match stored {
+        "admin" => Ok(Role::Admin),
+        "member" => Ok(Role::Member),
+        _ => Err(AppError::CorruptRow("membership role")),
+    }
+}
+
+pub async fn owner_of(conn: &mut AnyConnection, org: OrgId) -> Result<UserId, AppError> {
+    let (owner,): (String,) = sqlx::query_as("SELECT owner_user_id FROM orgs WHERE id = $1")
+        .bind(org.to_string())
+        .fetch_one(conn)
+        .await?;
+    owner.parse().map_err(|_| AppError::CorruptRow("org owner"))
+}
+
+/// Adds `user` to `org` with `role` and, for members, an optional project scope.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+    role: Role,
+    scope: Option<&[ProjectId]>,
+    now: i64,
+) -> Result<(), AppError> {
+    let (display_name, email): (String, String) =
+        sqlx::query_as("SELECT display_name, email FROM users WHERE id = $1")
+            .bind(user.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    let scope = scope.filter(|_| role == Role::Member);
+    sqlx::query(
+        "INSERT INTO memberships (org_id, user_id, role, project_scoped, sort_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(org.to_string())
+    .bind(user.to_string())
+    .bind(stored_role(role))
+    .bind(i64::from(scope.is_some()))
+    .bind(search::sort_name(&display_name))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let terms = search::terms(&display_name, &email);
+    for prefix in search::prefixes(&terms) {
+        sqlx::query(
+            "INSERT INTO member_prefixes (org_id, prefix, sort_name, user_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(org.to_string())
+        .bind(prefix)
+        .bind(search::sort_name(&display_name))
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for term in terms {
+        sqlx::query("INSERT INTO member_terms (org_id, user_id, term) VALUES ($1, $2, $3)")
+            .bind(org.to_string())
+            .bind(user.to_string())
+            .bind(term)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let Some(ids) = scope {
+        insert_scope(conn, org, user, ids).await?;
+    }
+    Ok(())
+}
+
+async fn insert_scope(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+    ids: &[ProjectId],
+) -> Result<(), sqlx::Error> {
+    for project in ids {
+        sqlx::query(
+            "INSERT INTO membership_projects (org_id, user_id, project_id) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .bind(project.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets the stored role and the scope (`None`: all projects; only members may have one).
+pub async fn set_role_and_scope(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+    role: Role,
+    scope: Option<&[ProjectId]>,
+) -> Result<(), sqlx::Error> {
+    let scope = scope.filter(|_| role == Role::Member);
+    sqlx::query("DELETE FROM membership_projects WHERE org_id = $1 AND user_id = $2")
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE memberships SET role = $1, project_scoped = $2 WHERE org_id = $3 AND user_id = $4",
+    )
+    .bind(stored_role(role))
+    .bind(i64::from(scope.is_some()))
+    .bind(org.to_string())
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    if let Some(ids) = scope {
+        insert_scope(conn, org, user, ids).await?;
+    }
+    Ok(())
+}
+
+/// Removes a membership (its terms and scope go with it); `false` if there was none.
+pub async fn delete(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The role and scope of `user` in `org`, if a member.
+pub async fn find(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+) -> Result<Option<(Role, Option<Vec<ProjectId>>)>, AppError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT role, project_scoped FROM memberships WHERE org_id = $1 AND user_id = $2",
+    )
+    .bind(org.to_string())
+    .bind(user.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((stored, scoped)) = row else {
+        return Ok(None);
+    };
+    let owner = owner_of(conn, org).await?;
+    let role = role_of(&stored, user, owner)?;
+    let scope = if scoped == 1 {
+        let mut all = scopes(conn, org, &[user]).await?;
+        Some(all.pop().map(|(_, ids)| ids).unwrap_or_default())
+    } else {
+        None
+    };
+    Ok(Some((role, scope)))
+}
+
+/// The scoped projects of each of `users` that has any, in one query.
+pub async fn scopes(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    users: &[UserId],
+) -> Result<Vec<(UserId, Vec<ProjectId>)>, AppError> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params = Params::default();
+    let org_param = params.text(org.to_string());
+    let list: Vec<String> = users.iter().map(|u| params.text(u.to_string())).collect();
+    let sql = format!(
+        "SELECT user_id, project_id FROM membership_projects WHERE org_id = {org_param} \
+         AND user_id IN ({}) ORDER BY user_id, project_id",
+        list.join(", ")
+    );
+    let rows: Vec<(String, String)> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
+    let mut out: Vec<(UserId, Vec<ProjectId>)> = Vec::new();
+    for (user, project) in rows {
+        let user: UserId = user.parse().map_err(|_| AppError::CorruptRow("user id"))?;
+        let project = project
+            .parse()
+            .map_err(|_| AppError::CorruptRow("project id"))?;
+        match out.last_mut() {
+            Some((last, ids)) if *last == user => ids.push(project),
+            _ => out.push((user, vec![project])),
+        }
+    }
+    Ok(out)
+}
+
+pub async fn count(conn: &mut AnyConnection, org: OrgId) -> Result<i64, sqlx::Error> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1")
+        .bind(org.to_string())
+        .fetch_one(conn)
+        .await?;
+    Ok(count)
+}

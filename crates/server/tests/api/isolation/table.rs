@@ -1,0 +1,248 @@
+//! The expected statuses: one row per documented operation, with the callers' statuses
+//! on their own org and on a foreign one.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    None,
+    Json(&'static str),
+    Png,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Prep {
+    None,
+    Suspended,
+    Archived,
+}
+
+pub struct Row {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub query: &'static str,
+    pub body: Body,
+    pub prep: Prep,
+    /// Statuses for the callers in [`CALLERS`] order, on their own org.
+    pub own: &'static str,
+    /// On the foreign org; `None`: the route is not org-scoped and answers as on `own`.
+    pub foreign: Option<&'static str>,
+}
+
+const FOREIGN: Option<&str> = Some("401 404 404 404 404 404");
+
+const fn row(method: &'static str, path: &'static str, own: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        query: "",
+        body: Body::None,
+        prep: Prep::None,
+        own,
+        foreign: FOREIGN,
+    }
+}
+
+const fn public(method: &'static str, path: &'static str, body: Body, own: &'static str) -> Row {
+    Row {
+        method,
+        path,
+        query: "",
+        body,
+        prep: Prep::None,
+        own,
+        foreign: None,
+    }
+}
+
+const fn with_body(
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    own: &'static str,
+) -> Row {
+    Row {
+        method,
+        path,
+        query: "",
+        body: Body::Json(body),
+        prep: Prep::None,
+        own,
+        foreign: FOREIGN,
+    }
+}
+
+const SIGNUP: &str =
+    r#"{"email":"new{uniq}@example.com","password":"correct horse battery","display_name":"New"}"#;
+const LOGIN: &str = r#"{"email":"outsider@example.com","password":"correct horse battery"}"#;
+
+pub fn table() -> Vec<Row> {
+    vec![
+        public("GET", "/v1/health", Body::None, "200 200 200 200 200 200"),
+        public(
+            "GET",
+            "/v1/openapi.json",
+            Body::None,
+            "200 200 200 200 200 200",
+        ),
+        public(
+            "POST",
+            "/v1/auth/signup",
+            Body::Json(SIGNUP),
+            "201 201 201 201 201 201",
+        ),
+        public(
+            "POST",
+            "/v1/auth/login",
+            Body::Json(LOGIN),
+            "200 200 200 200 200 200",
+        ),
+        public(
+            "POST",
+            "/v1/auth/logout",
+            Body::None,
+            "401 204 204 204 204 204",
+        ),
+        public("GET", "/v1/me", Body::None, "401 200 200 200 200 200"),
+        public("GET", "/v1/orgs", Body::None, "401 200 200 200 200 200"),
+        public(
+            "POST",
+            "/v1/orgs",
+            Body::Json(r#"{"name":"Made {uniq}"}"#),
+            "401 201 201 201 201 201",
+        ),
+        row("GET", "/v1/orgs/{org}", "401 404 200 200 200 200"),
+        with_body(
+            "PATCH",
+            "/v1/orgs/{org}",
+            r#"{"description":"changed {uniq}"}"#,
+            "401 404 403 403 200 200",
+        ),
+        row("DELETE", "/v1/orgs/{org}", "401 404 403 403 403 204"),
+        Row {
+            body: Body::Png,
+            ..row("PUT", "/v1/orgs/{org}/logo", "401 404 403 403 200 200")
+        },
+        row("GET", "/v1/orgs/{org}/logo", "401 404 200 200 200 200"),
+        row("DELETE", "/v1/orgs/{org}/logo", "401 404 403 403 204 204"),
+        row("GET", "/v1/orgs/{org}/overview", "401 404 200 200 200 200"),
+        row("GET", "/v1/orgs/{org}/projects", "401 404 200 200 200 200"),
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/projects",
+            r#"{"name":"New {uniq}"}"#,
+            "401 404 403 403 201 201",
+        ),
+        row(
+            "GET",
+            "/v1/orgs/{org}/projects/{project}",
+            "401 404 404 200 200 200",
+        ),
+        with_body(
+            "PATCH",
+            "/v1/orgs/{org}/projects/{project}",
+            r#"{"description":"x"}"#,
+            "401 404 404 403 200 200",
+        ),
+        Row {
+            query: "?confirm={project_slug}",
+            ..row(
+                "DELETE",
+                "/v1/orgs/{org}/projects/{project}",
+                "401 404 404 403 204 204",
+            )
+        },
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/projects/{project}/suspend",
+            r#"{"reason":"r"}"#,
+            "401 404 404 403 200 200",
+        ),
+        Row {
+            prep: Prep::Suspended,
+            ..row(
+                "POST",
+                "/v1/orgs/{org}/projects/{project}/unsuspend",
+                "401 404 404 403 200 200",
+            )
+        },
+        row(
+            "POST",
+            "/v1/orgs/{org}/projects/{project}/archive",
+            "401 404 404 403 200 200",
+        ),
+        Row {
+            prep: Prep::Archived,
+            ..row(
+                "POST",
+                "/v1/orgs/{org}/projects/{project}/restore",
+                "401 404 404 403 200 200",
+            )
+        },
+        row("GET", "/v1/orgs/{org}/members", "401 404 200 200 200 200"),
+        with_body(
+            "PATCH",
+            "/v1/orgs/{org}/members/{user_id}",
+            r#"{"role":"admin"}"#,
+            "401 404 403 403 200 200",
+        ),
+        row(
+            "DELETE",
+            "/v1/orgs/{org}/members/{user_id}",
+            "401 404 403 403 204 204",
+        ),
+        row("POST", "/v1/orgs/{org}/leave", "401 404 204 204 204 409"),
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/transfer-ownership",
+            r#"{"user_id":"{target}"}"#,
+            "401 404 403 403 403 200",
+        ),
+        row(
+            "GET",
+            "/v1/orgs/{org}/invitations",
+            "401 404 403 403 200 200",
+        ),
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/invitations",
+            r#"{"emails":["inv{uniq}@example.com"],"role":"member"}"#,
+            "401 404 403 403 201 201",
+        ),
+        row(
+            "DELETE",
+            "/v1/orgs/{org}/invitations/{id}",
+            "401 404 403 403 204 204",
+        ),
+        row(
+            "POST",
+            "/v1/orgs/{org}/invitations/{id}/resend",
+            "401 404 403 403 200 200",
+        ),
+        public(
+            "GET",
+            "/v1/me/invitations",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
+        // By id, an invitation addressed to someone else does not exist for the caller.
+        row("GET", "/v1/invitations/{token}", "401 404 404 404 404 404"),
+        row(
+            "POST",
+            "/v1/invitations/{token}/accept",
+            "401 404 404 404 404 404",
+        ),
+        row(
+            "POST",
+            "/v1/invitations/{token}/decline",
+            "401 404 404 404 404 404",
+        ),
+        row("GET", "/v1/orgs/{org}/audit-log", "401 404 403 403 200 200"),
+        Row {
+            query: "?format=csv",
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/audit-log/export",
+                "401 404 403 403 200 200",
+            )
+        },
+    ]
+}

@@ -1,0 +1,199 @@
+//! The seeded world of the matrix: two tenants with real ids (an org with projects, a
+//! scoped member, a target member, a logo and a pending invitation each), and a fresh
+//! session per caller.
+
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use super::{Prep, FOREIGN_ORG, FOREIGN_PROJECT, PNG};
+use crate::harness::{expect_json, Account, TestApp};
+
+/// The people of the matrix, signed up once.
+pub struct People {
+    pub owner: Account,
+    pub admin: Account,
+    pub member: Account,
+    pub scoped: Account,
+    pub outsider: Account,
+    pub target: Account,
+    pub foreign_owner: Account,
+    pub foreign_target: Account,
+}
+
+/// One tenant's real ids.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub org: String,
+    pub project: String,
+    pub project_slug: String,
+    pub invitation: String,
+    pub target: String,
+}
+
+pub struct World {
+    pub own: Tenant,
+    pub foreign: Tenant,
+    /// Session tokens by caller (anonymous has none).
+    pub tokens: Vec<Option<String>>,
+    /// What no answer may contain.
+    pub secrets: Vec<String>,
+}
+
+async fn session(app: &TestApp, user: &str, n: u64) -> String {
+    let token = format!("ods_matrix{n}x{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 0, $3)",
+    )
+    .bind(hex::encode(Sha256::digest(token.as_bytes())))
+    .bind(user)
+    .bind(i64::MAX / 2)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    token
+}
+
+async fn tenant(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    project: &str,
+    target: &str,
+    n: u64,
+) -> Tenant {
+    let org = app.new_org(token, name).await;
+    let org_id = org["org"]["id"].as_str().unwrap().to_owned();
+    app.set_plan(&org_id, "team").await;
+    let p1 = app.new_project(token, &org_id, project).await;
+    app.add_member(&org_id, target, "member").await;
+    sqlx::query("INSERT INTO org_logos (org_id, content_type, etag, size, bytes, updated_at) VALUES ($1, 'image/png', 'e1', $2, $3, 0)")
+        .bind(&org_id)
+        .bind(i64::try_from(PNG.len()).unwrap())
+        .bind(PNG.to_vec())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let issued = expect_json(
+        app.post_json(
+            &format!("/v1/orgs/{org_id}/invitations"),
+            Some(token),
+            &serde_json::json!({ "emails": [format!("invitee{n}-{}@example.com", &org_id[..8])], "role": "member" }),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    Tenant {
+        project: p1["id"].as_str().unwrap().to_owned(),
+        project_slug: p1["slug"].as_str().unwrap().to_owned(),
+        invitation: issued["invitations"][0]["invitation"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        target: target.to_owned(),
+        org: org_id,
+    }
+}
+
+pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
+    let owner_token = session(app, &people.owner.user_id, n).await;
+    let own = tenant(
+        app,
+        &owner_token,
+        &format!("Own Tenant {n}"),
+        "Target Project",
+        &people.target.user_id,
+        n,
+    )
+    .await;
+    let in_scope = app
+        .new_project(&owner_token, &own.org, "Scope Project")
+        .await;
+    app.add_member(&own.org, &people.admin.user_id, "admin")
+        .await;
+    app.add_member(&own.org, &people.member.user_id, "member")
+        .await;
+    app.add_scoped_member(
+        &own.org,
+        &people.scoped.user_id,
+        "member",
+        Some(&[in_scope["id"].as_str().unwrap()]),
+    )
+    .await;
+    let foreign_token = session(app, &people.foreign_owner.user_id, n).await;
+    let foreign = tenant(
+        app,
+        &foreign_token,
+        &format!("{FOREIGN_ORG} {n}"),
+        FOREIGN_PROJECT,
+        &people.foreign_target.user_id,
+        n,
+    )
+    .await;
+    let mut tokens = vec![None];
+    for who in [
+        &people.outsider,
+        &people.scoped,
+        &people.member,
+        &people.admin,
+    ] {
+        tokens.push(Some(session(app, &who.user_id, n).await));
+    }
+    tokens.push(Some(owner_token));
+    let mut secrets: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT token_hash FROM invitations",
+        "SELECT token_hash FROM sessions",
+        "SELECT password_hash FROM users",
+    ] {
+        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&app.db).await.unwrap();
+        secrets.extend(rows.into_iter().map(|(s,)| s));
+    }
+    secrets.push(FOREIGN_ORG.to_owned());
+    secrets.push(FOREIGN_PROJECT.to_owned());
+    World {
+        own,
+        foreign,
+        tokens,
+        secrets,
+    }
+}
+
+pub async fn prepare(app: &TestApp, world: &World, prep: Prep) {
+    let (status, reason) = match prep {
+        Prep::None => return,
+        Prep::Suspended => ("suspended", Some("prepared")),
+        Prep::Archived => ("archived", None),
+    };
+    for tenant in [&world.own, &world.foreign] {
+        sqlx::query("UPDATE projects SET status = $1, suspended_reason = $2 WHERE id = $3")
+            .bind(status)
+            .bind(reason)
+            .bind(&tenant.project)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+pub async fn discard(app: &TestApp, world: &World) {
+    for org in [&world.own.org, &world.foreign.org] {
+        sqlx::query("DELETE FROM orgs WHERE id = $1")
+            .bind(org)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+pub fn fill(template: &str, tenant: &Tenant, uniq: u64) -> String {
+    template
+        .replace("{org}", &tenant.org)
+        .replace("{project_slug}", &tenant.project_slug)
+        .replace("{project}", &tenant.project)
+        .replace("{user_id}", &tenant.target)
+        .replace("{target}", &tenant.target)
+        .replace("{id}", &tenant.invitation)
+        .replace("{token}", &tenant.invitation)
+        .replace("{uniq}", &uniq.to_string())
+}
