@@ -15,7 +15,7 @@ export class AppError extends Error {
   }
 }
 
-type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: ApiError };
+export type CommandResult<T> = { status: 'ok'; data: T } | { status: 'error'; error: ApiError };
 
 /** Awaits a command and returns its value, or throws its error as an `AppError`. */
 export async function call<T>(result: Promise<CommandResult<T>>): Promise<T> {

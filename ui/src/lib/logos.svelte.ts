@@ -6,12 +6,14 @@ import { call } from './ipc';
 const images = $state<Record<string, string>>({});
 const pending = new Set<string>(); // eslint-disable-line svelte/prefer-svelte-reactivity -- bookkeeping, not state
 
-function key(org: Org): string | null {
+type WithLogo = Pick<Org, 'id' | 'logo'>;
+
+function key(org: WithLogo): string | null {
   return org.logo ? `${org.id}:${org.logo.etag}` : null;
 }
 
 /** The logo's data URL if loaded; starts loading it otherwise. */
-export function logoUrl(org: Org): string | null {
+export function logoUrl(org: WithLogo): string | null {
   const k = key(org);
   if (!k || !org.logo) return null;
   const url = images[k];
@@ -29,7 +31,7 @@ export function logoUrl(org: Org): string | null {
 }
 
 /** Shows a just-uploaded image at once, before any round trip. */
-export function primeLogo(org: Org, dataUrl: string): void {
+export function primeLogo(org: WithLogo, dataUrl: string): void {
   const k = key(org);
   if (k) images[k] = dataUrl;
 }

@@ -8,6 +8,7 @@ import {
   type StartupState,
 } from './bindings';
 import { call, messageOf } from './ipc';
+import { toast } from './toast.svelte';
 
 type Phase = 'loading' | 'signed-out' | 'signed-in';
 
@@ -85,9 +86,47 @@ class Workspace {
     this.contexts.sort(byContextOrder);
   }
 
+  /** The personal context's id: where one lands after leaving or losing an org. */
+  get personalId(): string {
+    return (
+      this.contexts.find((c) => c.org.kind === 'personal')?.org.id ??
+      this.session?.me.personal_org_id ??
+      ''
+    );
+  }
+
+  /** Drops an org (left, deleted, removed from it); if it was current, lands in Personal. */
   remove(orgId: string): void {
     this.contexts = this.contexts.filter((c) => c.org.id !== orgId);
-    if (this.currentId === orgId) this.go(this.contexts[0]?.org.id ?? '', 'overview');
+    if (this.currentId === orgId) this.go(this.personalId, 'overview');
+  }
+
+  #checking = new Map<string, Promise<boolean>>(); // bookkeeping, not state
+
+  /**
+   * After an org-scoped command answered `not_found` or `forbidden`: re-reads the contexts
+   * (roles may have changed). If the org is gone from them (removed, or it was deleted),
+   * lands in Personal when it was current and says so. Resolves to whether access was lost.
+   * Concurrent failures for one org share one check and one message.
+   */
+  checkAccess(orgId: string): Promise<boolean> {
+    const running = this.#checking.get(orgId);
+    if (running) return running;
+    const check = (async () => {
+      const before = this.contexts.find((c) => c.org.id === orgId);
+      if (!before || before.org.kind === 'personal') return false;
+      try {
+        await this.refresh();
+      } catch {
+        return false; // cannot tell (offline): keep things as they are
+      }
+      if (this.contexts.some((c) => c.org.id === orgId)) return false;
+      if (this.currentId === orgId) this.go(this.personalId, 'overview');
+      toast(`You no longer have access to ${before.org.name}.`, 'error', 6000);
+      return true;
+    })().finally(() => this.#checking.delete(orgId));
+    this.#checking.set(orgId, check);
+    return check;
   }
 
   async signOut(): Promise<void> {
@@ -107,6 +146,19 @@ class Workspace {
 }
 
 export const workspace = new Workspace();
+
+/** Whether a page makes sense for this membership (no Members page in Personal, the audit
+ *  log only for those who may see it). */
+export function pageAllowed(m: Membership, page: AppPage): boolean {
+  switch (page) {
+    case 'members':
+      return m.org.kind !== 'personal';
+    case 'settings/audit-log':
+      return m.capabilities.includes('view_audit_log');
+    default:
+      return true;
+  }
+}
 
 /** The label a context goes by: the account's name for Personal. */
 export function contextLabel(m: Membership): string {

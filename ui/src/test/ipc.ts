@@ -1,7 +1,7 @@
 // Test support: answer the app's commands from a table, the way the Rust backend would,
 // through Tauri's own IPC mock. Errors are thrown as the backend sends them.
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import type { ApiError, Membership, Org } from '../lib/bindings';
+import type { ApiError, Capability, Membership, Org, Role } from '../lib/bindings';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -10,7 +10,8 @@ export interface Calls {
   of(cmd: string): Record<string, unknown>[];
 }
 
-export function backend(handlers: Record<string, Handler>): Calls {
+/** `events: true` also mocks Tauri events, so `emit()` reaches the app's listeners. */
+export function backend(handlers: Record<string, Handler>, opts: { events?: boolean } = {}): Calls {
   const log: Calls['log'] = [];
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
@@ -18,7 +19,7 @@ export function backend(handlers: Record<string, Handler>): Calls {
     const h = handlers[cmd];
     if (!h) throw new Error(`unexpected command ${cmd}`);
     return h(a);
-  });
+  }, { shouldMockEvents: opts.events ?? false });
   return { log, of: (cmd) => log.filter((c) => c.cmd === cmd).map((c) => c.args) };
 }
 
@@ -46,8 +47,26 @@ export function org(over: Partial<Org> = {}): Org {
   };
 }
 
+// The shared permission table (crates/model/src/role.rs), as the backend hands it out.
+const ALL: Capability[] = [
+  'view_org', 'edit_settings', 'manage_invitations', 'manage_members', 'transfer_ownership',
+  'leave_org', 'manage_projects', 'view_billing', 'top_up', 'change_plan', 'manage_api_keys',
+  'view_audit_log', 'manage_security', 'delete_org',
+];
+const PEOPLE: Capability[] = ['manage_invitations', 'manage_members', 'transfer_ownership', 'leave_org', 'delete_org'];
+
+export function capabilities(kind: Org['kind'], role: Role): Capability[] {
+  return ALL.filter((c) => {
+    const allowed =
+      role === 'owner'
+        ? c !== 'leave_org'
+        : role === 'admin'
+          ? !['transfer_ownership', 'change_plan', 'delete_org'].includes(c)
+          : c === 'view_org' || c === 'leave_org';
+    return allowed && !(kind === 'personal' && PEOPLE.includes(c));
+  });
+}
+
 export function membership(o: Org, role: Membership['role'] = 'owner'): Membership {
-  const caps: Membership['capabilities'] =
-    role === 'member' ? ['view_org', 'leave_org'] : ['view_org', 'edit_settings'];
-  return { org: o, role, capabilities: caps };
+  return { org: o, role, capabilities: capabilities(o.kind, role) };
 }

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import type { Channel } from '@tauri-apps/api/core';
+import { backend, membership, org, reset } from '../../test/ipc';
+import type { AuditEvent } from '../../lib/bindings';
+import { isoDay } from '../../lib/format';
+import { toasts } from '../../lib/toast.svelte';
+import AuditLogPage from './AuditLogPage.svelte';
+import { summarize } from './actions';
+
+afterEach(reset);
+
+const o = org({ id: 'o1', slug: 'northwind' });
+const ana = { id: 'u1', email: 'ana@example.com', display_name: 'Ana Lima' };
+
+function event(i: number, over: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    id: `e${i}`,
+    org_id: 'o1',
+    actor: ana,
+    action: 'member.role_changed',
+    target_type: 'member',
+    target_id: 'u2',
+    project_id: null,
+    ip: null,
+    user_agent: null,
+    details: { old: 'member', new: 'admin' },
+    created_at: '2026-11-20T10:00:00Z',
+    ...over,
+  };
+}
+
+const base = {
+  list_members: () => ({ items: [{ user: ana, role: 'owner', project_scope: { kind: 'all' }, joined_at: '' }], next_cursor: null }),
+  list_projects: () => [],
+  plan_limits: () => ({ projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 }),
+  audit_log: (a: Record<string, unknown>) =>
+    a.cursor
+      ? { items: [event(3, { action: 'project.suspended', target_type: 'project', details: { reason: 'Overdue' } })], next_cursor: null }
+      : { items: [event(1), event(2, { actor: null, action: 'org.updated', details: { changes: { name: { old: 'Acme', new: 'Acme Labs' } } } })], next_cursor: 'c2' },
+};
+
+describe('AuditLogPage', () => {
+  it('renders events readably and loads older ones by cursor', async () => {
+    const calls = backend(base);
+    const user = userEvent.setup();
+    render(AuditLogPage, { props: { membership: membership(o) } });
+    const rows = await screen.findAllByTestId('audit-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('Ana Lima');
+    expect(rows[0]).toHaveTextContent('Role changed');
+    expect(rows[0]).toHaveTextContent('member → admin');
+    expect(rows[1]).toHaveTextContent('System');
+    expect(rows[1]).toHaveTextContent('name: Acme → Acme Labs');
+
+    await user.click(screen.getByTestId('audit-load-more'));
+    await vi.waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(3));
+    expect(calls.of('audit_log')[1]).toMatchObject({ orgId: 'o1', cursor: 'c2' });
+    expect(screen.getAllByTestId('audit-row')[2]).toHaveTextContent('Project suspended');
+    expect(screen.queryByTestId('audit-load-more')).toBeNull();
+  });
+
+  it('filters on the server by action and by day', async () => {
+    const calls = backend(base);
+    const user = userEvent.setup();
+    const { container } = render(AuditLogPage, { props: { membership: membership(o) } });
+    await screen.findAllByTestId('audit-row');
+    await user.selectOptions(container.querySelector('select[name=action]')!, 'project.archived');
+    await vi.waitFor(() => expect(calls.of('audit_log').at(-1)).toMatchObject({ filter: { action: 'project.archived' }, cursor: null }));
+    const from = container.querySelector('input[name=from]') as HTMLInputElement;
+    await user.type(from, '2026-11-01');
+    await vi.waitFor(() => {
+      const f = calls.of('audit_log').at(-1)!.filter as { from: string };
+      expect(new Date(f.from).getDate()).toBe(1);
+    });
+  });
+
+  it('exports through the save dialog, with progress, then names the file', async () => {
+    let finish: (v: unknown) => void = () => {};
+    const calls = backend({
+      ...base,
+      'plugin:dialog|save': () => '/home/ana/northwind-audit.csv',
+      export_audit_log: (a) => {
+        (a.progress as Channel<number>).onmessage(2048);
+        return new Promise((resolve) => (finish = resolve));
+      },
+    });
+    const user = userEvent.setup();
+    render(AuditLogPage, { props: { membership: membership(o) } });
+    await screen.findAllByTestId('audit-row');
+    await user.click(screen.getByTestId('audit-export-csv'));
+
+    const dialog = calls.of('plugin:dialog|save')[0] as { options: { defaultPath: string } };
+    expect(dialog.options.defaultPath).toBe(`northwind-audit-${isoDay()}.csv`);
+    await vi.waitFor(() => expect(calls.of('export_audit_log')).toHaveLength(1));
+    expect(calls.of('export_audit_log')[0]).toMatchObject({ orgId: 'o1', format: 'csv', path: '/home/ana/northwind-audit.csv' });
+    expect(await screen.findByTestId('audit-export-progress')).toHaveTextContent('2.0 KB written');
+
+    finish({ path: '/home/ana/northwind-audit.csv', bytes: 4096 });
+    await vi.waitFor(() => expect(screen.queryByTestId('audit-export-progress')).toBeNull());
+    expect(toasts.at(-1)?.message).toContain('/home/ana/northwind-audit.csv');
+  });
+
+  it('does nothing when the save dialog is cancelled', async () => {
+    const calls = backend({ ...base, 'plugin:dialog|save': () => null, export_audit_log: () => null });
+    const user = userEvent.setup();
+    render(AuditLogPage, { props: { membership: membership(o) } });
+    await screen.findAllByTestId('audit-row');
+    await user.click(screen.getByTestId('audit-export-json'));
+    await vi.waitFor(() => expect(calls.of('plugin:dialog|save')).toHaveLength(1));
+    expect(calls.of('export_audit_log')).toHaveLength(0);
+  });
+});
+
+describe('summarize', () => {
+  it('names scopes and ids', () => {
+    expect(summarize({ old: { kind: 'all' }, new: { kind: 'projects', ids: ['a', 'b'] } })).toBe('all projects → 2 projects');
+    expect(summarize({ from: 'u1', to: 'u2' }, new Map([['u1', 'Ana'], ['u2', 'Lee']]))).toBe('Ana → Lee');
+    expect(summarize({ from: 'active', to: 'suspended', reason: 'Overdue' })).toBe('active → suspended; reason: Overdue');
+  });
+});

@@ -1,0 +1,1 @@
+export { default as AuditLogPage } from './AuditLogPage.svelte';

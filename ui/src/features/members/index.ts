@@ -1,0 +1,1 @@
+export { default as MembersPage } from './MembersPage.svelte';

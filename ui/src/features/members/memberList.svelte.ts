@@ -1,0 +1,61 @@
+// The member list, one server page at a time: search and role filter are applied by the
+// server; a newer query makes older answers irrelevant.
+import { commands, type Member, type MemberFilter } from '../../lib/bindings';
+import { callOrg } from '../../lib/access';
+import { explain } from '../../lib/errors';
+
+export class MemberList {
+  // Raw: pages are replaced, never mutated, so 10,000 members cost no deep proxies.
+  items = $state.raw<Member[]>([]);
+  cursor = $state<string | null>(null);
+  done = $state(false);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  filter = $state<MemberFilter>({ q: null, role: null });
+  #generation = 0;
+
+  constructor(readonly orgId: string) {}
+
+  get hasMore(): boolean {
+    return !this.done;
+  }
+
+  /** Starts over with a new filter (or the same one, to refresh). */
+  async reload(filter: MemberFilter = this.filter): Promise<void> {
+    this.filter = filter;
+    this.items = [];
+    this.cursor = null;
+    this.done = false;
+    this.loading = false;
+    this.#generation += 1;
+    await this.more();
+  }
+
+  /** Loads the next page, unless one is loading or there is none. */
+  async more(): Promise<void> {
+    if (this.loading || this.done) return;
+    const generation = this.#generation;
+    this.loading = true;
+    this.error = null;
+    try {
+      const page = await callOrg(this.orgId, commands.listMembers(this.orgId, this.filter, this.cursor));
+      if (generation !== this.#generation) return;
+      this.items = this.items.concat(page.items);
+      this.cursor = page.next_cursor ?? null;
+      this.done = !page.next_cursor;
+    } catch (e) {
+      if (generation === this.#generation) this.error = explain(e);
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  put(m: Member): void {
+    const i = this.items.findIndex((x) => x.user.id === m.user.id);
+    if (i >= 0) this.items = this.items.map((x, j) => (j === i ? m : x));
+  }
+
+  drop(userId: string): void {
+    this.items = this.items.filter((x) => x.user.id !== userId);
+  }
+}

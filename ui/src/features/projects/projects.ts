@@ -1,0 +1,39 @@
+import type { Project, ProjectStatus } from '../../lib/bindings';
+
+export type Action = 'rename' | 'suspend' | 'unsuspend' | 'archive' | 'restore' | 'delete';
+
+export type Filter = 'all' | ProjectStatus;
+
+export const FILTERS: { value: Filter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+  { value: 'archived', label: 'Archived' },
+];
+
+export const STATUS_LABEL: Record<ProjectStatus, string> = {
+  active: 'Active',
+  suspended: 'Suspended',
+  archived: 'Archived',
+};
+
+export function countByStatus(list: Project[]): Record<Filter, number> {
+  const c = { all: list.length, active: 0, suspended: 0, archived: 0 };
+  for (const p of list) c[p.status] += 1;
+  return c;
+}
+
+/** Archived projects don't count toward the plan's project limit. */
+export function countTowardLimit(list: Project[]): number {
+  return list.filter((p) => p.status !== 'archived').length;
+}
+
+/** Active first, then suspended, then archived; by name within each. */
+export function sortProjects(list: Project[]): Project[] {
+  const rank: Record<ProjectStatus, number> = { active: 0, suspended: 1, archived: 2 };
+  return [...list].sort(
+    (a, b) =>
+      rank[a.status] - rank[b.status] ||
+      a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+  );
+}

@@ -1,0 +1,17 @@
+// Org-scoped commands: when one answers `not_found` (the org was deleted, or you were
+// removed from it) or `forbidden` (your role changed), the workspace re-reads the contexts
+// and, if the org is gone, lands in Personal with a message. Every feature calls org-scoped
+// commands through `callOrg` so this holds everywhere.
+import { AppError, call, type CommandResult } from './ipc';
+import { workspace } from './workspace.svelte';
+
+export async function callOrg<T>(orgId: string, result: Promise<CommandResult<T>>): Promise<T> {
+  try {
+    return await call(result);
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) {
+      await workspace.checkAccess(orgId);
+    }
+    throw e;
+  }
+}

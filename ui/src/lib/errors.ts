@@ -1,0 +1,38 @@
+// Errors that say what happened and what to do next. The server's message says what
+// happened; for the codes people meet in normal use we add what to do about it.
+import type { ErrorCode } from './bindings';
+import { AppError, messageOf } from './ipc';
+
+const NEXT: Partial<Record<ErrorCode, string>> = {
+  seat_limit_reached:
+    'Every seat of the plan is taken (members plus pending invitations). Revoke a pending invitation, remove a member, or upgrade the plan.',
+  plan_limit_reached:
+    'The plan allows no more of these. Archive or delete one first, or upgrade the plan.',
+  invitation_expired:
+    'This invitation can no longer be used: it was accepted, declined or revoked, or it expired. Ask for a new one.',
+  invitation_for_another_account:
+    'This invitation was sent to another email address. Sign in with that account to accept it.',
+  already_member: 'This person is already a member.',
+  invitation_pending: 'An invitation for this email is already waiting. Resend it from the Invitations tab instead.',
+  owner_must_transfer: 'The owner cannot leave. Transfer ownership to another member first.',
+  server_unreachable: 'The server cannot be reached. Check your connection and try again.',
+  forbidden: 'Your role does not allow this. Ask an owner or admin.',
+  rate_limited: 'Too many attempts. Wait a moment and try again.',
+};
+
+/** The server's message followed by what to do, when we know it. */
+export function explain(e: unknown): string {
+  const message = messageOf(e);
+  if (!(e instanceof AppError)) return message;
+  const next = NEXT[e.code];
+  if (!next) return message;
+  return message && !next.startsWith(message) ? `${trimDot(message)}. ${next}` : next;
+}
+
+function trimDot(s: string): string {
+  return s.replace(/[.\s]+$/, '');
+}
+
+export function codeOf(e: unknown): ErrorCode | null {
+  return e instanceof AppError ? e.code : null;
+}
