@@ -48,6 +48,20 @@ pub enum ErrorCode {
     ConfirmationMismatch,
     /// Not possible in the resource's current state (e.g. suspending an archived project).
     InvalidState,
+    /// The balance is too low for this debit.
+    InsufficientCredits,
+    /// The project is suspended or archived: it cannot spend credits.
+    ProjectNotActive,
+    /// The org's spend policy does not let this key or project spend credits.
+    SpendNotAllowed,
+    /// The plan change would leave current usage over the new plan's limits.
+    PlanDowngradeBlocked,
+    /// This route needs an `Idempotency-Key` header.
+    IdempotencyKeyRequired,
+    /// The `Idempotency-Key` was used before with a different request.
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being processed.
+    IdempotencyKeyInFlight,
     /// Too many attempts; retry after the time given.
     RateLimited,
     /// The uploaded body is larger than allowed.
@@ -70,7 +84,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 35] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -90,6 +104,13 @@ impl ErrorCode {
         Self::OwnerMustTransfer,
         Self::ConfirmationMismatch,
         Self::InvalidState,
+        Self::InsufficientCredits,
+        Self::ProjectNotActive,
+        Self::SpendNotAllowed,
+        Self::PlanDowngradeBlocked,
+        Self::IdempotencyKeyRequired,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyKeyInFlight,
         Self::RateLimited,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
@@ -117,7 +138,14 @@ impl ErrorCode {
             | Self::AlreadyMember
             | Self::InvitationPending
             | Self::OwnerMustTransfer
-            | Self::InvalidState => 409,
+            | Self::InvalidState
+            | Self::ProjectNotActive
+            | Self::PlanDowngradeBlocked
+            | Self::IdempotencyKeyInFlight => 409,
+            Self::InsufficientCredits => 402,
+            Self::SpendNotAllowed => 403,
+            Self::IdempotencyKeyRequired => 400,
+            Self::IdempotencyKeyReused => 422,
             Self::InvitationExpired => 410,
             Self::InvitationForAnotherAccount => 403,
             Self::ConfirmationMismatch => 422,
@@ -156,6 +184,13 @@ impl ErrorCode {
             Self::OwnerMustTransfer => "owner_must_transfer",
             Self::ConfirmationMismatch => "confirmation_mismatch",
             Self::InvalidState => "invalid_state",
+            Self::InsufficientCredits => "insufficient_credits",
+            Self::ProjectNotActive => "project_not_active",
+            Self::SpendNotAllowed => "spend_not_allowed",
+            Self::PlanDowngradeBlocked => "plan_downgrade_blocked",
+            Self::IdempotencyKeyRequired => "idempotency_key_required",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::RateLimited => "rate_limited",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -190,6 +225,13 @@ impl ErrorCode {
             Self::OwnerMustTransfer => "Transfer ownership first",
             Self::ConfirmationMismatch => "The confirmation does not match",
             Self::InvalidState => "Not possible right now",
+            Self::InsufficientCredits => "Not enough credits",
+            Self::ProjectNotActive => "The project is not active",
+            Self::SpendNotAllowed => "The spend policy does not allow this",
+            Self::PlanDowngradeBlocked => "Current usage is over the new plan's limits",
+            Self::IdempotencyKeyRequired => "An Idempotency-Key header is required",
+            Self::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
+            Self::IdempotencyKeyInFlight => "This request is still being processed",
             Self::RateLimited => "Too many attempts",
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",

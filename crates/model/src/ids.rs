@@ -84,6 +84,15 @@ typed_id!(
     AuditEventId
 );
 
+typed_id!(
+    /// An API key (not its secret).
+    ApiKeyId
+);
+typed_id!(
+    /// One line of an org's credit ledger.
+    LedgerEntryId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

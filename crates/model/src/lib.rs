@@ -2,8 +2,10 @@
 //! table, plan limits and slug rules. No I/O lives here; the server, the HTTP client and
 //! the desktop app (and, through specta, the UI) all depend on this one definition.
 
+pub mod api_key;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod error;
 pub mod ids;
 pub mod invitation;
@@ -14,10 +16,11 @@ pub mod plan;
 pub mod project;
 pub mod role;
 pub mod slug;
+pub mod usage;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem};
-pub use ids::{AuditEventId, InvitationId, OrgId, ProjectId, UserId};
+pub use ids::{ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, ProjectId, UserId};
 pub use page::Page;
 pub use plan::{Plan, PlanLimits};
 pub use role::{Capability, Role};
