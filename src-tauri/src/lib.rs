@@ -1,6 +1,7 @@
 //! The Orgdesk desktop app backend: typed commands over a session, the OS keychain,
 //! preferences and (when no server is configured) a built-in server.
 
+mod alerts;
 pub mod commands;
 pub mod deeplink;
 mod embedded;
@@ -27,7 +28,8 @@ use crate::state::AppState;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        audit, forms, invitations, links, members, navigation, orgs, projects, session,
+        api_keys, audit, billing, forms, invitations, links, members, navigation, orgs, projects,
+        session,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -74,6 +76,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             audit::audit_log,
             audit::export_audit_log,
             links::take_deep_link,
+            billing::get_billing,
+            billing::change_plan,
+            billing::top_up,
+            billing::ledger,
+            billing::usage_report,
+            billing::export_usage_csv,
+            billing::list_invoices,
+            billing::get_invoice,
+            billing::save_invoice_pdf,
+            billing::set_low_balance_threshold,
+            billing::set_spend_policy,
+            billing::rate_card,
+            api_keys::list_api_keys,
+            api_keys::create_api_key,
+            api_keys::revoke_api_key,
         ])
         .events(tauri_specta::collect_events![deeplink::DeepLinkArrived])
         .dangerously_cast_bigints_to_number()
@@ -147,14 +164,17 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_store::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
             let state = app_state(app.handle(), &data_dir, Arc::new(OsKeychain))?;
+            state.set_notifier(Arc::new(alerts::DesktopNotifier(app.handle().clone())));
             app.manage(state);
             listen_for_links(app.handle());
+            alerts::watch_low_balances(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -150,6 +150,14 @@ impl Prefs {
         self.read(HINT).unwrap_or_default()
     }
 
+    pub fn get_i64(&self, key: &str) -> Option<i64> {
+        self.read(key)
+    }
+
+    pub fn set_i64(&self, key: &str, value: i64) -> Result<(), AppError> {
+        self.write(key, &value)
+    }
+
     pub fn location(&self, user: UserId) -> Option<Location> {
         self.read(&format!("location/{user}"))
     }

@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use orgdesk_client::Client;
 use orgdesk_model::OrgId;
 use tokio::sync::RwLock;
 
+use crate::alerts::Notifier;
 use crate::deeplink::DeepLink;
 use crate::embedded::Embedded;
 use crate::error::AppError;
@@ -27,6 +28,10 @@ pub struct AppState {
     pub(crate) logos: Mutex<HashMap<OrgId, LogoImage>>,
     /// An `orgdesk://` link that arrived and the UI has not opened yet.
     pub(crate) pending_link: Mutex<Option<DeepLink>>,
+    /// Shows desktop notifications (set once the app runs).
+    pub(crate) notifier: OnceLock<Arc<dyn Notifier>>,
+    /// Org names by id, for notifications.
+    org_names: Mutex<HashMap<OrgId, String>>,
 }
 
 impl AppState {
@@ -39,7 +44,23 @@ impl AppState {
             session: RwLock::new(None),
             logos: Mutex::new(HashMap::new()),
             pending_link: Mutex::new(None),
+            notifier: OnceLock::new(),
+            org_names: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn set_notifier(&self, notifier: Arc<dyn Notifier>) {
+        let _ = self.notifier.set(notifier);
+    }
+
+    pub(crate) fn remember_org_name(&self, org: OrgId, name: &str) {
+        if let Ok(mut names) = self.org_names.lock() {
+            names.insert(org, name.to_owned());
+        }
+    }
+
+    pub(crate) fn org_name(&self, org: OrgId) -> Option<String> {
+        self.org_names.lock().ok()?.get(&org).cloned()
     }
 
     pub(crate) async fn server_url(&self, server: &ServerChoice) -> Result<String, AppError> {

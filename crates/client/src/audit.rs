@@ -5,9 +5,9 @@ use std::path::Path;
 use orgdesk_model::audit::{AuditEvent, AuditFilter, ExportFormat};
 use orgdesk_model::{OrgId, Page};
 use reqwest::{Method, RequestBuilder};
-use tokio::io::AsyncWriteExt;
 
-use crate::{Client, ClientError, Result};
+use crate::download::stream_to_file;
+use crate::{Client, Result};
 
 /// Adds the filters as query parameters.
 fn with_filter(mut req: RequestBuilder, filter: &AuditFilter) -> RequestBuilder {
@@ -54,7 +54,7 @@ impl Client {
         filter: &AuditFilter,
         format: ExportFormat,
         dest: &Path,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<u64> {
         let format = match format {
             ExportFormat::Csv => "csv",
@@ -66,30 +66,6 @@ impl Client {
                 &["orgs", &org.to_string(), "audit-log", "export"],
             )
             .query(&[("format", format)]);
-        let mut resp = with_filter(req, filter)
-            .send()
-            .await
-            .map_err(ClientError::Network)?;
-        if !resp.status().is_success() {
-            let status = resp.status().as_u16();
-            let body = resp.bytes().await.map_err(ClientError::Network)?;
-            return Err(ClientError::from_problem(status, &body));
-        }
-        let partial = dest.with_extension("part");
-        let mut file = tokio::fs::File::create(&partial)
-            .await
-            .map_err(ClientError::File)?;
-        let mut written = 0u64;
-        while let Some(chunk) = resp.chunk().await.map_err(ClientError::Network)? {
-            file.write_all(&chunk).await.map_err(ClientError::File)?;
-            written += chunk.len() as u64;
-            progress(written);
-        }
-        file.flush().await.map_err(ClientError::File)?;
-        drop(file);
-        tokio::fs::rename(&partial, dest)
-            .await
-            .map_err(ClientError::File)?;
-        Ok(written)
+        stream_to_file(with_filter(req, filter), dest, progress).await
     }
 }

@@ -2,8 +2,11 @@
 //! [`orgdesk_model::ErrorCode`]s; reads can go through a [`cache::ReadCache`] so an
 //! offline store slots in without the callers changing.
 
+mod api_keys;
 mod audit;
+mod billing;
 pub mod cache;
+mod download;
 mod error;
 mod http;
 mod invitations;
@@ -11,6 +14,7 @@ mod members;
 mod orgs;
 mod projects;
 
+pub use billing::{Period, IDEMPOTENCY_KEY};
 pub use cache::{CacheKey, Cached, MemoryCache, ReadCache};
 pub use error::ClientError;
 pub use http::Client;

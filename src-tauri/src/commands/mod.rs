@@ -1,7 +1,9 @@
 //! One typed command per operation. Each parses, calls the domain code and maps the
 //! error; nothing else happens here.
 
+pub mod api_keys;
 pub mod audit;
+pub mod billing;
 pub mod forms;
 pub mod invitations;
 pub mod links;

@@ -12,7 +12,11 @@ use crate::state::AppState;
 #[specta::specta]
 pub async fn list_contexts(state: State<'_, AppState>) -> CmdResult<Vec<Membership>> {
     let client = state.client().await?;
-    Ok(client.all_orgs().await.map_err(AppError::from)?.value)
+    let contexts = client.all_orgs().await.map_err(AppError::from)?.value;
+    for m in &contexts {
+        state.remember_org_name(m.org.id, &m.org.name);
+    }
+    Ok(contexts)
 }
 
 #[tauri::command]

@@ -84,6 +84,37 @@ export const commands = {
 	exportAuditLog: (orgId: OrgId, filter: AuditFilter, format: ExportFormat, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_audit_log", { orgId, filter, format, path, progress })),
 	/**  The `orgdesk://` link waiting to be opened, if any (taking it clears it). */
 	takeDeepLink: () => __TAURI_INVOKE<DeepLink | null>("take_deep_link"),
+	getBilling: (orgId: OrgId) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("get_billing", { orgId })),
+	/**  Owner only; a downgrade below current usage fails with `plan_downgrade_blocked`. */
+	changePlan: (orgId: OrgId, plan: Plan) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("change_plan", { orgId, plan })),
+	/**
+	 *  Adds credits. `request_id` is made once when the user asks for this top-up and sent
+	 *  again on every retry, so the server applies it exactly once.
+	 */
+	topUp: (orgId: OrgId, input: TopUpRequest, requestId: string) => typedError<TopUp, ApiError>(__TAURI_INVOKE("top_up", { orgId, input, requestId })),
+	/**  One page of the ledger, newest first. */
+	ledger: (orgId: OrgId, filter: LedgerFilter, cursor: string | null) => typedError<Page<LedgerEntry>, ApiError>(__TAURI_INVOKE("ledger", { orgId, filter, cursor })),
+	usageReport: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup) => typedError<UsageReport, ApiError>(__TAURI_INVOKE("usage_report", { orgId, from, to, groupBy })),
+	/**  Streams the usage CSV to `path` (picked in a save dialog). */
+	exportUsageCsv: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_usage_csv", { orgId, from, to, groupBy, path, progress })),
+	listInvoices: (orgId: OrgId) => typedError<InvoiceSummary[], ApiError>(__TAURI_INVOKE("list_invoices", { orgId })),
+	/**  A monthly statement; `month` is `YYYY-MM`. */
+	getInvoice: (orgId: OrgId, month: string) => typedError<Invoice, ApiError>(__TAURI_INVOKE("get_invoice", { orgId, month })),
+	/**  Saves the statement's PDF to `path` (picked in a save dialog). */
+	saveInvoicePdf: (orgId: OrgId, month: string, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("save_invoice_pdf", { orgId, month, path, progress })),
+	/**  Sets (or, with `None`, turns off) the low-balance threshold. */
+	setLowBalanceThreshold: (orgId: OrgId, threshold: number | null) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("set_low_balance_threshold", { orgId, threshold })),
+	setSpendPolicy: (orgId: OrgId, policy: SpendPolicy) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("set_spend_policy", { orgId, policy })),
+	/**  What each modality costs now. */
+	rateCard: () => typedError<RateCard, ApiError>(__TAURI_INVOKE("rate_card")),
+	/**
+	 *  Keys the signed-in account may see: all of them for owners and admins, their own for
+	 *  members.
+	 */
+	listApiKeys: (orgId: OrgId) => typedError<ApiKey[], ApiError>(__TAURI_INVOKE("list_api_keys", { orgId })),
+	/**  Creates a key; the secret in the answer is shown once and never again. */
+	createApiKey: (orgId: OrgId, input: CreateApiKeyRequest) => typedError<CreatedApiKey, ApiError>(__TAURI_INVOKE("create_api_key", { orgId, input })),
+	revokeApiKey: (orgId: OrgId, keyId: ApiKeyId) => typedError<null, ApiError>(__TAURI_INVOKE("revoke_api_key", { orgId, keyId })),
 };
 
 /** Events */
@@ -101,6 +132,30 @@ export type ApiError = {
 	message: string,
 	field?: string | null,
 };
+
+export type ApiKey = {
+	id: ApiKeyId,
+	org_id: OrgId,
+	/**  A key limited to one project; `None` for the whole org. */
+	project_id: ProjectId | null,
+	name: string,
+	/**  The first characters of the secret, to tell keys apart (`odk_3f9a…`). */
+	prefix: string,
+	scopes: ApiKeyScope[],
+	created_by: PersonRef | null,
+	created_at: string,
+	last_used_at: string | null,
+	revoked_at: string | null,
+};
+
+/**  An API key (not its secret). */
+export type ApiKeyId = string;
+
+export type ApiKeyScope = 
+/**  May record metered usage (`POST /v1/usage`). */
+"usage:write" | 
+/**  May read the org's data the key's project allows. */
+"read";
 
 /**  A page of a context. The string form is what deep links and the store use. */
 export type AppPage = "overview" | "projects" | "members" | "settings/general" | "settings/audit-log";
@@ -135,6 +190,21 @@ export type AuditFilter = {
 	project?: ProjectId | null,
 };
 
+/**  `GET /v1/orgs/{org}/billing`: everything the billing page opens with. */
+export type BillingSummary = {
+	org_id: OrgId,
+	balance: number,
+	plan: Plan,
+	limits: PlanLimits,
+	usage: PlanUsage,
+	low_balance_threshold: number | null,
+	/**  Set while the balance is below the threshold: when it crossed. */
+	low_balance_alert: LowBalanceAlert | null,
+	/**  Credits spent in the current calendar month (UTC). */
+	spent_this_month: number,
+	spend_policy: SpendPolicy,
+};
+
 /**
  *  What a role may do. Finer rules that depend on the target (an admin may not remove the
  *  owner; a member manages only their own API keys) are checked where the target is known.
@@ -157,6 +227,13 @@ export type Capability =
 /**  Security policy and webhooks. */
 "manage_security" | "delete_org";
 
+export type CreateApiKeyRequest = {
+	name: string,
+	/**  Required for members (one of their projects); optional for owners and admins. */
+	project_id?: ProjectId | null,
+	scopes: ApiKeyScope[],
+};
+
 export type CreateInvitationsRequest = {
 	/**  One or several emails; all are invited or none. */
 	emails: string[],
@@ -178,6 +255,12 @@ export type CreateProjectRequest = {
 	/**  Generated from the name when absent or blank. */
 	slug?: string | null,
 	description?: string | null,
+};
+
+/**  A new key with its secret, shown this once. */
+export type CreatedApiKey = {
+	key: ApiKey,
+	secret: string,
 };
 
 export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "invite"; token: string };
@@ -225,6 +308,20 @@ export type ErrorCode =
 "confirmation_mismatch" | 
 /**  Not possible in the resource's current state (e.g. suspending an archived project). */
 "invalid_state" | 
+/**  The balance is too low for this debit. */
+"insufficient_credits" | 
+/**  The project is suspended or archived: it cannot spend credits. */
+"project_not_active" | 
+/**  The org's spend policy does not let this key or project spend credits. */
+"spend_not_allowed" | 
+/**  The plan change would leave current usage over the new plan's limits. */
+"plan_downgrade_blocked" | 
+/**  This route needs an `Idempotency-Key` header. */
+"idempotency_key_required" | 
+/**  The `Idempotency-Key` was used before with a different request. */
+"idempotency_key_reused" | 
+/**  A request with this `Idempotency-Key` is still being processed. */
+"idempotency_key_in_flight" | 
 /**  Too many attempts; retry after the time given. */
 "rate_limited" | 
 /**  The uploaded body is larger than allowed. */
@@ -282,6 +379,34 @@ export type InvitingOrg = {
 	logo: LogoInfo | null,
 };
 
+export type Invoice = {
+	summary: InvoiceSummary,
+	org_name: string,
+	lines: InvoiceLine[],
+};
+
+/**  One line of a statement: top-ups one by one, usage per project and modality. */
+export type InvoiceLine = {
+	description: string,
+	quantity: number | null,
+	amount: number,
+};
+
+/**  A monthly statement, made from the ledger. Its id is the month, `YYYY-MM`. */
+export type InvoiceSummary = {
+	id: string,
+	org_id: OrgId,
+	period_start: string,
+	/**  The last day of the month. */
+	period_end: string,
+	opening_balance: number,
+	credits_added: number,
+	credits_spent: number,
+	closing_balance: number,
+	/**  The current month is still open and changes as usage comes in. */
+	closed: boolean,
+};
+
 /**  An invitation with its accept link, shown to the inviter once (after create or resend). */
 export type IssuedInvitation = {
 	invitation: Invitation,
@@ -292,6 +417,53 @@ export type IssuedInvitation = {
 export type IssuedInvitations = {
 	invitations: IssuedInvitation[],
 };
+
+/**
+ *  One append-only ledger line. `balance_after` is the org's balance once it applied; the
+ *  balance always equals the sum of all `amount`s.
+ */
+export type LedgerEntry = {
+	id: LedgerEntryId,
+	org_id: OrgId,
+	kind: LedgerKind,
+	/**  Signed credits: positive adds, negative spends. */
+	amount: number,
+	balance_after: number,
+	project_id: ProjectId | null,
+	user_id: UserId | null,
+	api_key_id: ApiKeyId | null,
+	/**  For usage: what was consumed, how much, at which rate-card version. */
+	modality: Modality | null,
+	quantity: number | null,
+	rate_version: number | null,
+	/**  For top-ups: the payment provider's reference. */
+	reference: string | null,
+	description: string,
+	created_at: string,
+};
+
+/**  One line of an org's credit ledger. */
+export type LedgerEntryId = string;
+
+/**  The ledger filters alone, as the app and client pass them around. */
+export type LedgerFilter = {
+	kind?: LedgerKind | null,
+	project?: ProjectId | null,
+	from?: string | null,
+	to?: string | null,
+};
+
+export type LedgerKind = 
+/**  Credits bought (positive). */
+"top_up" | 
+/**  Credits spent by metered usage (negative). */
+"usage" | 
+/**  Credits given, e.g. a welcome grant (positive). */
+"grant" | 
+/**  Credits given back for a charge (positive). */
+"refund" | 
+/**  A correction by an operator (either sign). */
+"adjustment";
 
 export type Location = {
 	org_id: OrgId,
@@ -309,6 +481,13 @@ export type LogoInfo = {
 	/**  A content hash: a new value means a new image. */
 	etag: string,
 	size: number,
+};
+
+/**  A recorded crossing of the low-balance threshold. */
+export type LowBalanceAlert = {
+	threshold: number,
+	balance: number,
+	at: string,
 };
 
 /**  The signed-in account and where its personal context is. */
@@ -338,6 +517,17 @@ export type Membership = {
 	role: Role,
 	capabilities: Capability[],
 };
+
+/**  A modality of model usage, priced per unit by the rate card. */
+export type Modality = 
+/**  Per 1,000 text tokens. */
+"text" | 
+/**  Per image. */
+"image" | 
+/**  Per minute of audio. */
+"audio" | 
+/**  Per 1,000 embedding tokens. */
+"embedding";
 
 export type Org = {
 	id: OrgId,
@@ -404,6 +594,14 @@ export type PlanLimits = {
 	audit_retention_days: number,
 };
 
+/**  How much of each limit is in use. */
+export type PlanUsage = {
+	/**  Active and suspended projects. */
+	projects: number,
+	/**  Members plus pending invitations. */
+	seats: number,
+};
+
 export type Project = {
 	id: ProjectId,
 	org_id: OrgId,
@@ -437,6 +635,21 @@ export type ProjectStatus = "active" |
 "suspended" | 
 /**  Kept for the record; does not count toward the plan's project limit. */
 "archived";
+
+/**  One price of the rate card. */
+export type Rate = {
+	modality: Modality,
+	/**  What one unit is, e.g. "1,000 tokens" or "minute". */
+	unit: string,
+	credits_per_unit: number,
+};
+
+/**  `GET /v1/rates`: the current rate card. */
+export type RateCard = {
+	version: number,
+	effective_from: string,
+	rates: Rate[],
+};
 
 /**  An invitation as its invitee sees it (`GET /v1/me/invitations`, `GET /v1/invitations/{token}`). */
 export type ReceivedInvitation = {
@@ -482,6 +695,15 @@ export type SignUpInput = {
 	display_name: string,
 };
 
+/**  Who may spend the org's credits through metered usage. */
+export type SpendPolicy = 
+/**  Any key of the org. */
+{ kind: "everyone" } | 
+/**  Only keys created by owners and admins. */
+{ kind: "admins_only" } | 
+/**  Only usage in the listed projects. */
+{ kind: "projects"; ids: ProjectId[] };
+
 export type StartupState = {
 	session: SessionInfo | null,
 	hint: SignInHint,
@@ -493,6 +715,22 @@ export type StartupState = {
 export type TokenStorage = { kind: "keychain" } | 
 /**  Not saved anywhere: the next start asks to sign in again. */
 { kind: "memory_only"; reason: string };
+
+export type TopUp = {
+	entry: LedgerEntry,
+	balance: number,
+};
+
+/**
+ *  What a top-up is paid with. Only a recorded payment reference exists today; a real
+ *  processor plugs in behind the server's payment-provider trait.
+ */
+export type TopUpRequest = {
+	/**  Credits to add, 1 to 10,000,000. */
+	amount: number,
+	/**  The payment's reference (invoice number, transfer id, …). */
+	payment_reference?: string | null,
+};
 
 /**
  *  A partial update: absent fields stay as they are; an empty description or website
@@ -510,6 +748,27 @@ export type UpdateProjectRequest = {
 	name?: string | null,
 	slug?: string | null,
 	description?: string | null,
+};
+
+export type UsageGroup = "project" | "user" | "day";
+
+export type UsageReport = {
+	org_id: OrgId,
+	from: string,
+	to: string,
+	group_by: UsageGroup,
+	rows: UsageRow[],
+	total_credits: number,
+};
+
+/**  One group of a usage report: a project, a person or a day. */
+export type UsageRow = {
+	/**  The project id, the user id (empty for usage without a user) or the date (YYYY-MM-DD). */
+	key: string,
+	/**  What to show: the project's name, the person's name, or the date. */
+	label: string,
+	credits: number,
+	events: number,
 };
 
 export type User = {
