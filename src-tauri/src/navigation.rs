@@ -14,19 +14,25 @@ pub enum AppPage {
     Projects,
     #[serde(rename = "members")]
     Members,
+    #[serde(rename = "billing")]
+    Billing,
     #[serde(rename = "settings/general")]
     SettingsGeneral,
     #[serde(rename = "settings/audit-log")]
     SettingsAuditLog,
+    #[serde(rename = "settings/api-keys")]
+    SettingsApiKeys,
 }
 
 impl AppPage {
-    pub const ALL: [AppPage; 5] = [
+    pub const ALL: [AppPage; 7] = [
         Self::Overview,
         Self::Projects,
         Self::Members,
+        Self::Billing,
         Self::SettingsGeneral,
         Self::SettingsAuditLog,
+        Self::SettingsApiKeys,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,8 +40,10 @@ impl AppPage {
             Self::Overview => "overview",
             Self::Projects => "projects",
             Self::Members => "members",
+            Self::Billing => "billing",
             Self::SettingsGeneral => "settings/general",
             Self::SettingsAuditLog => "settings/audit-log",
+            Self::SettingsApiKeys => "settings/api-keys",
         }
     }
 

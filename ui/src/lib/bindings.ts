@@ -158,7 +158,7 @@ export type ApiKeyScope =
 "read";
 
 /**  A page of a context. The string form is what deep links and the store use. */
-export type AppPage = "overview" | "projects" | "members" | "settings/general" | "settings/audit-log";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys";
 
 export type AuditEvent = {
 	id: AuditEventId,
