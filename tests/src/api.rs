@@ -1,7 +1,7 @@
 //! A plain HTTP client for the server's API, to check what the app did from the outside.
 
 use anyhow::{bail, Context, Result};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 pub struct Api {
@@ -35,6 +35,48 @@ impl Api {
             .with_context(|| format!("no `token` in the login answer: {body}"))?;
         self.token = Some(token.to_owned());
         Ok(())
+    }
+
+    /// `POST /v1/auth/signup`; later requests carry the new account's token.
+    pub async fn sign_up(&mut self, display_name: &str, email: &str, password: &str) -> Result<()> {
+        let body = json!({ "email": email, "password": password, "display_name": display_name });
+        let (status, body) = self
+            .send(self.http.post(self.url("/v1/auth/signup")).json(&body))
+            .await?;
+        if status != StatusCode::CREATED {
+            bail!("POST /v1/auth/signup answered {status}: {body}");
+        }
+        let token = body["token"]
+            .as_str()
+            .with_context(|| format!("no `token` in the signup answer: {body}"))?;
+        self.token = Some(token.to_owned());
+        Ok(())
+    }
+
+    /// `POST <path>` with a JSON body (Null sends none) and the session token.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        self.request(Method::POST, path, body).await
+    }
+
+    /// `PATCH <path>` with a JSON body and the session token.
+    pub async fn patch(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        self.request(Method::PATCH, path, body).await
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<(StatusCode, Value)> {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        self.send(request).await
     }
 
     /// `GET <path>` with the session token: the status and the JSON body (Null if none).

@@ -31,6 +31,7 @@ pub fn testid(id: &str) -> String {
 pub struct Launch {
     test: String,
     env: Vec<(String, String)>,
+    args: Vec<String>,
 }
 
 impl Launch {
@@ -39,7 +40,14 @@ impl Launch {
         Self {
             test: test.to_owned(),
             env: Vec::new(),
+            args: Vec::new(),
         }
+    }
+
+    /// Command-line arguments for the app (WebDriver's `tauri:options.args`), e.g. a link.
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|a| (*a).to_owned()).collect();
+        self
     }
 
     /// An environment variable for the app (and the drivers that start it).
@@ -58,6 +66,8 @@ impl Launch {
             TauriDriver::start(profile.env(&self.env), &artifacts.log("tauri-driver")).await?;
         let mut app = App {
             session: None,
+            env: self.env,
+            args: self.args,
             driver,
             launcher,
             profile,
@@ -93,6 +103,8 @@ fn write_launcher(
 
 pub struct App {
     pub(crate) session: Option<Client>,
+    env: Vec<(String, String)>,
+    args: Vec<String>,
     driver: TauriDriver,
     launcher: PathBuf,
     profile: Profile,
@@ -106,7 +118,7 @@ impl App {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            json!({ "application": self.launcher, "args": [] }),
+            json!({ "application": self.launcher, "args": self.args }),
         );
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
@@ -181,6 +193,32 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The command-line arguments of the next [`App::relaunch`] (none unless set).
+    pub fn set_args(&mut self, args: &[&str]) {
+        self.args = args.iter().map(|a| (*a).to_owned()).collect();
+    }
+
+    /// Runs the app binary once more, outside WebDriver, with `args` and the same environment
+    /// as the running app (display, D-Bus session, XDG folders), as a desktop does when a
+    /// link is opened. Waits until it exits by itself and returns how; its output goes to
+    /// `second-instance.log`. Stops it and fails if it still runs after `timeout`.
+    pub async fn run_second_instance(
+        &mut self,
+        args: &[&str],
+        timeout: Duration,
+    ) -> Result<std::process::ExitStatus> {
+        let binary = workspace::binary("orgdesk-app", "orgdesk")?;
+        let mut command = std::process::Command::new(binary);
+        command
+            .args(args)
+            .env_clear()
+            .envs(self.profile.env(&self.env));
+        let log = self.artifacts.log("second-instance");
+        let mut process =
+            process::RunningProcess::spawn("a second orgdesk process", command, &log)?;
+        process.wait_for_exit(timeout).await
     }
 
     /// Quits (if running) and launches the app again with the same profile.

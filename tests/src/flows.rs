@@ -22,22 +22,68 @@ pub async fn sign_up(
     app.fill("input[name=email]", email).await?;
     app.fill("input[name=password]", PASSWORD).await?;
     if let Some(url) = server_url {
-        app.click(&testid("auth-server-toggle")).await?;
-        app.fill("input[name=server_url]", url).await?;
+        set_server_url(app, url).await?;
     }
     app.screenshot("sign-up-form").await?;
+    submit_auth(app, "signing up").await
+}
+
+/// Signs in from the auth screen with [`PASSWORD`]; with `server_url`, on that server.
+pub async fn sign_in(app: &mut App, email: &str, server_url: Option<&str>) -> Result<()> {
+    app.wait_for(&testid("auth-screen")).await?;
+    app.click(&testid("auth-mode-signin")).await?;
+    app.fill("input[name=email]", email).await?;
+    app.fill("input[name=password]", PASSWORD).await?;
+    if let Some(url) = server_url {
+        set_server_url(app, url).await?;
+    }
+    submit_auth(app, "signing in").await
+}
+
+/// Types the server address, opening its field first unless the screen already shows it
+/// (it does when the app remembers the last server).
+async fn set_server_url(app: &mut App, url: &str) -> Result<()> {
+    if !app.is_displayed("input[name=server_url]").await? {
+        app.click(&testid("auth-server-toggle")).await?;
+    }
+    app.fill("input[name=server_url]", url).await
+}
+
+async fn submit_auth(app: &mut App, doing: &str) -> Result<()> {
     app.click(&testid("auth-submit")).await?;
     let outcome = format!("{}, {}", testid("app-shell"), testid("auth-error"));
     app.wait_for(&outcome)
         .await
-        .context("signing up neither opened the app nor showed an error")?;
+        .with_context(|| format!("{doing} neither opened the app nor showed an error"))?;
     if app.is_displayed(&testid("auth-error")).await? {
         let error = app.text(&testid("auth-error")).await?;
-        app.screenshot("sign-up-error").await?;
-        bail!("signing up failed: the app says {error:?}");
+        app.screenshot("auth-error").await?;
+        bail!("{doing} failed: the app says {error:?}");
     }
     app.wait_for(&testid("app-shell")).await?;
     Ok(())
+}
+
+/// Clicks the sidebar entry `nav-<page>` and waits for `page-<page>`, e.g. `"members"`.
+pub async fn go_to(app: &mut App, page: &str) -> Result<()> {
+    app.click(&testid(&format!("nav-{page}"))).await?;
+    app.wait_for(&testid(&format!("page-{page}")))
+        .await
+        .with_context(|| format!("clicking nav-{page} did not open page-{page}"))?;
+    Ok(())
+}
+
+/// Switches to the context `slug` through the switcher, unless it is current; waits until
+/// the sidebar names it `name`.
+pub async fn switch_to(app: &mut App, slug: &str, name: &str) -> Result<()> {
+    let shown = app.text(&testid("current-context-name")).await?;
+    if shown != name {
+        open_switcher(app).await?;
+        app.click(&switcher_item(slug)).await?;
+    }
+    app.wait_for_text(&testid("current-context-name"), name)
+        .await
+        .with_context(|| format!("could not switch to {slug:?}"))
 }
 
 /// Opens the context switcher by clicking its trigger, unless it is open.

@@ -206,7 +206,9 @@ impl App {
         .await
     }
 
-    async fn wait_for_text_where(
+    /// Waits until `accept` holds for the trimmed text of `selector`; `description` says
+    /// what was awaited (e.g. "to read \"admin\"") in the error, with the text last seen.
+    pub async fn wait_for_text_where(
         &mut self,
         selector: &str,
         description: &str,
@@ -278,7 +280,18 @@ impl App {
     }
 
     /// Saves the window as `tests/screenshots/<test>/<NN-step>.png` and returns the path.
+    ///
+    /// It first lets the page paint two frames: WebKit's screenshot shows the last painted
+    /// frame, which can lag behind a DOM the waits have already seen (half-typed text, a
+    /// list still showing its placeholder).
     pub async fn screenshot(&mut self, step: &str) -> Result<PathBuf> {
+        let settle = self.client()?.execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        );
+        // Best effort: a page that never paints (hidden window) still gets its screenshot.
+        let _ = tokio::time::timeout(Duration::from_secs(2), settle).await;
         let png = self
             .client()?
             .screenshot()

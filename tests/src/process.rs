@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -60,6 +60,33 @@ impl RunningProcess {
         let lines: Vec<&str> = text.lines().collect();
         let tail = lines[lines.len().saturating_sub(30)..].join("\n");
         format!("--- last lines of {} ---\n{tail}", self.log.display())
+    }
+
+    /// Waits until the process exits by itself; after `timeout` it is stopped and this fails.
+    pub async fn wait_for_exit(&mut self, timeout: Duration) -> Result<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let Some(child) = self.child.as_mut() else {
+                bail!("{} was already stopped", self.name)
+            };
+            if let Some(status) = child.try_wait()? {
+                self.child = None;
+                return Ok(status);
+            }
+            if Instant::now() > deadline {
+                let stopped = self.stop();
+                bail!(
+                    "{} was still running {timeout:?} after it started (stopped it: {})\n{}",
+                    self.name,
+                    match stopped {
+                        Ok(()) => "SIGTERM".to_owned(),
+                        Err(e) => format!("{e:#}"),
+                    },
+                    self.log_tail()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Sends SIGTERM and waits for the exit; SIGKILL only if it ignores that, as an error.

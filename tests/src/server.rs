@@ -1,6 +1,7 @@
 //! `orgdesk-server` as its own process on a free loopback port, with SQLite in a fresh
 //! data folder: the server a test signs up against and then checks over HTTP.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use crate::workspace;
 pub struct TestServer {
     process: RunningProcess,
     base_url: String,
-    _data: TempDir,
+    data: TempDir,
 }
 
 impl TestServer {
@@ -33,6 +34,7 @@ impl TestServer {
             .arg(data.path())
             .env_remove("ORGDESK_DATABASE_URL")
             .env_remove("ORGDESK_DEMO")
+            .env_remove("ORGDESK_SMTP_URL")
             .env("NO_COLOR", "1");
         let log = Artifacts::log_path(test, "server")?;
         let mut process = RunningProcess::spawn("orgdesk-server", command, &log)?;
@@ -40,13 +42,40 @@ impl TestServer {
         Ok(Self {
             process,
             base_url: format!("http://{listen}"),
-            _data: data,
+            data,
         })
     }
 
     /// `http://127.0.0.1:<port>`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The server's `--data-dir`: its SQLite file, logos and mail.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// Where the server writes outgoing mail as `.eml` files (no SMTP is configured).
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir().join("mail")
+    }
+
+    /// The text of every `.eml` file in [`TestServer::mail_dir`] (none if it doesn't exist).
+    pub fn mails(&self) -> Result<Vec<(PathBuf, String)>> {
+        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else {
+            return Ok(Vec::new());
+        };
+        let mut mails = Vec::new();
+        for entry in entries {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                let text = std::fs::read_to_string(&path)?;
+                mails.push((path, text));
+            }
+        }
+        mails.sort();
+        Ok(mails)
     }
 
     pub fn stop(mut self) -> Result<()> {
