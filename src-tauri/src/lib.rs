@@ -131,15 +131,30 @@ pub fn app_state<R: Runtime>(
 fn listen_for_links<R: Runtime>(app: &tauri::AppHandle<R>) {
     use tauri_plugin_deep_link::DeepLinkExt;
     let links = app.deep_link();
-    #[cfg(any(target_os = "linux", windows))]
+    // Installed packages declare the scheme in their desktop file; a development build
+    // registers itself, where the desktop has the tool for it.
+    #[cfg(windows)]
     if let Err(e) = links.register_all() {
         tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+    }
+    #[cfg(target_os = "linux")]
+    if has_command("xdg-mime") {
+        if let Err(e) = links.register_all() {
+            tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+        }
     }
     if let Ok(Some(urls)) = links.get_current() {
         deeplink::arrived(app, &urls);
     }
     let handle = app.clone();
     links.on_open_url(move |event| deeplink::arrived(&handle, &event.urls()));
+}
+
+#[cfg(target_os = "linux")]
+fn has_command(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false)
 }
 
 fn init_logging() {

@@ -106,9 +106,10 @@ pub struct OrgOverview {
     pub member_count: i64,
     /// Projects by status; for a member with a project scope, only those in it.
     pub projects: ProjectCounts,
-    /// Invitations pending and not yet expired.
-    pub pending_invitations: i64,
-    /// Members plus pending invitations: what counts against the plan's seats.
-    pub seats_used: i64,
+    /// Invitations pending and not yet expired; only for those who may see invitations.
+    pub pending_invitations: Option<i64>,
+    /// Members plus pending invitations (what counts against the plan's seats); only for
+    /// those who may see invitations, as it reveals how many are pending.
+    pub seats_used: Option<i64>,
     pub limits: PlanLimits,
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderName, Request, Response};
-use axum::{Extension, Router};
+use axum::{middleware, Extension, Router};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -15,6 +15,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use crate::billing::payments::{PaymentProvider, RecordedPayments};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ServerError;
@@ -22,7 +23,10 @@ use crate::http::problem::{method_not_allowed, no_route, panic_response};
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
 use crate::openapi::{self, RenderedDoc};
-use crate::{audit, auth, demo, invitations, members, orgs, projects};
+use crate::{
+    api_keys, audit, auth, billing, demo, idempotency, invitations, invoices, members, orgs,
+    projects, usage,
+};
 
 /// JSON bodies are small; the logo route sets its own, larger limit.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -36,6 +40,8 @@ pub struct AppState {
     pub mail: Mailer,
     /// Whether `X-Forwarded-For` names the client (see [`Config::trust_proxy`]).
     pub trust_proxy: bool,
+    /// Where top-ups are paid.
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 /// Every route, documented; returns the router and the rendered OpenAPI document.
@@ -48,6 +54,10 @@ pub fn router(state: AppState) -> (Router, String) {
         .merge(members::routes::router())
         .merge(invitations::routes::router())
         .merge(audit::routes::router())
+        .merge(billing::routes::router())
+        .merge(usage::routes::router())
+        .merge(invoices::routes::router())
+        .merge(api_keys::routes::router())
         .merge(openapi::router())
         .split_for_parts();
     openapi::finish(&mut doc);
@@ -55,10 +65,15 @@ pub fn router(state: AppState) -> (Router, String) {
     let router = routes
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(Extension(RenderedDoc(Arc::new(rendered.clone()))))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outside the panic catcher, so that a panic's 500 releases the idempotency key.
+        .layer(middleware::from_fn_with_state(
+            state,
+            idempotency::layer::idempotency,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -180,6 +195,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         db: db.clone(),
         mail,
         trust_proxy: config.trust_proxy,
+        payments: Arc::new(RecordedPayments),
     };
     let (app, _doc) = router(state);
     let (stop, stopped) = oneshot::channel::<()>();

@@ -2,6 +2,8 @@
 //! placeholders, TEXT ids, BIGINT unix-millisecond times. Each backend has its own
 //! migration folder.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::Duration;
 
 use orgdesk_model::OrgId;
@@ -10,6 +12,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::query::QueryAs;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Backend;
 use crate::error::ServerError;
@@ -30,12 +33,40 @@ const SQLITE_PRAGMAS: [&str; 4] = [
 /// rows by index, where starting parallel workers costs more (10–20 ms) than it saves.
 const POSTGRES_SETTINGS: [&str; 1] = ["SET max_parallel_workers_per_gather = 0"];
 
-pub type Tx = Transaction<'static, Any>;
+/// A write transaction: derefs to its connection; dropped without [`Tx::commit`], it rolls
+/// back. On SQLite it also holds this process's write gate (see [`Db::write`]).
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    _gate: Option<OwnedSemaphorePermit>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
 
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time: writers of this process queue here, in order,
+    /// instead of polling the file lock (whose busy handler sleeps up to 100 ms a try).
+    gate: Arc<Semaphore>,
 }
 
 impl Db {
@@ -64,7 +95,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(ServerError::Connect)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            gate: Arc::new(Semaphore::new(1)),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), ServerError> {
@@ -84,13 +119,31 @@ impl Db {
         self.backend
     }
 
-    /// A transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`), so it waits for other writers at the start instead of failing
-    /// with SQLITE_BUSY half-way; PostgreSQL uses row locks and conflict clauses instead.
+    /// A transaction that will write. On SQLite it first passes this process's write
+    /// gate, then takes the write lock up front (`BEGIN IMMEDIATE`), so it waits for other
+    /// writers at the start instead of failing with SQLITE_BUSY half-way; PostgreSQL uses
+    /// row locks and conflict clauses instead. Never open one while holding another.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
+        let gate = self.write_gate().await?;
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx { inner, _gate: gate })
+    }
+
+    /// On SQLite, a turn at writing for a single statement outside [`Db::write`] (hold it
+    /// while the statement runs); `None` on PostgreSQL.
+    pub async fn write_gate(&self) -> Result<Option<OwnedSemaphorePermit>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self
+                .gate
+                .clone()
+                .acquire_owned()
+                .await
+                .map(Some)
+                .map_err(|_| sqlx::Error::PoolClosed),
+            Backend::Postgres => Ok(None),
         }
     }
 

@@ -88,6 +88,37 @@ pub enum AppError {
     CorruptRow(&'static str),
     #[error("a handler panicked")]
     Panic,
+    #[error("no valid API key")]
+    InvalidApiKey,
+    #[error("the API key lacks the {0} scope")]
+    MissingScope(&'static str),
+    #[error("the API key is limited to another project")]
+    KeyProjectMismatch,
+    #[error("balance {balance} is below {needed}")]
+    InsufficientCredits { balance: i64, needed: i64 },
+    #[error("the project is {status}")]
+    ProjectNotActive {
+        status: &'static str,
+        reason: Option<String>,
+    },
+    #[error("the spend policy refuses: {0}")]
+    SpendNotAllowed(&'static str),
+    #[error("the plan change is blocked on {} limit(s)", .0.len())]
+    PlanDowngradeBlocked(Vec<FieldError>),
+    #[error("an Idempotency-Key header is required")]
+    IdempotencyKeyRequired,
+    #[error("the Idempotency-Key was used for another request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is in flight")]
+    IdempotencyKeyInFlight,
+    #[error("the Idempotency-Key is not valid")]
+    BadIdempotencyKey,
+    #[error("payment: {0}")]
+    PaymentDeclined(String),
+    #[error("payment processor: {0}")]
+    PaymentUnavailable(String),
+    #[error("rendering: {0}")]
+    Render(String),
 }
 
 /// Why an upload's media type was refused.
@@ -115,9 +146,11 @@ impl AppError {
             Self::Body(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ErrorCode::PayloadTooLarge
             }
-            Self::Query(_) | Self::Body(_) | Self::BadCursor | Self::MethodNotAllowed => {
-                ErrorCode::MalformedRequest
-            }
+            Self::Query(_)
+            | Self::Body(_)
+            | Self::BadCursor
+            | Self::MethodNotAllowed
+            | Self::BadIdempotencyKey => ErrorCode::MalformedRequest,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::Forbidden(_) => ErrorCode::Forbidden,
@@ -141,12 +174,24 @@ impl AppError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMedia(_) => ErrorCode::UnsupportedMediaType,
+            Self::InvalidApiKey => ErrorCode::Unauthenticated,
+            Self::MissingScope(_) | Self::KeyProjectMismatch => ErrorCode::Forbidden,
+            Self::InsufficientCredits { .. } => ErrorCode::InsufficientCredits,
+            Self::ProjectNotActive { .. } => ErrorCode::ProjectNotActive,
+            Self::SpendNotAllowed(_) => ErrorCode::SpendNotAllowed,
+            Self::PlanDowngradeBlocked(_) => ErrorCode::PlanDowngradeBlocked,
+            Self::IdempotencyKeyRequired => ErrorCode::IdempotencyKeyRequired,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::IdempotencyKeyInFlight => ErrorCode::IdempotencyKeyInFlight,
+            Self::PaymentDeclined(_) => ErrorCode::InvalidState,
             Self::Database(_)
             | Self::PasswordHash(_)
             | Self::Task(_)
             | Self::CorruptRow(_)
             | Self::Mail(_)
             | Self::Export(_)
+            | Self::Render(_)
+            | Self::PaymentUnavailable(_)
             | Self::Panic => ErrorCode::Internal,
         }
     }
@@ -244,12 +289,57 @@ impl AppError {
             Self::NoRoute => "This API has no such route.".to_owned(),
             Self::MethodNotAllowed => "This route does not accept this method.".to_owned(),
             Self::Json(_) => "The request body could not be read.".to_owned(),
+            Self::InvalidApiKey => {
+                "Send a live API key as `Authorization: Bearer odk_…`; this one is unknown or \
+                 revoked, or its creator left the organization."
+                    .to_owned()
+            }
+            Self::MissingScope(scope) => format!("This API key lacks the `{scope}` scope."),
+            Self::KeyProjectMismatch => {
+                "This API key is limited to another project.".to_owned()
+            }
+            Self::InsufficientCredits { balance, needed } => format!(
+                "This needs {needed} credits and the balance is {balance}. Top up, then retry \
+                 with a new Idempotency-Key."
+            ),
+            Self::ProjectNotActive { status, reason } => match reason {
+                Some(reason) => format!("The project is {status}: {reason}"),
+                None => format!("The project is {status}; it cannot spend credits."),
+            },
+            Self::SpendNotAllowed(why) => (*why).to_owned(),
+            Self::PlanDowngradeBlocked(errors) => {
+                return Problem::new(
+                    code,
+                    "Current usage is over the new plan's limits. Reduce it first, or pick a \
+                     larger plan.",
+                )
+                .with_fields(errors.clone())
+            }
+            Self::IdempotencyKeyRequired => {
+                "Send an `Idempotency-Key` header (a unique string per operation, e.g. a UUID)."
+                    .to_owned()
+            }
+            Self::IdempotencyKeyReused => {
+                "This Idempotency-Key was used for a different request. Use a new key for a new \
+                 request."
+                    .to_owned()
+            }
+            Self::IdempotencyKeyInFlight => {
+                "A request with this Idempotency-Key is still being processed. Retry in a moment."
+                    .to_owned()
+            }
+            Self::BadIdempotencyKey => {
+                "The Idempotency-Key must be 1 to 255 visible ASCII characters.".to_owned()
+            }
+            Self::PaymentDeclined(why) => format!("The payment was declined: {why}"),
             Self::Database(_)
             | Self::PasswordHash(_)
             | Self::Task(_)
             | Self::CorruptRow(_)
             | Self::Mail(_)
             | Self::Export(_)
+            | Self::Render(_)
+            | Self::PaymentUnavailable(_)
             | Self::Panic => "Something went wrong on our side. It has been logged.".to_owned(),
         };
         let mut problem = Problem::new(code, detail);
@@ -273,7 +363,7 @@ impl IntoResponse for AppError {
         let mut response = problem_response(self.problem());
         let headers = response.headers_mut();
         match &self {
-            Self::Unauthenticated => {
+            Self::Unauthenticated | Self::InvalidApiKey => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             Self::RateLimited { retry_after_secs } => {

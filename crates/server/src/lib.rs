@@ -12,20 +12,26 @@
 //! # Ok(()) }
 //! ```
 
+pub mod api_keys;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod invitations;
+pub mod invoices;
+pub mod ledger;
 pub mod mail;
 pub mod members;
 pub mod openapi;
 pub mod orgs;
 pub mod projects;
+pub mod usage;
 
 pub use app::{spawn, RunningServer};
 pub use config::{Backend, Config};

@@ -22,7 +22,12 @@ use crate::http::problem::PROBLEM_JSON;
     info(
         title = "Orgdesk API",
         description = "Organizations, members and billing for people who work for many clients. \
-            Errors are `application/problem+json` (RFC 9457) with a stable `code`.",
+            Errors are `application/problem+json` (RFC 9457) with a stable `code`. \
+            Every POST, PUT, PATCH and DELETE accepts an `Idempotency-Key` header (1–255 visible \
+            ASCII characters), scoped to the caller: the first answer is replayed for 24 hours \
+            with `Idempotent-Replayed: true`; the key with another request answers 422 \
+            `idempotency_key_reused`, and while the first still runs 409 \
+            `idempotency_key_in_flight`.",
         version = "1"
     ),
     components(schemas(Problem, FieldError, ErrorCode)),
@@ -33,6 +38,9 @@ use crate::http::problem::PROBLEM_JSON;
         (name = "members", description = "Members, roles, project scopes, leaving and ownership"),
         (name = "invitations", description = "Inviting people by email, and answering invitations"),
         (name = "audit", description = "The audit log and its export"),
+        (name = "billing", description = "Balance, plan, top-ups, ledger, usage reports, statements, alerts, spend policy, rates"),
+        (name = "metering", description = "Recording metered usage with an API key"),
+        (name = "api_keys", description = "API keys of an org"),
         (name = "meta", description = "Health and this document"),
     )
 )]
@@ -60,6 +68,15 @@ pub fn finish(doc: &mut Document) {
             Http::builder()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("ods_…")
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("odk_…")
                 .build(),
         ),
     );

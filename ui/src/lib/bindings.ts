@@ -561,10 +561,13 @@ export type OrgOverview = {
 	member_count: number,
 	/**  Projects by status; for a member with a project scope, only those in it. */
 	projects: ProjectCounts,
-	/**  Invitations pending and not yet expired. */
-	pending_invitations: number,
-	/**  Members plus pending invitations: what counts against the plan's seats. */
-	seats_used: number,
+	/**  Invitations pending and not yet expired; only for those who may see invitations. */
+	pending_invitations: number | null,
+	/**
+	 *  Members plus pending invitations (what counts against the plan's seats); only for
+	 *  those who may see invitations, as it reveals how many are pending.
+	 */
+	seats_used: number | null,
 	limits: PlanLimits,
 };
 

@@ -59,6 +59,17 @@ impl Entry {
         actor: &Actor,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        self.write_by(conn, Some(actor), now).await
+    }
+
+    /// Writes the event with `actor`, or as the system (no person) when `None`: e.g. a
+    /// low-balance crossing caused by an API key.
+    pub async fn write_by(
+        self,
+        conn: &mut AnyConnection,
+        actor: Option<&Actor>,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO audit_events (id, org_id, actor_id, action, target_type, target_id, \
              project_id, ip, user_agent, details, created_at) \
@@ -66,13 +77,13 @@ impl Entry {
         )
         .bind(AuditEventId::new().to_string())
         .bind(self.org.to_string())
-        .bind(actor.user_id.to_string())
+        .bind(actor.map(|a| a.user_id.to_string()))
         .bind(self.action)
         .bind(self.target_type)
         .bind(self.target_id)
         .bind(self.project.map(|p| p.to_string()))
-        .bind(actor.ip.clone())
-        .bind(actor.user_agent.clone())
+        .bind(actor.and_then(|a| a.ip.clone()))
+        .bind(actor.and_then(|a| a.user_agent.clone()))
         .bind(self.details.to_string())
         .bind(now)
         .execute(conn)

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use orgdesk_model::invitation::{
     CreateInvitationsRequest, Invitation, IssuedInvitation, IssuedInvitations, ReceivedInvitation,
 };
@@ -18,9 +18,13 @@ use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
+use crate::idempotency::Sensitive;
 use crate::invitations::token::InvitationRef;
 use crate::invitations::{respond, service};
 use crate::orgs::OrgKey;
+
+/// Accept links carry the token: an idempotent replay repeats everything but them.
+const LINKS: Sensitive = Sensitive(&["link"]);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -84,10 +88,10 @@ async fn create_invitations(
     actor: Actor,
     Path(org): Path<String>,
     ApiJson(req): ApiJson<CreateInvitationsRequest>,
-) -> Result<(StatusCode, Json<IssuedInvitations>), AppError> {
+) -> Result<(StatusCode, Extension<Sensitive>, Json<IssuedInvitations>), AppError> {
     let key = OrgKey::parse(&org);
     let issued = service::create(&state.db, &state.mail, &actor, &key, &req).await?;
-    Ok((StatusCode::CREATED, Json(issued)))
+    Ok((StatusCode::CREATED, Extension(LINKS), Json(issued)))
 }
 
 /// Revoke a pending invitation; its token stops working.
@@ -139,12 +143,11 @@ async fn resend_invitation(
     State(state): State<AppState>,
     actor: Actor,
     Path((org, id)): Path<(String, String)>,
-) -> Result<Json<IssuedInvitation>, AppError> {
+) -> Result<(Extension<Sensitive>, Json<IssuedInvitation>), AppError> {
     let id = invitation_id(&id)?;
     let key = OrgKey::parse(&org);
-    Ok(Json(
-        service::resend(&state.db, &state.mail, &actor, &key, id).await?,
-    ))
+    let issued = service::resend(&state.db, &state.mail, &actor, &key, id).await?;
+    Ok((Extension(LINKS), Json(issued)))
 }
 
 /// Invitations waiting for the signed-in account's email, newest first.

@@ -196,6 +196,7 @@ pub fn sort_name(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// Writes the org and opens its billing account (balance 0).
 pub async fn insert(
     conn: &mut AnyConnection,
     org: &NewOrg<'_>,
@@ -217,8 +218,9 @@ pub async fn insert(
     .bind(org.website)
     .bind(org.plan.as_str())
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    crate::ledger::repo::open_account(conn, org.id, now).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
-use orgdesk_model::role::capabilities;
+use orgdesk_model::role::{allows_in, capabilities};
 use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
 use serde_json::json;
 
@@ -247,7 +247,13 @@ pub async fn overview(db: &Db, user: UserId, key: &OrgKey) -> Result<OrgOverview
         .and_then(|(_, scope)| scope);
     let project_counts = projects::repo::counts(&mut conn, org, scope.as_deref()).await?;
     let member_count = members::repo::count(&mut conn, org).await?;
-    let pending_invitations = invitations::repo::pending_count(&mut conn, org, now_ms()).await?;
+    // Pending invitations are for those who manage them (SPEC "Roles").
+    let pending_invitations = if allows_in(view.org.kind, view.role, Capability::ManageInvitations)
+    {
+        Some(invitations::repo::pending_count(&mut conn, org, now_ms()).await?)
+    } else {
+        None
+    };
     let limits = view.org.plan.limits();
     Ok(OrgOverview {
         org: view.org,
@@ -255,7 +261,7 @@ pub async fn overview(db: &Db, user: UserId, key: &OrgKey) -> Result<OrgOverview
         member_count,
         projects: project_counts,
         pending_invitations,
-        seats_used: member_count + pending_invitations,
+        seats_used: pending_invitations.map(|pending| member_count + pending),
         limits,
     })
 }

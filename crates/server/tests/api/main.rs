@@ -3,10 +3,17 @@
 
 mod fixtures;
 mod harness;
+mod money;
 
+mod api_keys;
 mod audit;
 mod audit_export;
 mod auth;
+mod bank;
+mod billing;
+mod credits;
+mod idempotency;
+mod idempotency_recovery;
 mod invitations;
 mod invitations_respond;
 mod isolation;
@@ -14,9 +21,11 @@ mod logo;
 mod members;
 mod members_ownership;
 mod meta;
+mod metering;
 mod orgs;
 mod orgs_access;
 mod orgs_concurrency;
 mod projects;
 mod projects_lifecycle;
+mod statements;
 mod team_concurrency;

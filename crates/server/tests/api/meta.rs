@@ -199,7 +199,81 @@ async fn demo_seed_is_idempotent(backend: Backend) {
         .skip(1)
         .all(|m| m["role"] == "owner" && m["org"]["description"].is_string()));
 
+    let entries = demo_ledger_is_realistic(&app, &token).await;
+
     app.restart(true).await;
     let again = expect_json(app.get("/v1/orgs", &token).await, StatusCode::OK).await;
     assert_eq!(again["items"], first["items"]);
+    assert_eq!(demo_ledger_is_realistic(&app, &token).await, entries);
+}
+
+/// Every client org has keys, ~60 days of top-ups and usage over several projects,
+/// people and modalities, consistent balances, and Café Zürich shows a low-balance alert.
+/// Returns the number of ledger entries.
+async fn demo_ledger_is_realistic(app: &crate::harness::TestApp, token: &str) -> i64 {
+    let mut total = 0;
+    for slug in ["northwind-studio", "cafe-zurich", "kestrel-robotics"] {
+        let billing = expect_json(
+            app.get(&format!("/v1/orgs/{slug}/billing"), token).await,
+            StatusCode::OK,
+        )
+        .await;
+        let org = billing["org_id"].as_str().unwrap().to_owned();
+        crate::money::assert_ledger_consistent(app, &org).await;
+        assert!(billing["low_balance_threshold"].is_i64(), "{billing}");
+        let invoices = expect_json(
+            app.get(&format!("/v1/orgs/{slug}/invoices"), token).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(
+            invoices["items"].as_array().unwrap().len() >= 2,
+            "{invoices}"
+        );
+        let keys = expect_json(
+            app.get(&format!("/v1/orgs/{slug}/api-keys"), token).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(keys["items"].as_array().unwrap().len() >= 3, "{keys}");
+        let from = (chrono::Utc::now() - chrono::Duration::days(70)).format("%Y-%m-%dT00:00:00Z");
+        let report = expect_json(
+            app.get(
+                &format!("/v1/orgs/{slug}/usage?group_by=project&from={from}"),
+                token,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert!(report["rows"].as_array().unwrap().len() >= 2, "{report}");
+        let (entries, modalities, kinds): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT modality), COUNT(DISTINCT kind) FROM ledger_entries WHERE org_id = $1",
+        )
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        assert!(
+            entries > 100 && modalities == 4 && kinds == 2,
+            "{entries} {modalities} {kinds}"
+        );
+        if slug == "cafe-zurich" {
+            assert!(billing["low_balance_alert"].is_object(), "{billing}");
+        }
+        if slug == "northwind-studio" {
+            let people = expect_json(
+                app.get(
+                    &format!("/v1/orgs/{slug}/usage?group_by=user&from={from}"),
+                    token,
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            assert!(people["rows"].as_array().unwrap().len() >= 4, "{people}");
+        }
+        total += entries;
+    }
+    total
 }

@@ -177,10 +177,23 @@ async fn overview_counts_members(backend: Backend) {
     let free = orgdesk_model::Plan::Free.limits();
     assert_eq!(first["limits"], serde_json::to_value(free).unwrap());
 
+    let mut member_token = String::new();
     for (n, role) in ["admin", "member"].into_iter().enumerate() {
         let other = app.signup(&format!("m{n}@example.com")).await;
         app.add_member(id, &other.user_id, role).await;
+        member_token = other.token;
     }
+    // Members see the overview, but not how many invitations are pending.
+    let as_member = expect_json(
+        app.get(&format!("/v1/orgs/{id}/overview"), &member_token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(as_member["role"], "member");
+    assert_eq!(as_member["member_count"], 3);
+    assert!(as_member["pending_invitations"].is_null(), "{as_member}");
+    assert!(as_member["seats_used"].is_null(), "{as_member}");
     let later = expect_json(
         app.get(&format!("/v1/orgs/{id}/overview"), &ana.token)
             .await,

@@ -11,13 +11,19 @@ use serde_json::Value;
 
 use crate::harness::{expect_json, on_both_backends, spawn_app, Backend};
 
+mod keys;
 mod table;
 mod world;
 
-use table::{table, Body, Prep};
+use table::{table, Body, Id, Prep};
 use world::{build, discard, fill, prepare, People};
 
-on_both_backends!(every_route_answers_every_caller_as_the_table_says);
+on_both_backends!(
+    every_route_answers_every_caller_as_the_table_says,
+    api_keys_never_cross_tenants,
+);
+
+use keys::api_keys_never_cross_tenants;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 const FOREIGN_ORG: &str = "Zyx Foreign Tenant";
@@ -111,14 +117,14 @@ async fn every_route_answers_every_caller_as_the_table_says(backend: Backend) {
             for (caller, want) in expected.iter().enumerate() {
                 n += 1;
                 let tenant = if foreign { &world.foreign } else { &world.own };
-                let url = fill(&format!("{}{}", row.path, row.query), tenant, n);
+                let url = fill(&format!("{}{}", row.path, row.query), tenant, n, row.id);
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap();
                 let mut request = app.request(method, &url, world.tokens[caller].as_deref());
                 request = match row.body {
                     Body::None => request,
                     Body::Json(body) => request
                         .header("content-type", "application/json")
-                        .body(fill(body, tenant, n)),
+                        .body(fill(body, tenant, n, row.id)),
                     Body::Png => request
                         .header("content-type", "image/png")
                         .body(PNG.to_vec()),

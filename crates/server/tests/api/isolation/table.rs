@@ -8,6 +8,14 @@ pub enum Body {
     Png,
 }
 
+/// What `{id}` in a row's path names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Id {
+    Invitation,
+    ApiKey,
+    Month,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Prep {
     None,
@@ -21,6 +29,7 @@ pub struct Row {
     pub query: &'static str,
     pub body: Body,
     pub prep: Prep,
+    pub id: Id,
     /// Statuses for the callers in [`CALLERS`] order, on their own org.
     pub own: &'static str,
     /// On the foreign org; `None`: the route is not org-scoped and answers as on `own`.
@@ -36,6 +45,7 @@ const fn row(method: &'static str, path: &'static str, own: &'static str) -> Row
         query: "",
         body: Body::None,
         prep: Prep::None,
+        id: Id::Invitation,
         own,
         foreign: FOREIGN,
     }
@@ -48,6 +58,7 @@ const fn public(method: &'static str, path: &'static str, body: Body, own: &'sta
         query: "",
         body,
         prep: Prep::None,
+        id: Id::Invitation,
         own,
         foreign: None,
     }
@@ -65,6 +76,7 @@ const fn with_body(
         query: "",
         body: Body::Json(body),
         prep: Prep::None,
+        id: Id::Invitation,
         own,
         foreign: FOREIGN,
     }
@@ -236,6 +248,78 @@ pub fn table() -> Vec<Row> {
             "401 404 404 404 404 404",
         ),
         row("GET", "/v1/orgs/{org}/audit-log", "401 404 403 403 200 200"),
+        row("GET", "/v1/orgs/{org}/billing", "401 404 403 403 200 200"),
+        with_body(
+            "PUT",
+            "/v1/orgs/{org}/plan",
+            r#"{"plan":"business"}"#,
+            "401 404 403 403 403 200",
+        ),
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/credits/top-ups",
+            r#"{"amount":{uniq}}"#,
+            "401 404 403 403 201 201",
+        ),
+        row("GET", "/v1/orgs/{org}/ledger", "401 404 403 403 200 200"),
+        Row {
+            query: "?group_by=project",
+            ..row("GET", "/v1/orgs/{org}/usage", "401 404 403 403 200 200")
+        },
+        Row {
+            query: "?group_by=day",
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/reports/usage.csv",
+                "401 404 403 403 200 200",
+            )
+        },
+        row("GET", "/v1/orgs/{org}/invoices", "401 404 403 403 200 200"),
+        Row {
+            id: Id::Month,
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/invoices/{id}",
+                "401 404 403 403 200 200",
+            )
+        },
+        with_body(
+            "PUT",
+            "/v1/orgs/{org}/billing/alerts",
+            r#"{"low_balance_threshold":{uniq}}"#,
+            "401 404 403 403 200 200",
+        ),
+        with_body(
+            "PUT",
+            "/v1/orgs/{org}/billing/spend-policy",
+            r#"{"kind":"projects","ids":["{project}"]}"#,
+            "401 404 403 403 200 200",
+        ),
+        public("GET", "/v1/rates", Body::None, "401 200 200 200 200 200"),
+        row("GET", "/v1/orgs/{org}/api-keys", "401 404 200 200 200 200"),
+        // {project} is outside the scoped member's scope.
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/api-keys",
+            r#"{"name":"k{uniq}","project_id":"{project}","scopes":["usage:write"]}"#,
+            "401 404 403 201 201 201",
+        ),
+        // The tenant's key was made by its owner: members cannot see it.
+        Row {
+            id: Id::ApiKey,
+            ..row(
+                "DELETE",
+                "/v1/orgs/{org}/api-keys/{id}",
+                "401 404 404 404 204 204",
+            )
+        },
+        // Session tokens are no API keys; see `api_keys_never_cross_tenants`.
+        public(
+            "POST",
+            "/v1/usage",
+            Body::Json(r#"{"project":"{project}","modality":"text","quantity":1}"#),
+            "401 401 401 401 401 401",
+        ),
         Row {
             query: "?format=csv",
             ..row(

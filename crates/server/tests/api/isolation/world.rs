@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
-use super::{Prep, FOREIGN_ORG, FOREIGN_PROJECT, PNG};
+use super::{Id, Prep, FOREIGN_ORG, FOREIGN_PROJECT, PNG};
 use crate::harness::{expect_json, Account, TestApp};
 
 /// The people of the matrix, signed up once.
@@ -28,6 +28,11 @@ pub struct Tenant {
     pub project_slug: String,
     pub invitation: String,
     pub target: String,
+    /// An org-wide usage key made by the owner, and its secret.
+    pub key_id: String,
+    pub key_secret: String,
+    /// The month of the tenant's ledger activity, `YYYY-MM`.
+    pub month: String,
 }
 
 pub struct World {
@@ -83,7 +88,25 @@ async fn tenant(
         StatusCode::CREATED,
     )
     .await;
+    let top_up = serde_json::json!({ "amount": 1000 });
+    let path = format!("/v1/orgs/{org_id}/credits/top-ups");
+    let done = expect_json(
+        app.post_json(&path, Some(token), &top_up).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let month = done["entry"]["created_at"].as_str().unwrap()[..7].to_owned();
+    let key = serde_json::json!({ "name": "world", "scopes": ["usage:write"] });
+    let path = format!("/v1/orgs/{org_id}/api-keys");
+    let created = expect_json(
+        app.post_json(&path, Some(token), &key).await,
+        StatusCode::CREATED,
+    )
+    .await;
     Tenant {
+        key_id: created["key"]["id"].as_str().unwrap().to_owned(),
+        key_secret: created["secret"].as_str().unwrap().to_owned(),
+        month,
         project: p1["id"].as_str().unwrap().to_owned(),
         project_slug: p1["slug"].as_str().unwrap().to_owned(),
         invitation: issued["invitations"][0]["invitation"]["id"]
@@ -145,10 +168,13 @@ pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
         "SELECT token_hash FROM invitations",
         "SELECT token_hash FROM sessions",
         "SELECT password_hash FROM users",
+        "SELECT secret_hash FROM api_keys",
     ] {
         let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&app.db).await.unwrap();
         secrets.extend(rows.into_iter().map(|(s,)| s));
     }
+    secrets.push(own.key_secret.clone());
+    secrets.push(foreign.key_secret.clone());
     secrets.push(FOREIGN_ORG.to_owned());
     secrets.push(FOREIGN_PROJECT.to_owned());
     World {
@@ -186,14 +212,21 @@ pub async fn discard(app: &TestApp, world: &World) {
     }
 }
 
-pub fn fill(template: &str, tenant: &Tenant, uniq: u64) -> String {
+pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
     template
         .replace("{org}", &tenant.org)
         .replace("{project_slug}", &tenant.project_slug)
         .replace("{project}", &tenant.project)
         .replace("{user_id}", &tenant.target)
         .replace("{target}", &tenant.target)
-        .replace("{id}", &tenant.invitation)
+        .replace(
+            "{id}",
+            match id {
+                Id::Invitation => &tenant.invitation,
+                Id::ApiKey => &tenant.key_id,
+                Id::Month => &tenant.month,
+            },
+        )
         .replace("{token}", &tenant.invitation)
         .replace("{uniq}", &uniq.to_string())
 }

@@ -1,7 +1,10 @@
 //! The demo agency behind `--demo`: one account that works for several client orgs, with
 //! projects (one suspended), colleagues (an admin and a member limited to one project)
 //! and the audit log all that leaves. Seeding is idempotent: whatever already exists is
-//! left as it is. A ledger joins the seed when billing arrives.
+//! left as it is. Each client org also gets API keys, a low-balance threshold and about 60
+//! days of ledger history ([`billing`]).
+
+mod billing;
 
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::project::CreateProjectRequest;
@@ -92,6 +95,15 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
         };
         let org = service::create(db, &Actor::internal(user), &request).await?;
         seed_team(db, user, org.org.id, name).await?;
+    }
+    for (index, (_, slug, _, _)) in CLIENTS.iter().enumerate() {
+        let org = {
+            let mut conn = db.pool().acquire().await?;
+            slugs::holder(&mut conn, slug).await?
+        };
+        if let Some(org) = org {
+            billing::seed(db, user, org, index).await?;
+        }
     }
     tracing::info!(
         email = DEMO_EMAIL,

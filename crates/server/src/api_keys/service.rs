@@ -1,0 +1,173 @@
+//! The API key rules: owners and admins manage every key of the org, for any project or
+//! none; a member manages only keys they created, each limited to one project of their
+//! scope. Keys a member cannot manage do not exist for them (404).
+
+use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
+use orgdesk_model::page::PageQuery;
+use orgdesk_model::role::allows_in;
+use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
+use serde_json::json;
+
+use crate::api_keys::repo::{self, ListKey, NewKey};
+use crate::api_keys::secret;
+use crate::audit::{Actor, Entry};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::http::cursor;
+use crate::orgs::access::{self, require};
+use crate::orgs::repo::MemberView;
+use crate::orgs::OrgKey;
+use crate::projects::{self, ProjectKey};
+
+/// At most this many characters in a key's name.
+const NAME_MAX: usize = 100;
+
+/// Whether the caller manages every key of the org (owners and admins).
+fn manages_all(view: &MemberView) -> bool {
+    allows_in(view.org.kind, view.role, Capability::ManageApiKeys)
+}
+
+pub async fn list(
+    db: &Db,
+    user: UserId,
+    org: &OrgKey,
+    query: &PageQuery,
+) -> Result<Page<ApiKey>, AppError> {
+    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
+    let limit = cursor::page_limit(query.limit);
+    let mut conn = db.pool().acquire().await?;
+    let view = access::find(&mut conn, org, user).await?;
+    require(&view, Capability::ViewOrg)?;
+    let creator = (!manages_all(&view)).then_some(user);
+    let rows = repo::list(
+        &mut conn,
+        view.org.id,
+        creator,
+        after.as_ref(),
+        cursor::fetch_count(limit),
+    )
+    .await?;
+    Ok(cursor::page(rows, limit))
+}
+
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }])
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgKey,
+    req: &CreateApiKeyRequest,
+) -> Result<CreatedApiKey, AppError> {
+    let name = req.name.trim();
+    let mut errors = Vec::new();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        errors.push(FieldError {
+            field: "name".to_owned(),
+            message: format!("Give the key a name of 1 to {NAME_MAX} characters."),
+        });
+    }
+    let mut scopes = req.scopes.clone();
+    scopes.sort_by_key(|s| repo::scope_str(*s));
+    scopes.dedup();
+    if scopes.is_empty() {
+        errors.push(FieldError {
+            field: "scopes".to_owned(),
+            message: "Pick at least one scope.".to_owned(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require(&view, Capability::ViewOrg)?;
+    if !manages_all(&view) && req.project_id.is_none() {
+        return Err(invalid(
+            "project_id",
+            "Members create keys for one of their projects: pick one.",
+        ));
+    }
+    if let Some(project) = req.project_id {
+        let key = ProjectKey::Id(project);
+        if projects::repo::find(&mut tx, view.org.id, &key)
+            .await?
+            .is_none()
+        {
+            return Err(invalid(
+                "project_id",
+                "There is no such project in this organization.",
+            ));
+        }
+        if view.role == Role::Member {
+            let scope = projects::service::scope_of(&mut tx, &view, actor.user_id).await?;
+            if scope.is_some_and(|ids| !ids.contains(&project)) {
+                return Err(AppError::Forbidden(Capability::ManageApiKeys));
+            }
+        }
+    }
+    let made = secret::generate();
+    let id = ApiKeyId::new();
+    let new = NewKey {
+        id,
+        org: view.org.id,
+        project: req.project_id,
+        name,
+        prefix: &made.prefix,
+        hash: &made.hash,
+        scopes: &scopes,
+        created_by: actor.user_id,
+    };
+    repo::insert(&mut tx, &new, now).await?;
+    let scope_names: Vec<&str> = scopes.iter().map(|s| repo::scope_str(*s)).collect();
+    Entry::new(view.org.id, "api_key.created", "api_key", id)
+        .details(json!({
+            "name": name,
+            "prefix": made.prefix,
+            "project_id": req.project_id,
+            "scopes": scope_names,
+        }))
+        .write(&mut tx, actor, now)
+        .await?;
+    let key = repo::find(&mut tx, view.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(CreatedApiKey {
+        key,
+        secret: made.secret,
+    })
+}
+
+/// Revokes a key (owners and admins: any; members: their own). Revoking a revoked key
+/// changes nothing.
+pub async fn revoke(db: &Db, actor: &Actor, org: &OrgKey, id: ApiKeyId) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require(&view, Capability::ViewOrg)?;
+    let key = repo::find(&mut tx, view.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let own = key
+        .created_by
+        .as_ref()
+        .is_some_and(|c| c.id == actor.user_id);
+    if !manages_all(&view) && !own {
+        return Err(AppError::NotFound);
+    }
+    if repo::revoke(&mut tx, view.org.id, id, now).await? {
+        Entry::new(view.org.id, "api_key.revoked", "api_key", id)
+            .details(json!({ "name": key.name, "prefix": key.prefix }))
+            .write(&mut tx, actor, now)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

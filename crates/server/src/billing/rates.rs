@@ -1,0 +1,86 @@
+//! The rate card: versioned rows of `rate_cards` and `rates`, seeded by migration. The
+//! current card is the highest version already in effect; it is the one place prices
+//! come from.
+
+use orgdesk_model::billing::{Modality, Rate, RateCard};
+use sqlx::AnyConnection;
+
+use crate::db::to_datetime;
+use crate::error::AppError;
+
+const CURRENT_VERSION: &str = "(SELECT MAX(version) FROM rate_cards WHERE effective_from <= $1)";
+
+/// The card in effect at `now`.
+pub async fn current(conn: &mut AnyConnection, now: i64) -> Result<RateCard, AppError> {
+    let sql = format!(
+        "SELECT c.version, c.effective_from, r.modality, r.unit, r.credits_per_unit \
+         FROM rate_cards c JOIN rates r ON r.version = c.version \
+         WHERE c.version = {CURRENT_VERSION} ORDER BY r.modality"
+    );
+    let rows: Vec<(i64, i64, String, String, i64)> =
+        sqlx::query_as(&sql).bind(now).fetch_all(conn).await?;
+    let (version, effective_from) = rows
+        .first()
+        .map(|(v, e, ..)| (*v, *e))
+        .ok_or(AppError::CorruptRow("rate card"))?;
+    let mut rates = rows
+        .into_iter()
+        .map(|(_, _, modality, unit, credits_per_unit)| {
+            Ok(Rate {
+                modality: Modality::parse(&modality)
+                    .ok_or(AppError::CorruptRow("rate modality"))?,
+                unit,
+                credits_per_unit,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    rates.sort_by_key(|r| Modality::ALL.iter().position(|m| *m == r.modality));
+    Ok(RateCard {
+        version,
+        effective_from: to_datetime(effective_from),
+        rates,
+    })
+}
+
+/// The price of one unit of `modality` at `now`: (card version, credits per unit).
+pub async fn price_of(
+    conn: &mut AnyConnection,
+    modality: Modality,
+    now: i64,
+) -> Result<(i64, i64), AppError> {
+    let sql = format!(
+        "SELECT version, credits_per_unit FROM rates \
+         WHERE version = {CURRENT_VERSION} AND modality = $2"
+    );
+    sqlx::query_as(&sql)
+        .bind(now)
+        .bind(modality.as_str())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::CorruptRow("rate card"))
+}
+
+/// What `quantity` units cost at `credits_per_unit`, if it fits an i64.
+pub fn price(credits_per_unit: i64, quantity: i64) -> Option<i64> {
+    credits_per_unit.checked_mul(quantity).filter(|p| *p > 0)
+}
+
+/// The unit of a modality, for statements: "1,000 tokens", "image", "minute".
+pub fn unit_label(card: &RateCard, modality: Modality) -> String {
+    card.rates
+        .iter()
+        .find(|r| r.modality == modality)
+        .map_or_else(|| "unit".to_owned(), |r| r.unit.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_use_checked_arithmetic() {
+        assert_eq!(price(40, 3), Some(120));
+        assert_eq!(price(2, i64::MAX / 2 + 1), None);
+        assert_eq!(price(6, 0), None);
+    }
+}

@@ -1,0 +1,199 @@
+//! Billing accounts (balance, low-balance threshold, spend policy) and low-balance alerts
+//! in the database. The balance itself only moves through [`crate::ledger::post`].
+
+use orgdesk_model::billing::{LowBalanceAlert, SpendPolicy};
+use orgdesk_model::{OrgId, ProjectId};
+use sqlx::AnyConnection;
+
+use crate::db::to_datetime;
+use crate::error::AppError;
+
+/// An org's billing account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub balance: i64,
+    pub low_balance_threshold: Option<i64>,
+    pub spend_policy: SpendPolicy,
+}
+
+pub async fn account(conn: &mut AnyConnection, org: OrgId) -> Result<Account, AppError> {
+    let row: Option<(i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT balance, low_balance_threshold, spend_policy FROM billing_accounts \
+         WHERE org_id = $1",
+    )
+    .bind(org.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (balance, low_balance_threshold, policy) = row.unwrap_or((0, None, "everyone".to_owned()));
+    let spend_policy = match policy.as_str() {
+        "everyone" => SpendPolicy::Everyone,
+        "admins_only" => SpendPolicy::AdminsOnly,
+        "projects" => SpendPolicy::Projects {
+            ids: policy_projects(conn, org).await?,
+        },
+        _ => return Err(AppError::CorruptRow("spend policy")),
+    };
+    Ok(Account {
+        balance,
+        low_balance_threshold,
+        spend_policy,
+    })
+}
+
+async fn policy_projects(conn: &mut AnyConnection, org: OrgId) -> Result<Vec<ProjectId>, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT project_id FROM spend_policy_projects WHERE org_id = $1 ORDER BY project_id",
+    )
+    .bind(org.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id,)| id.parse().map_err(|_| AppError::CorruptRow("project id")))
+        .collect()
+}
+
+/// Whether a `projects` spend policy lets `project` spend (one indexed lookup).
+pub async fn policy_lists(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    project: ProjectId,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM spend_policy_projects WHERE org_id = $1 AND project_id = $2")
+            .bind(org.to_string())
+            .bind(project.to_string())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// The kind of policy alone, without its project list.
+pub async fn policy_kind(conn: &mut AnyConnection, org: OrgId) -> Result<String, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT spend_policy FROM billing_accounts WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map_or_else(|| "everyone".to_owned(), |(k,)| k))
+}
+
+pub async fn set_threshold(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    threshold: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE billing_accounts SET low_balance_threshold = $1, updated_at = $2 WHERE org_id = $3",
+    )
+    .bind(threshold)
+    .bind(now)
+    .bind(org.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_policy(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    policy: &SpendPolicy,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (kind, ids): (&str, &[ProjectId]) = match policy {
+        SpendPolicy::Everyone => ("everyone", &[]),
+        SpendPolicy::AdminsOnly => ("admins_only", &[]),
+        SpendPolicy::Projects { ids } => ("projects", ids),
+    };
+    sqlx::query("UPDATE billing_accounts SET spend_policy = $1, updated_at = $2 WHERE org_id = $3")
+        .bind(kind)
+        .bind(now)
+        .bind(org.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM spend_policy_projects WHERE org_id = $1")
+        .bind(org.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for id in ids {
+        sqlx::query("INSERT INTO spend_policy_projects (org_id, project_id) VALUES ($1, $2)")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The open low-balance alert, if any.
+pub async fn open_alert(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<Option<LowBalanceAlert>, sqlx::Error> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT threshold, balance, created_at FROM low_balance_alerts \
+         WHERE org_id = $1 AND cleared_at IS NULL ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(org.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(threshold, balance, at)| LowBalanceAlert {
+        threshold,
+        balance,
+        at: to_datetime(at),
+    }))
+}
+
+pub async fn insert_alert(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    threshold: i64,
+    balance: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO low_balance_alerts (id, org_id, threshold, balance, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(org.to_string())
+    .bind(threshold)
+    .bind(balance)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Clears the open alert; `true` if there was one.
+pub async fn clear_alerts(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE low_balance_alerts SET cleared_at = $1 WHERE org_id = $2 AND cleared_at IS NULL",
+    )
+    .bind(now)
+    .bind(org.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Credits spent (the negative entries) since `since`, in unix milliseconds.
+pub async fn spent_since(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    let (spent,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(CAST(SUM(-amount) AS BIGINT), 0) FROM ledger_entries \
+         WHERE org_id = $1 AND kind = 'usage' AND created_at >= $2",
+    )
+    .bind(org.to_string())
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(spent)
+}

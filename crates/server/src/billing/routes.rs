@@ -1,0 +1,224 @@
+//! `/v1/orgs/{org}/billing…`, plan, top-ups, the ledger and `/v1/rates`: thin handlers
+//! over [`crate::billing::service`] and [`crate::billing::topup`].
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use orgdesk_model::billing::{
+    AlertSettings, BillingSummary, ChangePlanRequest, LedgerEntry, LedgerQuery, RateCard,
+    SpendPolicy, TopUp, TopUpRequest,
+};
+use orgdesk_model::Page;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::CurrentSession;
+use crate::billing::{rates, service, topup};
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::idempotency::IdempotencyKey;
+use crate::orgs::OrgKey;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(billing_summary))
+        .routes(routes!(change_plan))
+        .routes(routes!(top_up))
+        .routes(routes!(ledger))
+        .routes(routes!(set_alerts))
+        .routes(routes!(set_spend_policy))
+        .routes(routes!(rate_card))
+}
+
+/// Balance, plan, limits and usage, the low-balance alert, this month's spending and the
+/// spend policy (owners and admins).
+#[utoipa::path(
+    get,
+    path = "/v1/orgs/{org}/billing",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    responses(
+        (status = 200, description = "The billing summary", body = BillingSummary),
+        (status = 403, description = "`forbidden`: members do not see billing"),
+        (status = 404, description = "`not_found`"),
+    )
+)]
+async fn billing_summary(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(org): Path<String>,
+) -> Result<Json<BillingSummary>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        service::summary(&state.db, session.user_id(), &org).await?,
+    ))
+}
+
+/// Change the plan (the owner). A plan that current usage exceeds is refused, naming each
+/// limit that is over (`projects`, `seats`, and for a personal context `owned_orgs`).
+#[utoipa::path(
+    put,
+    path = "/v1/orgs/{org}/plan",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    request_body = ChangePlanRequest,
+    responses(
+        (status = 200, description = "The billing summary on the new plan", body = BillingSummary),
+        (status = 403, description = "`forbidden`: only the owner changes the plan"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`plan_downgrade_blocked`: `errors` lists what is over"),
+    )
+)]
+async fn change_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<ChangePlanRequest>,
+) -> Result<Json<BillingSummary>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        service::change_plan(&state.db, &actor, &org, req.plan).await?,
+    ))
+}
+
+/// Buy credits (owners and admins), through the payment provider. With an
+/// `Idempotency-Key` a top-up is credited exactly once.
+#[utoipa::path(
+    post,
+    path = "/v1/orgs/{org}/credits/top-ups",
+    tag = "billing",
+    security(("session" = [])),
+    params(
+        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
+    request_body = TopUpRequest,
+    responses(
+        (status = 201, description = "Credited", body = TopUp),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 409, description = "`invalid_state`: the payment was declined; `idempotency_key_in_flight`"),
+        (status = 422, description = "`validation_failed` (`amount`: 1–10,000,000); `idempotency_key_reused`"),
+    )
+)]
+async fn top_up(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    IdempotencyKey(idempotency): IdempotencyKey,
+    ApiJson(req): ApiJson<TopUpRequest>,
+) -> Result<(StatusCode, Json<TopUp>), AppError> {
+    let org = OrgKey::parse(&org);
+    let payments = state.payments.as_ref();
+    let done = topup::top_up(
+        &state.db,
+        payments,
+        &actor,
+        &org,
+        &req,
+        idempotency.as_ref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// The ledger, newest first (owners and admins).
+#[utoipa::path(
+    get,
+    path = "/v1/orgs/{org}/ledger",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug"), LedgerQuery),
+    responses(
+        (status = 200, description = "Newest first", body = Page<LedgerEntry>),
+        (status = 400, description = "`malformed_request`: a bad cursor or filter"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+    )
+)]
+async fn ledger(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<LedgerQuery>,
+) -> Result<Json<Page<LedgerEntry>>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        service::ledger(&state.db, session.user_id(), &org, &query).await?,
+    ))
+}
+
+/// Set or clear the low-balance threshold (owners and admins).
+#[utoipa::path(
+    put,
+    path = "/v1/orgs/{org}/billing/alerts",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    request_body = AlertSettings,
+    responses(
+        (status = 200, description = "The billing summary", body = BillingSummary),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 422, description = "`validation_failed`: `low_balance_threshold`"),
+    )
+)]
+async fn set_alerts(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<AlertSettings>,
+) -> Result<Json<BillingSummary>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        service::set_alerts(&state.db, &actor, &org, &req).await?,
+    ))
+}
+
+/// Who may spend credits through API keys (owners and admins).
+#[utoipa::path(
+    put,
+    path = "/v1/orgs/{org}/billing/spend-policy",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    request_body = SpendPolicy,
+    responses(
+        (status = 200, description = "The billing summary", body = BillingSummary),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+        (status = 422, description = "`validation_failed`: `ids` names a project of another org"),
+    )
+)]
+async fn set_spend_policy(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<SpendPolicy>,
+) -> Result<Json<BillingSummary>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        service::set_spend_policy(&state.db, &actor, &org, &req).await?,
+    ))
+}
+
+/// The rate card in effect: credits per unit of each modality.
+#[utoipa::path(
+    get,
+    path = "/v1/rates",
+    tag = "billing",
+    security(("session" = [])),
+    responses((status = 200, description = "The current rate card", body = RateCard))
+)]
+async fn rate_card(
+    State(state): State<AppState>,
+    _session: CurrentSession,
+) -> Result<Json<RateCard>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(Json(rates::current(&mut conn, now_ms()).await?))
+}

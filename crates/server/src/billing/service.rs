@@ -1,0 +1,267 @@
+//! The billing rules: who sees billing (owners and admins), the summary, plan changes that
+//! never leave usage over the new limits, the low-balance threshold and the spend policy.
+
+use orgdesk_model::billing::{
+    AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PlanUsage, SpendPolicy,
+};
+use orgdesk_model::org::OrgKind;
+use orgdesk_model::{Capability, FieldError, Page, Plan, UserId};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::audit::{Actor, Entry};
+use crate::billing::{alerts, repo};
+use crate::db::{now_ms, to_datetime, Db};
+use crate::error::AppError;
+use crate::ledger::{self, month_start};
+use crate::orgs::access::{self, require};
+use crate::orgs::repo::MemberView;
+use crate::orgs::OrgKey;
+use crate::{invitations, members, orgs, projects};
+
+/// Most credits a threshold may name.
+const MAX_THRESHOLD: i64 = ledger::repo::MAX_BALANCE;
+/// Most projects a spend policy may list.
+const MAX_POLICY_PROJECTS: usize = 1000;
+
+/// The org as `user` sees it, if they may see its billing.
+pub async fn viewer(
+    conn: &mut AnyConnection,
+    org: &OrgKey,
+    user: UserId,
+) -> Result<MemberView, AppError> {
+    let view = access::find(conn, org, user).await?;
+    require(&view, Capability::ViewBilling)?;
+    Ok(view)
+}
+
+/// Projects (active and suspended) and seats (members and pending invitations) in use.
+async fn plan_usage(
+    conn: &mut AnyConnection,
+    view: &MemberView,
+    now: i64,
+) -> Result<PlanUsage, AppError> {
+    let org = view.org.id;
+    Ok(PlanUsage {
+        projects: projects::repo::counted_toward_limit(conn, org).await?,
+        seats: members::repo::count(conn, org).await?
+            + invitations::repo::pending_count(conn, org, now).await?,
+    })
+}
+
+async fn summary_of(
+    conn: &mut AnyConnection,
+    view: &MemberView,
+    now: i64,
+) -> Result<BillingSummary, AppError> {
+    let org = view.org.id;
+    let account = repo::account(conn, org).await?;
+    Ok(BillingSummary {
+        org_id: org,
+        balance: account.balance,
+        plan: view.org.plan,
+        limits: view.org.plan.limits(),
+        usage: plan_usage(conn, view, now).await?,
+        low_balance_threshold: account.low_balance_threshold,
+        low_balance_alert: repo::open_alert(conn, org).await?,
+        spent_this_month: repo::spent_since(conn, org, month_start(to_datetime(now))).await?,
+        spend_policy: account.spend_policy,
+    })
+}
+
+pub async fn summary(db: &Db, user: UserId, org: &OrgKey) -> Result<BillingSummary, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let view = viewer(&mut conn, org, user).await?;
+    summary_of(&mut conn, &view, now_ms()).await
+}
+
+pub async fn ledger(
+    db: &Db,
+    user: UserId,
+    org: &OrgKey,
+    query: &LedgerQuery,
+) -> Result<Page<LedgerEntry>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let view = viewer(&mut conn, org, user).await?;
+    ledger::list::page(&mut conn, view.org.id, query).await
+}
+
+fn plan_name(plan: Plan) -> &'static str {
+    match plan {
+        Plan::Free => "Free",
+        Plan::Team => "Team",
+        Plan::Business => "Business",
+    }
+}
+
+/// Everything in use beyond `plan`'s limits, one field error each.
+async fn over_limits(
+    conn: &mut AnyConnection,
+    view: &MemberView,
+    plan: Plan,
+    now: i64,
+) -> Result<Vec<FieldError>, AppError> {
+    let limits = plan.limits();
+    let usage = plan_usage(conn, view, now).await?;
+    let name = plan_name(plan);
+    let mut over = Vec::new();
+    if usage.projects > i64::from(limits.projects) {
+        over.push(FieldError {
+            field: "projects".to_owned(),
+            message: format!(
+                "{} projects in use; the {name} plan allows {}. Archive or delete some first.",
+                usage.projects, limits.projects
+            ),
+        });
+    }
+    if usage.seats > i64::from(limits.seats) {
+        over.push(FieldError {
+            field: "seats".to_owned(),
+            message: format!(
+                "{} seats in use (members and pending invitations); the {name} plan allows {}.",
+                usage.seats, limits.seats
+            ),
+        });
+    }
+    if view.org.kind == OrgKind::Personal {
+        let owner = members::repo::owner_of(conn, view.org.id).await?;
+        let owned = orgs::repo::owned_org_count(conn, owner).await?;
+        if owned > i64::from(limits.owned_orgs) {
+            over.push(FieldError {
+                field: "owned_orgs".to_owned(),
+                message: format!(
+                    "{owned} organizations owned; the {name} plan allows {}.",
+                    limits.owned_orgs
+                ),
+            });
+        }
+    }
+    Ok(over)
+}
+
+/// Moves the org to `plan` (the owner only). A plan whose limits current usage exceeds
+/// answers 409 `plan_downgrade_blocked`, naming each limit that is over.
+pub async fn change_plan(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgKey,
+    plan: Plan,
+) -> Result<BillingSummary, AppError> {
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let mut view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require(&view, Capability::ChangePlan)?;
+    let old = view.org.plan;
+    if old != plan {
+        let over = over_limits(&mut tx, &view, plan, now).await?;
+        if !over.is_empty() {
+            return Err(AppError::PlanDowngradeBlocked(over));
+        }
+        sqlx::query(
+            "UPDATE orgs SET plan = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(plan.as_str())
+        .bind(now)
+        .bind(view.org.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        Entry::org(view.org.id, "org.plan_changed")
+            .details(json!({ "old": old, "new": plan }))
+            .write(&mut tx, actor, now)
+            .await?;
+        view.org.plan = plan;
+        view.org.version += 1;
+    }
+    let summary = summary_of(&mut tx, &view, now).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Sets or clears the low-balance threshold (owners and admins).
+pub async fn set_alerts(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgKey,
+    req: &AlertSettings,
+) -> Result<BillingSummary, AppError> {
+    if req
+        .low_balance_threshold
+        .is_some_and(|t| !(0..=MAX_THRESHOLD).contains(&t))
+    {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "low_balance_threshold".to_owned(),
+            message: "Give a number of credits from 0, or none to turn the alert off.".to_owned(),
+        }]));
+    }
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require(&view, Capability::TopUp)?;
+    let account = repo::account(&mut tx, view.org.id).await?;
+    if account.low_balance_threshold != req.low_balance_threshold {
+        repo::set_threshold(&mut tx, view.org.id, req.low_balance_threshold, now).await?;
+        Entry::org(view.org.id, "billing.alerts_updated")
+            .details(json!({
+                "old": account.low_balance_threshold,
+                "new": req.low_balance_threshold,
+            }))
+            .write(&mut tx, actor, now)
+            .await?;
+        alerts::after_threshold_change(
+            &mut tx,
+            view.org.id,
+            account.balance,
+            req.low_balance_threshold,
+            actor,
+            now,
+        )
+        .await?;
+    }
+    let summary = summary_of(&mut tx, &view, now).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Sets who may spend (owners and admins). Listed projects must be the org's.
+pub async fn set_spend_policy(
+    db: &Db,
+    actor: &Actor,
+    org: &OrgKey,
+    policy: &SpendPolicy,
+) -> Result<BillingSummary, AppError> {
+    let mut policy = policy.clone();
+    if let SpendPolicy::Projects { ids } = &mut policy {
+        ids.sort();
+        ids.dedup();
+        if ids.len() > MAX_POLICY_PROJECTS {
+            return Err(AppError::Validation(vec![FieldError {
+                field: "ids".to_owned(),
+                message: format!("At most {MAX_POLICY_PROJECTS} projects."),
+            }]));
+        }
+    }
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    require(&view, Capability::EditSettings)?;
+    if let SpendPolicy::Projects { ids } = &policy {
+        let known = projects::repo::existing(&mut tx, view.org.id, ids).await?;
+        if known.len() != ids.len() {
+            return Err(AppError::Validation(vec![FieldError {
+                field: "ids".to_owned(),
+                message: "Every listed project must be one of this organization's.".to_owned(),
+            }]));
+        }
+    }
+    let old = repo::account(&mut tx, view.org.id).await?.spend_policy;
+    if old != policy {
+        repo::set_policy(&mut tx, view.org.id, &policy, now).await?;
+        Entry::org(view.org.id, "billing.spend_policy_updated")
+            .details(json!({ "old": old, "new": policy }))
+            .write(&mut tx, actor, now)
+            .await?;
+    }
+    let summary = summary_of(&mut tx, &view, now).await?;
+    tx.commit().await?;
+    Ok(summary)
+}

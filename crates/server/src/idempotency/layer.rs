@@ -1,0 +1,214 @@
+//! The middleware: one place that makes every mutation under `/v1` idempotent (see the
+//! module documentation of [`crate::idempotency`]).
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::app::AppState;
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
+use crate::idempotency::{caller, request_hash, Idempotency, Sensitive, HEADER};
+
+/// Request bodies are read whole to fingerprint them (the largest route takes 2 MB).
+const REQUEST_LIMIT: usize = 4 * 1024 * 1024;
+/// Answers of mutations are small; a larger one is answered but not stored.
+const RESPONSE_LIMIT: usize = 8 * 1024 * 1024;
+const MAX_KEY_LEN: usize = 255;
+
+fn is_mutation(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
+}
+
+/// The key, if the header is present: 1–255 visible ASCII characters.
+fn parse_key(value: &HeaderValue) -> Result<String, AppError> {
+    let key = value
+        .to_str()
+        .map_err(|_| AppError::BadIdempotencyKey)?
+        .trim();
+    let visible = key.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !visible {
+        return Err(AppError::BadIdempotencyKey);
+    }
+    Ok(key.to_owned())
+}
+
+pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_mutation(request.method()) || !request.uri().path().starts_with("/v1/") {
+        return next.run(request).await;
+    }
+    let Some(value) = request.headers().get(HEADER) else {
+        return next.run(request).await;
+    };
+    match prepare(&state, value.clone(), request).await {
+        Ok(Prepared::Pass(request)) => next.run(request).await,
+        Ok(Prepared::Answer(response)) => response,
+        Ok(Prepared::Run(request, ctx)) => {
+            let response = next.run(request).await;
+            finish(&state, &ctx, response).await
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+enum Prepared {
+    /// No caller to scope the key to: run as if there were no key.
+    Pass(Request),
+    /// A replay.
+    Answer(Response),
+    Run(Request, Idempotency),
+}
+
+async fn prepare(
+    state: &AppState,
+    value: HeaderValue,
+    request: Request,
+) -> Result<Prepared, AppError> {
+    let key = parse_key(&value)?;
+    let Some(caller) = caller::find(&state.db, request.headers()).await? else {
+        return Ok(Prepared::Pass(request));
+    };
+    let (mut parts, body) = request.into_parts();
+    let bytes = to_bytes(body, REQUEST_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge {
+            max_bytes: REQUEST_LIMIT,
+        })?;
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    let ctx = Idempotency {
+        scope: caller.scope(),
+        key,
+        request_hash: request_hash(parts.method.as_str(), path, &bytes),
+    };
+    match store::claim(&state.db, &ctx, now_ms()).await? {
+        Claim::Replay(stored) => Ok(Prepared::Answer(stored.into_response())),
+        Claim::Run => {
+            parts.extensions.insert(ctx.clone());
+            if let caller::Caller::Key(key) = caller {
+                parts.extensions.insert(key);
+            }
+            Ok(Prepared::Run(
+                Request::from_parts(parts, Body::from(bytes)),
+                ctx,
+            ))
+        }
+    }
+}
+
+/// Stores the answer (or releases the key for answers not to keep) and sends it on.
+async fn finish(state: &AppState, ctx: &Idempotency, response: Response) -> Response {
+    let status = response.status();
+    let db = &state.db;
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        if let Err(error) = store::release(db, ctx).await {
+            tracing::error!(%error, "cannot release an idempotency key");
+        }
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, RESPONSE_LIMIT).await else {
+        if let Err(error) = store::release(db, ctx).await {
+            tracing::error!(%error, "cannot release an idempotency key");
+        }
+        return AppError::Render("an answer too large to keep".to_owned()).into_response();
+    };
+    let headers = STORED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = parts.headers.get(name)?.to_str().ok()?;
+            Some((name.as_str().to_owned(), value.to_owned()))
+        })
+        .collect();
+    let fields = parts.extensions.get::<Sensitive>().map_or(&[][..], |s| s.0);
+    let kept = redact(&bytes, fields);
+    let stored = Stored {
+        status: status.as_u16(),
+        headers,
+        body: kept,
+    };
+    if let Err(error) = store::complete(db, ctx, &stored).await {
+        tracing::error!(%error, "cannot store an idempotent answer");
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Fields that hold secrets in any answer (session tokens, API key secrets, invitation
+/// links): never kept, whatever the route says.
+const ALWAYS_SENSITIVE: [&str; 3] = ["token", "secret", "link"];
+
+/// The body to keep: a JSON document with every string field named in `fields` (or in
+/// [`ALWAYS_SENSITIVE`]) blanked; anything else as it is.
+fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
+    fn walk(value: &mut Value, fields: &[&str]) -> bool {
+        let mut changed = false;
+        match value {
+            Value::Object(map) => {
+                for (name, inner) in map.iter_mut() {
+                    let named = fields.contains(&name.as_str())
+                        || ALWAYS_SENSITIVE.contains(&name.as_str());
+                    if named && inner.as_str().is_some_and(|s| !s.is_empty()) {
+                        *inner = Value::String(String::new());
+                        changed = true;
+                    } else {
+                        changed |= walk(inner, fields);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    changed |= walk(item, fields);
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+    let Ok(mut doc) = serde_json::from_slice::<Value>(body) else {
+        return body.to_vec();
+    };
+    if walk(&mut doc, fields) {
+        serde_json::to_vec(&doc).unwrap_or_default()
+    } else {
+        body.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_visible_ascii_up_to_255() {
+        assert_eq!(
+            parse_key(&HeaderValue::from_static(" k-1 ")).unwrap(),
+            "k-1"
+        );
+        assert!(parse_key(&HeaderValue::from_static("")).is_err());
+        let long = "x".repeat(256);
+        assert!(parse_key(&HeaderValue::from_str(&long).unwrap()).is_err());
+        assert!(parse_key(&HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap()).is_err());
+    }
+
+    #[test]
+    fn redaction_blanks_named_strings_anywhere() {
+        let body = br#"{"key":{"id":"1"},"pin":"0000","items":[{"link":"l","n":1}]}"#;
+        let out: Value = serde_json::from_slice(&redact(body, &["pin"])).unwrap();
+        assert_eq!(
+            out,
+            serde_json::json!({"key":{"id":"1"},"pin":"","items":[{"link":"","n":1}]})
+        );
+        let untouched = br#"{"b":1,"a":{"token":""}}"#;
+        assert_eq!(redact(untouched, &[]), untouched.to_vec());
+        assert_eq!(redact(b"\x89PNG", &[]), b"\x89PNG".to_vec());
+    }
+}

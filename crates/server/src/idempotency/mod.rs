@@ -1,0 +1,109 @@
+//! Idempotent mutations, with Stripe's semantics, for every `POST`, `PUT`, `PATCH` and
+//! `DELETE` under `/v1` (the app's offline outbox replays its writes with the keys it
+//! made them with).
+//!
+//! # Design
+//!
+//! * **One layer** ([`layer::idempotency`]) wraps the whole router. A mutation without an
+//!   `Idempotency-Key` header passes straight through (`POST /v1/usage` then refuses it
+//!   itself: 400 `idempotency_key_required`).
+//! * **Scope.** A key belongs to its caller: `user:<id>` for a session (so signing in again
+//!   keeps it) or `key:<id>` for an API key ([`caller`]). Requests that name no valid
+//!   caller (sign-up, sign-in, a bad token) are not recorded; they answer as without a key.
+//! * **Fingerprint.** The request is `method`, path with query, and the SHA-256 of the body
+//!   ([`request_hash`]). The same key with another fingerprint answers 422
+//!   `idempotency_key_reused`.
+//! * **State in the database** (`idempotency_records`, primary key (scope, key)), so
+//!   several instances share it. The first request inserts the record *in flight*
+//!   (`status` NULL) with a lease (`locked_until`, [`store::LEASE_MS`]); a second request
+//!   while it runs answers 409 `idempotency_key_in_flight`. When the handler answers, the
+//!   status, the relevant headers and the body are stored and replayed to every retry for
+//!   [`store::TTL_MS`] (24 h) with `Idempotent-Replayed: true`. Answers of 5xx and 429 are
+//!   not stored: the record is deleted, so a retry runs again. A lease that runs out (the
+//!   process died mid-request) lets the next retry take the record over and run again.
+//! * **Money is exactly-once even across a crash.** Top-ups and usage store the scope,
+//!   key and fingerprint on the ledger entry itself, under a unique index, in the
+//!   transaction that moves the balance. If the process dies after that commit but before
+//!   the answer is stored, the retry (after the lease) runs the handler again, which finds
+//!   the entry and answers with it instead of writing a second one; a concurrent
+//!   re-execution loses on the unique index and answers the same way. Money entries keep
+//!   their key forever, so this holds even after the record expired.
+//! * **Secrets are not kept.** String fields named `token`, `secret` or `link` (session
+//!   tokens, API key secrets, invitation links) are blanked in the stored copy of any
+//!   answer, and a handler can name more with [`Sensitive`]: a replay repeats everything
+//!   but the secret, which is shown once. Other answers are kept byte for byte.
+
+pub mod caller;
+pub mod layer;
+pub mod store;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// Set on replayed answers.
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// The idempotency context of a request, put in its extensions by the layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// `user:<id>` or `key:<id>`.
+    pub scope: String,
+    pub key: String,
+    /// Hex SHA-256 of method, path with query, and body.
+    pub request_hash: String,
+}
+
+/// The fingerprint of a request.
+pub fn request_hash(method: &str, path_and_query: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_bytes());
+    hasher.update(b" ");
+    hasher.update(path_and_query.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(Sha256::digest(body));
+    hex::encode(hasher.finalize())
+}
+
+/// The request's idempotency context, if it carried a key and a caller.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<Idempotency>);
+
+impl IdempotencyKey {
+    /// Fails with 400 `idempotency_key_required` when the request had no key.
+    pub fn required(self) -> Result<Idempotency, AppError> {
+        self.0.ok_or(AppError::IdempotencyKeyRequired)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        Ok(Self(parts.extensions.get::<Idempotency>().cloned()))
+    }
+}
+
+/// Marks an answer whose JSON holds secrets under these field names (anywhere in the
+/// document): the stored copy has them blanked.
+#[derive(Debug, Clone, Copy)]
+pub struct Sensitive(pub &'static [&'static str]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_differ_by_method_path_and_body() {
+        let base = request_hash("POST", "/v1/usage", b"{}");
+        assert_eq!(base.len(), 64);
+        assert_eq!(base, request_hash("POST", "/v1/usage", b"{}"));
+        assert_ne!(base, request_hash("PUT", "/v1/usage", b"{}"));
+        assert_ne!(base, request_hash("POST", "/v1/usage?x=1", b"{}"));
+        assert_ne!(base, request_hash("POST", "/v1/usage", b"{ }"));
+    }
+}

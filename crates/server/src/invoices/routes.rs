@@ -1,0 +1,117 @@
+//! `/v1/orgs/{org}/invoices…`: thin handlers over [`crate::invoices::statement`] and
+//! [`crate::invoices::pdf`].
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use orgdesk_model::page::PageQuery;
+use orgdesk_model::usage::{Invoice, InvoiceSummary};
+use orgdesk_model::Page;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::CurrentSession;
+use crate::error::AppError;
+use crate::http::extract::ApiQuery;
+use crate::invoices::{pdf, statement};
+use crate::orgs::OrgKey;
+
+pub const PDF: &str = "application/pdf";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_invoices))
+        .routes(routes!(get_invoice))
+}
+
+/// Monthly statements, newest first: one per month with ledger activity; the current
+/// month is open (`closed: false`). Owners and admins.
+#[utoipa::path(
+    get,
+    path = "/v1/orgs/{org}/invoices",
+    tag = "billing",
+    security(("session" = [])),
+    params(("org" = String, Path, description = "Org id, current slug or former slug"), PageQuery),
+    responses(
+        (status = 200, description = "Newest first", body = Page<InvoiceSummary>),
+        (status = 400, description = "`malformed_request`: a bad cursor"),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`"),
+    )
+)]
+async fn list_invoices(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Page<InvoiceSummary>>, AppError> {
+    let org = OrgKey::parse(&org);
+    Ok(Json(
+        statement::list(&state.db, session.user_id(), &org, &query).await?,
+    ))
+}
+
+/// One month's statement: JSON, or a PDF with `Accept: application/pdf`.
+#[utoipa::path(
+    get,
+    path = "/v1/orgs/{org}/invoices/{id}",
+    tag = "billing",
+    security(("session" = [])),
+    params(
+        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        ("id" = String, Path, description = "The month, `YYYY-MM`"),
+    ),
+    responses(
+        (status = 200, description = "The statement", content(
+            (Invoice = "application/json"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 403, description = "`forbidden`"),
+        (status = 404, description = "`not_found`: no activity that month"),
+    )
+)]
+async fn get_invoice(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path((org, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let org = OrgKey::parse(&org);
+    let (invoice, slug) = statement::get(&state.db, session.user_id(), &org, &id).await?;
+    if !wants_pdf(&headers) {
+        return Ok(Json(invoice).into_response());
+    }
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        statement::filename(&slug, &invoice.summary.id)
+    );
+    let bytes = tokio::task::spawn_blocking(move || pdf::render(&invoice)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, PDF.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Whether `Accept` names PDF (and not JSON before it).
+fn wants_pdf(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .find(|v| v == PDF || v == "application/json" || v == "application/*" || v == "*/*")
+        .is_some_and(|v| v == PDF)
+}

@@ -1,0 +1,54 @@
+//! Reading the ledger: newest first by `seq`, filtered by kind, project and time, in
+//! keyset pages (the cursor is the last `seq` shown).
+
+use orgdesk_model::billing::{LedgerEntry, LedgerQuery};
+use orgdesk_model::{OrgId, Page};
+use sqlx::AnyConnection;
+
+use crate::db::Params;
+use crate::error::AppError;
+use crate::http::cursor;
+use crate::ledger::repo::{EntryRow, SELECT_ENTRY};
+
+/// One page of `org`'s ledger.
+pub async fn page(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    query: &LedgerQuery,
+) -> Result<Page<LedgerEntry>, AppError> {
+    let after: Option<i64> = cursor::after(query.cursor.as_deref())?;
+    let limit = cursor::page_limit(query.limit);
+    let mut params = Params::default();
+    let mut sql = format!(
+        "{SELECT_ENTRY} WHERE org_id = {}",
+        params.text(org.to_string())
+    );
+    if let Some(kind) = query.kind {
+        sql += &format!(" AND kind = {}", params.text(kind.as_str()));
+    }
+    if let Some(project) = query.project {
+        sql += &format!(" AND project_id = {}", params.text(project.to_string()));
+    }
+    if let Some(from) = query.from {
+        sql += &format!(" AND created_at >= {}", params.int(from.timestamp_millis()));
+    }
+    if let Some(to) = query.to {
+        sql += &format!(" AND created_at < {}", params.int(to.timestamp_millis()));
+    }
+    if let Some(seq) = after {
+        sql += &format!(" AND seq < {}", params.int(seq));
+    }
+    sql += &format!(
+        " ORDER BY seq DESC LIMIT {}",
+        params.int(cursor::fetch_count(limit))
+    );
+    let rows: Vec<EntryRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let seq = row.seq;
+            row.into_entry().map(|entry| (entry, seq))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(cursor::page(rows, limit))
+}

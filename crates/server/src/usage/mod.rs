@@ -1,0 +1,6 @@
+//! Metered usage: recording it through an API key ([`record`]) and reporting it
+//! ([`report`]).
+
+pub mod record;
+pub mod report;
+pub mod routes;

@@ -1,0 +1,159 @@
+//! Metering: `POST /v1/usage` debits the key's org for usage in one of its projects.
+//!
+//! Checks, in order: the key's scope (403), the quantity (422), then inside one
+//! transaction: the project in the key's org (404) and within the key's project (403),
+//! active (409 `project_not_active`), allowed by the spend policy (403
+//! `spend_not_allowed`), the person a member (422), the price at the current rate card
+//! with checked arithmetic (422), the atomic debit (402 `insufficient_credits`), and the
+//! key still live (401, rolling the debit back). The org's row is share-locked first, so
+//! usage queues behind changes to the org (a suspension, a policy change, a revocation)
+//! and they behind it.
+
+use orgdesk_model::api_key::ApiKeyScope;
+use orgdesk_model::billing::LedgerKind;
+use orgdesk_model::project::ProjectStatus;
+use orgdesk_model::usage::{UsageRecorded, UsageRequest};
+use orgdesk_model::{FieldError, OrgId, Role};
+use sqlx::AnyConnection;
+
+use crate::api_keys::repo::{self as keys, KeyRecord};
+use crate::billing::{alerts, format_credits, rates, repo as billing};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::idempotency::Idempotency;
+use crate::ledger::{self, repo::replayed, Posting};
+use crate::members;
+use crate::projects::{self, ProjectKey};
+
+fn invalid(field: &str, message: String) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field: field.to_owned(),
+        message,
+    }])
+}
+
+fn answer(entry: orgdesk_model::billing::LedgerEntry) -> UsageRecorded {
+    UsageRecorded {
+        balance: entry.balance_after,
+        entry,
+    }
+}
+
+/// Takes the org's row in share mode until the transaction ends (PostgreSQL; on SQLite
+/// the write transaction already holds the database's write lock).
+async fn share_org(conn: &mut AnyConnection, org: OrgId) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+        sqlx::query("SELECT id FROM orgs WHERE id = $1 FOR SHARE")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn record(
+    db: &Db,
+    key: &KeyRecord,
+    idempotency: &Idempotency,
+    req: &UsageRequest,
+) -> Result<UsageRecorded, AppError> {
+    if !key.scopes.contains(&ApiKeyScope::UsageWrite) {
+        return Err(AppError::MissingScope("usage:write"));
+    }
+    if req.quantity < 1 {
+        return Err(invalid("quantity", "Record at least 1 unit.".to_owned()));
+    }
+    let org = key.org_id;
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    share_org(&mut tx, org).await?;
+    if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
+        return Ok(answer(entry));
+    }
+    let project = projects::repo::find(&mut tx, org, &ProjectKey::parse(&req.project))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if key.project_id.is_some_and(|p| p != project.id) {
+        return Err(AppError::KeyProjectMismatch);
+    }
+    if project.status != ProjectStatus::Active {
+        return Err(AppError::ProjectNotActive {
+            status: project.status.as_str(),
+            reason: project.suspended_reason.clone(),
+        });
+    }
+    check_policy(&mut tx, key, project.id).await?;
+    if let Some(user) = req.user {
+        if members::repo::find(&mut tx, org, user).await?.is_none() {
+            return Err(invalid(
+                "user",
+                "This person is not a member of the organization.".to_owned(),
+            ));
+        }
+    }
+    let (version, per_unit) = rates::price_of(&mut tx, req.modality, now).await?;
+    let price = rates::price(per_unit, req.quantity)
+        .filter(|p| *p <= ledger::repo::MAX_BALANCE)
+        .ok_or_else(|| {
+            invalid(
+                "quantity",
+                "This quantity is too large to price.".to_owned(),
+            )
+        })?;
+    let mut posting = Posting::new(
+        LedgerKind::Usage,
+        -price,
+        format!(
+            "{} × {} in {}: {} credits",
+            format_credits(req.quantity),
+            req.modality.as_str(),
+            project.name,
+            format_credits(price)
+        ),
+    );
+    posting.project_id = Some(project.id);
+    posting.user_id = req.user;
+    posting.api_key_id = Some(key.id);
+    posting.modality = Some(req.modality);
+    posting.quantity = Some(req.quantity);
+    posting.rate_version = Some(version);
+    posting.idempotency = Some(idempotency);
+    let posted = match ledger::post(&mut tx, org, &posting, now).await {
+        Err(error) if ledger::repo::is_duplicate(&error) => {
+            drop(tx);
+            return ledger::repo::replay_after_duplicate(db, Some(idempotency))
+                .await
+                .map(answer);
+        }
+        other => other?,
+    };
+    // Last, to keep the key's row locked only briefly: the debit already queued us.
+    if !keys::touch(&mut tx, key.id, now).await? {
+        return Err(AppError::InvalidApiKey);
+    }
+    alerts::after_post(&mut tx, &posted, None, now).await?;
+    tx.commit().await?;
+    Ok(answer(posted.entry))
+}
+
+/// The org's spend policy for this key and project.
+async fn check_policy(
+    conn: &mut AnyConnection,
+    key: &KeyRecord,
+    project: orgdesk_model::ProjectId,
+) -> Result<(), AppError> {
+    match billing::policy_kind(conn, key.org_id).await?.as_str() {
+        "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
+            Err(AppError::SpendNotAllowed(
+                "Only keys created by owners and admins may spend this organization's credits.",
+            ))
+        }
+        "projects" if !billing::policy_lists(conn, key.org_id, project).await? => {
+            Err(AppError::SpendNotAllowed(
+                "This project is not one the spend policy lets spend credits.",
+            ))
+        }
+        "everyone" | "admins_only" | "projects" => Ok(()),
+        _ => Err(AppError::CorruptRow("spend policy")),
+    }
+}
