@@ -1,7 +1,7 @@
 //! The Orgdesk desktop app backend: typed commands over a session, the OS keychain,
 //! preferences and (when no server is configured) a built-in server.
 
-mod alerts;
+pub mod alerts;
 pub mod commands;
 pub mod deeplink;
 mod embedded;

@@ -283,3 +283,66 @@ fn a_deep_link_waits_until_the_ui_takes_it() {
         "taken once"
     );
 }
+
+/// Records notifications instead of showing them (the desktop's notification service is
+/// not part of the test machine).
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<String>>);
+
+impl orgdesk_app::alerts::Notifier for Recorded {
+    fn notify(&self, _title: &str, body: &str) {
+        self.0.lock().unwrap().push(body.to_owned());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
+    let h = harness(Arc::new(MemorySecrets::default())).await;
+    let recorded = Arc::new(Recorded::default());
+    h._app
+        .state::<orgdesk_app::state::AppState>()
+        .set_notifier(recorded.clone());
+    sign_up(&h, "ana@example.com");
+    let org = invoke(&h.window, "create_org", json!({"input": {"name": "Acme"}})).unwrap();
+    let org_id = org["org"]["id"].clone();
+    invoke(&h.window, "list_contexts", json!({})).unwrap();
+    invoke(
+        &h.window,
+        "create_project",
+        json!({"orgId": org_id, "input": {"name": "Site"}}),
+    )
+    .unwrap();
+
+    let top_up = json!({"orgId": org_id, "input": {"amount": 300, "payment_reference": null},
+        "requestId": "retry-me"});
+    let first = invoke(&h.window, "top_up", top_up.clone()).unwrap();
+    let retried = invoke(&h.window, "top_up", top_up).unwrap();
+    assert_eq!(first, retried, "a retried top-up is the same top-up");
+    let threshold = json!({"orgId": org_id, "threshold": 250});
+    invoke(&h.window, "set_low_balance_threshold", threshold).unwrap();
+
+    let input = json!({"name": "CI", "project_id": null, "scopes": ["usage:write"]});
+    let key = invoke(
+        &h.window,
+        "create_api_key",
+        json!({"orgId": org_id, "input": input}),
+    )
+    .unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/usage", h.server_url))
+        .bearer_auth(key["secret"].as_str().unwrap())
+        .header("Idempotency-Key", "u-1")
+        .json(&json!({"project": "site", "modality": "image", "quantity": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+
+    let billing = invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap();
+    assert!(billing["balance"].as_i64().unwrap() < 250);
+    assert!(!billing["low_balance_alert"].is_null());
+    invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap();
+    let shown = recorded.0.lock().unwrap().clone();
+    assert_eq!(shown.len(), 1, "announced once: {shown:?}");
+    assert!(shown[0].contains("Acme"), "{shown:?}");
+}
