@@ -327,11 +327,13 @@ impl Problem {
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        let message = p
-            .errors
-            .first()
-            .map(|e| e.message.clone())
-            .unwrap_or(p.detail);
+        // Several problems (e.g. everything a plan downgrade would put over its limits)
+        // are all named; one is shown as it is.
+        let message = match p.errors.as_slice() {
+            [] => p.detail,
+            [one] => one.message.clone(),
+            many => many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+        };
         Self {
             code: p.code,
             message,

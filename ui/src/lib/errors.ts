@@ -16,6 +16,12 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
   invitation_pending: 'An invitation for this email is already waiting. Resend it from the Invitations tab instead.',
   owner_must_transfer: 'The owner cannot leave. Transfer ownership to another member first.',
   server_unreachable: 'The server cannot be reached. Check your connection and try again.',
+  insufficient_credits: 'The balance is too low for this. Top up credits on the Billing page, then try again.',
+  plan_downgrade_blocked:
+    'Archive projects, remove members or revoke invitations until usage fits the new plan, then try again.',
+  spend_not_allowed: 'The spend policy of this organization does not allow this. An owner or admin can change it on the Billing page.',
+  project_not_active: 'The project is suspended or archived, so it cannot spend credits. Pick an active project.',
+  idempotency_key_in_flight: 'The same request is still being processed. Wait a moment, then retry.',
   forbidden: 'Your role does not allow this. Ask an owner or admin.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initials, relativeTime } from './format';
+import { credits, initials, relativeTime, signedCredits } from './format';
 
 describe('format', () => {
   it('reads an invitation expiry in days', () => {
@@ -11,5 +11,12 @@ describe('format', () => {
   it('makes initials', () => {
     expect(initials('Léa  Moreau')).toBe('LM');
     expect(initials('')).toBe('?');
+  });
+
+  it('writes credits as whole numbers with separators and a true minus sign', () => {
+    expect(credits(81115)).toMatch(/^81\D115$/);
+    expect(credits(0)).toBe('0');
+    expect(signedCredits(1500)).toMatch(/^\+1\D500$/);
+    expect(signedCredits(-12)).toBe('\u221212');
   });
 });

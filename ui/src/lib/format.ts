@@ -54,3 +54,25 @@ export function bytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** The user's number format, or en-US where the locale groups no digits (a POSIX "C"
+ *  locale under a bare X session says "81115"): credits always read with separators. */
+const whole = (() => {
+  const local = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+  return /\D/.test(local.format(10_000)) ? local : new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+})();
+
+/** A whole number with separators: "12,345". */
+export function integer(n: number): string {
+  return whole.format(Math.trunc(n));
+}
+
+/** Credits are integers: "12,345" (never a fraction). */
+export const credits = integer;
+
+/** A signed amount of credits: "+1,000", "−250" (a true minus sign), "0". */
+export function signedCredits(n: number): string {
+  if (n > 0) return `+${credits(n)}`;
+  if (n < 0) return `\u2212${credits(-n)}`;
+  return '0';
+}

@@ -147,14 +147,16 @@ class Workspace {
 
 export const workspace = new Workspace();
 
-/** Whether a page makes sense for this membership (no Members page in Personal, the audit
- *  log only for those who may see it). */
+/** Whether a page makes sense for this membership (no Members page in Personal; the audit
+ *  log and billing only for those who may see them; API keys for everyone, each their own). */
 export function pageAllowed(m: Membership, page: AppPage): boolean {
   switch (page) {
     case 'members':
       return m.org.kind !== 'personal';
     case 'settings/audit-log':
       return m.capabilities.includes('view_audit_log');
+    case 'billing':
+      return m.capabilities.includes('view_billing');
     default:
       return true;
   }

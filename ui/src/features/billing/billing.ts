@@ -1,0 +1,84 @@
+// Billing as people read it: ledger kinds, plans, periods, months, and typed amounts.
+import type { LedgerKind, Plan, UsageGroup, UsageRow } from '../../lib/bindings';
+import { credits } from '../../lib/format';
+
+export const KIND_LABEL: Record<LedgerKind, string> = {
+  top_up: 'Top-up',
+  usage: 'Usage',
+  grant: 'Grant',
+  refund: 'Refund',
+  adjustment: 'Adjustment',
+};
+
+export const PLANS: { plan: Plan; label: string; blurb: string }[] = [
+  { plan: 'free', label: 'Free', blurb: 'For trying things out and small clients.' },
+  { plan: 'team', label: 'Team', blurb: 'For a team serving several projects.' },
+  { plan: 'business', label: 'Business', blurb: 'For agencies at scale.' },
+];
+
+export function planLabel(plan: Plan): string {
+  return PLANS.find((p) => p.plan === plan)?.label ?? plan;
+}
+
+export const GROUPS: { value: UsageGroup; label: string }[] = [
+  { value: 'project', label: 'Project' },
+  { value: 'user', label: 'Person' },
+  { value: 'day', label: 'Day' },
+];
+
+export const PERIODS = [7, 30, 90] as const;
+export type Period = (typeof PERIODS)[number];
+
+/** The last `days` days, today included, from local midnight; `to` open (now). */
+export function periodRange(days: number, now: Date = new Date()): { from: string; to: null } {
+  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
+  return { from: start.toISOString(), to: null };
+}
+
+/** Rows by day with the days without usage filled in as zero, oldest first. */
+export function fillDays(rows: UsageRow[], from: string, to: string): UsageRow[] {
+  const known = new Map(rows.map((r) => [r.key, r]));
+  const out: UsageRow[] = [];
+  const end = Date.parse(`${to.slice(0, 10)}T00:00:00Z`);
+  for (let t = Date.parse(`${from.slice(0, 10)}T00:00:00Z`); t <= end && out.length < 400; t += 86_400_000) {
+    const key = new Date(t).toISOString().slice(0, 10);
+    out.push(known.get(key) ?? { key, label: key, credits: 0, events: 0 });
+  }
+  for (const r of rows) if (!out.some((x) => x.key === r.key)) out.push(r);
+  return out.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** "2026-11-07" → "Nov 7" (a UTC day, as the server groups them). */
+export function dayLabel(key: string): string {
+  const t = Date.parse(`${key}T00:00:00Z`);
+  if (Number.isNaN(t)) return key;
+  return new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** "2026-11" → "November 2026". */
+export function monthLabel(month: string): string {
+  const t = Date.parse(`${month}-01T00:00:00Z`);
+  if (Number.isNaN(t)) return month;
+  return new Date(t).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export const MAX_TOP_UP = 10_000_000;
+
+/**
+ * A typed amount of credits: digits, optionally grouped ("5,000", "5 000", "5_000").
+ * Answers the integer, or a message saying what is wrong.
+ */
+export function parseCredits(text: string, max: number = Number.MAX_SAFE_INTEGER): { value: number } | { error: string } {
+  const t = text.trim();
+  if (!t) return { error: 'Enter a number of credits.' };
+  if (!/^\d{1,3}([,\s_]\d{3})+$|^\d+$/.test(t)) return { error: 'Enter a whole number of credits, such as 5000.' };
+  const value = Number(t.replace(/[,\s_]/g, ''));
+  if (!Number.isSafeInteger(value) || value < 1) return { error: 'Enter at least 1 credit.' };
+  if (value > max) return { error: `At most ${credits(max)} credits.` };
+  return { value };
+}
+
+/** The share of a limit in use, 0–100, for meters. */
+export function share(used: number, limit: number): number {
+  return Math.min(100, Math.round((used / Math.max(1, limit)) * 100));
+}

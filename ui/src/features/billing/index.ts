@@ -1,0 +1,1 @@
+export { default as BillingPage } from './BillingPage.svelte';
