@@ -13,6 +13,7 @@ pub mod navigation;
 pub mod prefs;
 pub mod session;
 pub mod state;
+pub mod store;
 
 use std::path::Path;
 use std::sync::Arc;

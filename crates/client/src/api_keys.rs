@@ -4,28 +4,32 @@ use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
 use orgdesk_model::{ApiKeyId, OrgId, Page};
 use reqwest::Method;
 
-use crate::{Client, Result};
+use crate::cache::Cached;
+use crate::{keys, Client, Result};
 
 impl Client {
     /// Every key the caller may see (owners and admins: all; members: their own).
-    pub async fn api_keys(&self, org: OrgId) -> Result<Vec<ApiKey>> {
-        let id = org.to_string();
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let mut req = self
-                .request(Method::GET, &["orgs", &id, "api-keys"])
-                .query(&[("limit", "200")]);
-            if let Some(c) = &cursor {
-                req = req.query(&[("cursor", c)]);
+    pub async fn api_keys(&self, org: OrgId) -> Result<Cached<Vec<ApiKey>>> {
+        let fetch = async {
+            let id = org.to_string();
+            let mut all = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut req = self
+                    .request(Method::GET, &["orgs", &id, "api-keys"])
+                    .query(&[("limit", "200")]);
+                if let Some(c) = &cursor {
+                    req = req.query(&[("cursor", c)]);
+                }
+                let page: Page<ApiKey> = self.json(req).await?;
+                all.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break Ok(all),
+                }
             }
-            let page: Page<ApiKey> = self.json(req).await?;
-            all.extend(page.items);
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => return Ok(all),
-            }
-        }
+        };
+        self.cached(keys::api_keys(org), fetch).await
     }
 
     /// Creates a key; the answer holds its secret, which is never shown again.

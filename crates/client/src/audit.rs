@@ -6,8 +6,9 @@ use orgdesk_model::audit::{AuditEvent, AuditFilter, ExportFormat};
 use orgdesk_model::{OrgId, Page};
 use reqwest::{Method, RequestBuilder};
 
+use crate::cache::Cached;
 use crate::download::stream_to_file;
-use crate::{Client, Result};
+use crate::{keys, Client, Result};
 
 /// Adds the filters as query parameters.
 fn with_filter(mut req: RequestBuilder, filter: &AuditFilter) -> RequestBuilder {
@@ -36,14 +37,15 @@ impl Client {
         filter: &AuditFilter,
         cursor: Option<&str>,
         limit: u32,
-    ) -> Result<Page<AuditEvent>> {
+    ) -> Result<Cached<Page<AuditEvent>>> {
+        let key = keys::audit(org, &format!("{filter:?}"), cursor);
         let mut req = self
             .request(Method::GET, &["orgs", &org.to_string(), "audit-log"])
             .query(&[("limit", limit.to_string())]);
         if let Some(cursor) = cursor {
             req = req.query(&[("cursor", cursor)]);
         }
-        self.json(with_filter(req, filter)).await
+        self.cached(key, self.json(with_filter(req, filter))).await
     }
 
     /// Streams the export into `dest` (written to a temporary file next to it, then renamed,

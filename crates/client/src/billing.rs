@@ -15,7 +15,7 @@ use reqwest::{Method, RequestBuilder};
 
 use crate::cache::Cached;
 use crate::download::stream_to_file;
-use crate::{Client, Result};
+use crate::{keys, Client, Result};
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
@@ -54,8 +54,7 @@ impl Client {
     pub async fn billing(&self, org: OrgId) -> Result<Cached<BillingSummary>> {
         let id = org.to_string();
         let req = self.request(Method::GET, &Self::org_path(&id, &["billing"]));
-        self.cached(format!("org/{org}/billing"), self.json(req))
-            .await
+        self.cached(keys::billing(org), self.json(req)).await
     }
 
     pub async fn change_plan(&self, org: OrgId, plan: Plan) -> Result<BillingSummary> {
@@ -73,11 +72,9 @@ impl Client {
         idempotency_key: &str,
     ) -> Result<TopUp> {
         let id = org.to_string();
-        let req = self
-            .request(Method::POST, &Self::org_path(&id, &["credits", "top-ups"]))
-            .header(IDEMPOTENCY_KEY, idempotency_key)
-            .json(input);
-        self.json(req).await
+        let this = self.idempotent(idempotency_key);
+        let req = this.request(Method::POST, &Self::org_path(&id, &["credits", "top-ups"]));
+        this.json(req.json(input)).await
     }
 
     pub async fn ledger(
@@ -86,8 +83,9 @@ impl Client {
         filter: &LedgerFilter,
         cursor: Option<&str>,
         limit: u32,
-    ) -> Result<Page<LedgerEntry>> {
+    ) -> Result<Cached<Page<LedgerEntry>>> {
         let id = org.to_string();
+        let key = keys::ledger(org, &format!("{filter:?}"), cursor);
         let mut req = self
             .request(Method::GET, &Self::org_path(&id, &["ledger"]))
             .query(&[("limit", limit.to_string())]);
@@ -107,7 +105,7 @@ impl Client {
         if let Some(cursor) = cursor {
             req = req.query(&[("cursor", cursor)]);
         }
-        self.json(req).await
+        self.cached(key, self.json(req)).await
     }
 
     pub async fn usage_report(
@@ -120,7 +118,7 @@ impl Client {
         let req = self
             .request(Method::GET, &Self::org_path(&id, &["usage"]))
             .query(&[("group_by", group_name(group))]);
-        let key = format!("org/{org}/usage/{}/{period:?}", group_name(group));
+        let key = keys::usage(org, &format!("{}&{period:?}", group_name(group)));
         self.cached(key, self.json(with_period(req, period))).await
     }
 
@@ -160,14 +158,13 @@ impl Client {
                 }
             }
         };
-        self.cached(format!("org/{org}/invoices"), fetch).await
+        self.cached(keys::invoices(org), fetch).await
     }
 
     pub async fn invoice(&self, org: OrgId, month: &str) -> Result<Cached<Invoice>> {
         let id = org.to_string();
         let req = self.request(Method::GET, &Self::org_path(&id, &["invoices", month]));
-        self.cached(format!("org/{org}/invoices/{month}"), self.json(req))
-            .await
+        self.cached(keys::invoice(org, month), self.json(req)).await
     }
 
     /// Streams the statement as a PDF into `dest`.
@@ -206,7 +203,7 @@ impl Client {
 
     pub async fn rates(&self) -> Result<Cached<RateCard>> {
         self.cached(
-            "rates".into(),
+            keys::rates(),
             self.json(self.request(Method::GET, &["rates"])),
         )
         .await

@@ -11,14 +11,17 @@ use url::Url;
 use crate::cache::{read_through, CacheKey, Cached, MemoryCache, ReadCache};
 use crate::{ClientError, Result};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Offline is noticed from failed or slow requests, so these stay short.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: Url,
     token: Option<String>,
+    /// Sent as `Idempotency-Key` on mutating requests (see [`Client::idempotent`]).
+    idempotency_key: Option<String>,
     pub(crate) cache: Arc<dyn ReadCache>,
 }
 
@@ -51,6 +54,7 @@ impl Client {
             http,
             base,
             token: None,
+            idempotency_key: None,
             cache: Arc::new(MemoryCache::default()),
         })
     }
@@ -58,6 +62,15 @@ impl Client {
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
+    }
+
+    /// A client whose mutating requests carry `Idempotency-Key: key`: however often such a
+    /// request is sent (retries, replays after a restart), the server applies it once.
+    pub fn idempotent(&self, key: impl Into<String>) -> Self {
+        Self {
+            idempotency_key: Some(key.into()),
+            ..self.clone()
+        }
     }
 
     pub fn with_cache(mut self, cache: Arc<dyn ReadCache>) -> Self {
@@ -83,10 +96,14 @@ impl Client {
     }
 
     pub(crate) fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
-        let req = self.http.request(method, self.url(segments));
-        match &self.token {
-            Some(token) => req.bearer_auth(token),
-            None => req,
+        let mutating = method != Method::GET && method != Method::HEAD;
+        let mut req = self.http.request(method, self.url(segments));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        match &self.idempotency_key {
+            Some(key) if mutating => req.header(crate::IDEMPOTENCY_KEY, key),
+            _ => req,
         }
     }
 
@@ -145,7 +162,10 @@ impl Client {
     }
 
     pub async fn me(&self) -> Result<Cached<Me>> {
-        self.cached("me".into(), self.json(self.request(Method::GET, &["me"])))
-            .await
+        self.cached(
+            crate::keys::me(),
+            self.json(self.request(Method::GET, &["me"])),
+        )
+        .await
     }
 }

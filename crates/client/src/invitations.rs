@@ -8,8 +8,8 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::{InvitationId, OrgId, Page};
 use reqwest::Method;
 
-use crate::cache::CacheKey;
-use crate::{Client, Result};
+use crate::cache::{CacheKey, Cached};
+use crate::{keys, Client, Result};
 
 impl Client {
     pub async fn invite(
@@ -21,6 +21,23 @@ impl Client {
             .request(Method::POST, &["orgs", &org.to_string(), "invitations"])
             .json(input);
         self.json(req).await
+    }
+
+    /// Every pending invitation of the org.
+    pub async fn all_invitations(&self, org: OrgId) -> Result<Cached<Vec<Invitation>>> {
+        let fetch = async {
+            let mut all = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = self.list_invitations(org, cursor.as_deref(), 200).await?;
+                all.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break Ok(all),
+                }
+            }
+        };
+        self.cached(keys::invitations(org), fetch).await
     }
 
     pub async fn list_invitations(
@@ -60,23 +77,26 @@ impl Client {
     }
 
     /// Invitations waiting for the signed-in account, all pages.
-    pub async fn my_invitations(&self) -> Result<Vec<ReceivedInvitation>> {
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let mut req = self
-                .request(Method::GET, &["me", "invitations"])
-                .query(&[("limit", "200")]);
-            if let Some(c) = &cursor {
-                req = req.query(&[("cursor", c)]);
+    pub async fn my_invitations(&self) -> Result<Cached<Vec<ReceivedInvitation>>> {
+        let fetch = async {
+            let mut all = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut req = self
+                    .request(Method::GET, &["me", "invitations"])
+                    .query(&[("limit", "200")]);
+                if let Some(c) = &cursor {
+                    req = req.query(&[("cursor", c)]);
+                }
+                let page: Page<ReceivedInvitation> = self.json(req).await?;
+                all.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break Ok(all),
+                }
             }
-            let page: Page<ReceivedInvitation> = self.json(req).await?;
-            all.extend(page.items);
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => return Ok(all),
-            }
-        }
+        };
+        self.cached(keys::my_invitations(), fetch).await
     }
 
     /// What an invitation link is for. `token` may also be an invitation id of mine.

@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod http;
 mod invitations;
+pub mod keys;
 mod members;
 mod orgs;
 mod projects;

@@ -5,8 +5,8 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::{OrgId, Page, UserId};
 use reqwest::Method;
 
-use crate::cache::CacheKey;
-use crate::{Client, Result};
+use crate::cache::{CacheKey, Cached};
+use crate::{keys, Client, Result};
 
 impl Client {
     pub async fn list_members(
@@ -15,7 +15,8 @@ impl Client {
         filter: &MemberFilter,
         cursor: Option<&str>,
         limit: u32,
-    ) -> Result<Page<Member>> {
+    ) -> Result<Cached<Page<Member>>> {
+        let key = keys::members(org, filter.q.as_deref(), filter.role, cursor);
         let mut req = self
             .request(Method::GET, &["orgs", &org.to_string(), "members"])
             .query(&[("limit", limit.to_string())]);
@@ -28,7 +29,7 @@ impl Client {
         if let Some(cursor) = cursor {
             req = req.query(&[("cursor", cursor)]);
         }
-        self.json(req).await
+        self.cached(key, self.json(req)).await
     }
 
     pub async fn update_member(

@@ -6,7 +6,7 @@ use reqwest::header::{CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
 
 use crate::cache::{remember, CacheKey, Cached};
-use crate::{Client, ClientError, Result};
+use crate::{keys, Client, ClientError, Result};
 
 /// How a route names an org: by id, or by a current or former slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +38,6 @@ pub struct Logo {
     pub bytes: Vec<u8>,
 }
 
-fn org_key(id: OrgId) -> String {
-    format!("org/{id}")
-}
-
 impl Client {
     /// One page of the caller's orgs (personal context first).
     pub async fn list_orgs(&self, cursor: Option<&str>, limit: u32) -> Result<Page<Membership>> {
@@ -68,7 +64,7 @@ impl Client {
                 }
             }
         };
-        self.cached("orgs".into(), fetch).await
+        self.cached(keys::orgs(), fetch).await
     }
 
     pub async fn create_org(&self, input: &CreateOrgRequest) -> Result<Membership> {
@@ -77,17 +73,17 @@ impl Client {
             .await?;
         remember(
             self.cache.as_ref(),
-            CacheKey::new(org_key(membership.org.id)),
+            CacheKey::new(keys::org(membership.org.id)),
             &membership,
         );
-        self.cache.forget(&CacheKey::new("orgs"));
+        self.cache.forget(&CacheKey::new(keys::orgs()));
         Ok(membership)
     }
 
     pub async fn get_org(&self, org: &OrgRef) -> Result<Cached<Membership>> {
         let fetch = self.json(self.request(Method::GET, &["orgs", &org.segment()]));
         match org {
-            OrgRef::Id(id) => self.cached(org_key(*id), fetch).await,
+            OrgRef::Id(id) => self.cached(keys::org(*id), fetch).await,
             // A slug may have moved to a new name: never answer it from the cache.
             OrgRef::Slug(_) => Ok(Cached {
                 value: fetch.await?,
@@ -113,7 +109,7 @@ impl Client {
         let membership: Membership = self.json(req).await?;
         remember(
             self.cache.as_ref(),
-            CacheKey::new(org_key(org)),
+            CacheKey::new(keys::org(org)),
             &membership,
         );
         Ok(membership)
@@ -122,15 +118,14 @@ impl Client {
     pub async fn delete_org(&self, org: OrgId) -> Result<()> {
         self.empty(self.request(Method::DELETE, &["orgs", &org.to_string()]))
             .await?;
-        self.cache.forget(&CacheKey::new(org_key(org)));
-        self.cache.forget(&CacheKey::new("orgs"));
+        self.cache.forget(&CacheKey::new(keys::org(org)));
+        self.cache.forget(&CacheKey::new(keys::orgs()));
         Ok(())
     }
 
     pub async fn overview(&self, org: OrgId) -> Result<Cached<OrgOverview>> {
         let req = self.request(Method::GET, &["orgs", &org.to_string(), "overview"]);
-        self.cached(format!("{}/overview", org_key(org)), self.json(req))
-            .await
+        self.cached(keys::overview(org), self.json(req)).await
     }
 
     pub async fn put_logo(&self, org: OrgId, content_type: &str, bytes: Vec<u8>) -> Result<Org> {

@@ -8,7 +8,7 @@ use reqwest::header::IF_MATCH;
 use reqwest::Method;
 
 use crate::cache::Cached;
-use crate::{Client, Result};
+use crate::{keys, Client, Result};
 
 /// A lifecycle step of a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl Client {
                 }
             }
         };
-        self.cached(format!("org/{org}/projects"), fetch).await
+        self.cached(keys::projects(org), fetch).await
     }
 
     pub async fn create_project(

@@ -81,7 +81,7 @@ async fn top_up_meter_report_and_alert() {
     };
     let created = owner.create_api_key(org, &key).await.unwrap();
     assert!(created.secret.starts_with("odk_"));
-    assert_eq!(owner.api_keys(org).await.unwrap().len(), 1);
+    assert_eq!(owner.api_keys(org).await.unwrap().value.len(), 1);
     let http = reqwest::Client::new();
     for (n, quantity) in [(1, 100), (2, 100)] {
         let resp = http
@@ -116,7 +116,8 @@ async fn top_up_meter_report_and_alert() {
             50,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(usage.items.len(), 2);
     assert!(usage
         .items

@@ -91,7 +91,7 @@ async fn projects_invitations_members_and_audit() {
         ErrorCode::InvitationPending
     );
     let bo = signed_up(&base, "bo@example.com", "Bo Member").await;
-    let waiting = bo.my_invitations().await.unwrap();
+    let waiting = bo.my_invitations().await.unwrap().value;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].org.name, "Acme");
     let joined = bo
@@ -122,8 +122,8 @@ async fn projects_invitations_members_and_audit() {
         )
         .await
         .unwrap();
-    assert_eq!(found.items.len(), 1);
-    let bo_id = found.items[0].user.id;
+    assert_eq!(found.value.items.len(), 1);
+    let bo_id = found.value.items[0].user.id;
     bo.leave_org(org).await.unwrap();
     let rejoin = CreateInvitationsRequest {
         emails: vec!["bo@example.com".into()],
@@ -149,7 +149,7 @@ async fn projects_invitations_members_and_audit() {
         .audit_log(org, &AuditFilter::default(), None, 100)
         .await
         .unwrap();
-    let actions: Vec<&str> = page.items.iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = page.value.items.iter().map(|e| e.action.as_str()).collect();
     for expected in [
         "org.created",
         "project.suspended",

@@ -10,7 +10,7 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_api_keys(state: State<'_, AppState>, org_id: OrgId) -> CmdResult<Vec<ApiKey>> {
-    Ok(state.client().await?.api_keys(org_id).await?)
+    Ok(state.client().await?.api_keys(org_id).await?.value)
 }
 
 /// Creates a key; the secret in the answer is shown once and never again.

@@ -21,7 +21,8 @@ pub async fn audit_log(
     let client = state.client().await?;
     Ok(client
         .audit_log(org_id, &filter, cursor.as_deref(), 100)
-        .await?)
+        .await?
+        .value)
 }
 
 /// Streams the filtered log as CSV or JSON to `path` (picked by the user in a save

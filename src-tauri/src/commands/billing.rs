@@ -63,7 +63,8 @@ pub async fn ledger(
     let client = state.client().await?;
     Ok(client
         .ledger(org_id, &filter, cursor.as_deref(), 100)
-        .await?)
+        .await?
+        .value)
 }
 
 #[tauri::command]

@@ -26,19 +26,7 @@ pub async fn list_invitations(
     state: State<'_, AppState>,
     org_id: OrgId,
 ) -> CmdResult<Vec<Invitation>> {
-    let client = state.client().await?;
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let page = client
-            .list_invitations(org_id, cursor.as_deref(), 200)
-            .await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
+    Ok(state.client().await?.all_invitations(org_id).await?.value)
 }
 
 #[tauri::command]
@@ -74,7 +62,7 @@ pub async fn resend_invitation(
 #[tauri::command]
 #[specta::specta]
 pub async fn my_invitations(state: State<'_, AppState>) -> CmdResult<Vec<ReceivedInvitation>> {
-    Ok(state.client().await?.my_invitations().await?)
+    Ok(state.client().await?.my_invitations().await?.value)
 }
 
 /// What an `orgdesk://invite/<token>` link is for, before accepting it.

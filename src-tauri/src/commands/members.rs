@@ -19,7 +19,8 @@ pub async fn list_members(
     let client = state.client().await?;
     Ok(client
         .list_members(org_id, &filter, cursor.as_deref(), 100)
-        .await?)
+        .await?
+        .value)
 }
 
 #[tauri::command]

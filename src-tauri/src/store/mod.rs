@@ -1,0 +1,350 @@
+//! The local store: one SQLite file per account, holding the last-seen answer of every
+//! read (with the time it was fetched), downloaded files (statement PDFs), and the outbox
+//! of changes not yet applied by the server. Values and payloads are encrypted with the
+//! account's key from the OS keychain; only keys and timestamps are in the clear.
+//! Sign-out deletes the file and forgets the key.
+
+mod crypto;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use orgdesk_client::{CacheKey, ReadCache};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+pub use crypto::{Cipher, CryptoError};
+
+use crate::keychain::SecretStore;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the local store could not be used: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the local store's folder could not be made: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("a stored value could not be read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS reads (
+    key TEXT PRIMARY KEY,
+    fetched_at INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    key TEXT PRIMARY KEY,
+    fetched_at INTEGER NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sealed BLOB NOT NULL,
+    sealed_detail BLOB
+);
+";
+
+/// One stored outbox row, its payload and detail still as JSON.
+#[derive(Debug, Clone)]
+pub struct StoredChange {
+    pub id: i64,
+    pub org_id: String,
+    pub idempotency_key: String,
+    pub created_at: DateTime<Utc>,
+    pub state: String,
+    pub attempts: i64,
+    pub payload: serde_json::Value,
+    pub detail: Option<serde_json::Value>,
+}
+
+pub struct LocalStore {
+    dir: PathBuf,
+    conn: Mutex<Connection>,
+    cipher: Cipher,
+}
+
+/// The folder of one account's local data.
+pub fn account_dir(data_dir: &Path, account: &str) -> PathBuf {
+    let digest = hex_prefix(&Sha256::digest(account.as_bytes()));
+    data_dir.join("accounts").join(digest)
+}
+
+fn hex_prefix(bytes: &[u8]) -> String {
+    bytes.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl LocalStore {
+    /// Opens (creating if needed) the store of `account` under `data_dir`.
+    pub fn open(
+        data_dir: &Path,
+        account: &str,
+        keychain: &dyn SecretStore,
+    ) -> Result<Self, StoreError> {
+        let cipher = Cipher::for_account(keychain, account)?;
+        let dir = account_dir(data_dir, account);
+        std::fs::create_dir_all(&dir)?;
+        let conn = Connection::open(dir.join("store.db"))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            dir,
+            conn: Mutex::new(conn),
+            cipher,
+        })
+    }
+
+    /// Deletes the account's local data and forgets its key.
+    pub fn erase(data_dir: &Path, account: &str, keychain: &dyn SecretStore) {
+        let dir = account_dir(data_dir, account);
+        if let Err(e) = std::fs::remove_dir_all(&dir) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(error = %e, "the account's local data could not be deleted");
+            }
+        }
+        if let Err(e) = Cipher::forget(keychain, account) {
+            tracing::warn!(error = %e, "the local store's key could not be removed");
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn seal_json<T: serde::Serialize>(&self, value: &T) -> Result<Vec<u8>, StoreError> {
+        Ok(self.cipher.seal(&serde_json::to_vec(value)?))
+    }
+
+    fn open_json(&self, sealed: &[u8]) -> Result<serde_json::Value, StoreError> {
+        Ok(serde_json::from_slice(&self.cipher.open(sealed)?)?)
+    }
+
+    pub fn put_file(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        fetched_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO files (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
+            params![key, ms(fetched_at), self.cipher.seal(bytes)],
+        )?;
+        Ok(())
+    }
+
+    pub fn file(&self, key: &str) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
+        let row: Option<(Vec<u8>, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT sealed, fetched_at FROM files WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(sealed, at)| Ok((self.cipher.open(&sealed)?, time(at))))
+            .transpose()
+    }
+
+    /// Adds a change to the outbox; it is stored before anything is sent.
+    pub fn push_change<T: serde::Serialize>(
+        &self,
+        org_id: &str,
+        idempotency_key: &str,
+        payload: &T,
+    ) -> Result<i64, StoreError> {
+        let sealed = self.seal_json(payload)?;
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO outbox (org_id, idempotency_key, created_at, state, sealed)
+             VALUES (?1, ?2, ?3, 'pending', ?4)",
+            params![org_id, idempotency_key, ms(Utc::now()), sealed],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// Every change in the outbox, oldest first.
+    pub fn changes(&self) -> Result<Vec<StoredChange>, StoreError> {
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            i64,
+            String,
+            i64,
+            Vec<u8>,
+            Option<Vec<u8>>,
+        )> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare(
+                "SELECT id, org_id, idempotency_key, created_at, state, attempts, sealed, sealed_detail
+                 FROM outbox ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        rows.into_iter()
+            .map(
+                |(id, org_id, idempotency_key, created, state, attempts, sealed, detail)| {
+                    Ok(StoredChange {
+                        id,
+                        org_id,
+                        idempotency_key,
+                        created_at: time(created),
+                        state,
+                        attempts,
+                        payload: self.open_json(&sealed)?,
+                        detail: detail.map(|d| self.open_json(&d)).transpose()?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Records the outcome of an attempt that did not apply the change.
+    pub fn mark_change<T: serde::Serialize>(
+        &self,
+        id: i64,
+        state: &str,
+        detail: Option<&T>,
+    ) -> Result<(), StoreError> {
+        let sealed = detail.map(|d| self.seal_json(d)).transpose()?;
+        self.conn().execute(
+            "UPDATE outbox SET state = ?2, attempts = attempts + 1, sealed_detail = ?3 WHERE id = ?1",
+            params![id, state, sealed],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_change(&self, id: i64) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}
+
+impl ReadCache for LocalStore {
+    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
+        let row: Option<(Vec<u8>, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT sealed, fetched_at FROM reads WHERE key = ?1",
+                [key.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let (sealed, at) = row?;
+        match self.open_json(&sealed) {
+            Ok(value) => Some((value, time(at))),
+            Err(e) => {
+                tracing::warn!(key = key.as_str(), error = %e, "dropping an unreadable cached value");
+                self.forget(key);
+                None
+            }
+        }
+    }
+
+    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
+        let sealed = match self.seal_json(&value) {
+            Ok(s) => s,
+            Err(e) => return tracing::warn!(error = %e, "not cached"),
+        };
+        if let Err(e) = self.conn().execute(
+            "INSERT INTO reads (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
+            params![key.as_str(), ms(fetched_at), sealed],
+        ) {
+            tracing::warn!(error = %e, "not cached");
+        }
+    }
+
+    fn forget(&self, key: &CacheKey) {
+        if let Err(e) = self
+            .conn()
+            .execute("DELETE FROM reads WHERE key = ?1", [key.as_str()])
+        {
+            tracing::warn!(error = %e, "a cached value could not be removed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keychain::MemorySecrets;
+
+    #[test]
+    fn reads_files_and_changes_survive_reopening_and_are_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let keychain = MemorySecrets::default();
+        let at = Utc::now();
+        {
+            let store = LocalStore::open(dir.path(), "acct", &keychain).unwrap();
+            store.store(
+                &CacheKey::new("orgs"),
+                serde_json::json!({"secret": "Acme"}),
+                at,
+            );
+            store.put_file("pdf/2026-11", b"%PDF-1.7", at).unwrap();
+            store
+                .push_change("org-1", "k-1", &serde_json::json!({"rename": "Acme"}))
+                .unwrap();
+        }
+        let store = LocalStore::open(dir.path(), "acct", &keychain).unwrap();
+        let (value, fetched) = store.load(&CacheKey::new("orgs")).unwrap();
+        assert_eq!(value["secret"], "Acme");
+        assert_eq!(fetched.timestamp_millis(), at.timestamp_millis());
+        assert_eq!(store.file("pdf/2026-11").unwrap().unwrap().0, b"%PDF-1.7");
+        let changes = store.changes().unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].payload["rename"], "Acme");
+        assert_eq!(changes[0].state, "pending");
+
+        let raw = std::fs::read(store.dir().join("store.db")).unwrap();
+        let needle = b"Acme";
+        assert!(
+            !raw.windows(needle.len()).any(|w| w == needle),
+            "values are encrypted at rest"
+        );
+
+        LocalStore::erase(dir.path(), "acct", &keychain);
+        assert!(!account_dir(dir.path(), "acct").exists());
+        assert!(keychain.get("acct#store").unwrap().is_none());
+    }
+}
