@@ -22,6 +22,15 @@ pub enum AppError {
     Prefs(String),
     #[error("The system keychain is not available: {0}")]
     Keychain(String),
+    #[error("You are offline, and this has not been opened on this computer before. It will load once the server answers.")]
+    OfflineUnseen,
+    #[error("You are offline. {0} needs a connection to the server; try again when you are back online.")]
+    NeedsServer(&'static str),
+    /// The server refused a change on its first attempt.
+    #[error("{}", .0.message)]
+    Refused(ApiError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl AppError {
@@ -42,6 +51,11 @@ impl From<AppError> for ApiError {
             AppError::EmbeddedServer(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
             AppError::Prefs(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
             AppError::Keychain(_) => ApiError::new(ErrorCode::KeychainUnavailable, e.to_string()),
+            AppError::OfflineUnseen | AppError::NeedsServer(_) => {
+                ApiError::new(ErrorCode::ServerUnreachable, e.to_string())
+            }
+            AppError::Refused(api) => api,
+            AppError::Store(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
         }
     }
 }

@@ -3,14 +3,18 @@
 
 pub mod alerts;
 pub mod commands;
+pub mod connectivity;
 pub mod deeplink;
 mod embedded;
 pub mod error;
+pub mod events;
 mod export;
 pub mod keychain;
 mod logo;
 pub mod navigation;
+pub mod outbox;
 pub mod prefs;
+pub mod reads;
 pub mod session;
 pub mod state;
 pub mod store;
@@ -93,7 +97,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             api_keys::create_api_key,
             api_keys::revoke_api_key,
         ])
-        .events(tauri_specta::collect_events![deeplink::DeepLinkArrived])
+        .events(tauri_specta::collect_events![
+            deeplink::DeepLinkArrived,
+            events::ConnectivityChanged,
+            events::DataRefreshed,
+            events::OutboxChanged,
+        ])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }
@@ -188,6 +197,8 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             let state = app_state(app.handle(), &data_dir, Arc::new(OsKeychain))?;
             state.set_notifier(Arc::new(alerts::DesktopNotifier(app.handle().clone())));
+            state.set_ui_events(Arc::new(events::TauriEvents(app.handle().clone())));
+            state.run_outbox();
             app.manage(state);
             listen_for_links(app.handle());
             alerts::watch_low_balances(app.handle().clone());

@@ -13,11 +13,15 @@ use crate::keychain::{SecretError, SecretStore};
 use crate::navigation::Location;
 use crate::prefs::{SavedAccount, ServerChoice, SignInHint};
 use crate::state::AppState;
+use crate::store::LocalStore;
 
 pub struct Session {
+    /// Reads go through the account's local store (or memory, without one).
     pub client: Client,
     pub account: SavedAccount,
     pub token_storage: TokenStorage,
+    /// The account's encrypted local store; `None` when no keychain holds its key.
+    pub store: Option<Arc<LocalStore>>,
 }
 
 /// Where this session's token is kept.
@@ -125,13 +129,44 @@ impl AppState {
         };
         self.prefs.set_account(&account)?;
         let info = self.session_info(&account, &token_storage);
-        *self.session.write().await = Some(Session {
-            client: client.with_token(token),
-            account,
-            token_storage,
-        });
+        self.install(client.with_token(token), account, token_storage)
+            .await;
         self.logos.lock().map(|mut l| l.clear()).ok();
         Ok(info)
+    }
+
+    /// Makes the session current, with the account's local store behind its reads, and
+    /// replays whatever the outbox still holds.
+    async fn install(&self, client: Client, account: SavedAccount, token_storage: TokenStorage) {
+        let (data_dir, name) = (self.data_dir.clone(), account.keychain_key());
+        let opened = tokio::task::spawn_blocking({
+            let keychain = self.keychain.clone();
+            move || LocalStore::open(&data_dir, &name, keychain.as_ref())
+        })
+        .await;
+        let store = match opened {
+            Ok(Ok(store)) => Some(Arc::new(store)),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "no local store: reads are kept in memory, changes are not queued");
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the local store could not be opened");
+                None
+            }
+        };
+        let client = match &store {
+            Some(store) => client.with_cache(store.clone()),
+            None => client,
+        };
+        *self.session.write().await = Some(Session {
+            client,
+            account,
+            token_storage,
+            store,
+        });
+        self.outbox_wake();
+        self.announce_connectivity();
     }
 
     fn session_info(&self, account: &SavedAccount, storage: &TokenStorage) -> SessionInfo {
@@ -208,11 +243,7 @@ impl AppState {
             .map_err(|e| Some(e.to_string()))?;
         let storage = TokenStorage::Keychain;
         let info = self.session_info(&account, &storage);
-        *self.session.write().await = Some(Session {
-            client,
-            account,
-            token_storage: storage,
-        });
+        self.install(client, account, storage).await;
         Ok(info)
     }
 
@@ -236,6 +267,15 @@ impl AppState {
             tracing::warn!(error = %e, "server-side sign-out failed; the token expires on its own");
         }
         self.forget_token(&session.account).await;
+        drop(session.client);
+        drop(session.store);
+        let (data_dir, name) = (self.data_dir.clone(), session.account.keychain_key());
+        let keychain = self.keychain.clone();
+        // The account's cached data and queued changes go with it.
+        let _ = tokio::task::spawn_blocking(move || {
+            LocalStore::erase(&data_dir, &name, keychain.as_ref())
+        })
+        .await;
         self.logos.lock().map(|mut l| l.clear()).ok();
         self.prefs.forget_account()
     }

@@ -1,23 +1,31 @@
-//! What the app backend holds while it runs.
+//! What the app backend holds while it runs. `AppState` is a cheap handle (an `Arc`), so
+//! background work (probing the server, replaying the outbox, refreshing reads) holds one.
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use orgdesk_client::Client;
 use orgdesk_model::OrgId;
-use tokio::sync::RwLock;
+use tokio::sync::{Notify, RwLock};
 
 use crate::alerts::Notifier;
+use crate::connectivity::Connectivity;
 use crate::deeplink::DeepLink;
 use crate::embedded::Embedded;
 use crate::error::AppError;
+use crate::events::UiEvents;
 use crate::keychain::{MemorySecrets, SecretStore};
 use crate::logo::LogoImage;
 use crate::prefs::{Prefs, ServerChoice};
 use crate::session::Session;
 
-pub struct AppState {
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub(crate) data_dir: PathBuf,
     pub(crate) embedded: Embedded,
     /// The OS keychain (or, in tests, whatever store was given).
     pub(crate) keychain: Arc<dyn SecretStore>,
@@ -30,14 +38,28 @@ pub struct AppState {
     pub(crate) pending_link: Mutex<Option<DeepLink>>,
     /// Shows desktop notifications (set once the app runs).
     pub(crate) notifier: OnceLock<Arc<dyn Notifier>>,
+    /// Tells the UI about connectivity, refreshed data and the outbox (set once it runs).
+    pub(crate) ui: OnceLock<Arc<dyn UiEvents>>,
+    pub(crate) connectivity: Connectivity,
+    /// Wakes the outbox replay.
+    pub(crate) outbox_signal: Notify,
     /// Org names by id, for notifications.
     org_names: Mutex<HashMap<OrgId, String>>,
 }
 
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(data_dir: PathBuf, keychain: Arc<dyn SecretStore>, prefs: Prefs) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             embedded: Embedded::new(data_dir.join("server")),
+            data_dir,
             keychain,
             fallback: Arc::new(MemorySecrets::default()),
             prefs,
@@ -45,12 +67,24 @@ impl AppState {
             logos: Mutex::new(HashMap::new()),
             pending_link: Mutex::new(None),
             notifier: OnceLock::new(),
+            ui: OnceLock::new(),
+            connectivity: Connectivity::default(),
+            outbox_signal: Notify::new(),
             org_names: Mutex::new(HashMap::new()),
-        }
+        }))
+    }
+
+    /// Another handle to the same state, for background work.
+    pub(crate) fn handle(&self) -> Option<AppState> {
+        Some(self.clone())
     }
 
     pub fn set_notifier(&self, notifier: Arc<dyn Notifier>) {
         let _ = self.notifier.set(notifier);
+    }
+
+    pub fn set_ui_events(&self, ui: Arc<dyn UiEvents>) {
+        let _ = self.ui.set(ui);
     }
 
     pub(crate) fn remember_org_name(&self, org: OrgId, name: &str) {

@@ -1,13 +1,14 @@
 //! The commands through Tauri's mock IPC, against a real server on loopback: what the UI
 //! sends is parsed, run and answered exactly as in the app.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::{app, invoke, server};
 use orgdesk_app::keychain::{MemorySecrets, SecretStore};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::MockRuntime;
 use tauri::{App, Manager, WebviewWindow};
 
 struct Harness {
@@ -16,27 +17,6 @@ struct Harness {
     server_url: String,
     _server: orgdesk_server::RunningServer,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
-}
-
-async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = orgdesk_server::Config::local(dir.path());
-    (orgdesk_server::spawn(config).await.unwrap(), dir)
-}
-
-/// An app whose state uses `secrets` and keeps its preferences in `app_dir`. (A mock app
-/// never runs its setup hook, so the state is managed here, as `run()`'s setup does.)
-fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
-    let commands = orgdesk_app::specta_builder::<MockRuntime>();
-    let app = mock_builder()
-        .plugin(tauri_plugin_store::Builder::new().build())
-        .invoke_handler(commands.invoke_handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    commands.mount_events(&app);
-    let state = orgdesk_app::app_state(app.handle(), app_dir, secrets).unwrap();
-    app.manage(state);
-    app
 }
 
 async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
@@ -53,20 +33,6 @@ async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
         _server: server,
         _dirs: (server_dir, app_dir),
     }
-}
-
-/// Invokes a command like the UI does; `Ok` is the value, `Err` the `{code, message}`.
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    tauri::test::get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
 fn sign_up(h: &Harness, email: &str) -> Value {

@@ -63,18 +63,12 @@ impl Client {
         self.json(req.json(&ChangePlanRequest { plan })).await
     }
 
-    /// Adds credits. `idempotency_key` is made once per top-up the user asked for and reused
-    /// on every retry of it.
-    pub async fn top_up(
-        &self,
-        org: OrgId,
-        input: &TopUpRequest,
-        idempotency_key: &str,
-    ) -> Result<TopUp> {
+    /// Adds credits. Send it through [`Client::idempotent`] with a key made once per
+    /// top-up the user asked for (and reused on every retry of it), so it is applied once.
+    pub async fn top_up(&self, org: OrgId, input: &TopUpRequest) -> Result<TopUp> {
         let id = org.to_string();
-        let this = self.idempotent(idempotency_key);
-        let req = this.request(Method::POST, &Self::org_path(&id, &["credits", "top-ups"]));
-        this.json(req.json(input)).await
+        let req = self.request(Method::POST, &Self::org_path(&id, &["credits", "top-ups"]));
+        self.json(req.json(input)).await
     }
 
     pub async fn ledger(

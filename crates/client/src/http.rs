@@ -78,6 +78,11 @@ impl Client {
         self
     }
 
+    /// Where reads are remembered.
+    pub fn cache(&self) -> &Arc<dyn ReadCache> {
+        &self.cache
+    }
+
     pub fn base_url(&self) -> &Url {
         &self.base
     }
@@ -123,7 +128,7 @@ impl Client {
 
     /// Sends; a non-success status becomes the problem's error.
     pub(crate) async fn send(&self, req: RequestBuilder) -> Result<(StatusCode, Vec<u8>)> {
-        let resp = req.send().await.map_err(ClientError::Network)?;
+        let resp = send_retrying_reads(req).await?;
         let status = resp.status();
         let body = resp.bytes().await.map_err(ClientError::Network)?.to_vec();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
@@ -167,5 +172,24 @@ impl Client {
             self.json(self.request(Method::GET, &["me"])),
         )
         .await
+    }
+}
+
+/// Sends; a read that fails without any answer (typically a pooled connection the network
+/// dropped meanwhile) is tried once more on a fresh connection. Writes are not: the outbox
+/// retries them under their idempotency key.
+pub(crate) async fn send_retrying_reads(req: RequestBuilder) -> Result<reqwest::Response> {
+    let (http, request) = req.build_split();
+    let request = request.map_err(ClientError::Network)?;
+    let again = matches!(*request.method(), Method::GET | Method::HEAD)
+        .then(|| request.try_clone())
+        .flatten();
+    match http.execute(request).await {
+        Err(e) if !e.is_timeout() && again.is_some() => {
+            tracing::debug!(error = %e, "retrying a read once");
+            let again = again.expect("checked above");
+            http.execute(again).await.map_err(ClientError::Network)
+        }
+        other => other.map_err(ClientError::Network),
     }
 }

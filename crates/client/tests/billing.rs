@@ -53,15 +53,27 @@ async fn top_up_meter_report_and_alert() {
         amount: 500,
         payment_reference: Some("INV-1".into()),
     };
-    let first = owner.top_up(org, &input, "topup-1").await.unwrap();
-    let again = owner.top_up(org, &input, "topup-1").await.unwrap();
+    let first = owner
+        .idempotent("topup-1")
+        .top_up(org, &input)
+        .await
+        .unwrap();
+    let again = owner
+        .idempotent("topup-1")
+        .top_up(org, &input)
+        .await
+        .unwrap();
     assert_eq!(first, again);
     assert_eq!(owner.billing(org).await.unwrap().value.balance, 500);
     let other = TopUpRequest {
         amount: 1,
         payment_reference: None,
     };
-    let err = owner.top_up(org, &other, "topup-1").await.unwrap_err();
+    let err = owner
+        .idempotent("topup-1")
+        .top_up(org, &other)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::IdempotencyKeyReused);
 
     // An alert threshold, then usage metered with an API key brings the balance below it.

@@ -44,11 +44,8 @@ pub async fn top_up(
     input: TopUpRequest,
     request_id: String,
 ) -> CmdResult<TopUp> {
-    Ok(state
-        .client()
-        .await?
-        .top_up(org_id, &input, &request_id)
-        .await?)
+    let client = state.client().await?.idempotent(request_id);
+    Ok(client.top_up(org_id, &input).await?)
 }
 
 /// One page of the ledger, newest first.

@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 ";
 
+/// A value with the time the server gave it.
+pub type Dated<T> = (T, DateTime<Utc>);
+
 /// One stored outbox row, its payload and detail still as JSON.
 #[derive(Debug, Clone)]
 pub struct StoredChange {
@@ -156,7 +159,7 @@ impl LocalStore {
         Ok(())
     }
 
-    pub fn file(&self, key: &str) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
+    pub fn file(&self, key: &str) -> Result<Option<Dated<Vec<u8>>>, StoreError> {
         let row: Option<(Vec<u8>, i64)> = self
             .conn()
             .query_row(
@@ -188,50 +191,42 @@ impl LocalStore {
 
     /// Every change in the outbox, oldest first.
     pub fn changes(&self) -> Result<Vec<StoredChange>, StoreError> {
-        let rows: Vec<(
-            i64,
-            String,
-            String,
-            i64,
-            String,
-            i64,
-            Vec<u8>,
-            Option<Vec<u8>>,
-        )> = {
+        struct Row {
+            change: StoredChange,
+            sealed: Vec<u8>,
+            sealed_detail: Option<Vec<u8>>,
+        }
+        let rows: Vec<Row> = {
             let conn = self.conn();
             let mut stmt = conn.prepare(
                 "SELECT id, org_id, idempotency_key, created_at, state, attempts, sealed, sealed_detail
                  FROM outbox ORDER BY id",
             )?;
             let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
+                Ok(Row {
+                    change: StoredChange {
+                        id: r.get(0)?,
+                        org_id: r.get(1)?,
+                        idempotency_key: r.get(2)?,
+                        created_at: time(r.get(3)?),
+                        state: r.get(4)?,
+                        attempts: r.get(5)?,
+                        payload: serde_json::Value::Null,
+                        detail: None,
+                    },
+                    sealed: r.get(6)?,
+                    sealed_detail: r.get(7)?,
+                })
             })?;
             rows.collect::<Result<_, _>>()?
         };
         rows.into_iter()
-            .map(
-                |(id, org_id, idempotency_key, created, state, attempts, sealed, detail)| {
-                    Ok(StoredChange {
-                        id,
-                        org_id,
-                        idempotency_key,
-                        created_at: time(created),
-                        state,
-                        attempts,
-                        payload: self.open_json(&sealed)?,
-                        detail: detail.map(|d| self.open_json(&d)).transpose()?,
-                    })
-                },
-            )
+            .map(|row| {
+                let mut change = row.change;
+                change.payload = self.open_json(&row.sealed)?;
+                change.detail = row.sealed_detail.map(|d| self.open_json(&d)).transpose()?;
+                Ok(change)
+            })
             .collect()
     }
 
@@ -248,6 +243,33 @@ impl LocalStore {
             params![id, state, sealed],
         )?;
         Ok(())
+    }
+
+    /// Puts another change (under a new idempotency key) in this one's place, pending.
+    pub fn replace_change<T: serde::Serialize>(
+        &self,
+        id: i64,
+        idempotency_key: &str,
+        payload: &T,
+    ) -> Result<(), StoreError> {
+        let sealed = self.seal_json(payload)?;
+        self.conn().execute(
+            "UPDATE outbox SET idempotency_key = ?2, sealed = ?3, state = 'pending', sealed_detail = NULL
+             WHERE id = ?1",
+            params![id, idempotency_key, sealed],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every remembered read whose key starts with `prefix`.
+    pub fn forget_prefix(&self, prefix: &str) {
+        let pattern = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        if let Err(e) = self
+            .conn()
+            .execute("DELETE FROM reads WHERE key LIKE ?1 ESCAPE '\\'", [pattern])
+        {
+            tracing::warn!(error = %e, "cached values could not be removed");
+        }
     }
 
     pub fn remove_change(&self, id: i64) -> Result<(), StoreError> {

@@ -119,7 +119,10 @@ export const commands = {
 
 /** Events */
 export const events = {
+	connectivityChanged: makeEvent<ConnectivityChanged, ConnectivityChanged>("connectivity-changed"),
+	dataRefreshed: makeEvent<DataRefreshed, DataRefreshed>("data-refreshed"),
 	deepLinkArrived: makeEvent<DeepLinkArrived, DeepLinkArrived>("deep-link-arrived"),
+	outboxChanged: makeEvent<OutboxChanged, OutboxChanged>("outbox-changed"),
 };
 
 /* Types */
@@ -227,6 +230,22 @@ export type Capability =
 /**  Security policy and webhooks. */
 "manage_security" | "delete_org";
 
+/**  The server answers again, or stopped answering; with the outbox's counts. */
+export type ConnectivityChanged = ConnectivityStatus;
+
+/**  What the offline banner shows. */
+export type ConnectivityStatus = {
+	online: boolean,
+	/**  When the current state began. */
+	since: string,
+	/**  Changes waiting in the outbox (including those needing attention). */
+	queued: number,
+	/**  Changes the server refused or that conflict: they wait for the user. */
+	attention: number,
+	/**  Whether queued changes survive quitting the app (false without a keychain). */
+	durable: boolean,
+};
+
 export type CreateApiKeyRequest = {
 	name: string,
 	/**  Required for members (one of their projects); optional for owners and admins. */
@@ -261,6 +280,14 @@ export type CreateProjectRequest = {
 export type CreatedApiKey = {
 	key: ApiKey,
 	secret: string,
+};
+
+/**
+ *  Fresher data arrived for these read keys (or, for a key ending in `/`, everything
+ *  under it): pages showing them should read again.
+ */
+export type DataRefreshed = {
+	keys: string[],
 };
 
 export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "invite"; token: string };
@@ -569,6 +596,12 @@ export type OrgOverview = {
 	 */
 	seats_used: number | null,
 	limits: PlanLimits,
+};
+
+/**  The outbox changed: a change was queued, applied, refused or hit a conflict. */
+export type OutboxChanged = {
+	queued: number,
+	attention: number,
 };
 
 export type Page<T> = {

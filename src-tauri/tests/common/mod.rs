@@ -1,0 +1,57 @@
+//! What the app's integration tests share: a real server, a mock-runtime app over a data
+//! folder, and invoking commands the way the UI does.
+
+#![allow(dead_code)]
+
+pub mod proxy;
+pub mod world;
+
+use std::sync::Arc;
+
+use orgdesk_app::keychain::SecretStore;
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow};
+
+pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = orgdesk_server::Config::local(dir.path());
+    (orgdesk_server::spawn(config).await.unwrap(), dir)
+}
+
+/// An app whose state uses `secrets` and keeps its preferences in `app_dir`. (A mock app
+/// never runs its setup hook, so the state is managed here, as `run()`'s setup does.)
+pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
+    let commands = orgdesk_app::specta_builder::<MockRuntime>();
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .invoke_handler(commands.invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    commands.mount_events(&app);
+    let state = orgdesk_app::app_state(app.handle(), app_dir, secrets).unwrap();
+    app.manage(state);
+    app
+}
+
+pub fn window(app: &App<MockRuntime>) -> WebviewWindow<MockRuntime> {
+    tauri::WebviewWindowBuilder::new(app, "main", Default::default())
+        .build()
+        .unwrap()
+}
+
+/// Invokes a command like the UI does; `Ok` is the value, `Err` the `{code, message}`.
+pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    tauri::test::get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}

@@ -1,0 +1,191 @@
+//! Offline, through a fault-injecting proxy between the app backend and a real server:
+//! changes wait in the outbox across a restart, replays apply exactly once even when the
+//! server's answer was lost after it committed, stale edits come back as conflicts, and
+//! refused changes stay visible, holding back the changes after them.
+
+mod common;
+
+use std::time::Duration;
+
+use common::proxy::Fault;
+use common::world::{balance, create, names, reconnect, restore, sign_up_with_org, top_up, World};
+use orgdesk_app::outbox::{Change, ChangeState, Outcome};
+use orgdesk_model::org::UpdateOrgRequest;
+use orgdesk_model::project::Project;
+use orgdesk_model::ErrorCode;
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queued_offline_survives_a_restart_and_applies_once() {
+    let world = World::new().await;
+    let (app, state) = world.launch();
+    let org = sign_up_with_org(&world, &app, "ana@example.com");
+
+    world.proxy.set(Fault::Refuse);
+    let queued: Outcome<Project> = state.submit(create(org, "Site"), None).await.unwrap();
+    assert!(
+        matches!(queued, Outcome::Queued { .. }),
+        "offline: queued, not sent"
+    );
+    let _: Outcome<Value> = state.submit(top_up(org, 100), None).await.unwrap();
+    assert_eq!(state.outbox().await.unwrap().len(), 2);
+    let status = state.connectivity_status().await;
+    assert!(!status.online && status.queued == 2 && status.durable);
+    drop(state);
+    drop(app);
+
+    // Quit and start again, still offline: the changes are still there.
+    let (app, state) = world.launch();
+    let startup = restore(&app);
+    assert_eq!(startup["session"]["me"]["user"]["email"], "ana@example.com");
+    let waiting = state.outbox().await.unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(waiting[0].summary, "Create project “Site”");
+
+    reconnect(&world, &state).await;
+    assert!(
+        state.outbox().await.unwrap().is_empty(),
+        "the outbox drains"
+    );
+    let direct = world.direct("ana@example.com").await;
+    assert_eq!(names(&direct, org).await, ["Site"]);
+    assert_eq!(balance(&direct, org).await, 100);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_lost_after_the_server_committed_is_not_applied_twice() {
+    let world = World::new().await;
+    let (app, state) = world.launch();
+    let org = sign_up_with_org(&world, &app, "bo@example.com");
+
+    for (fault, name, amount) in [
+        (Fault::DropResponse, "Lost answer", 250),
+        (Fault::CutMidResponse, "Cut answer", 40),
+    ] {
+        world.proxy.set(fault);
+        let project: Outcome<Project> = state.submit(create(org, name), None).await.unwrap();
+        assert!(
+            matches!(project, Outcome::Queued { .. }),
+            "{fault:?}: the answer never came"
+        );
+        let _: Outcome<Value> = state.submit(top_up(org, amount), None).await.unwrap();
+        reconnect(&world, &state).await;
+    }
+    world.proxy.set(Fault::Delay(Duration::from_millis(300)));
+    let slow: Outcome<Project> = state.submit(create(org, "Slow"), None).await.unwrap();
+    assert!(
+        matches!(slow, Outcome::Applied { .. }),
+        "a slow answer is still an answer"
+    );
+    world.proxy.set(Fault::None);
+
+    let direct = world.direct("bo@example.com").await;
+    assert_eq!(
+        names(&direct, org).await,
+        ["Cut answer", "Lost answer", "Slow"]
+    );
+    assert_eq!(balance(&direct, org).await, 290, "each top-up once");
+    let ledger = direct
+        .ledger(org, &Default::default(), None, 50)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(ledger.items.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
+    let world = World::new().await;
+    let (app, state) = world.launch();
+    let org = sign_up_with_org(&world, &app, "cy@example.com");
+    let direct = world.direct("cy@example.com").await;
+    let version = direct
+        .get_org(&orgdesk_client::OrgRef::Id(org))
+        .await
+        .unwrap()
+        .value
+        .org
+        .version;
+
+    world.proxy.set(Fault::Refuse);
+    let mine = UpdateOrgRequest {
+        name: Some("Acme Mine".into()),
+        ..Default::default()
+    };
+    let change = Change::UpdateOrg {
+        org_id: org,
+        expected_version: version,
+        patch: mine,
+    };
+    let _: Outcome<Value> = state.submit(change, None).await.unwrap();
+    let _: Outcome<Value> = state
+        .submit(create(org, "After the edit"), None)
+        .await
+        .unwrap();
+    // Meanwhile someone else saves the org.
+    let theirs = UpdateOrgRequest {
+        description: Some("Theirs".into()),
+        ..Default::default()
+    };
+    direct
+        .update_org(org, Some(version), &theirs)
+        .await
+        .unwrap();
+
+    reconnect(&world, &state).await;
+    let waiting = state.outbox().await.unwrap();
+    assert_eq!(
+        waiting.len(),
+        2,
+        "the conflict holds back the org's later change"
+    );
+    assert_eq!(waiting[0].state, ChangeState::Conflict);
+    let problem = waiting[0].problem.clone().unwrap();
+    assert_eq!(problem.error.code, ErrorCode::VersionConflict);
+    assert_eq!(problem.theirs.unwrap()["description"], "Theirs");
+    assert_eq!(waiting[1].state, ChangeState::Pending);
+
+    state.keep_mine(waiting[0].id).await.unwrap();
+    reconnect(&world, &state).await;
+    assert!(state.outbox().await.unwrap().is_empty());
+    let org_now = direct
+        .get_org(&orgdesk_client::OrgRef::Id(org))
+        .await
+        .unwrap()
+        .value
+        .org;
+    assert_eq!(org_now.name, "Acme Mine");
+    assert_eq!(
+        org_now.description.as_deref(),
+        Some("Theirs"),
+        "keeping mine kept theirs too"
+    );
+    assert_eq!(names(&direct, org).await, ["After the edit"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_change_stays_visible_until_discarded() {
+    let world = World::new().await;
+    let (app, state) = world.launch();
+    let org = sign_up_with_org(&world, &app, "di@example.com");
+    world.proxy.set(Fault::Refuse);
+    let _: Outcome<Value> = state.submit(create(org, "Never"), None).await.unwrap();
+    // The org is deleted elsewhere while the change waits.
+    world
+        .direct("di@example.com")
+        .await
+        .delete_org(org)
+        .await
+        .unwrap();
+    reconnect(&world, &state).await;
+    let waiting = state.outbox().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].state, ChangeState::Refused);
+    assert_eq!(
+        waiting[0].problem.as_ref().unwrap().error.code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(state.connectivity_status().await.attention, 1);
+    state.discard_change(waiting[0].id).await.unwrap();
+    assert!(state.outbox().await.unwrap().is_empty());
+}
