@@ -332,7 +332,11 @@ impl From<Problem> for ApiError {
         let message = match p.errors.as_slice() {
             [] => p.detail,
             [one] => one.message.clone(),
-            many => many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+            many => many
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         Self {
             code: p.code,

@@ -97,3 +97,68 @@ pub struct Invoice {
     pub org_name: String,
     pub lines: Vec<InvoiceLine>,
 }
+
+/// A cell as a spreadsheet should take it: text that would start a formula gets a `'`.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+impl UsageReport {
+    /// The report as CSV: a header, one line per row (quoted where needed), a total line,
+    /// and a last line saying when the figures are from, so an export made offline from
+    /// the app's store says how old it is.
+    pub fn to_csv(&self, as_of: DateTime<Utc>) -> Result<Vec<u8>, csv::Error> {
+        let (key_name, label_name) = match self.group_by {
+            UsageGroup::Project => ("project_id", "project"),
+            UsageGroup::User => ("user_id", "person"),
+            UsageGroup::Day => ("date", "day"),
+        };
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record([key_name, label_name, "credits", "events"])?;
+        for row in &self.rows {
+            let (credits, events) = (row.credits.to_string(), row.events.to_string());
+            writer.write_record([row.key.clone(), cell(&row.label), credits, events])?;
+        }
+        let events: i64 = self.rows.iter().map(|r| r.events).sum();
+        let total = self.total_credits.to_string();
+        writer.write_record(["total".to_owned(), String::new(), total, events.to_string()])?;
+        let as_of = as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        writer.write_record(["as_of", &as_of, "", ""])?;
+        writer.into_inner().map_err(|e| e.into_error().into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_defuses_formulas_and_says_when() {
+        let report = UsageReport {
+            org_id: OrgId::new(),
+            from: Utc::now(),
+            to: Utc::now(),
+            group_by: UsageGroup::Project,
+            rows: vec![UsageRow {
+                key: "p1".into(),
+                label: "=HYPERLINK(\"x\"), \"Site\"".into(),
+                credits: 40,
+                events: 2,
+            }],
+            total_credits: 40,
+        };
+        let at = DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let text = String::from_utf8(report.to_csv(at).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "project_id,project,credits,events");
+        assert_eq!(lines[1], "p1,\"'=HYPERLINK(\"\"x\"\"), \"\"Site\"\"\",40,2");
+        assert_eq!(lines[2], "total,,40,2");
+        assert_eq!(lines[3], "as_of,2026-11-25T10:00:00Z,,");
+    }
+}

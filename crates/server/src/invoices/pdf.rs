@@ -89,8 +89,9 @@ fn shorten(text: &str) -> String {
     format!("{cut}…")
 }
 
-/// The statement as PDF bytes.
-pub fn render(invoice: &Invoice) -> Vec<u8> {
+/// The statement as PDF bytes; `as_of` is printed, so a copy saved offline from the app's
+/// store says how old its figures are.
+pub fn render(invoice: &Invoice, as_of: chrono::DateTime<chrono::Utc>) -> Vec<u8> {
     let s = &invoice.summary;
     let title = format!("Credit statement {} — {}", s.id, invoice.org_name);
     let mut doc = PdfDocument::new(&title);
@@ -106,6 +107,9 @@ pub fn render(invoice: &Invoice) -> Vec<u8> {
         s.id
     );
     pages.text(LEFT, BuiltinFont::Helvetica, 10.0, &period);
+    pages.down(LINE);
+    let when = format!("Figures as of {} UTC", as_of.format("%-d %B %Y, %H:%M"));
+    pages.text(LEFT, BuiltinFont::Helvetica, 9.0, &when);
     pages.down(LINE);
     if !s.closed {
         let open = "This month is still open: figures change as usage comes in.";

@@ -87,7 +87,8 @@ async fn get_invoice(
         "attachment; filename=\"{}\"",
         statement::filename(&slug, &invoice.summary.id)
     );
-    let bytes = tokio::task::spawn_blocking(move || pdf::render(&invoice)).await?;
+    let bytes =
+        tokio::task::spawn_blocking(move || pdf::render(&invoice, chrono::Utc::now())).await?;
     Ok((
         [
             (header::CONTENT_TYPE, PDF.to_owned()),

@@ -129,54 +129,10 @@ async fn rows(
     Ok(out)
 }
 
-/// A cell as a spreadsheet should take it: text that would start a formula gets a `'`.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// The report as CSV: a header, one line per row, quoted where needed (commas, quotes,
-/// line breaks) by the `csv` crate, and a total line.
+/// The report as CSV (see [`UsageReport::to_csv`]), as of now.
 pub fn csv(report: &UsageReport) -> Result<Vec<u8>, AppError> {
-    let key_name = match report.group_by {
-        UsageGroup::Project => "project_id",
-        UsageGroup::User => "user_id",
-        UsageGroup::Day => "date",
-    };
-    let label_name = match report.group_by {
-        UsageGroup::Project => "project",
-        UsageGroup::User => "person",
-        UsageGroup::Day => "day",
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| AppError::Export(e.to_string());
-    writer
-        .write_record([key_name, label_name, "credits", "events"])
-        .map_err(failed)?;
-    for row in &report.rows {
-        writer
-            .write_record([
-                row.key.clone(),
-                cell(&row.label),
-                row.credits.to_string(),
-                row.events.to_string(),
-            ])
-            .map_err(failed)?;
-    }
-    let events: i64 = report.rows.iter().map(|r| r.events).sum();
-    writer
-        .write_record([
-            "total".to_owned(),
-            String::new(),
-            report.total_credits.to_string(),
-            events.to_string(),
-        ])
-        .map_err(failed)?;
-    writer
-        .into_inner()
+    report
+        .to_csv(chrono::Utc::now())
         .map_err(|e| AppError::Export(e.to_string()))
 }
 
