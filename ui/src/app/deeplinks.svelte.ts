@@ -48,7 +48,7 @@ async function openOrg(slug: string, page: AppPage): Promise<void> {
     workspace.upsert(m);
     workspace.go(m.org.id, page);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error', 6000);
+    if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error');
     else toast(explain(e), 'error');
   }
 }

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { credits, initials, relativeTime, signedCredits } from './format';
+import { credits, initials, relativeTime, signedCredits, withArticle } from './format';
 
 describe('format', () => {
   it('reads an invitation expiry in days', () => {
     const now = Date.parse('2026-11-25T10:00:00Z');
     expect(relativeTime('2026-12-02T09:59:00Z', now)).toBe('in 7 days');
     expect(relativeTime('2026-11-25T07:00:00Z', now)).toBe('3 hours ago');
+  });
+
+  it('puts the right article before a role', () => {
+    expect(withArticle('member')).toBe('a member');
+    expect(withArticle('admin')).toBe('an admin');
+    expect(withArticle('owner')).toBe('an owner');
   });
 
   it('makes initials', () => {

@@ -37,6 +37,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
+/** A noun with its article, as a sentence needs it: "a member", "an admin", "an owner". */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 /** Up to two initials of a name ("Ana Lima" → "AL"), "?" for none. */
 export function initials(name: string): string {
   return (

@@ -1,6 +1,7 @@
 // Invitations waiting for the signed-in account: listed in the context switcher, opened
 // from `orgdesk://invite/<token>` links. Accepting needs the server and is never queued.
 import { commands, type Membership, type ReceivedInvitation } from './bindings';
+import { withArticle } from './format';
 import { call } from './ipc';
 import { toast } from './toast.svelte';
 import { workspace } from './workspace.svelte';
@@ -28,7 +29,7 @@ class Received {
     this.drop(invitationId ?? tokenOrId, m.org.id);
     workspace.upsert(m);
     workspace.go(m.org.id, 'overview');
-    toast(`You joined ${m.org.name} as ${m.role}.`);
+    toast(`You joined ${m.org.name} as ${withArticle(m.role)}.`);
     return m;
   }
 

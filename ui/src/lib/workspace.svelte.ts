@@ -8,7 +8,7 @@ import {
   type StartupState,
 } from './bindings';
 import { call, messageOf } from './ipc';
-import { toast } from './toast.svelte';
+import { clearToasts, toast } from './toast.svelte';
 
 type Phase = 'loading' | 'signed-out' | 'signed-in';
 
@@ -46,6 +46,7 @@ class Workspace {
 
   /** After sign-in or resume: load the contexts and go where the account was last. */
   async enter(session: SessionInfo): Promise<void> {
+    clearToasts(); // a new session starts clean, whoever was signed in before
     this.session = session;
     this.error = null;
     try {
@@ -122,7 +123,7 @@ class Workspace {
       }
       if (this.contexts.some((c) => c.org.id === orgId)) return false;
       if (this.currentId === orgId) this.go(this.personalId, 'overview');
-      toast(`You no longer have access to ${before.org.name}.`, 'error', 6000);
+      toast(`You no longer have access to ${before.org.name}.`, 'error');
       return true;
     })().finally(() => this.#checking.delete(orgId));
     this.#checking.set(orgId, check);
@@ -133,6 +134,7 @@ class Workspace {
     await call(commands.signOut());
     const email = this.session?.me.user.email ?? null;
     this.session = null;
+    clearToasts();
     this.contexts = [];
     this.currentId = null;
     this.page = 'overview';

@@ -133,7 +133,10 @@ async fn usage_reports_group_by_project_person_and_day(backend: Backend) {
     // The last line says when the figures are from.
     let without_as_of = |text: String| {
         let (body, last) = text.trim_end().rsplit_once('\n').unwrap();
-        assert!(last.starts_with("as_of,20") && last.ends_with("Z,,"), "{last}");
+        assert!(
+            last.starts_with("as_of,20") && last.ends_with("Z,,"),
+            "{last}"
+        );
         format!("{body}\n")
     };
     let text = without_as_of(csv.text().await.unwrap());

@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../lib/bindings';
 import { isoDay } from '../../lib/format';
 import { toasts } from '../../lib/toast.svelte';
 import AuditLogPage from './AuditLogPage.svelte';
-import { summarize } from './actions';
+import { describe as describeEvent, summarize, targetOf, textOf } from './actions';
 
 afterEach(reset);
 
@@ -118,5 +118,61 @@ describe('summarize', () => {
     expect(summarize({ old: { kind: 'all' }, new: { kind: 'projects', ids: ['a', 'b'] } })).toBe('all projects → 2 projects');
     expect(summarize({ from: 'u1', to: 'u2' }, new Map([['u1', 'Ana'], ['u2', 'Lee']]))).toBe('Ana → Lee');
     expect(summarize({ from: 'active', to: 'suspended', reason: 'Overdue' })).toBe('active → suspended; reason: Overdue');
+  });
+});
+
+describe('describeEvent', () => {
+  const names = new Map([
+    ['u1', 'Ada Lovelace'],
+    ['u2', 'Cy Chen'],
+    ['p1', 'Mobile app'],
+    ['p2', 'Website'],
+  ]);
+  const say = (action: string, details: AuditEvent['details']) => textOf(describeEvent({ action, details }, names));
+
+  it('says who handed ownership to whom, in a sentence', () => {
+    expect(say('org.ownership_transferred', { from: 'u1', to: 'u2', new_owner_previous_role: 'admin' })).toBe(
+      'From Ada Lovelace to Cy Chen, who was an admin before.',
+    );
+  });
+
+  it('names the projects of an invitation’s scope, or counts those it cannot name', () => {
+    expect(say('invitation.created', { email: 'bo@example.com', role: 'member', project_scope: ['p1'] })).toBe(
+      'As a member, with access to Mobile app.',
+    );
+    expect(say('invitation.created', { email: 'cy@example.com', role: 'admin', project_scope: null })).toBe(
+      'As an admin, with access to all projects.',
+    );
+    expect(say('invitation.created', { email: 'bo@example.com', role: 'member', project_scope: ['gone'] })).toBe(
+      'As a member, with access to 1 project.',
+    );
+    expect(say('member.scope_changed', { old: 'all', new: ['p1', 'p2', 'gone'] })).toBe(
+      'all projects → Mobile app, Website and 1 other project',
+    );
+    expect(say('invitation.accepted', { email: 'bo@example.com', role: 'member', user_id: 'u3' })).toBe('Joined as a member.');
+  });
+
+  it('says which project a key is for', () => {
+    expect(say('api_key.created', { name: 'CI', prefix: 'xc1Y', project_id: null, scopes: ['usage:write'] })).toBe(
+      'name: CI; prefix: xc1Y; project: all projects; scopes: usage:write',
+    );
+  });
+
+  it('keeps slugs whole as codes', () => {
+    expect(describeEvent({ action: 'project.created', details: { name: 'Mobile app', slug: 'mobile-app' } }, names)).toEqual([
+      'name: ',
+      'Mobile app',
+      '; ',
+      'slug: ',
+      { code: 'mobile-app' },
+    ]);
+  });
+
+  it('names the organization as the target of org events', () => {
+    const orgNames = new Map([['o1', 'Northwind Traders']]);
+    expect(targetOf(event(1, { action: 'org.ownership_transferred', target_type: 'org', target_id: 'o1' }), orgNames)).toEqual({
+      kind: 'Organization',
+      name: 'Northwind Traders',
+    });
   });
 });

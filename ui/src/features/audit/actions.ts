@@ -1,5 +1,6 @@
 // The audit log's actions as people read them, and a one-line summary of their details.
 import type { AuditEvent, AuditFilter, Value } from '../../lib/bindings';
+import { plural, withArticle } from '../../lib/format';
 
 /** The filter form: dates as yyyy-mm-dd (local days), ids as strings, '' for any. */
 export interface Filters {
@@ -54,6 +55,13 @@ export const ACTIONS: Record<string, string> = {
   'project.archived': 'Project archived',
   'project.restored': 'Project restored',
   'project.deleted': 'Project deleted',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
+  'org.plan_changed': 'Plan changed',
+  'billing.top_up': 'Credits added',
+  'billing.low_balance': 'Balance ran low',
+  'billing.alerts_updated': 'Low-balance alert changed',
+  'billing.spend_policy_updated': 'Spend policy changed',
 };
 
 /** "Role changed"; an action we don't know yet reads "Widget frobbed" from "widget.frobbed". */
@@ -66,40 +74,125 @@ export function actionLabel(action: string): string {
 
 type Obj = { [key: string]: Value };
 const isObj = (v: Value | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: Value | undefined): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v);
 
 /** A value in a few words: scopes, lists and objects included. */
 export function short(v: Value | undefined, names: Map<string, string> = new Map()): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'string') return names.get(v) ?? (v.length > 60 ? `${v.slice(0, 57)}…` : v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.length === 0 ? 'none' : `${v.length} item${v.length === 1 ? '' : 's'}`;
-  if (v.kind === 'all') return 'all projects';
-  if (v.kind === 'projects' && Array.isArray(v.ids)) return `${v.ids.length} project${v.ids.length === 1 ? '' : 's'}`;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'none';
+    const words = v.map((x) => (typeof x === 'string' && !(isId(x) && !names.has(x)) ? (names.get(x) ?? x) : null));
+    return words.every((w) => w !== null) ? words.join(', ') : plural(v.length, 'item');
+  }
+  if (v.kind === 'all' || v.kind === 'projects') return scopeText(v, names);
   return Object.entries(v)
     .map(([k, x]) => `${k}: ${short(x, names)}`)
     .join(', ');
 }
 
+/**
+ * The projects a scope covers, by name where the page knows them: "all projects",
+ * "Website, Mobile app", "Website and 1 other project", "2 projects". The server writes
+ * all projects as null or "all", a list as an array of ids (older events: {kind, ids}).
+ */
+export function scopeText(v: Value | undefined, names: Map<string, string> = new Map()): string {
+  if (v === null || v === undefined || v === 'all') return 'all projects';
+  const ids = Array.isArray(v) ? v : isObj(v) && Array.isArray(v.ids) ? v.ids : null;
+  if (!ids) return isObj(v) && v.kind === 'all' ? 'all projects' : short(v, names);
+  if (ids.length === 0) return 'no projects';
+  const known = ids.flatMap((id) => (typeof id === 'string' && names.has(id) ? [names.get(id)!] : []));
+  const others = ids.length - known.length;
+  if (known.length === 0) return plural(ids.length, 'project');
+  if (others === 0) return known.length <= 3 ? known.join(', ') : `${known.slice(0, 3).join(', ')} +${known.length - 3}`;
+  return `${known.join(', ')} and ${plural(others, 'other project')}`;
+}
+
+/** A piece of a summary: words, or a code (a slug, a key prefix) shown unbroken. */
+export type Part = string | { code: string };
+
+const CODES = new Set(['slug', 'prefix', 'reference']);
+const LABELS: Record<string, string> = { project_id: 'project' };
 const HIDDEN = new Set(['user_id', 'etag', 'size']);
 
-/** "name: Acme → Acme Labs; website: — → https://…", "role: admin → member", "email: a@b.co". */
-export function summarize(details: Value, names: Map<string, string> = new Map()): string {
-  if (!isObj(details)) return details === null ? '' : short(details, names);
+/** A detail's value: scopes by project name, slugs and other codes kept whole. */
+function valueOf(key: string, v: Value | undefined, names: Map<string, string>): Part {
+  if (key === 'project_scope' || (key === 'project_id' && v === null)) return scopeText(v, names);
+  if (CODES.has(key) && typeof v === 'string' && v) return { code: v };
+  return short(v, names);
+}
+
+/** Parts joined by a separator, flattened. */
+function joined(groups: Part[][], sep: string): Part[] {
+  return groups.flatMap((g, i) => (i === 0 ? g : [sep, ...g]));
+}
+
+/** "name: Acme → Acme Labs; website: — → https://…", "member → admin", "email: a@b.co". */
+function generic(details: Value, names: Map<string, string>): Part[] {
+  if (!isObj(details)) return details === null ? [] : [short(details, names)];
   const changes = isObj(details.changes) ? details.changes : null;
   if (changes) {
-    return Object.entries(changes)
-      .map(([k, c]) => (isObj(c) && 'old' in c ? `${k}: ${short(c.old, names)} → ${short(c.new, names)}` : `${k}: ${short(c, names)}`))
-      .join('; ');
+    return joined(
+      Object.entries(changes).map(([k, c]) =>
+        isObj(c) && 'old' in c ? [`${k}: `, valueOf(k, c.old, names), ' → ', valueOf(k, c.new, names)] : [`${k}: `, valueOf(k, c, names)],
+      ),
+      '; ',
+    );
   }
-  if ('old' in details && 'new' in details) return `${short(details.old, names)} → ${short(details.new, names)}`;
+  if ('old' in details && 'new' in details) return [`${short(details.old, names)} → ${short(details.new, names)}`];
   // A transition (project status, ownership): "active → suspended", "Ana → Lee", then the rest.
-  const transition = 'from' in details && 'to' in details ? [`${short(details.from, names)} → ${short(details.to, names)}`] : [];
+  const transition = 'from' in details && 'to' in details ? [[`${short(details.from, names)} → ${short(details.to, names)}`]] : [];
   const rest = Object.entries(details)
     .filter(([k]) => !transition.length || (k !== 'from' && k !== 'to'))
-    .filter(([k, v]) => !HIDDEN.has(k) && !(typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) && !names.has(v)))
-    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${short(v, names)}`);
-  return [...transition, ...rest].join('; ');
+    .filter(([k, v]) => !HIDDEN.has(k) && !(isId(v) && !names.has(v)))
+    .map(([k, v]): Part[] => [`${LABELS[k] ?? k.replace(/_/g, ' ')}: `, valueOf(k, v, names)]);
+  return joined([...transition, ...rest], '; ');
 }
+
+const str = (v: Value | undefined): string | null => (typeof v === 'string' && v ? v : null);
+
+/** What an event's details say, as a sentence where we know the action. */
+export function describe(e: Pick<AuditEvent, 'action' | 'details'>, names: Map<string, string> = new Map()): Part[] {
+  return (isObj(e.details) && sentence(e.action, e.details, names)) || generic(e.details, names);
+}
+
+function sentence(action: string, d: Obj, names: Map<string, string>): Part[] | null {
+  const role = str(d.role);
+  switch (action) {
+    case 'org.ownership_transferred': {
+      const from = names.get(str(d.from) ?? '') ?? 'the previous owner';
+      const to = names.get(str(d.to) ?? '') ?? 'another member';
+      const before = str(d.new_owner_previous_role);
+      return [`From ${from} to ${to}${before ? `, who was ${withArticle(before)} before` : ''}.`];
+    }
+    case 'invitation.created':
+      return role ? [`As ${withArticle(role)}, with access to ${scopeText(d.project_scope, names)}.`] : null;
+    case 'invitation.accepted':
+      return role ? [`Joined as ${withArticle(role)}.`] : null;
+    case 'member.left':
+      return role ? [`Was ${withArticle(role)}.`] : null;
+    case 'member.removed': {
+      const name = str(d.display_name);
+      return role ? [name ? `${name}, ${withArticle(role)}.` : `Was ${withArticle(role)}.`] : null;
+    }
+    case 'member.scope_changed':
+      return 'old' in d && 'new' in d ? [`${scopeText(d.old, names)} → ${scopeText(d.new, names)}`] : null;
+    default:
+      return null;
+  }
+}
+
+/** The details as plain text (exports, titles, tests). */
+export function summarize(details: Value, names: Map<string, string> = new Map()): string {
+  return textOf(generic(details, names));
+}
+
+export function textOf(parts: Part[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : p.code)).join('');
+}
+
+const KINDS: Record<string, string> = { org: 'Organization', api_key: 'API key' };
 
 /** What the event happened to, named as well as we can: "Project", "Brand refresh". */
 export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: string; name: string | null } {
@@ -109,6 +202,6 @@ export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: str
     (typeof d.name === 'string' && d.name) ||
     (typeof d.email === 'string' && d.email) ||
     (typeof d.display_name === 'string' && d.display_name);
-  const kind = e.target_type.replace(/_/g, ' ');
+  const kind = KINDS[e.target_type] ?? e.target_type.replace(/_/g, ' ');
   return { kind: kind.charAt(0).toUpperCase() + kind.slice(1), name: named || null };
 }

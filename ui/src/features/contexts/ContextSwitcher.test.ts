@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { backend, membership, org, reset } from '../../test/ipc';
 import { workspace } from '../../lib/workspace.svelte';
 import { received } from '../../lib/invitations.svelte';
+import { toasts } from '../../lib/toast.svelte';
 import { fail } from '../../test/ipc';
 import ContextSwitcher from './ContextSwitcher.svelte';
 import { switcher } from './switcher.svelte';
@@ -26,6 +27,7 @@ describe('ContextSwitcher', () => {
     const user = userEvent.setup();
     render(ContextSwitcher);
     expect(screen.getByTestId('current-context-name')).toHaveTextContent('Northwind Traders');
+    expect(screen.getByTestId('current-context-name')).toHaveAttribute('title', 'Northwind Traders');
     await user.click(screen.getByTestId('switcher-trigger'));
     const items = await screen.findAllByTestId('switcher-item');
     expect(items.map((i) => i.dataset.slug)).toEqual(['personal-ana', 'globex', 'northwind']);
@@ -80,6 +82,7 @@ describe('ContextSwitcher invitations', () => {
     expect(workspace.contexts.map((c) => c.org.slug)).toContain('acme');
     expect(switcher.open).toBe(false);
     expect(screen.queryByTestId('switcher-invitation-count')).toBeNull();
+    expect(toasts.at(-1)?.message).toBe('You joined Acme Studio as a member.');
   });
 
   it('says plainly why accepting failed and keeps the invitation listed', async () => {

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { backend, membership, org, reset } from '../../test/ipc';
 import type { Member, Role } from '../../lib/bindings';
+import { toasts } from '../../lib/toast.svelte';
 import { workspace } from '../../lib/workspace.svelte';
 import MembersPage from './MembersPage.svelte';
 import { parseEmails } from './members';
@@ -111,6 +112,7 @@ describe('MembersPage', () => {
     await user.click(await screen.findByTestId('role-option-admin'));
     expect(calls.of('change_member_role')[0]).toEqual({ orgId: 'o1', userId: 'u1', role: 'admin' });
     await vi.waitFor(() => expect(within(screen.getAllByTestId('member-row')[1]!).getByTestId('role-badge')).toHaveTextContent('admin'));
+    expect(toasts.at(-1)?.message).toBe('User 1 is now an admin.');
   });
 
   it('hides management from members', async () => {
@@ -206,6 +208,8 @@ describe('MembersPage', () => {
     const user = userEvent.setup();
     render(MembersPage, { props: { membership: membership(o, 'admin') } });
     await user.click(screen.getByTestId('leave-org'));
+    // Like every dialog, it can be closed from its header.
+    expect(within(await screen.findByTestId('leave-dialog')).getByRole('button', { name: 'Close' })).toBeInTheDocument();
     await user.click(await screen.findByTestId('leave-confirm'));
     await vi.waitFor(() => expect(workspace.currentId).toBe('me-p'));
     expect(calls.of('leave_org')[0]).toEqual({ orgId: 'o1' });
