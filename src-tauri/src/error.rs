@@ -29,6 +29,8 @@ pub enum AppError {
     /// The server refused a change on its first attempt.
     #[error("{}", .0.message)]
     Refused(ApiError),
+    #[error("The file could not be written: {0}")]
+    Export(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -55,6 +57,7 @@ impl From<AppError> for ApiError {
                 ApiError::new(ErrorCode::ServerUnreachable, e.to_string())
             }
             AppError::Refused(api) => api,
+            AppError::Export(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
             AppError::Store(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
         }
     }

@@ -1,20 +1,32 @@
 //! Exports to files the user picked in a save dialog, streamed to disk (never half a
-//! file: the client writes beside it and renames).
+//! file: the data is written beside the destination and renamed). Offline, the usage CSV
+//! and statement PDFs come from the local store, and the file says when its figures are
+//! from.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use orgdesk_client::{keys, CacheKey, Period};
 use orgdesk_model::audit::{AuditFilter, ExportFormat};
+use orgdesk_model::usage::{InvoiceSummary, UsageGroup, UsageReport};
 use orgdesk_model::OrgId;
 use serde::Serialize;
 use specta::Type;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::LocalStore;
+
+/// Statements whose PDFs are kept for offline use, newest first.
+const PDFS_KEPT: usize = 12;
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ExportDone {
     pub path: String,
     pub bytes: u64,
+    /// Set when the file was made from the local store (offline): when its data is from.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 impl AppState {
@@ -27,12 +39,144 @@ impl AppState {
         progress: impl FnMut(u64),
     ) -> Result<ExportDone, AppError> {
         let client = self.client().await?;
-        let bytes = client
+        let result = client
             .export_audit_log(org, filter, format, &dest, progress)
-            .await?;
+            .await;
+        self.observe(&result);
         Ok(ExportDone {
             path: dest.display().to_string(),
-            bytes,
+            bytes: result?,
+            as_of: None,
         })
     }
+
+    /// The usage report as CSV: from the server, or offline from the report last seen.
+    pub async fn export_usage(
+        &self,
+        org: OrgId,
+        period: Period,
+        group: UsageGroup,
+        dest: PathBuf,
+        progress: impl FnMut(u64),
+    ) -> Result<ExportDone, AppError> {
+        let client = self.client().await?;
+        if self.connectivity.is_online() {
+            let result = client.usage_csv(org, period, group, &dest, progress).await;
+            self.observe(&result);
+            match result {
+                Err(e) if e.is_connectivity() => {}
+                other => return Ok(done(&dest, other?, None)),
+            }
+        }
+        let key = CacheKey::new(keys::usage(org, period, group));
+        let (json, as_of) = client.cache().load(&key).ok_or(AppError::OfflineUnseen)?;
+        let report: UsageReport =
+            serde_json::from_value(json).map_err(|_| AppError::OfflineUnseen)?;
+        let csv = report
+            .to_csv(as_of)
+            .map_err(|e| AppError::Export(e.to_string()))?;
+        write_whole(&dest, &csv).await?;
+        Ok(done(&dest, csv.len() as u64, Some(as_of)))
+    }
+
+    /// A statement's PDF: from the server (kept for offline use too), or offline from the
+    /// copy kept when it was last seen.
+    pub async fn export_invoice_pdf(
+        &self,
+        org: OrgId,
+        month: &str,
+        dest: PathBuf,
+        progress: impl FnMut(u64),
+    ) -> Result<ExportDone, AppError> {
+        let client = self.client().await?;
+        let store = self.local_store().await;
+        if self.connectivity.is_online() {
+            let result = client.invoice_pdf(org, month, &dest, progress).await;
+            self.observe(&result);
+            match result {
+                Err(e) if e.is_connectivity() => {}
+                Err(e) => return Err(e.into()),
+                Ok(bytes) => {
+                    if let (Some(store), Ok(pdf)) = (store, tokio::fs::read(&dest).await) {
+                        keep_pdf(&store, org, month, &pdf, Utc::now());
+                    }
+                    return Ok(done(&dest, bytes, None));
+                }
+            }
+        }
+        let store = store.ok_or(AppError::OfflineUnseen)?;
+        let (pdf, as_of) = store
+            .file(&keys::invoice_pdf(org, month))?
+            .ok_or(AppError::OfflineUnseen)?;
+        write_whole(&dest, &pdf).await?;
+        Ok(done(&dest, pdf.len() as u64, Some(as_of)))
+    }
+
+    /// Keeps the PDFs of the newest statements in the store, in the background: those not
+    /// kept yet, and the open month's (which changes as usage comes in).
+    pub(crate) fn keep_invoice_pdfs(&self, org: OrgId, invoices: &[InvoiceSummary]) {
+        let months: Vec<(String, bool)> = invoices
+            .iter()
+            .take(PDFS_KEPT)
+            .map(|i| (i.period_start.format("%Y-%m").to_string(), i.closed))
+            .collect();
+        let this = self.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(client), Some(store)) = (this.client().await, this.local_store().await) else {
+                return;
+            };
+            for (month, closed) in months {
+                let key = keys::invoice_pdf(org, &month);
+                if closed && matches!(store.file(&key), Ok(Some(_))) {
+                    continue;
+                }
+                let part = store
+                    .dir()
+                    .join(format!("{}.pdf.part", uuid::Uuid::new_v4()));
+                let fetched = client.invoice_pdf(org, &month, &part, |_| {}).await;
+                if let (Ok(_), Ok(pdf)) = (&fetched, tokio::fs::read(&part).await) {
+                    keep_pdf(&store, org, &month, &pdf, Utc::now());
+                }
+                let _ = tokio::fs::remove_file(&part).await;
+                if fetched.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+
+    pub(crate) async fn local_store(&self) -> Option<Arc<LocalStore>> {
+        let session = self.session.read().await;
+        session.as_ref().and_then(|s| s.store.clone())
+    }
+}
+
+fn keep_pdf(store: &LocalStore, org: OrgId, month: &str, pdf: &[u8], at: DateTime<Utc>) {
+    if let Err(e) = store.put_file(&keys::invoice_pdf(org, month), pdf, at) {
+        tracing::warn!(error = %e, "a statement PDF could not be kept for offline use");
+    }
+}
+
+fn done(dest: &Path, bytes: u64, as_of: Option<DateTime<Utc>>) -> ExportDone {
+    ExportDone {
+        path: dest.display().to_string(),
+        bytes,
+        as_of,
+    }
+}
+
+/// Writes beside `dest` and renames, so a failed write never leaves half a file.
+async fn write_whole(dest: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let mut partial = dest.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    let written = async {
+        tokio::fs::write(&partial, bytes).await?;
+        tokio::fs::rename(&partial, dest).await
+    };
+    if let Err(e) = written.await {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(AppError::Export(e.to_string()));
+    }
+    Ok(())
 }

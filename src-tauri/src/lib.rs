@@ -33,8 +33,8 @@ use crate::state::AppState;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        api_keys, audit, billing, forms, invitations, links, members, navigation, orgs, projects,
-        session,
+        api_keys, audit, billing, forms, invitations, links, members, navigation, orgs, outbox,
+        projects, session,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -96,6 +96,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             api_keys::list_api_keys,
             api_keys::create_api_key,
             api_keys::revoke_api_key,
+            outbox::connectivity_status,
+            outbox::check_connection,
+            outbox::list_outbox,
+            outbox::discard_change,
+            outbox::keep_mine,
         ])
         .events(tauri_specta::collect_events![
             deeplink::DeepLinkArrived,

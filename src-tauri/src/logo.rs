@@ -12,7 +12,7 @@ use specta::Type;
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, Type)]
 pub struct LogoImage {
     pub etag: String,
     pub data_url: String,
@@ -54,8 +54,21 @@ impl AppState {
         if let Some(image) = cached.filter(|c| c.etag == etag) {
             return Ok(Some(image));
         }
+        // Kept in the local store too, so logos show offline after a restart.
+        let store = self.local_store().await;
+        let key = format!("{}/logo", orgdesk_client::keys::org_prefix(org));
+        if let Some(Ok(Some((bytes, _)))) = store.as_ref().map(|s| s.file(&key)) {
+            if let Ok(image) = serde_json::from_slice::<LogoImage>(&bytes) {
+                if image.etag == etag {
+                    self.remember_logo(org, &image);
+                    return Ok(Some(image));
+                }
+            }
+        }
         let client = self.client().await?;
-        let Some(logo) = client.get_logo(org, None).await? else {
+        let fetched = client.get_logo(org, None).await;
+        self.observe(&fetched);
+        let Some(logo) = fetched? else {
             return Ok(None);
         };
         let image = LogoImage {
@@ -66,10 +79,19 @@ impl AppState {
                 B64.encode(&logo.bytes)
             ),
         };
+        self.remember_logo(org, &image);
+        if let (Some(store), Ok(json)) = (store, serde_json::to_vec(&image)) {
+            if let Err(e) = store.put_file(&key, &json, chrono::Utc::now()) {
+                tracing::warn!(error = %e, "a logo could not be kept for offline use");
+            }
+        }
+        Ok(Some(image))
+    }
+
+    fn remember_logo(&self, org: OrgId, image: &LogoImage) {
         if let Ok(mut logos) = self.logos.lock() {
             logos.insert(org, image.clone());
         }
-        Ok(Some(image))
     }
 
     pub async fn upload_logo(
@@ -82,12 +104,18 @@ impl AppState {
             .decode(data_base64.trim())
             .map_err(|_| AppError::invalid("logo", "The image could not be read."))?;
         let content_type = check_logo(content_type, &bytes)?;
-        let client = self.client().await?;
-        Ok(client.put_logo(org, content_type, bytes).await?)
+        self.online("Uploading a logo", |c| async move {
+            c.put_logo(org, content_type, bytes).await
+        })
+        .await
     }
 
     pub async fn remove_logo(&self, org: OrgId) -> Result<(), AppError> {
-        self.client().await?.delete_logo(org).await?;
+        self.online(
+            "Removing the logo",
+            |c| async move { c.delete_logo(org).await },
+        )
+        .await?;
         if let Ok(mut logos) = self.logos.lock() {
             logos.remove(&org);
         }

@@ -2,8 +2,13 @@
 //! how old the answer is), refreshes in the background, and tells the UI through
 //! `DataRefreshed` when the server said something new. Switching context never waits on
 //! the network; only a page never seen before does (and fails at once when offline).
+//!
+//! After a change is applied, what was remembered about its org is kept (it is all there
+//! is offline) but marked stale: while online, the next read of it asks the server first.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -28,6 +33,41 @@ pub struct Fresh<T> {
     pub from_cache: bool,
 }
 
+impl<T> From<Cached<T>> for Fresh<T> {
+    fn from(c: Cached<T>) -> Self {
+        Self {
+            value: c.value,
+            as_of: c.fetched_at,
+            from_cache: c.from_cache,
+        }
+    }
+}
+
+/// Key prefixes and when what is remembered under them went stale.
+#[derive(Debug, Default)]
+pub struct Staleness(Mutex<HashMap<String, DateTime<Utc>>>);
+
+impl Staleness {
+    pub(crate) fn mark(&self, prefix: String) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(prefix, Utc::now());
+        }
+    }
+
+    /// Whether an answer for `key` fetched at `as_of` predates a change.
+    fn outdated(&self, key: &str, as_of: DateTime<Utc>) -> bool {
+        let Ok(map) = self.0.lock() else { return false };
+        map.iter()
+            .any(|(prefix, since)| key.starts_with(prefix.as_str()) && as_of <= *since)
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
 impl AppState {
     /// Answers `key` from the store if it can (refreshing in the background), else fetches.
     /// `fetch` must go through the client's cache under the same key.
@@ -38,10 +78,12 @@ impl AppState {
         Fut: Future<Output = Result<Cached<T>, ClientError>> + Send + 'static,
     {
         let client = self.client().await?;
+        let online = self.connectivity.is_online();
         if let Some((json, as_of)) = client.cache().load(&CacheKey::new(&key)) {
-            if let Ok(value) = serde_json::from_value::<T>(json.clone()) {
+            let outdated = online && self.stale.outdated(&key, as_of);
+            if let (false, Ok(value)) = (outdated, serde_json::from_value::<T>(json.clone())) {
                 let age = (Utc::now() - as_of).to_std().unwrap_or_default();
-                if age > FRESH_ENOUGH && self.connectivity.is_online() {
+                if age > FRESH_ENOUGH && online {
                     self.refresh(key, json, client, fetch);
                 }
                 return Ok(Fresh {
@@ -50,18 +92,17 @@ impl AppState {
                     from_cache: true,
                 });
             }
-        }
-        if !self.connectivity.is_online() {
+        } else if !online {
             return Err(AppError::OfflineUnseen);
         }
+        // Never seen, or changed since: ask the server (the client falls back to the
+        // store when it does not answer).
         let result = fetch(client).await;
-        self.observe(&result);
-        let cached = result?;
-        Ok(Fresh {
-            value: cached.value,
-            as_of: cached.fetched_at,
-            from_cache: cached.from_cache,
-        })
+        match &result {
+            Ok(cached) if cached.from_cache => self.went_offline(),
+            _ => self.observe(&result),
+        }
+        Ok(result?.into())
     }
 
     fn refresh<T, F, Fut>(&self, key: String, before: serde_json::Value, client: Client, fetch: F)
@@ -88,5 +129,24 @@ impl AppState {
                 Err(_) => this.observe(&result),
             }
         });
+    }
+
+    /// Runs a request that needs the server now (never queued): offline it fails at once
+    /// with a message naming `what`, never a spinner.
+    pub(crate) async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        if !self.connectivity.is_online() {
+            return Err(AppError::NeedsServer(what));
+        }
+        let client = self.client().await?;
+        let result = call(client).await;
+        self.observe(&result);
+        match result {
+            Err(e) if e.is_connectivity() => Err(AppError::NeedsServer(what)),
+            other => Ok(other?),
+        }
     }
 }

@@ -277,6 +277,7 @@ impl AppState {
         })
         .await;
         self.logos.lock().map(|mut l| l.clear()).ok();
+        self.stale.clear();
         self.prefs.forget_account()
     }
 }

@@ -43,6 +43,8 @@ pub struct Shared {
     pub(crate) connectivity: Connectivity,
     /// Wakes the outbox replay.
     pub(crate) outbox_signal: Notify,
+    /// Reads under these key prefixes are older than a change made since (see `reads`).
+    pub(crate) stale: crate::reads::Staleness,
     /// Org names by id, for notifications.
     org_names: Mutex<HashMap<OrgId, String>>,
 }
@@ -70,6 +72,7 @@ impl AppState {
             ui: OnceLock::new(),
             connectivity: Connectivity::default(),
             outbox_signal: Notify::new(),
+            stale: crate::reads::Staleness::default(),
             org_names: Mutex::new(HashMap::new()),
         }))
     }

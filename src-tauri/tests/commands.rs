@@ -64,7 +64,7 @@ async fn sign_up_create_switch_and_sign_out() {
     assert_eq!(created["org"]["slug"], "cafe-zurich");
     assert_eq!(created["role"], "owner");
 
-    let contexts = invoke(&h.window, "list_contexts", json!({})).unwrap();
+    let contexts = fresh(invoke(&h.window, "list_contexts", json!({})).unwrap());
     let kinds: Vec<&str> = contexts
         .as_array()
         .unwrap()
@@ -96,7 +96,7 @@ async fn stale_update_is_a_version_conflict_and_errors_name_their_field() {
     let id = org["org"]["id"].clone();
     let v = org["org"]["version"].as_i64().unwrap();
     let first = json!({"orgId": id, "expectedVersion": v, "patch": {"name": "Acme One"}});
-    let updated = invoke(&h.window, "update_org", first).unwrap();
+    let updated = applied(invoke(&h.window, "update_org", first).unwrap());
     assert_eq!(updated["org"]["name"], "Acme One");
 
     let stale = json!({"orgId": id, "expectedVersion": v, "patch": {"name": "Acme Two"}});
@@ -132,7 +132,7 @@ async fn a_restarted_app_resumes_the_session_from_the_secret_store() {
         .unwrap();
     let startup = invoke(&window, "restore_session", json!({})).unwrap();
     assert_eq!(startup["session"]["me"]["user"]["email"], "cy@example.com");
-    let contexts = invoke(&window, "list_contexts", json!({})).unwrap();
+    let contexts = fresh(invoke(&window, "list_contexts", json!({})).unwrap());
     assert_eq!(contexts.as_array().unwrap().len(), 1);
 }
 
@@ -164,46 +164,52 @@ async fn team_commands_invite_accept_and_scope() {
     sign_up(&h, "ana@example.com");
     let org = invoke(&h.window, "create_org", json!({"input": {"name": "Acme"}})).unwrap();
     let org_id = org["org"]["id"].clone();
-    let site = invoke(
-        &h.window,
-        "create_project",
-        json!({"orgId": org_id, "input": {"name": "Site"}}),
-    )
-    .unwrap();
-    invoke(
-        &h.window,
-        "create_project",
-        json!({"orgId": org_id, "input": {"name": "App"}}),
-    )
-    .unwrap();
+    let site = applied(
+        invoke(
+            &h.window,
+            "create_project",
+            json!({"orgId": org_id, "input": {"name": "Site"}}),
+        )
+        .unwrap(),
+    );
+    applied(
+        invoke(
+            &h.window,
+            "create_project",
+            json!({"orgId": org_id, "input": {"name": "App"}}),
+        )
+        .unwrap(),
+    );
     let reason = json!({"orgId": org_id, "projectId": site["id"], "reason": "Unpaid invoice"});
-    let suspended = invoke(&h.window, "suspend_project", reason).unwrap();
+    let suspended = applied(invoke(&h.window, "suspend_project", reason).unwrap());
     assert_eq!(suspended["status"], "suspended");
 
     let input = json!({"emails": ["bo@example.com"], "role": "member",
         "project_scope": {"kind": "projects", "ids": [site["id"]]}});
-    let issued = invoke(
-        &h.window,
-        "invite_members",
-        json!({"orgId": org_id, "input": input}),
-    )
-    .unwrap();
+    let issued = applied(
+        invoke(
+            &h.window,
+            "invite_members",
+            json!({"orgId": org_id, "input": input}),
+        )
+        .unwrap(),
+    );
     assert!(issued["invitations"][0]["link"]
         .as_str()
         .unwrap()
         .starts_with("orgdesk://invite/"));
-    let pending = invoke(&h.window, "list_invitations", json!({"orgId": org_id})).unwrap();
+    let pending = fresh(invoke(&h.window, "list_invitations", json!({"orgId": org_id})).unwrap());
     assert_eq!(pending.as_array().unwrap().len(), 1);
     invoke(&h.window, "sign_out", json!({})).unwrap();
 
     let input = json!({"server_url": h.server_url, "email": "bo@example.com",
         "password": "correct horse battery", "display_name": "Bo"});
     invoke(&h.window, "sign_up", json!({ "input": input })).unwrap();
-    let waiting = invoke(&h.window, "my_invitations", json!({})).unwrap();
+    let waiting = fresh(invoke(&h.window, "my_invitations", json!({})).unwrap());
     let id = waiting[0]["id"].as_str().unwrap().to_owned();
     let joined = invoke(&h.window, "accept_invitation", json!({"tokenOrId": id})).unwrap();
     assert_eq!(joined["role"], "member");
-    let projects = invoke(&h.window, "list_projects", json!({"orgId": org_id})).unwrap();
+    let projects = fresh(invoke(&h.window, "list_projects", json!({"orgId": org_id})).unwrap());
     let names: Vec<&str> = projects
         .as_array()
         .unwrap()
@@ -215,7 +221,7 @@ async fn team_commands_invite_accept_and_scope() {
     let err = invoke(&h.window, "list_invitations", json!({"orgId": org_id})).unwrap_err();
     assert_eq!(err["code"], "forbidden");
     invoke(&h.window, "leave_org", json!({"orgId": org_id})).unwrap();
-    let contexts = invoke(&h.window, "list_contexts", json!({})).unwrap();
+    let contexts = fresh(invoke(&h.window, "list_contexts", json!({})).unwrap());
     assert_eq!(
         contexts.as_array().unwrap().len(),
         1,
@@ -271,21 +277,23 @@ async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
     sign_up(&h, "ana@example.com");
     let org = invoke(&h.window, "create_org", json!({"input": {"name": "Acme"}})).unwrap();
     let org_id = org["org"]["id"].clone();
-    invoke(&h.window, "list_contexts", json!({})).unwrap();
-    invoke(
-        &h.window,
-        "create_project",
-        json!({"orgId": org_id, "input": {"name": "Site"}}),
-    )
-    .unwrap();
+    fresh(invoke(&h.window, "list_contexts", json!({})).unwrap());
+    applied(
+        invoke(
+            &h.window,
+            "create_project",
+            json!({"orgId": org_id, "input": {"name": "Site"}}),
+        )
+        .unwrap(),
+    );
 
     let top_up = json!({"orgId": org_id, "input": {"amount": 300, "payment_reference": null},
         "requestId": "retry-me"});
-    let first = invoke(&h.window, "top_up", top_up.clone()).unwrap();
-    let retried = invoke(&h.window, "top_up", top_up).unwrap();
+    let first = applied(invoke(&h.window, "top_up", top_up.clone()).unwrap());
+    let retried = applied(invoke(&h.window, "top_up", top_up).unwrap());
     assert_eq!(first, retried, "a retried top-up is the same top-up");
     let threshold = json!({"orgId": org_id, "threshold": 250});
-    invoke(&h.window, "set_low_balance_threshold", threshold).unwrap();
+    applied(invoke(&h.window, "set_low_balance_threshold", threshold).unwrap());
 
     let input = json!({"name": "CI", "project_id": null, "scopes": ["usage:write"]});
     let key = invoke(
@@ -304,11 +312,23 @@ async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
         .unwrap();
     assert_eq!(resp.status(), 201);
 
-    let billing = invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap();
+    let billing = fresh(invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap());
     assert!(billing["balance"].as_i64().unwrap() < 250);
     assert!(!billing["low_balance_alert"].is_null());
-    invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap();
+    fresh(invoke(&h.window, "get_billing", json!({"orgId": org_id})).unwrap());
     let shown = recorded.0.lock().unwrap().clone();
     assert_eq!(shown.len(), 1, "announced once: {shown:?}");
     assert!(shown[0].contains("Acme"), "{shown:?}");
+}
+
+/// A read's value (reads answer `Fresh { value, as_of, from_cache }`).
+fn fresh(answer: Value) -> Value {
+    assert!(answer["as_of"].is_string(), "{answer}");
+    answer["value"].clone()
+}
+
+/// A write applied at once (online writes are not queued).
+fn applied(answer: Value) -> Value {
+    assert_eq!(answer["status"], "applied", "{answer}");
+    answer["value"].clone()
 }

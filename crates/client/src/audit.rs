@@ -38,7 +38,7 @@ impl Client {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Cached<Page<AuditEvent>>> {
-        let key = keys::audit(org, &format!("{filter:?}"), cursor);
+        let key = keys::audit(org, filter, cursor);
         let mut req = self
             .request(Method::GET, &["orgs", &org.to_string(), "audit-log"])
             .query(&[("limit", limit.to_string())]);

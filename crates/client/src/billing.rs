@@ -79,7 +79,7 @@ impl Client {
         limit: u32,
     ) -> Result<Cached<Page<LedgerEntry>>> {
         let id = org.to_string();
-        let key = keys::ledger(org, &format!("{filter:?}"), cursor);
+        let key = keys::ledger(org, filter, cursor);
         let mut req = self
             .request(Method::GET, &Self::org_path(&id, &["ledger"]))
             .query(&[("limit", limit.to_string())]);
@@ -112,7 +112,7 @@ impl Client {
         let req = self
             .request(Method::GET, &Self::org_path(&id, &["usage"]))
             .query(&[("group_by", group_name(group))]);
-        let key = keys::usage(org, &format!("{}&{period:?}", group_name(group)));
+        let key = keys::usage(org, period, group);
         self.cached(key, self.json(with_period(req, period))).await
     }
 

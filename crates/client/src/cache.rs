@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -75,7 +75,8 @@ where
 {
     match fetch.await {
         Ok(value) => {
-            let fetched_at = Utc::now();
+            // Milliseconds, as stores keep them: the same answer says the same time later.
+            let fetched_at = Utc::now().trunc_subsecs(3);
             match serde_json::to_value(&value) {
                 Ok(json) => cache.store(&key, json, fetched_at),
                 Err(e) => tracing::warn!(key = key.as_str(), error = %e, "not cached"),

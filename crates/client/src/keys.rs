@@ -1,7 +1,12 @@
 //! The names reads are remembered under, in one place: the app asks the same store for
 //! them (to answer at once, before the network) and to know what a change makes stale.
 
+use orgdesk_model::audit::AuditFilter;
+use orgdesk_model::billing::LedgerFilter;
+use orgdesk_model::usage::UsageGroup;
 use orgdesk_model::{OrgId, Role};
+
+use crate::Period;
 
 pub fn me() -> String {
     "me".into()
@@ -49,12 +54,15 @@ pub fn billing(org: OrgId) -> String {
     format!("org/{org}/billing")
 }
 
-pub fn ledger(org: OrgId, filter: &str, cursor: Option<&str>) -> String {
-    format!("org/{org}/ledger?{filter}&cursor={}", cursor.unwrap_or(""))
+pub fn ledger(org: OrgId, filter: &LedgerFilter, cursor: Option<&str>) -> String {
+    format!(
+        "org/{org}/ledger?{filter:?}&cursor={}",
+        cursor.unwrap_or("")
+    )
 }
 
-pub fn usage(org: OrgId, query: &str) -> String {
-    format!("org/{org}/usage?{query}")
+pub fn usage(org: OrgId, period: Period, group: UsageGroup) -> String {
+    format!("org/{org}/usage?{group:?}&{period:?}")
 }
 
 pub fn invoices(org: OrgId) -> String {
@@ -70,8 +78,8 @@ pub fn invoice_pdf(org: OrgId, month: &str) -> String {
     format!("org/{org}/invoices/{month}.pdf")
 }
 
-pub fn audit(org: OrgId, filter: &str, cursor: Option<&str>) -> String {
-    format!("org/{org}/audit?{filter}&cursor={}", cursor.unwrap_or(""))
+pub fn audit(org: OrgId, filter: &AuditFilter, cursor: Option<&str>) -> String {
+    format!("org/{org}/audit?{filter:?}&cursor={}", cursor.unwrap_or(""))
 }
 
 pub fn api_keys(org: OrgId) -> String {

@@ -1,19 +1,27 @@
+use orgdesk_client::keys;
 use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
 use orgdesk_model::{ApiKeyId, OrgId};
 use tauri::State;
 
 use crate::error::CmdResult;
+use crate::reads::Fresh;
 use crate::state::AppState;
 
 /// Keys the signed-in account may see: all of them for owners and admins, their own for
 /// members.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_api_keys(state: State<'_, AppState>, org_id: OrgId) -> CmdResult<Vec<ApiKey>> {
-    Ok(state.client().await?.api_keys(org_id).await?.value)
+pub async fn list_api_keys(
+    state: State<'_, AppState>,
+    org_id: OrgId,
+) -> CmdResult<Fresh<Vec<ApiKey>>> {
+    let read = state.read(keys::api_keys(org_id), move |c| async move {
+        c.api_keys(org_id).await
+    });
+    Ok(read.await?)
 }
 
-/// Creates a key; the secret in the answer is shown once and never again.
+/// Creates a key; the secret in the answer is shown once, so it needs the server now.
 #[tauri::command]
 #[specta::specta]
 pub async fn create_api_key(
@@ -21,9 +29,13 @@ pub async fn create_api_key(
     org_id: OrgId,
     input: CreateApiKeyRequest,
 ) -> CmdResult<CreatedApiKey> {
-    Ok(state.client().await?.create_api_key(org_id, &input).await?)
+    let create = state.online("Creating an API key", |c| async move {
+        c.create_api_key(org_id, &input).await
+    });
+    Ok(create.await?)
 }
 
+/// Revoking must take effect at once, so it needs the server.
 #[tauri::command]
 #[specta::specta]
 pub async fn revoke_api_key(
@@ -31,5 +43,8 @@ pub async fn revoke_api_key(
     org_id: OrgId,
     key_id: ApiKeyId,
 ) -> CmdResult<()> {
-    Ok(state.client().await?.revoke_api_key(org_id, key_id).await?)
+    let revoke = state.online("Revoking an API key", |c| async move {
+        c.revoke_api_key(org_id, key_id).await
+    });
+    Ok(revoke.await?)
 }

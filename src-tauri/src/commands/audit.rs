@@ -1,12 +1,14 @@
 use std::path::PathBuf;
 
+use orgdesk_client::keys;
 use orgdesk_model::audit::{AuditEvent, AuditFilter, ExportFormat};
 use orgdesk_model::{OrgId, Page};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::CmdResult;
+use crate::error::{AppError, CmdResult};
 use crate::export::ExportDone;
+use crate::reads::Fresh;
 use crate::state::AppState;
 
 /// One page of the audit log, newest first.
@@ -17,16 +19,17 @@ pub async fn audit_log(
     org_id: OrgId,
     filter: AuditFilter,
     cursor: Option<String>,
-) -> CmdResult<Page<AuditEvent>> {
-    let client = state.client().await?;
-    Ok(client
-        .audit_log(org_id, &filter, cursor.as_deref(), 100)
-        .await?
-        .value)
+) -> CmdResult<Fresh<Page<AuditEvent>>> {
+    let key = keys::audit(org_id, &filter, cursor.as_deref());
+    let read = state.read(key, move |c| async move {
+        c.audit_log(org_id, &filter, cursor.as_deref(), 100).await
+    });
+    Ok(read.await?)
 }
 
 /// Streams the filtered log as CSV or JSON to `path` (picked by the user in a save
-/// dialog), reporting the bytes written on `progress`.
+/// dialog), reporting the bytes written on `progress`. The whole log lives on the
+/// server, so this needs it.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_audit_log(
@@ -37,6 +40,9 @@ pub async fn export_audit_log(
     path: String,
     progress: Channel<u64>,
 ) -> CmdResult<ExportDone> {
+    if !state.connectivity.is_online() {
+        return Err(AppError::NeedsServer("Exporting the whole audit log").into());
+    }
     let report = |bytes| {
         let _ = progress.send(bytes);
     };

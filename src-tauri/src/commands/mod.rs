@@ -10,5 +10,6 @@ pub mod links;
 pub mod members;
 pub mod navigation;
 pub mod orgs;
+pub mod outbox;
 pub mod projects;
 pub mod session;

@@ -1,16 +1,24 @@
-use orgdesk_client::ProjectTransition;
+use orgdesk_client::keys;
 use orgdesk_model::project::{CreateProjectRequest, Project, UpdateProjectRequest};
 use orgdesk_model::{OrgId, ProjectId};
 use tauri::State;
 
 use crate::error::CmdResult;
+use crate::outbox::{Change, Outcome};
+use crate::reads::Fresh;
 use crate::state::AppState;
 
 /// Every project of the org the signed-in account may see (a scoped member: theirs).
 #[tauri::command]
 #[specta::specta]
-pub async fn list_projects(state: State<'_, AppState>, org_id: OrgId) -> CmdResult<Vec<Project>> {
-    Ok(state.client().await?.all_projects(org_id).await?.value)
+pub async fn list_projects(
+    state: State<'_, AppState>,
+    org_id: OrgId,
+) -> CmdResult<Fresh<Vec<Project>>> {
+    let read = state.read(keys::projects(org_id), move |c| async move {
+        c.all_projects(org_id).await
+    });
+    Ok(read.await?)
 }
 
 #[tauri::command]
@@ -19,11 +27,12 @@ pub async fn create_project(
     state: State<'_, AppState>,
     org_id: OrgId,
     input: CreateProjectRequest,
-) -> CmdResult<Project> {
-    Ok(state.client().await?.create_project(org_id, &input).await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::CreateProject { org_id, input };
+    Ok(state.submit(change, None).await?)
 }
 
-/// Renames or edits; fails with `version_conflict` if it changed since `expected_version`.
+/// Renames or edits; a stale `expected_version` comes back as a conflict to resolve.
 #[tauri::command]
 #[specta::specta]
 pub async fn update_project(
@@ -32,11 +41,14 @@ pub async fn update_project(
     project_id: ProjectId,
     expected_version: i64,
     patch: UpdateProjectRequest,
-) -> CmdResult<Project> {
-    let client = state.client().await?;
-    Ok(client
-        .update_project(org_id, project_id, Some(expected_version), &patch)
-        .await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::UpdateProject {
+        org_id,
+        project_id,
+        expected_version,
+        patch,
+    };
+    Ok(state.submit(change, None).await?)
 }
 
 #[tauri::command]
@@ -46,12 +58,13 @@ pub async fn suspend_project(
     org_id: OrgId,
     project_id: ProjectId,
     reason: String,
-) -> CmdResult<Project> {
-    Ok(state
-        .client()
-        .await?
-        .suspend_project(org_id, project_id, &reason)
-        .await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::SuspendProject {
+        org_id,
+        project_id,
+        reason,
+    };
+    Ok(state.submit(change, None).await?)
 }
 
 #[tauri::command]
@@ -60,11 +73,9 @@ pub async fn unsuspend_project(
     state: State<'_, AppState>,
     org_id: OrgId,
     project_id: ProjectId,
-) -> CmdResult<Project> {
-    let client = state.client().await?;
-    Ok(client
-        .transition_project(org_id, project_id, ProjectTransition::Unsuspend)
-        .await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::UnsuspendProject { org_id, project_id };
+    Ok(state.submit(change, None).await?)
 }
 
 #[tauri::command]
@@ -73,11 +84,9 @@ pub async fn archive_project(
     state: State<'_, AppState>,
     org_id: OrgId,
     project_id: ProjectId,
-) -> CmdResult<Project> {
-    let client = state.client().await?;
-    Ok(client
-        .transition_project(org_id, project_id, ProjectTransition::Archive)
-        .await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::ArchiveProject { org_id, project_id };
+    Ok(state.submit(change, None).await?)
 }
 
 /// Brings an archived project back; fails with `plan_limit_reached` when the plan is full.
@@ -87,14 +96,12 @@ pub async fn restore_project(
     state: State<'_, AppState>,
     org_id: OrgId,
     project_id: ProjectId,
-) -> CmdResult<Project> {
-    let client = state.client().await?;
-    Ok(client
-        .transition_project(org_id, project_id, ProjectTransition::Restore)
-        .await?)
+) -> CmdResult<Outcome<Project>> {
+    let change = Change::RestoreProject { org_id, project_id };
+    Ok(state.submit(change, None).await?)
 }
 
-/// Deletes for good; `confirm` is the slug the user typed.
+/// Deletes for good; `confirm` is the slug the user typed. Needs the server.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_project(
@@ -103,9 +110,8 @@ pub async fn delete_project(
     project_id: ProjectId,
     confirm: String,
 ) -> CmdResult<()> {
-    Ok(state
-        .client()
-        .await?
-        .delete_project(org_id, project_id, &confirm)
-        .await?)
+    let delete = state.online("Deleting a project", |c| async move {
+        c.delete_project(org_id, project_id, &confirm).await
+    });
+    Ok(delete.await?)
 }

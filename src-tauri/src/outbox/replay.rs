@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use orgdesk_client::{keys, CacheKey, Client, ClientError};
+use orgdesk_client::{keys, Client, ClientError};
 use orgdesk_model::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 
@@ -163,7 +163,7 @@ impl AppState {
             Attempt::Applied(value) => {
                 store.remove_change(id)?;
                 self.came_online();
-                self.forget_org_reads(&change, &client);
+                self.mark_org_stale(&change);
                 Ok(Outcome::Applied {
                     value: decode(value)?,
                 })
@@ -199,20 +199,15 @@ impl AppState {
     }
 
     /// After a change applied: what was remembered about its org is stale.
-    fn forget_org_reads(&self, change: &Change, client: &Client) {
+    /// What was remembered about the org is now older than the server's: kept for
+    /// offline use, but read from the server first while online.
+    fn mark_org_stale(&self, change: &Change) {
         let org = change.org_id();
-        client.cache().forget(&CacheKey::new(keys::orgs()));
-        if let Ok(Some(store)) = self.try_store() {
-            store.forget_prefix(&keys::org_prefix(org));
-        }
+        self.stale.mark(keys::orgs());
+        self.stale.mark(keys::org_prefix(org));
         if let Some(ui) = self.ui.get() {
             ui.refreshed(vec![keys::orgs(), format!("{}/", keys::org_prefix(org))]);
         }
-    }
-
-    fn try_store(&self) -> Result<Option<Arc<LocalStore>>, AppError> {
-        let session = self.session.try_read().map_err(|_| AppError::NotSignedIn)?;
-        Ok(session.as_ref().and_then(|s| s.store.clone()))
     }
 
     /// Asks the replay to run.
@@ -236,7 +231,7 @@ impl AppState {
             match outcome {
                 Attempt::Applied(_) => {
                     if store.remove_change(queued.id).is_ok() {
-                        self.forget_org_reads(&queued.change, &client);
+                        self.mark_org_stale(&queued.change);
                     }
                     self.came_online();
                 }
@@ -267,7 +262,7 @@ impl AppState {
 
     /// Drops a change (a refused one, or "take theirs" on a conflict).
     pub async fn discard_change(&self, id: i64) -> Result<(), AppError> {
-        let (client, store) = self.outbox_parts().await?;
+        let (_, store) = self.outbox_parts().await?;
         if let Some(store) = store {
             let dropped = store
                 .changes()?
@@ -277,7 +272,7 @@ impl AppState {
             store.remove_change(id)?;
             if let Some((queued, _)) = dropped {
                 // What was shown may have included the dropped change: read it again.
-                self.forget_org_reads(&queued.change, &client);
+                self.mark_org_stale(&queued.change);
             }
         }
         self.changed_outbox().await;

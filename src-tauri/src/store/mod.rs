@@ -261,17 +261,6 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Forgets every remembered read whose key starts with `prefix`.
-    pub fn forget_prefix(&self, prefix: &str) {
-        let pattern = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
-        if let Err(e) = self
-            .conn()
-            .execute("DELETE FROM reads WHERE key LIKE ?1 ESCAPE '\\'", [pattern])
-        {
-            tracing::warn!(error = %e, "cached values could not be removed");
-        }
-    }
-
     pub fn remove_change(&self, id: i64) -> Result<(), StoreError> {
         self.conn()
             .execute("DELETE FROM outbox WHERE id = ?1", [id])?;

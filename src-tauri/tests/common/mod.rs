@@ -36,10 +36,14 @@ pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<Mock
     app
 }
 
+/// The app's main window (opened on first use).
 pub fn window(app: &App<MockRuntime>) -> WebviewWindow<MockRuntime> {
-    tauri::WebviewWindowBuilder::new(app, "main", Default::default())
-        .build()
-        .unwrap()
+    use tauri::Manager;
+    app.get_webview_window("main").unwrap_or_else(|| {
+        tauri::WebviewWindowBuilder::new(app, "main", Default::default())
+            .build()
+            .unwrap()
+    })
 }
 
 /// Invokes a command like the UI does; `Ok` is the value, `Err` the `{code, message}`.

@@ -13,17 +13,21 @@ export const commands = {
 	signIn: (input: SignInInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in", { input })),
 	signOut: () => typedError<null, ApiError>(__TAURI_INVOKE("sign_out")),
 	/**  Personal and every organization of the signed-in account, with role and capabilities. */
-	listContexts: () => typedError<Membership[], ApiError>(__TAURI_INVOKE("list_contexts")),
-	getOrg: (orgId: OrgId) => typedError<Membership, ApiError>(__TAURI_INVOKE("get_org", { orgId })),
-	/**  Finds an org by a current or former slug (deep links, typed addresses). */
+	listContexts: () => typedError<Fresh<Membership[]>, ApiError>(__TAURI_INVOKE("list_contexts")),
+	getOrg: (orgId: OrgId) => typedError<Fresh<Membership>, ApiError>(__TAURI_INVOKE("get_org", { orgId })),
+	/**
+	 *  Finds an org by a current or former slug (deep links, typed addresses). Offline, only
+	 *  current slugs of orgs seen before are known.
+	 */
 	resolveOrg: (slug: string) => typedError<Membership, ApiError>(__TAURI_INVOKE("resolve_org", { slug })),
-	getOverview: (orgId: OrgId) => typedError<OrgOverview, ApiError>(__TAURI_INVOKE("get_overview", { orgId })),
+	getOverview: (orgId: OrgId) => typedError<Fresh<OrgOverview>, ApiError>(__TAURI_INVOKE("get_overview", { orgId })),
+	/**  Needs the server: the slug and the plan's org allowance are decided there. */
 	createOrg: (input: CreateOrgRequest) => typedError<Membership, ApiError>(__TAURI_INVOKE("create_org", { input })),
 	/**
-	 *  Saves settings if nobody changed the org since `expected_version`; otherwise fails
-	 *  with `version_conflict` so the UI can show both versions.
+	 *  Saves settings if nobody changed the org since `expected_version`; a stale version
+	 *  comes back as a conflict (mine vs theirs) to resolve.
 	 */
-	updateOrg: (orgId: OrgId, expectedVersion: number, patch: UpdateOrgRequest) => typedError<Membership, ApiError>(__TAURI_INVOKE("update_org", { orgId, expectedVersion, patch })),
+	updateOrg: (orgId: OrgId, expectedVersion: number, patch: UpdateOrgRequest) => typedError<Outcome<Membership>, ApiError>(__TAURI_INVOKE("update_org", { orgId, expectedVersion, patch })),
 	deleteOrg: (orgId: OrgId) => typedError<null, ApiError>(__TAURI_INVOKE("delete_org", { orgId })),
 	/**  The logo as a `data:` URL; `etag` is the one the org currently names. */
 	getLogo: (orgId: OrgId, etag: string) => typedError<LogoImage | null, ApiError>(__TAURI_INVOKE("get_logo", { orgId, etag })),
@@ -38,35 +42,42 @@ export const commands = {
 	/**  Remembers where the signed-in account is, to reopen there next time. */
 	saveLocation: (location: Location) => typedError<null, ApiError>(__TAURI_INVOKE("save_location", { location })),
 	/**  Every project of the org the signed-in account may see (a scoped member: theirs). */
-	listProjects: (orgId: OrgId) => typedError<Project[], ApiError>(__TAURI_INVOKE("list_projects", { orgId })),
-	createProject: (orgId: OrgId, input: CreateProjectRequest) => typedError<Project, ApiError>(__TAURI_INVOKE("create_project", { orgId, input })),
-	/**  Renames or edits; fails with `version_conflict` if it changed since `expected_version`. */
-	updateProject: (orgId: OrgId, projectId: ProjectId, expectedVersion: number, patch: UpdateProjectRequest) => typedError<Project, ApiError>(__TAURI_INVOKE("update_project", { orgId, projectId, expectedVersion, patch })),
-	suspendProject: (orgId: OrgId, projectId: ProjectId, reason: string) => typedError<Project, ApiError>(__TAURI_INVOKE("suspend_project", { orgId, projectId, reason })),
-	unsuspendProject: (orgId: OrgId, projectId: ProjectId) => typedError<Project, ApiError>(__TAURI_INVOKE("unsuspend_project", { orgId, projectId })),
-	archiveProject: (orgId: OrgId, projectId: ProjectId) => typedError<Project, ApiError>(__TAURI_INVOKE("archive_project", { orgId, projectId })),
+	listProjects: (orgId: OrgId) => typedError<Fresh<Project[]>, ApiError>(__TAURI_INVOKE("list_projects", { orgId })),
+	createProject: (orgId: OrgId, input: CreateProjectRequest) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("create_project", { orgId, input })),
+	/**  Renames or edits; a stale `expected_version` comes back as a conflict to resolve. */
+	updateProject: (orgId: OrgId, projectId: ProjectId, expectedVersion: number, patch: UpdateProjectRequest) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("update_project", { orgId, projectId, expectedVersion, patch })),
+	suspendProject: (orgId: OrgId, projectId: ProjectId, reason: string) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("suspend_project", { orgId, projectId, reason })),
+	unsuspendProject: (orgId: OrgId, projectId: ProjectId) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("unsuspend_project", { orgId, projectId })),
+	archiveProject: (orgId: OrgId, projectId: ProjectId) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("archive_project", { orgId, projectId })),
 	/**  Brings an archived project back; fails with `plan_limit_reached` when the plan is full. */
-	restoreProject: (orgId: OrgId, projectId: ProjectId) => typedError<Project, ApiError>(__TAURI_INVOKE("restore_project", { orgId, projectId })),
-	/**  Deletes for good; `confirm` is the slug the user typed. */
+	restoreProject: (orgId: OrgId, projectId: ProjectId) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("restore_project", { orgId, projectId })),
+	/**  Deletes for good; `confirm` is the slug the user typed. Needs the server. */
 	deleteProject: (orgId: OrgId, projectId: ProjectId, confirm: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_project", { orgId, projectId, confirm })),
 	/**  One page of members, filtered; pass the previous page's `next_cursor` for the next. */
-	listMembers: (orgId: OrgId, filter: MemberFilter, cursor: string | null) => typedError<Page<Member>, ApiError>(__TAURI_INVOKE("list_members", { orgId, filter, cursor })),
-	changeMemberRole: (orgId: OrgId, userId: UserId, role: Role) => typedError<Member, ApiError>(__TAURI_INVOKE("change_member_role", { orgId, userId, role })),
-	setMemberScope: (orgId: OrgId, userId: UserId, scope: ProjectScope) => typedError<Member, ApiError>(__TAURI_INVOKE("set_member_scope", { orgId, userId, scope })),
+	listMembers: (orgId: OrgId, filter: MemberFilter, cursor: string | null) => typedError<Fresh<Page<Member>>, ApiError>(__TAURI_INVOKE("list_members", { orgId, filter, cursor })),
+	changeMemberRole: (orgId: OrgId, userId: UserId, role: Role) => typedError<Outcome<Member>, ApiError>(__TAURI_INVOKE("change_member_role", { orgId, userId, role })),
+	setMemberScope: (orgId: OrgId, userId: UserId, scope: ProjectScope) => typedError<Outcome<Member>, ApiError>(__TAURI_INVOKE("set_member_scope", { orgId, userId, scope })),
+	/**  Needs the server: removing someone is never queued. */
 	removeMember: (orgId: OrgId, userId: UserId) => typedError<null, ApiError>(__TAURI_INVOKE("remove_member", { orgId, userId })),
-	/**  Leaves the org (owners must transfer ownership first). */
+	/**  Leaves the org (owners must transfer ownership first). Needs the server. */
 	leaveOrg: (orgId: OrgId) => typedError<null, ApiError>(__TAURI_INVOKE("leave_org", { orgId })),
 	/**  Makes another member the owner; answers the caller's membership, now as admin. */
 	transferOwnership: (orgId: OrgId, userId: UserId) => typedError<Membership, ApiError>(__TAURI_INVOKE("transfer_ownership", { orgId, userId })),
-	/**  Invites one or several emails; answers each invitation with its link (shown once). */
-	inviteMembers: (orgId: OrgId, input: CreateInvitationsRequest) => typedError<IssuedInvitations, ApiError>(__TAURI_INVOKE("invite_members", { orgId, input })),
+	/**
+	 *  Invites one or several emails. Applied now, it answers each invitation with its link
+	 *  (shown once); queued offline, the invitations are mailed once the server has them.
+	 */
+	inviteMembers: (orgId: OrgId, input: CreateInvitationsRequest) => typedError<Outcome<IssuedInvitations>, ApiError>(__TAURI_INVOKE("invite_members", { orgId, input })),
 	/**  Pending invitations of the org (owners and admins). */
-	listInvitations: (orgId: OrgId) => typedError<Invitation[], ApiError>(__TAURI_INVOKE("list_invitations", { orgId })),
-	revokeInvitation: (orgId: OrgId, invitationId: InvitationId) => typedError<null, ApiError>(__TAURI_INVOKE("revoke_invitation", { orgId, invitationId })),
-	/**  Sends again with a fresh link (the previous link stops working) and answers it. */
+	listInvitations: (orgId: OrgId) => typedError<Fresh<Invitation[]>, ApiError>(__TAURI_INVOKE("list_invitations", { orgId })),
+	revokeInvitation: (orgId: OrgId, invitationId: InvitationId) => typedError<Outcome<null>, ApiError>(__TAURI_INVOKE("revoke_invitation", { orgId, invitationId })),
+	/**
+	 *  Sends again with a fresh link (the previous link stops working) and answers it; the
+	 *  link is shown once, so this needs the server.
+	 */
 	resendInvitation: (orgId: OrgId, invitationId: InvitationId) => typedError<IssuedInvitation, ApiError>(__TAURI_INVOKE("resend_invitation", { orgId, invitationId })),
 	/**  Invitations waiting for the signed-in account. */
-	myInvitations: () => typedError<ReceivedInvitation[], ApiError>(__TAURI_INVOKE("my_invitations")),
+	myInvitations: () => typedError<Fresh<ReceivedInvitation[]>, ApiError>(__TAURI_INVOKE("my_invitations")),
 	/**  What an `orgdesk://invite/<token>` link is for, before accepting it. */
 	previewInvitation: (token: string) => typedError<ReceivedInvitation, ApiError>(__TAURI_INVOKE("preview_invitation", { token })),
 	/**
@@ -76,45 +87,66 @@ export const commands = {
 	acceptInvitation: (tokenOrId: string) => typedError<Membership, ApiError>(__TAURI_INVOKE("accept_invitation", { tokenOrId })),
 	declineInvitation: (tokenOrId: string) => typedError<null, ApiError>(__TAURI_INVOKE("decline_invitation", { tokenOrId })),
 	/**  One page of the audit log, newest first. */
-	auditLog: (orgId: OrgId, filter: AuditFilter, cursor: string | null) => typedError<Page<AuditEvent>, ApiError>(__TAURI_INVOKE("audit_log", { orgId, filter, cursor })),
+	auditLog: (orgId: OrgId, filter: AuditFilter, cursor: string | null) => typedError<Fresh<Page<AuditEvent>>, ApiError>(__TAURI_INVOKE("audit_log", { orgId, filter, cursor })),
 	/**
 	 *  Streams the filtered log as CSV or JSON to `path` (picked by the user in a save
-	 *  dialog), reporting the bytes written on `progress`.
+	 *  dialog), reporting the bytes written on `progress`. The whole log lives on the
+	 *  server, so this needs it.
 	 */
 	exportAuditLog: (orgId: OrgId, filter: AuditFilter, format: ExportFormat, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_audit_log", { orgId, filter, format, path, progress })),
 	/**  The `orgdesk://` link waiting to be opened, if any (taking it clears it). */
 	takeDeepLink: () => __TAURI_INVOKE<DeepLink | null>("take_deep_link"),
-	getBilling: (orgId: OrgId) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("get_billing", { orgId })),
-	/**  Owner only; a downgrade below current usage fails with `plan_downgrade_blocked`. */
+	getBilling: (orgId: OrgId) => typedError<Fresh<BillingSummary>, ApiError>(__TAURI_INVOKE("get_billing", { orgId })),
+	/**
+	 *  Owner only; a downgrade below current usage fails with `plan_downgrade_blocked`.
+	 *  Needs the server (what is over the new plan's limits is known only there).
+	 */
 	changePlan: (orgId: OrgId, plan: Plan) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("change_plan", { orgId, plan })),
 	/**
 	 *  Adds credits. `request_id` is made once when the user asks for this top-up and sent
-	 *  again on every retry, so the server applies it exactly once.
+	 *  again on every retry (and by the outbox), so the server applies it exactly once.
 	 */
-	topUp: (orgId: OrgId, input: TopUpRequest, requestId: string) => typedError<TopUp, ApiError>(__TAURI_INVOKE("top_up", { orgId, input, requestId })),
+	topUp: (orgId: OrgId, input: TopUpRequest, requestId: string) => typedError<Outcome<TopUp>, ApiError>(__TAURI_INVOKE("top_up", { orgId, input, requestId })),
 	/**  One page of the ledger, newest first. */
-	ledger: (orgId: OrgId, filter: LedgerFilter, cursor: string | null) => typedError<Page<LedgerEntry>, ApiError>(__TAURI_INVOKE("ledger", { orgId, filter, cursor })),
-	usageReport: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup) => typedError<UsageReport, ApiError>(__TAURI_INVOKE("usage_report", { orgId, from, to, groupBy })),
-	/**  Streams the usage CSV to `path` (picked in a save dialog). */
+	ledger: (orgId: OrgId, filter: LedgerFilter, cursor: string | null) => typedError<Fresh<Page<LedgerEntry>>, ApiError>(__TAURI_INVOKE("ledger", { orgId, filter, cursor })),
+	usageReport: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup) => typedError<Fresh<UsageReport>, ApiError>(__TAURI_INVOKE("usage_report", { orgId, from, to, groupBy })),
+	/**
+	 *  Writes the usage CSV to `path` (picked in a save dialog): streamed from the server,
+	 *  or offline made from the report last seen, with its "as of" time in the file.
+	 */
 	exportUsageCsv: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_usage_csv", { orgId, from, to, groupBy, path, progress })),
-	listInvoices: (orgId: OrgId) => typedError<InvoiceSummary[], ApiError>(__TAURI_INVOKE("list_invoices", { orgId })),
+	/**  The org's monthly statements; their PDFs are kept for offline use in the background. */
+	listInvoices: (orgId: OrgId) => typedError<Fresh<InvoiceSummary[]>, ApiError>(__TAURI_INVOKE("list_invoices", { orgId })),
 	/**  A monthly statement; `month` is `YYYY-MM`. */
-	getInvoice: (orgId: OrgId, month: string) => typedError<Invoice, ApiError>(__TAURI_INVOKE("get_invoice", { orgId, month })),
-	/**  Saves the statement's PDF to `path` (picked in a save dialog). */
+	getInvoice: (orgId: OrgId, month: string) => typedError<Fresh<Invoice>, ApiError>(__TAURI_INVOKE("get_invoice", { orgId, month })),
+	/**
+	 *  Saves the statement's PDF to `path` (picked in a save dialog); offline, the copy kept
+	 *  when it was last seen.
+	 */
 	saveInvoicePdf: (orgId: OrgId, month: string, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("save_invoice_pdf", { orgId, month, path, progress })),
 	/**  Sets (or, with `None`, turns off) the low-balance threshold. */
-	setLowBalanceThreshold: (orgId: OrgId, threshold: number | null) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("set_low_balance_threshold", { orgId, threshold })),
-	setSpendPolicy: (orgId: OrgId, policy: SpendPolicy) => typedError<BillingSummary, ApiError>(__TAURI_INVOKE("set_spend_policy", { orgId, policy })),
+	setLowBalanceThreshold: (orgId: OrgId, threshold: number | null) => typedError<Outcome<BillingSummary>, ApiError>(__TAURI_INVOKE("set_low_balance_threshold", { orgId, threshold })),
+	setSpendPolicy: (orgId: OrgId, policy: SpendPolicy) => typedError<Outcome<BillingSummary>, ApiError>(__TAURI_INVOKE("set_spend_policy", { orgId, policy })),
 	/**  What each modality costs now. */
-	rateCard: () => typedError<RateCard, ApiError>(__TAURI_INVOKE("rate_card")),
+	rateCard: () => typedError<Fresh<RateCard>, ApiError>(__TAURI_INVOKE("rate_card")),
 	/**
 	 *  Keys the signed-in account may see: all of them for owners and admins, their own for
 	 *  members.
 	 */
-	listApiKeys: (orgId: OrgId) => typedError<ApiKey[], ApiError>(__TAURI_INVOKE("list_api_keys", { orgId })),
-	/**  Creates a key; the secret in the answer is shown once and never again. */
+	listApiKeys: (orgId: OrgId) => typedError<Fresh<ApiKey[]>, ApiError>(__TAURI_INVOKE("list_api_keys", { orgId })),
+	/**  Creates a key; the secret in the answer is shown once, so it needs the server now. */
 	createApiKey: (orgId: OrgId, input: CreateApiKeyRequest) => typedError<CreatedApiKey, ApiError>(__TAURI_INVOKE("create_api_key", { orgId, input })),
+	/**  Revoking must take effect at once, so it needs the server. */
 	revokeApiKey: (orgId: OrgId, keyId: ApiKeyId) => typedError<null, ApiError>(__TAURI_INVOKE("revoke_api_key", { orgId, keyId })),
+	connectivityStatus: () => typedError<ConnectivityStatus, ApiError>(__TAURI_INVOKE("connectivity_status")),
+	/**  Asks the server now (the banner's "Try again"); queued changes are sent if it answers. */
+	checkConnection: () => typedError<ConnectivityStatus, ApiError>(__TAURI_INVOKE("check_connection")),
+	/**  Every change waiting in the outbox, oldest first. */
+	listOutbox: () => typedError<QueuedChange[], ApiError>(__TAURI_INVOKE("list_outbox")),
+	/**  Drops a change: a refused one after reading why, or "take theirs" on a conflict. */
+	discardChange: (id: number) => typedError<null, ApiError>(__TAURI_INVOKE("discard_change", { id })),
+	/**  "Keep mine" on a conflict: my edit is sent again on top of the version saved meanwhile. */
+	keepMine: (id: number) => typedError<null, ApiError>(__TAURI_INVOKE("keep_mine", { id })),
 };
 
 /** Events */
@@ -229,6 +261,23 @@ export type Capability =
 "manage_api_keys" | "view_audit_log" | 
 /**  Security policy and webhooks. */
 "manage_security" | "delete_org";
+
+export type Change = { kind: "update_org"; org_id: OrgId; expected_version: number; patch: UpdateOrgRequest } | { kind: "create_project"; org_id: OrgId; input: CreateProjectRequest } | { kind: "update_project"; org_id: OrgId; project_id: ProjectId; expected_version: number; patch: UpdateProjectRequest } | { kind: "suspend_project"; org_id: OrgId; project_id: ProjectId; reason: string } | { kind: "unsuspend_project"; org_id: OrgId; project_id: ProjectId } | { kind: "archive_project"; org_id: OrgId; project_id: ProjectId } | { kind: "restore_project"; org_id: OrgId; project_id: ProjectId } | { kind: "change_member_role"; org_id: OrgId; user_id: UserId; role: Role } | { kind: "set_member_scope"; org_id: OrgId; user_id: UserId; scope: ProjectScope } | { kind: "invite_members"; org_id: OrgId; input: CreateInvitationsRequest } | { kind: "revoke_invitation"; org_id: OrgId; invitation_id: InvitationId } | { kind: "top_up"; org_id: OrgId; input: TopUpRequest } | { kind: "set_low_balance_threshold"; org_id: OrgId; threshold: number | null } | { kind: "set_spend_policy"; org_id: OrgId; policy: SpendPolicy };
+
+/**  Why a change waits for the user. */
+export type ChangeProblem = {
+	error: ApiError,
+	/**  For a conflict: the org or project as saved meanwhile. */
+	theirs: Value | null,
+};
+
+export type ChangeState = 
+/**  Waiting to be sent. */
+"pending" | 
+/**  The server has a newer version: keep mine (sent again on top of it) or take theirs. */
+"conflict" | 
+/**  The server refused it: read why, then discard it. */
+"refused";
 
 /**  The server answers again, or stopped answering; with the outbox's counts. */
 export type ConnectivityChanged = ConnectivityStatus;
@@ -371,6 +420,8 @@ export type ErrorCode =
 export type ExportDone = {
 	path: string,
 	bytes: number,
+	/**  Set when the file was made from the local store (offline): when its data is from. */
+	as_of: string | null,
 };
 
 export type ExportFormat = "csv" | "json";
@@ -379,6 +430,15 @@ export type ExportFormat = "csv" | "json";
 export type FieldError = {
 	field: string,
 	message: string,
+};
+
+/**  A read's answer and how old it is. */
+export type Fresh<T> = {
+	value: T,
+	/**  When the server gave this answer. */
+	as_of: string,
+	/**  True when it came from the local store (a refresh may follow). */
+	from_cache: boolean,
 };
 
 export type Invitation = {
@@ -604,6 +664,9 @@ export type OutboxChanged = {
 	attention: number,
 };
 
+/**  What a write command answers: applied now, or waiting in the outbox. */
+export type Outcome<T> = { status: "applied"; value: T } | { status: "queued"; change: QueuedChange };
+
 export type Page<T> = {
 	items: T[],
 	/**  Pass as `cursor` to get the next page; absent on the last page. */
@@ -671,6 +734,18 @@ export type ProjectStatus = "active" |
 "suspended" | 
 /**  Kept for the record; does not count toward the plan's project limit. */
 "archived";
+
+/**  A change in the outbox, as the UI lists it. */
+export type QueuedChange = {
+	id: number,
+	org_id: OrgId,
+	change: Change,
+	summary: string,
+	created_at: string,
+	state: ChangeState,
+	attempts: number,
+	problem: ChangeProblem | null,
+};
 
 /**  One price of the rate card. */
 export type Rate = {
