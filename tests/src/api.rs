@@ -19,6 +19,14 @@ impl Api {
         }
     }
 
+    /// A client whose requests carry `token` as their bearer token, e.g. an API key's secret.
+    pub fn with_token(base_url: &str, token: &str) -> Self {
+        Self {
+            token: Some(token.to_owned()),
+            ..Self::new(base_url)
+        }
+    }
+
     /// `POST /v1/auth/login`; later requests carry the returned token.
     pub async fn log_in(&mut self, email: &str, password: &str) -> Result<()> {
         let (status, body) = self
@@ -56,6 +64,24 @@ impl Api {
     /// `POST <path>` with a JSON body (Null sends none) and the session token.
     pub async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
         self.request(Method::POST, path, body).await
+    }
+
+    /// `POST <path>` with a JSON body, the bearer token and an `Idempotency-Key` header.
+    pub async fn post_idempotent(
+        &self,
+        path: &str,
+        body: &Value,
+        idempotency_key: &str,
+    ) -> Result<(StatusCode, Value)> {
+        let mut request = self
+            .http
+            .post(self.url(path))
+            .header("Idempotency-Key", idempotency_key)
+            .json(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
     }
 
     /// `PATCH <path>` with a JSON body and the session token.

@@ -136,6 +136,30 @@ pub async fn create_org(app: &mut App, name: &str, expected_slug: &str) -> Resul
     Ok(())
 }
 
+/// Creates a project from the Projects page (which must be open), checks the dialog's
+/// slug preview reads `slug` first, and waits for its row; screenshots the dialog if `shoot`.
+pub async fn create_project(app: &mut App, name: &str, slug: &str, shoot: bool) -> Result<()> {
+    app.click(&testid("project-create")).await?;
+    let dialog = testid("create-project-dialog");
+    app.fill(&format!("{dialog} input[name=name]"), name)
+        .await?;
+    app.wait_for_text(&testid("project-slug-preview"), slug)
+        .await
+        .with_context(|| format!("the slug preview for {name:?} is not {slug:?}"))?;
+    if shoot {
+        app.screenshot("create-project-dialog").await?;
+    }
+    app.click(&testid("create-project-submit")).await?;
+    app.wait_gone(&dialog)
+        .await
+        .with_context(|| format!("creating {name:?} did not close the dialog"))?;
+    let row = format!("{}[data-slug=\"{slug}\"]", testid("project-row"));
+    app.wait_for_text_containing(&format!("{row} {}", testid("project-name")), name)
+        .await
+        .with_context(|| format!("no project row {slug:?} named {name:?} after creating it"))?;
+    Ok(())
+}
+
 /// Signs out through the user menu and waits for the auth screen.
 pub async fn sign_out(app: &mut App) -> Result<()> {
     app.click(&testid("user-menu-trigger")).await?;

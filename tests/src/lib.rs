@@ -11,6 +11,8 @@ mod artifacts;
 mod driver;
 pub mod flows;
 pub mod keychain;
+pub mod native;
+pub mod notifications;
 mod page;
 mod ports;
 mod process;

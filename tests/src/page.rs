@@ -147,6 +147,35 @@ impl App {
         Ok(self.client()?.find_all(Locator::Css(selector)).await?)
     }
 
+    /// Waits until exactly `count` elements match `selector`, and returns them.
+    pub async fn wait_for_count(&mut self, selector: &str, count: usize) -> Result<Vec<Element>> {
+        let mut seen = 0;
+        let what = format!("waiting for {count} of `{selector}`");
+        let result = self
+            .poll(&what, async |client| {
+                let found = client.find_all(Locator::Css(selector)).await?;
+                seen = found.len();
+                Ok((seen == count).then_some(found))
+            })
+            .await;
+        result.with_context(|| format!("{seen} matched last"))
+    }
+
+    /// Waits for `selector` and scrolls it to the top of its scrolling area, so that the
+    /// next screenshot shows it (they show the window, not the whole page).
+    pub async fn scroll_to(&mut self, selector: &str) -> Result<()> {
+        let element = self.wait_for(selector).await?;
+        let argument = serde_json::to_value(&element)?;
+        self.client()?
+            .execute(
+                "arguments[0].scrollIntoView({block: 'start', behavior: 'instant'});",
+                vec![argument],
+            )
+            .await
+            .with_context(|| format!("scrolling to `{selector}`"))?;
+        Ok(())
+    }
+
     /// Waits for `selector` and clicks it, retrying while something covers it.
     pub async fn click(&mut self, selector: &str) -> Result<()> {
         self.poll(&format!("clicking `{selector}`"), async |client| {

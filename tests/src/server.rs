@@ -16,34 +16,59 @@ use crate::workspace;
 pub struct TestServer {
     process: RunningProcess,
     base_url: String,
+    listen: String,
+    log: PathBuf,
     data: TempDir,
+}
+
+async fn spawn(listen: &str, data: &Path, log: &Path) -> Result<RunningProcess> {
+    let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
+    let mut command = Command::new(&binary);
+    command
+        .args(["--listen", listen, "--data-dir"])
+        .arg(data)
+        .env_remove("ORGDESK_DATABASE_URL")
+        .env_remove("ORGDESK_DEMO")
+        .env_remove("ORGDESK_SMTP_URL")
+        .env("NO_COLOR", "1");
+    let mut process = RunningProcess::spawn("orgdesk-server", command, log)?;
+    let port = listen
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or_default();
+    ports::wait_for_port(&mut process, port, Duration::from_secs(30)).await?;
+    Ok(process)
 }
 
 impl TestServer {
     /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`.
     pub async fn start(test: &str) -> Result<Self> {
-        let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
         let data = tempfile::Builder::new()
             .prefix("orgdesk-e2e-server.")
             .tempdir()?;
         let [port] = ports::free_ports()?;
         let listen = format!("127.0.0.1:{port}");
-        let mut command = Command::new(&binary);
-        command
-            .args(["--listen", &listen, "--data-dir"])
-            .arg(data.path())
-            .env_remove("ORGDESK_DATABASE_URL")
-            .env_remove("ORGDESK_DEMO")
-            .env_remove("ORGDESK_SMTP_URL")
-            .env("NO_COLOR", "1");
         let log = Artifacts::log_path(test, "server")?;
-        let mut process = RunningProcess::spawn("orgdesk-server", command, &log)?;
-        ports::wait_for_port(&mut process, port, Duration::from_secs(30)).await?;
+        let process = spawn(&listen, data.path(), &log).await?;
         Ok(Self {
             process,
             base_url: format!("http://{listen}"),
+            listen,
+            log,
             data,
         })
+    }
+
+    /// Stops the server as an outage would (the app sees refused connections); its data
+    /// and port are kept for [`TestServer::resume`].
+    pub fn pause(&mut self) -> Result<()> {
+        self.process.stop()
+    }
+
+    /// Starts the server again on the same port over the same data.
+    pub async fn resume(&mut self) -> Result<()> {
+        self.process = spawn(&self.listen, self.data.path(), &self.log).await?;
+        Ok(())
     }
 
     /// `http://127.0.0.1:<port>`, without a trailing slash.

@@ -66,8 +66,8 @@ async fn owner_sets_up_projects(app: &mut App, url: &str) -> Result<()> {
         .context("a new org's Projects page does not say it is empty")?;
     app.screenshot("projects-empty").await?;
 
-    create_project(app, "Website", "website", true).await?;
-    create_project(app, "Mobile app", "mobile-app", false).await?;
+    flows::create_project(app, "Website", "website", true).await?;
+    flows::create_project(app, "Mobile app", "mobile-app", false).await?;
 
     let row = project_row("mobile-app");
     app.click(&format!("{row} {}", testid("project-menu")))
@@ -95,30 +95,6 @@ async fn owner_sets_up_projects(app: &mut App, url: &str) -> Result<()> {
         .await
         .context("Website is not data-status=active")?;
     app.screenshot("projects-with-suspended").await?;
-    Ok(())
-}
-
-async fn create_project(app: &mut App, name: &str, slug: &str, shoot: bool) -> Result<()> {
-    app.click(&testid("project-create")).await?;
-    let dialog = testid("create-project-dialog");
-    app.fill(&format!("{dialog} input[name=name]"), name)
-        .await?;
-    app.wait_for_text(&testid("project-slug-preview"), slug)
-        .await
-        .with_context(|| format!("the slug preview for {name:?} is not {slug:?}"))?;
-    if shoot {
-        app.screenshot("create-project-dialog").await?;
-    }
-    app.click(&testid("create-project-submit")).await?;
-    app.wait_gone(&dialog)
-        .await
-        .with_context(|| format!("creating {name:?} did not close the dialog"))?;
-    app.wait_for_text_containing(
-        &format!("{} {}", project_row(slug), testid("project-name")),
-        name,
-    )
-    .await
-    .with_context(|| format!("no project row {slug:?} named {name:?} after creating it"))?;
     Ok(())
 }
 
