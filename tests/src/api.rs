@@ -130,3 +130,31 @@ impl Api {
         Ok((status, body))
     }
 }
+
+impl Api {
+    /// Accepts the signed-in account's pending invitation to the org `slug`; answers the
+    /// new membership.
+    pub async fn accept_invitation_to(&self, slug: &str) -> Result<Value> {
+        let (status, body) = self.get("/v1/me/invitations").await?;
+        anyhow::ensure!(
+            status == 200,
+            "GET /v1/me/invitations answered {status}: {body}"
+        );
+        let id = body["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["org"]["slug"] == slug)
+            .and_then(|i| i["id"].as_str())
+            .with_context(|| format!("no invitation to {slug}: {body}"))?
+            .to_owned();
+        let (status, body) = self
+            .post(&format!("/v1/invitations/{id}/accept"), &Value::Null)
+            .await?;
+        anyhow::ensure!(
+            status == 200,
+            "accepting the invitation answered {status}: {body}"
+        );
+        Ok(body)
+    }
+}

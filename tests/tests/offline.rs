@@ -97,15 +97,7 @@ async fn set_up(app: &mut App, url: &str) -> Result<()> {
     ensure!(status == 201, "inviting Bo: {status} {body}");
     let mut bo = Api::new(url);
     bo.sign_up("Bo Berg", BO, PASSWORD).await?;
-    let (_, waiting) = bo.get("/v1/me/invitations").await?;
-    let id = waiting["items"][0]["id"]
-        .as_str()
-        .with_context(|| format!("Bo has no invitation: {waiting}"))?
-        .to_owned();
-    let (status, body) = bo
-        .post(&format!("/v1/invitations/{id}/accept"), &Value::Null)
-        .await?;
-    ensure!(status == 200, "Bo accepting: {status} {body}");
+    bo.accept_invitation_to(ALPHA.1).await?;
     Ok(())
 }
 
