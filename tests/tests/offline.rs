@@ -10,7 +10,7 @@ use anyhow::{ensure, Context, Result};
 use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
 use orgdesk_e2e::{keychain, testid, App, Key, Launch, TestServer};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const TEST: &str = "offline_journey";
 const ADA: &str = "ada@example.com";

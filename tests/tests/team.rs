@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
 use orgdesk_e2e::{keychain, testid, App, Key, Launch, TestServer};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const TEST: &str = "team_journey";
 const ORG_NAME: &str = "Northwind Traders";
