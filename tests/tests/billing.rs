@@ -14,7 +14,7 @@ use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
 use orgdesk_e2e::notifications::NotificationMonitor;
 use orgdesk_e2e::{keychain, testid, App, Key, Launch, TestServer};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const TEST: &str = "billing_journey";
 const ORG_NAME: &str = "Northwind Traders";
