@@ -123,7 +123,8 @@ inside_session() {
   start_xvfb
   log "building the app and the server (no-op when up to date)"
   cargo build -p orgdesk-app --bin orgdesk -p orgdesk-server --bin orgdesk-server --locked
-  cargo test -p orgdesk-e2e --locked -- --test-threads=1 --nocapture "$@"
+  # --no-fail-fast: a failing test binary must not hide how the others went.
+  cargo test -p orgdesk-e2e --locked --no-fail-fast -- --test-threads=1 --nocapture "$@"
 }
 
 if [[ ${1:-} == --inside-session ]]; then
