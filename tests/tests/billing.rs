@@ -7,13 +7,14 @@
 //! a link. Run with `scripts/e2e.sh billing` (Xvfb, D-Bus and an unlocked keychain).
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
 use orgdesk_e2e::notifications::NotificationMonitor;
-use orgdesk_e2e::{keychain, testid, App, Key, Launch, TestServer};
+use orgdesk_e2e::probes::{current_month, thousands};
+use orgdesk_e2e::{keychain, testid, with, App, Key, Launch, TestServer};
 use serde_json::json;
 
 const TEST: &str = "billing_journey";
@@ -28,11 +29,6 @@ const METERED: [i64; 4] = [100, 80, 60, 40];
 /// Units of the request that is sent twice with one `Idempotency-Key`.
 const REPEATED: i64 = 20;
 const LOW_BALANCE: &str = "Low credit balance";
-
-/// `[data-testid=<id>][<attribute>="<value>"]`.
-fn with(id: &str, attribute: &str, value: &str) -> String {
-    format!("{}[{attribute}=\"{value}\"]", testid(id))
-}
 
 #[tokio::test]
 async fn billing_journey() -> Result<()> {
@@ -156,7 +152,9 @@ async fn owner_creates_api_key(app: &mut App) -> Result<String> {
     let dialog = testid("api-key-dialog");
     app.fill(&format!("{dialog} input[name=name]"), "CI")
         .await?;
-    let website = option_value(app, &format!("{dialog} select[name=project]"), "Website").await?;
+    let website = app
+        .option_value(&format!("{dialog} select[name=project]"), "Website")
+        .await?;
     app.click(&format!(
         "{dialog} select[name=project] option[value=\"{website}\"]"
     ))
@@ -167,11 +165,11 @@ async fn owner_creates_api_key(app: &mut App) -> Result<String> {
         "choosing Website did not select it (the select's value is {project:?})"
     );
     let scope = testid("scope-usage-write");
-    if !is_checked(app, &scope).await? {
+    if !app.is_checked(&scope).await? {
         app.click(&scope).await?;
     }
     ensure!(
-        is_checked(app, &scope).await?,
+        app.is_checked(&scope).await?,
         "the usage:write box is not checked"
     );
     app.screenshot("api-key-dialog").await?;
@@ -202,31 +200,6 @@ async fn owner_creates_api_key(app: &mut App) -> Result<String> {
     Ok(secret)
 }
 
-/// The value of the option of `select` whose text is `text`, once the options have loaded.
-async fn option_value(app: &mut App, select: &str, text: &str) -> Result<String> {
-    let script = "return Array.from(document.querySelectorAll(arguments[0] + ' option'), \
-                  o => [o.value, o.textContent.trim()]);";
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let value = app.client()?.execute(script, vec![json!(select)]).await?;
-        let options: Vec<(String, String)> = serde_json::from_value(value)?;
-        if let Some((value, _)) = options.iter().find(|(v, t)| !v.is_empty() && t == text) {
-            return Ok(value.clone());
-        }
-        if std::time::Instant::now() > deadline {
-            bail!("`{select}` offers no option {text:?} after 20 s; options: {options:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn is_checked(app: &mut App, selector: &str) -> Result<bool> {
-    let checked = app.wait_for(selector).await?.prop("checked").await?;
-    Ok(checked.as_deref() == Some("true"))
-}
-
-/// As a plain HTTP client with the key: usage with distinct `Idempotency-Key`s, then one
-/// request twice with the same key, which must be charged once. Returns the balance after.
 async fn meter_usage(url: &str, secret: &str) -> Result<i64> {
     let key = Api::with_token(url, secret);
     let mut balance = TOP_UP;
@@ -325,7 +298,7 @@ async fn billing_page_after_usage(
 
     let usage_rows = format!("{}[data-kind=\"usage\"]", testid("ledger-row"));
     app.scroll_to(&testid("billing-usage")).await?;
-    wait_until_chart_is_drawn(app).await?;
+    app.wait_until_painted(&testid("usage-chart")).await?;
     let website = website_id(app).await?;
     eprintln!("[e2e] Website's usage row: {website}");
     let spent = TOP_UP - balance;
@@ -386,35 +359,6 @@ async fn website_id(app: &mut App) -> Result<String> {
         .find(|(_, text)| text.contains("Website"))
         .map(|(key, _)| key.clone())
         .with_context(|| format!("the usage table lists no Website: {rows:?}"))
-}
-
-/// Waits until the usage chart's canvas has a good part of its pixels painted.
-async fn wait_until_chart_is_drawn(app: &mut App) -> Result<()> {
-    let canvas = app.wait_for(&testid("usage-chart")).await?;
-    let argument = serde_json::to_value(&canvas)?;
-    let script = "const c = arguments[0];
-        const ctx = c.getContext('2d');
-        if (!ctx || c.width === 0 || c.height === 0) return 0;
-        const d = ctx.getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
-        return n;";
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let painted = app
-            .client()?
-            .execute(script, vec![argument.clone()])
-            .await?
-            .as_u64()
-            .unwrap_or_default();
-        if painted > 2_000 {
-            return Ok(());
-        }
-        if std::time::Instant::now() > deadline {
-            bail!("the usage chart's canvas has only {painted} painted pixels after 20 s");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Clicks "CSV", answers the native save dialog with a path typed on the X display, and
@@ -523,45 +467,4 @@ async fn member_finds_no_billing(app: &mut App, url: &str) -> Result<()> {
     );
     app.screenshot("member-billing-link").await?;
     Ok(())
-}
-
-/// `n` with thousands separators, as the app writes credits: 1,234.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
-
-/// This month in UTC as `YYYY-MM`, the id of its statement.
-fn current_month() -> Result<String> {
-    let seconds = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    let days = i64::try_from(seconds / 86_400)?;
-    // Days since 1970-01-01 to a civil date (H. Hinnant's `civil_from_days`).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Ok(format!("{year:04}-{month:02}"))
-}
-
-#[test]
-fn helpers() {
-    assert_eq!(thousands(560), "560");
-    assert_eq!(thousands(4_440), "4,440");
-    assert_eq!(thousands(1_234_567), "1,234,567");
-    let month = current_month().unwrap();
-    assert!(month.len() == 7 && month.starts_with("20"), "{month}");
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
-use orgdesk_e2e::{keychain, testid, App, Key, Launch, TestServer};
+use orgdesk_e2e::{keychain, testid, with, App, Key, Launch, TestServer};
 use serde_json::json;
 
 const TEST: &str = "team_journey";
@@ -20,11 +20,6 @@ const ADA: &str = "ada@example.com";
 const BO: &str = "bo@example.com";
 const CY: &str = "cy@example.com";
 const REASON: &str = "Waiting for the signed contract";
-
-/// `[data-testid=<id>][<attribute>="<value>"]`.
-fn with(id: &str, attribute: &str, value: &str) -> String {
-    format!("{}[{attribute}=\"{value}\"]", testid(id))
-}
 
 fn project_row(slug: &str) -> String {
     with("project-row", "data-slug", slug)
