@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { emit } from '@tauri-apps/api/event';
-import { backend, fail, membership, org, reset } from '../test/ipc';
+import { backend, fail, membership, org, reset, status } from '../test/ipc';
 import type { DeepLink, SessionInfo } from '../lib/bindings';
 import { workspace } from '../lib/workspace.svelte';
 import { toasts } from '../lib/toast.svelte';
@@ -40,6 +40,7 @@ function app(pending: DeepLink[], over: Record<string, (a: Record<string, unknow
       list_members: () => ({ items: [], next_cursor: null }),
       preview_slug: () => '',
       check_org_fields: () => [],
+      connectivity_status: () => status(),
       ...over,
     },
     { events: true },

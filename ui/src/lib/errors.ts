@@ -30,6 +30,8 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
 export function explain(e: unknown): string {
   const message = messageOf(e);
   if (!(e instanceof AppError)) return message;
+  // Offline, the backend already says what needs a connection: that is the whole story.
+  if (e.code === 'server_unreachable' && /offline/i.test(message)) return message;
   const next = NEXT[e.code];
   if (!next) return message;
   return message && !next.startsWith(message) ? `${trimDot(message)}. ${next}` : next;

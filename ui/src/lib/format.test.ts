@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credits, initials, relativeTime, signedCredits, withArticle } from './format';
+import { credits, initials, relativeTime, shortDateTime, signedCredits, withArticle } from './format';
 
 describe('format', () => {
   it('reads an invitation expiry in days', () => {
@@ -24,5 +24,18 @@ describe('format', () => {
     expect(credits(0)).toBe('0');
     expect(signedCredits(1500)).toMatch(/^\+1\D500$/);
     expect(signedCredits(-12)).toBe('\u221212');
+  });
+});
+
+describe('shortDateTime', () => {
+  it('gives the time alone today, and the day before it otherwise', () => {
+    const now = new Date(2026, 10, 25, 18, 0).getTime();
+    const today = new Date(2026, 10, 25, 14, 2).toISOString();
+    const yesterday = new Date(2026, 10, 24, 14, 2).toISOString();
+    const lastYear = new Date(2025, 10, 24, 14, 2).toISOString();
+    expect(shortDateTime(today, now)).toMatch(/^\d{1,2}[:.]02(\s?[AP]M)?$/);
+    expect(shortDateTime(yesterday, now)).toMatch(/24/);
+    expect(shortDateTime(yesterday, now)).not.toMatch(/2026/);
+    expect(shortDateTime(lastYear, now)).toMatch(/2025/);
   });
 });

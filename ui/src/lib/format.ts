@@ -81,3 +81,14 @@ export function signedCredits(n: number): string {
   if (n < 0) return `\u2212${credits(-n)}`;
   return '0';
 }
+
+/** "14:02" today, "24 Nov, 14:02" this year, "24 Nov 2025, 14:02" before. */
+export function shortDateTime(iso: string, now: number = Date.now()): string {
+  const d = new Date(iso);
+  const today = new Date(now);
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === today.toDateString()) return time;
+  const sameYear = d.getFullYear() === today.getFullYear();
+  const day = d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' });
+  return `${day}, ${time}`;
+}

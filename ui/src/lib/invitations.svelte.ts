@@ -14,7 +14,7 @@ class Received {
   async refresh(): Promise<void> {
     this.loading = true;
     try {
-      this.items = await call(commands.myInvitations());
+      this.items = (await call(commands.myInvitations())).value;
       this.error = null;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);

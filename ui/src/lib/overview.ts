@@ -1,10 +1,11 @@
 // The overview of a context, read by the Overview page and by the member pages (seats).
-import { commands, type OrgOverview } from './bindings';
+import { commands, type Fresh, type OrgOverview } from './bindings';
 import { callOrg } from './access';
 
 export type Overview = OrgOverview;
 
-export function loadOverview(orgId: string): Promise<Overview> {
+/** The overview, with when it is from (the store may answer first). */
+export function loadOverview(orgId: string): Promise<Fresh<Overview>> {
   return callOrg(orgId, commands.getOverview(orgId));
 }
 

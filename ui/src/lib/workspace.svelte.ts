@@ -66,8 +66,29 @@ class Workspace {
   }
 
   async refresh(): Promise<void> {
-    const list = await call(commands.listContexts());
+    const list = (await call(commands.listContexts())).value;
     this.contexts = list.sort(byContextOrder);
+  }
+
+  /**
+   * Fresher data arrived: re-reads the contexts on `orgs`, and an org we list on
+   * `org/<id>` (or `org/<id>/`, everything of it). Quietly: a failure keeps what we show.
+   */
+  async refreshed(keys: string[]): Promise<void> {
+    if (this.phase !== 'signed-in') return;
+    try {
+      if (keys.includes('orgs')) {
+        await this.refresh();
+        return;
+      }
+      const ids = new Set(keys.map((k) => /^org\/([^/?]+)\/?$/.exec(k)?.[1]).filter((id) => id !== undefined));
+      for (const id of ids) {
+        if (!this.contexts.some((c) => c.org.id === id)) continue;
+        this.upsert((await call(commands.getOrg(id))).value);
+      }
+    } catch (e) {
+      console.warn('contexts not refreshed', e);
+    }
   }
 
   /** Goes to a context (and page), and remembers it for the next start. */

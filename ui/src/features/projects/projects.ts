@@ -1,4 +1,4 @@
-import type { Project, ProjectStatus } from '../../lib/bindings';
+import type { Project, ProjectStatus, UpdateProjectRequest } from '../../lib/bindings';
 
 export type Action = 'rename' | 'suspend' | 'unsuspend' | 'archive' | 'restore' | 'delete';
 
@@ -36,4 +36,13 @@ export function sortProjects(list: Project[]): Project[] {
       rank[a.status] - rank[b.status] ||
       a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
   );
+}
+
+/** The project as it will be once a queued edit is sent: shown meanwhile. */
+export function patchedProject(p: Project, patch: UpdateProjectRequest): Project {
+  const next = { ...p };
+  if (patch.name) next.name = patch.name;
+  if (patch.slug) next.slug = patch.slug;
+  if (patch.description !== undefined) next.description = patch.description || null;
+  return next;
 }

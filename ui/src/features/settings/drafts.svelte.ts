@@ -69,3 +69,13 @@ export function rebase(d: Draft, theirs: Org): Draft {
   drafts[theirs.id] = { base: theirs, values };
   return drafts[theirs.id]!;
 }
+
+/** The org as it will be once a queued patch is sent: shown meanwhile. */
+export function patched(org: Org, patch: UpdateOrgRequest): Org {
+  const next = { ...org };
+  if (patch.name) next.name = patch.name;
+  if (patch.slug) next.slug = patch.slug;
+  if (patch.description !== undefined) next.description = patch.description || null;
+  if (patch.website !== undefined) next.website = patch.website || null;
+  return next;
+}
