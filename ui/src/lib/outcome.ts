@@ -43,10 +43,14 @@ export function settle<T>(o: Outcome<T>): T | null {
 /** How long an answer from the store may be before we say how old it is, while online. */
 export const STALE_MS = 60_000;
 
-/** Whether to say "As of …" for a read: from the store, and offline or older than a minute. */
+/**
+ * Whether to say "As of …" for a read: always while offline (nothing newer can come), and
+ * online when it came from the store and is older than a minute.
+ */
 export function showAsOf(stamp: Stamp | null, online: boolean, now: number = Date.now()): boolean {
-  if (!stamp?.from_cache) return false;
-  return !online || now - new Date(stamp.as_of).getTime() > STALE_MS;
+  if (!stamp) return false;
+  if (!online) return true;
+  return stamp.from_cache && now - new Date(stamp.as_of).getTime() > STALE_MS;
 }
 
 /** The title attribute of a button whose command needs the server, while offline. */

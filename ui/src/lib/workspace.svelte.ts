@@ -1,5 +1,6 @@
 // The signed-in workspace: who is signed in, their contexts (Personal and every org),
 // and where they are. Every feature reads this; only these methods change it.
+import { stampOf, type Stamp } from './outcome';
 import {
   commands,
   type AppPage,
@@ -23,6 +24,8 @@ class Workspace {
   startup = $state<StartupState | null>(null);
   session = $state<SessionInfo | null>(null);
   contexts = $state<Membership[]>([]);
+  /** When the contexts (and so each org's settings) were last heard from the server. */
+  contextsStamp = $state<Stamp | null>(null);
   currentId = $state<string | null>(null);
   page = $state<AppPage>('overview');
   error = $state<string | null>(null);
@@ -66,8 +69,9 @@ class Workspace {
   }
 
   async refresh(): Promise<void> {
-    const list = (await call(commands.listContexts())).value;
-    this.contexts = list.sort(byContextOrder);
+    const fresh = await call(commands.listContexts());
+    this.contexts = fresh.value.sort(byContextOrder);
+    this.contextsStamp = stampOf(fresh);
   }
 
   /**

@@ -35,7 +35,7 @@ describe('OfflineBanner', () => {
     const user = userEvent.setup();
     render(OfflineBanner);
     const banner = screen.getByTestId('offline-banner');
-    expect(banner).toHaveTextContent("You're offline — showing what this computer saw last");
+    expect(banner).toHaveTextContent(/You're offline since .+ — showing what this computer saw last/);
     expect(screen.getByTestId('offline-queued-count')).toHaveTextContent(/^3$/);
     expect(banner).toHaveTextContent('3 changes will be sent when the connection is back.');
     expect(screen.getByTestId('outbox-open')).toHaveTextContent('Review changes');
