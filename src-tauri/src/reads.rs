@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use orgdesk_client::{CacheKey, Cached, Client, ClientError};
+use orgdesk_client::{keys, CacheKey, Cached, Client, ClientError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use specta::Type;
@@ -20,8 +20,9 @@ use specta::Type;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// An answer only this fresh is not refreshed again in the background.
-const FRESH_ENOUGH: Duration = Duration::from_secs(3);
+/// An answer only this fresh is not refreshed again in the background: the UI's re-read
+/// right after a refresh (or a burst of reads of one key) costs no second request.
+const FRESH_ENOUGH: Duration = Duration::from_millis(500);
 
 /// A read's answer and how old it is.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -132,7 +133,8 @@ impl AppState {
     }
 
     /// Runs a request that needs the server now (never queued): offline it fails at once
-    /// with a message naming `what`, never a spinner.
+    /// with a message naming `what`, never a spinner. Once it succeeded, what was
+    /// remembered is read from the server first.
     pub(crate) async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
     where
         F: FnOnce(Client) -> Fut,
@@ -146,7 +148,16 @@ impl AppState {
         self.observe(&result);
         match result {
             Err(e) if e.is_connectivity() => Err(AppError::NeedsServer(what)),
-            other => Ok(other?),
+            Err(e) => Err(e.into()),
+            Ok(value) => {
+                // Who belongs where, and what an org holds, may have changed anywhere:
+                // every remembered read is asked of the server again before it is shown.
+                self.stale.mark(String::new());
+                if let Some(ui) = self.ui.get() {
+                    ui.refreshed(vec![keys::orgs(), keys::my_invitations()]);
+                }
+                Ok(value)
+            }
         }
     }
 }
