@@ -47,7 +47,10 @@ class Connectivity {
         else void this.load();
       }),
     ]);
-    return () => stops.forEach((stop) => stop());
+    // Unlistening is asynchronous and may fail harmlessly when the window is going away.
+    return () => {
+      for (const stop of stops) void Promise.resolve(stop() as unknown).catch(() => {});
+    };
   }
 
   /** Forgets everything (sign-out): the next account reads its own. */
