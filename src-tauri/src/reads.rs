@@ -95,6 +95,8 @@ impl AppState {
             }
         } else if !online {
             return Err(AppError::OfflineUnseen);
+        } else {
+            tracing::debug!(key = %key, "not in the local store: asking the server");
         }
         // Never seen, or changed since: ask the server (the client falls back to the
         // store when it does not answer).

@@ -228,3 +228,28 @@ async fn billing_exports_are_made_from_the_store_offline_with_their_time() {
     assert!(unseen.is_err());
     assert!(!dir.path().join("days.csv").exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relaunch_offline_still_lists_every_context() {
+    let world = World::new().await;
+    let (app, state) = world.launch();
+    let org = sign_up_with_org(&world, &app, "di@example.com");
+    let w = window(&app);
+    invoke(&w, "list_contexts", json!({})).unwrap();
+    go_offline(&world, &state).await;
+    let renamed = json!({"orgId": org, "expectedVersion": 1, "patch": {"name": "Acme Two"}});
+    let queued = invoke(&w, "update_org", renamed).unwrap();
+    assert_eq!(queued["status"], "queued", "{queued}");
+    drop(w);
+    drop(state);
+    drop(app);
+
+    let (app, state) = world.launch();
+    state.run_outbox();
+    let startup = common::world::restore(&app);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(startup["session"]["me"]["user"]["email"], "di@example.com");
+    let contexts = invoke(&window(&app), "list_contexts", json!({})).unwrap();
+    assert_eq!(contexts["from_cache"], true);
+    assert_eq!(contexts["value"].as_array().unwrap().len(), 2, "{contexts}");
+}

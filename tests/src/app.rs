@@ -253,7 +253,14 @@ impl App {
     /// this test's profile, and reports it as an error.
     fn stop_everything(&mut self) -> Result<()> {
         let driver = self.driver.stop();
-        let left = self.profile.processes();
+        // tauri-driver stops WebKitWebDriver as it exits; on a busy machine that one may
+        // need a moment longer. Only what is still there after that is a leak.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut left = self.profile.processes();
+        while !left.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            left = self.profile.processes();
+        }
         for (pid, _) in &left {
             process::terminate(*pid);
         }

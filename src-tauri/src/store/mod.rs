@@ -105,6 +105,9 @@ impl LocalStore {
         let dir = account_dir(data_dir, account);
         std::fs::create_dir_all(&dir)?;
         let conn = Connection::open(dir.join("store.db"))?;
+        // A previous run of the app may still be closing the file (its last checkpoint
+        // holds a lock for a moment): wait for it rather than answer "nothing stored".
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
         Ok(Self {
@@ -278,8 +281,10 @@ impl ReadCache for LocalStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .ok()
-            .flatten();
+            .unwrap_or_else(|e| {
+                tracing::warn!(key = key.as_str(), error = %e, "the local store could not be read");
+                None
+            });
         let (sealed, at) = row?;
         match self.open_json(&sealed) {
             Ok(value) => Some((value, time(at))),
