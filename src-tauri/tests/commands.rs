@@ -12,11 +12,11 @@ use tauri::test::MockRuntime;
 use tauri::{App, Manager, WebviewWindow};
 
 struct Harness {
-    _app: App<MockRuntime>,
+    app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     server_url: String,
     _server: orgdesk_server::RunningServer,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
 async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
@@ -28,10 +28,10 @@ async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
         .unwrap();
     Harness {
         server_url: server.base_url(),
-        _app: app,
+        app,
         window,
         _server: server,
-        _dirs: (server_dir, app_dir),
+        dirs: (server_dir, app_dir),
     }
 }
 
@@ -123,7 +123,7 @@ async fn a_restarted_app_resumes_the_session_from_the_secret_store() {
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecrets::default());
     let h = harness(secrets.clone()).await;
     sign_up(&h, "cy@example.com");
-    let app_dir = h._dirs.1.path();
+    let app_dir = h.dirs.1.path();
 
     // A second app over the same preferences and secrets, as after a restart.
     let again = app(app_dir, secrets);
@@ -271,7 +271,7 @@ impl orgdesk_app::alerts::Notifier for Recorded {
 async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
     let h = harness(Arc::new(MemorySecrets::default())).await;
     let recorded = Arc::new(Recorded::default());
-    h._app
+    h.app
         .state::<orgdesk_app::state::AppState>()
         .set_notifier(recorded.clone());
     sign_up(&h, "ana@example.com");
