@@ -164,9 +164,14 @@ mod tests {
             total_credits: 14,
         };
         let text = String::from_utf8(csv(&report).unwrap()).unwrap();
+        let (body, as_of) = text.trim_end().rsplit_once('\n').unwrap();
         assert_eq!(
-            text,
-            "project_id,project,credits,events\np1,\"Web, \"\"new\"\"\",10,2\np2,'=HYPERLINK(1),4,1\ntotal,,14,3\n"
+            body,
+            "project_id,project,credits,events\np1,\"Web, \"\"new\"\"\",10,2\np2,'=HYPERLINK(1),4,1\ntotal,,14,3"
+        );
+        assert!(
+            as_of.starts_with("as_of,20") && as_of.ends_with("Z,,"),
+            "{as_of}"
         );
     }
 }
