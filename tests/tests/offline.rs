@@ -180,6 +180,10 @@ async fn change_offline(app: &mut App) -> Result<()> {
     app.wait_for_text(&testid("offline-queued-count"), "2")
         .await
         .context("creating a project offline did not queue it")?;
+    app.wait_for_text_containing(&testid("project-row-pending"), "Offline project")
+        .await
+        .context("the queued project is not shown as waiting to be sent")?;
+    app.screenshot("offline-project-pending").await?;
 
     app.click(&testid("nav-billing")).await?;
     app.click(&testid("topup-open")).await?;

@@ -41,6 +41,7 @@ function app(pending: DeepLink[], over: Record<string, (a: Record<string, unknow
       preview_slug: () => '',
       check_org_fields: () => [],
       connectivity_status: () => status(),
+      list_outbox: () => [],
       ...over,
     },
     { events: true },

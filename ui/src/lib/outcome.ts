@@ -4,6 +4,7 @@
 import type { ExportDone, Fresh, Outcome, QueuedChange } from './bindings';
 import { connectivity } from './connectivity.svelte';
 import { formatDateTime } from './format';
+import { outbox } from './outbox.svelte';
 import { toast } from './toast.svelte';
 
 /** When a read's answer is from, and whether it came from this computer's store. */
@@ -31,11 +32,13 @@ export function queuedMessage(change: QueuedChange, online: boolean = connectivi
 }
 
 /**
- * The applied value; or, for a queued change, says so in a toast and answers null. Either
- * way the user's input is done: close the dialog, show no error.
+ * The applied value; or, for a queued change, says so in a toast (the pages show it as
+ * waiting, from the outbox) and answers null. Either way the user's input is done: close
+ * the dialog, show no error.
  */
 export function settle<T>(o: Outcome<T>): T | null {
   if (o.status === 'applied') return o.value;
+  outbox.note(o.change);
   toast(queuedMessage(o.change), 'info');
   return null;
 }

@@ -1,4 +1,4 @@
-import type { Project, ProjectScope } from '../../lib/bindings';
+import type { ChangeState, Project, ProjectScope, QueuedChange, Role } from '../../lib/bindings';
 
 /** Loose shape check; the server has the final word. */
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
@@ -35,4 +35,31 @@ export function scopeLabel(scope: ProjectScope, projects: Map<string, Project>):
 /** What a picked set of project ids means: none picked is every project. */
 export function scopeOf(ids: string[]): ProjectScope {
   return ids.length === 0 ? { kind: 'all' } : { kind: 'projects', ids };
+}
+
+/** One email of invitations queued to be sent: not on the server yet, shown as waiting. */
+export interface PendingInvitation {
+  /** The queued change's id and the email: unique in the list. */
+  key: string;
+  email: string;
+  role: Role;
+  project_scope: ProjectScope;
+  state: ChangeState;
+  created_at: string;
+}
+
+/** The invitations waiting in these queued changes, one per email, in the order queued. */
+export function pendingInvitations(changes: QueuedChange[]): PendingInvitation[] {
+  return changes.flatMap((c) => {
+    if (c.change.kind !== 'invite_members') return [];
+    const { emails, role, project_scope } = c.change.input;
+    return emails.map((email) => ({
+      key: `${c.id}:${email}`,
+      email,
+      role,
+      project_scope: project_scope ?? { kind: 'all' as const },
+      state: c.state,
+      created_at: c.created_at,
+    }));
+  });
 }

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { backend, membership, org, queuedChange, reset, status } from '../../test/ipc';
 import type { QueuedChange } from '../../lib/bindings';
 import { connectivity } from '../../lib/connectivity.svelte';
+import { outbox as store } from '../../lib/outbox.svelte';
 import { workspace } from '../../lib/workspace.svelte';
 import OutboxPanel from './OutboxPanel.svelte';
 
@@ -57,6 +58,7 @@ afterEach(() => {
   cleanup();
   reset();
   connectivity.clear();
+  store.clear();
 });
 
 const item = (id: number) => screen.getAllByTestId('outbox-item').find((e) => e.dataset.id === String(id))!;

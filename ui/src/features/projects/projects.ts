@@ -1,4 +1,4 @@
-import type { Project, ProjectStatus, UpdateProjectRequest } from '../../lib/bindings';
+import type { ChangeState, Project, ProjectStatus, QueuedChange, UpdateProjectRequest } from '../../lib/bindings';
 
 export type Action = 'rename' | 'suspend' | 'unsuspend' | 'archive' | 'restore' | 'delete';
 
@@ -45,4 +45,23 @@ export function patchedProject(p: Project, patch: UpdateProjectRequest): Project
   if (patch.slug) next.slug = patch.slug;
   if (patch.description !== undefined) next.description = patch.description || null;
   return next;
+}
+
+/** A project queued to be created: not on the server yet, shown as waiting. */
+export interface PendingProject {
+  /** The queued change's id. */
+  id: number;
+  name: string;
+  description: string | null;
+  state: ChangeState;
+  created_at: string;
+}
+
+/** The projects waiting in these queued changes to be created, in the order queued. */
+export function pendingProjects(changes: QueuedChange[]): PendingProject[] {
+  return changes.flatMap((c) =>
+    c.change.kind === 'create_project'
+      ? [{ id: c.id, name: c.change.input.name, description: c.change.input.description || null, state: c.state, created_at: c.created_at }]
+      : [],
+  );
 }
