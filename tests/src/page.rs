@@ -16,16 +16,21 @@ use crate::app::App;
 
 /// Errors that may go away by themselves while the page settles.
 fn transient(error: &CmdError) -> bool {
-    matches!(
-        error,
-        CmdError::Standard(e) if matches!(
-            e.error,
-            ErrorStatus::NoSuchElement
-                | ErrorStatus::StaleElementReference
-                | ErrorStatus::ElementNotInteractable
-                | ErrorStatus::ElementClickIntercepted
-        )
-    )
+    match error {
+        CmdError::Standard(e) => {
+            matches!(
+                e.error,
+                ErrorStatus::NoSuchElement
+                    | ErrorStatus::StaleElementReference
+                    | ErrorStatus::ElementNotInteractable
+                    | ErrorStatus::ElementClickIntercepted
+            )
+            // WebKitWebDriver's word for an element the page re-rendered away, when it
+            // was handed to a script.
+            || e.message.contains("was not found")
+        }
+        _ => false,
+    }
 }
 
 /// Whether a person would see `element`. WebKitWebDriver's own check calls an element with
@@ -258,13 +263,16 @@ impl App {
     }
 
     /// The rendered text of every element matching `selector` now, in document order.
+    /// Read in one script, so an element that goes away meanwhile (a toast timing out)
+    /// cannot fail it.
     pub async fn texts(&self, selector: &str) -> Result<Vec<String>> {
-        let client = self.client()?;
-        let mut texts = Vec::new();
-        for element in client.find_all(Locator::Css(selector)).await? {
-            texts.push(rendered_text(client, &element).await?);
-        }
-        Ok(texts)
+        let script = "return Array.from(document.querySelectorAll(arguments[0]), \
+                      e => e.innerText.trim());";
+        let value = self
+            .client()?
+            .execute(script, vec![serde_json::json!(selector)])
+            .await?;
+        Ok(serde_json::from_value(value)?)
     }
 
     /// Waits until an element matching `selector` shows a text that is not in `before`
