@@ -108,8 +108,18 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::DataRefreshed,
             events::OutboxChanged,
         ])
+        // How people read each audit action, from the one place that names them.
+        .constant("AUDIT_ACTION_LABELS", audit_action_labels())
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
+}
+
+fn audit_action_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
+    use orgdesk_model::audit::AuditAction;
+    AuditAction::ALL
+        .into_iter()
+        .map(|a| (a.as_str(), a.label()))
+        .collect()
 }
 
 /// Writes the TypeScript bindings the UI imports.

@@ -21,8 +21,8 @@ fn with_filter(mut req: RequestBuilder, filter: &AuditFilter) -> RequestBuilder 
     if let Some(actor) = filter.actor {
         req = req.query(&[("actor", actor.to_string())]);
     }
-    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-        req = req.query(&[("action", action)]);
+    if let Some(action) = filter.action {
+        req = req.query(&[("action", action.as_str())]);
     }
     if let Some(project) = filter.project {
         req = req.query(&[("project", project.to_string())]);

@@ -9,6 +9,7 @@ pub mod billing;
 pub mod error;
 pub mod ids;
 pub mod invitation;
+pub mod kind;
 pub mod member;
 pub mod org;
 pub mod page;

@@ -4,36 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::OrgId;
+pub use crate::kind::OrgKind;
 use crate::plan::{Plan, PlanLimits};
 use crate::project::ProjectCounts;
 use crate::role::{Capability, Role};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// The one-person context every account has from sign-up.
-    Personal,
-    Organization,
-}
-
-impl OrgKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Personal => "personal",
-            Self::Organization => "organization",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "personal" => Some(Self::Personal),
-            "organization" => Some(Self::Organization),
-            _ => None,
-        }
-    }
-}
 
 /// Where an org's logo is and which version it is (changes with every upload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::org::OrgKind;
+use crate::kind::OrgKind;
 
 #[derive(
     Debug,

@@ -157,6 +157,9 @@ export const events = {
 	outboxChanged: makeEvent<OutboxChanged, OutboxChanged>("outbox-changed"),
 };
 
+/* Constants */
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+
 /* Types */
 /**
  *  The error as the app and the UI see it: a code to branch on, a message for people, and
@@ -195,15 +198,23 @@ export type ApiKeyScope =
 /**  A page of a context. The string form is what deep links and the store use. */
 export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys";
 
+/**
+ *  Everything the audit log records, one variant per kind of change. The wire form is
+ *  dotted, `<target>.<past tense>` (`project.suspended`); [`AuditAction::label`] is how
+ *  people read it, in the app and in exports. Adding a change means adding it here: the
+ *  server can only write what this enum names, and the app's labels come from `label`.
+ */
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
+
 export type AuditEvent = {
 	id: AuditEventId,
 	org_id: OrgId,
 	/**  Who did it; absent for the system (e.g. expiry). */
 	actor: PersonRef | null,
 	/**  What happened, e.g. `org.updated`, `member.role_changed`, `invitation.accepted`. */
-	action: string,
+	action: AuditAction,
 	/**  The kind and id of what it happened to, e.g. `project` and its id. */
-	target_type: string,
+	target_type: AuditTarget,
 	target_id: string | null,
 	project_id: ProjectId | null,
 	ip: string | null,
@@ -221,9 +232,12 @@ export type AuditFilter = {
 	from?: string | null,
 	to?: string | null,
 	actor?: UserId | null,
-	action?: string | null,
+	action?: AuditAction | null,
 	project?: ProjectId | null,
 };
+
+/**  What an audit event is about. */
+export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key";
 
 /**  `GET /v1/orgs/{org}/billing`: everything the billing page opens with. */
 export type BillingSummary = {

@@ -3,6 +3,7 @@
 //! scope. Keys a member cannot manage do not exist for them (404).
 
 use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::role::allows_in;
 use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
@@ -126,7 +127,7 @@ pub async fn create(
     };
     repo::insert(&mut tx, &new, now).await?;
     let scope_names: Vec<&str> = scopes.iter().map(|s| repo::scope_str(*s)).collect();
-    Entry::new(view.org.id, "api_key.created", "api_key", id)
+    Entry::new(view.org.id, AuditAction::ApiKeyCreated, id)
         .details(json!({
             "name": name,
             "prefix": made.prefix,
@@ -163,7 +164,7 @@ pub async fn revoke(db: &Db, actor: &Actor, org: &OrgKey, id: ApiKeyId) -> Resul
         return Err(AppError::NotFound);
     }
     if repo::revoke(&mut tx, view.org.id, id, now).await? {
-        Entry::new(view.org.id, "api_key.revoked", "api_key", id)
+        Entry::new(view.org.id, AuditAction::ApiKeyRevoked, id)
             .details(json!({ "name": key.name, "prefix": key.prefix }))
             .write(&mut tx, actor, now)
             .await?;

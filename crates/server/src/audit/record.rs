@@ -1,6 +1,7 @@
 //! Writing audit events, always on the connection of the transaction that makes the change
 //! (so an event exists exactly when its change does).
 
+use orgdesk_model::audit::{AuditAction, AuditTarget};
 use orgdesk_model::{AuditEventId, OrgId, ProjectId};
 use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
@@ -11,25 +12,18 @@ use crate::audit::Actor;
 #[must_use]
 pub struct Entry {
     org: OrgId,
-    action: &'static str,
-    target_type: &'static str,
+    action: AuditAction,
     target_id: Option<String>,
     project: Option<ProjectId>,
     details: Value,
 }
 
 impl Entry {
-    /// `action` is dotted, `<target type>.<past tense>`: `project.suspended`.
-    pub fn new(
-        org: OrgId,
-        action: &'static str,
-        target_type: &'static str,
-        target_id: impl ToString,
-    ) -> Self {
+    /// An event about `target_id`, of the kind `action` is about.
+    pub fn new(org: OrgId, action: AuditAction, target_id: impl ToString) -> Self {
         Self {
             org,
             action,
-            target_type,
             target_id: Some(target_id.to_string()),
             project: None,
             details: json!({}),
@@ -37,13 +31,15 @@ impl Entry {
     }
 
     /// An event about the org itself.
-    pub fn org(org: OrgId, action: &'static str) -> Self {
-        Self::new(org, action, "org", org)
+    pub fn org(org: OrgId, action: AuditAction) -> Self {
+        debug_assert_eq!(action.target(), AuditTarget::Org);
+        Self::new(org, action, org)
     }
 
     /// An event about a project (also filed under that project).
-    pub fn project(org: OrgId, action: &'static str, project: ProjectId) -> Self {
-        let mut entry = Self::new(org, action, "project", project);
+    pub fn project(org: OrgId, action: AuditAction, project: ProjectId) -> Self {
+        debug_assert_eq!(action.target(), AuditTarget::Project);
+        let mut entry = Self::new(org, action, project);
         entry.project = Some(project);
         entry
     }
@@ -78,8 +74,8 @@ impl Entry {
         .bind(AuditEventId::new().to_string())
         .bind(self.org.to_string())
         .bind(actor.map(|a| a.user_id.to_string()))
-        .bind(self.action)
-        .bind(self.target_type)
+        .bind(self.action.as_str())
+        .bind(self.action.target().as_str())
         .bind(self.target_id)
         .bind(self.project.map(|p| p.to_string()))
         .bind(actor.and_then(|a| a.ip.clone()))

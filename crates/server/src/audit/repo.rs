@@ -1,6 +1,6 @@
 //! Reading the audit log: newest first, keyset-paginated on (created_at, id).
 
-use orgdesk_model::audit::AuditEvent;
+use orgdesk_model::audit::{AuditAction, AuditEvent, AuditTarget};
 use orgdesk_model::member::PersonRef;
 use orgdesk_model::{OrgId, ProjectId, UserId};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ pub struct Filter {
     pub since: i64,
     pub until: Option<i64>,
     pub actor: Option<UserId>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub project: Option<ProjectId>,
 }
 
@@ -67,8 +67,9 @@ impl EventRow {
                 .parse()
                 .map_err(|_| AppError::CorruptRow("audit org"))?,
             actor,
-            action: self.action,
-            target_type: self.target_type,
+            action: AuditAction::parse(&self.action).ok_or(AppError::CorruptRow("audit action"))?,
+            target_type: AuditTarget::parse(&self.target_type)
+                .ok_or(AppError::CorruptRow("audit target"))?,
             target_id: self.target_id,
             project_id,
             ip: self.ip,
@@ -106,7 +107,10 @@ pub async fn page(
         sql += &format!(" AND e.actor_id = {}", params.text(actor.to_string()));
     }
     if let Some(action) = &filter.action {
-        sql += &format!(" AND e.action = {}", params.text(action.clone()));
+        sql += &format!(
+            " AND e.action = {}",
+            params.text(action.as_str().to_owned())
+        );
     }
     if let Some(project) = filter.project {
         sql += &format!(" AND e.project_id = {}", params.text(project.to_string()));

@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::audit::{AuditEvent, AuditQuery, ExportFormat};
 use orgdesk_model::{Page, ProjectId, UserId};
 use serde::Deserialize;
@@ -38,7 +39,7 @@ pub struct ExportQuery {
     /// Before this time, exclusive (RFC 3339).
     pub to: Option<DateTime<Utc>>,
     pub actor: Option<UserId>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub project: Option<ProjectId>,
 }
 

@@ -2,7 +2,7 @@
 //! plan's retention, matching the filters, newest first.
 
 use chrono::{DateTime, Utc};
-use orgdesk_model::audit::{AuditEvent, AuditQuery};
+use orgdesk_model::audit::{AuditAction, AuditEvent, AuditQuery};
 use orgdesk_model::org::Org;
 use orgdesk_model::{Capability, Page, ProjectId, UserId};
 
@@ -21,7 +21,7 @@ pub struct Filters {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub actor: Option<UserId>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub project: Option<ProjectId>,
 }
 
@@ -31,7 +31,7 @@ impl From<&AuditQuery> for Filters {
             from: q.from,
             to: q.to,
             actor: q.actor,
-            action: q.action.clone(),
+            action: q.action,
             project: q.project,
         }
     }
@@ -48,10 +48,7 @@ impl Filters {
                 .map_or(oldest, |from| from.timestamp_millis().max(oldest)),
             until: self.to.map(|to| to.timestamp_millis()),
             actor: self.actor,
-            action: self
-                .action
-                .map(|a| a.trim().to_owned())
-                .filter(|a| !a.is_empty()),
+            action: self.action,
             project: self.project,
         }
     }

@@ -3,6 +3,7 @@
 //! records an alert row and an audit event `billing.low_balance`; getting back to or above
 //! it clears the alert. Webhooks will hang off the same rows.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::OrgId;
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -22,7 +23,7 @@ async fn crossed(
     now: i64,
 ) -> Result<(), AppError> {
     repo::insert_alert(conn, org, threshold, balance, now).await?;
-    Entry::org(org, "billing.low_balance")
+    Entry::org(org, AuditAction::BillingLowBalance)
         .details(json!({ "threshold": threshold, "balance": balance }))
         .write_by(conn, actor, now)
         .await?;

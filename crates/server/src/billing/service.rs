@@ -1,6 +1,7 @@
 //! The billing rules: who sees billing (owners and admins), the summary, plan changes that
 //! never leave usage over the new limits, the low-balance threshold and the spend policy.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::billing::{
     AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PlanUsage, SpendPolicy,
 };
@@ -165,7 +166,7 @@ pub async fn change_plan(
         .bind(view.org.id.to_string())
         .execute(&mut *tx)
         .await?;
-        Entry::org(view.org.id, "org.plan_changed")
+        Entry::org(view.org.id, AuditAction::OrgPlanChanged)
             .details(json!({ "old": old, "new": plan }))
             .write(&mut tx, actor, now)
             .await?;
@@ -200,7 +201,7 @@ pub async fn set_alerts(
     let account = repo::account(&mut tx, view.org.id).await?;
     if account.low_balance_threshold != req.low_balance_threshold {
         repo::set_threshold(&mut tx, view.org.id, req.low_balance_threshold, now).await?;
-        Entry::org(view.org.id, "billing.alerts_updated")
+        Entry::org(view.org.id, AuditAction::BillingAlertsUpdated)
             .details(json!({
                 "old": account.low_balance_threshold,
                 "new": req.low_balance_threshold,
@@ -256,7 +257,7 @@ pub async fn set_spend_policy(
     let old = repo::account(&mut tx, view.org.id).await?.spend_policy;
     if old != policy {
         repo::set_policy(&mut tx, view.org.id, &policy, now).await?;
-        Entry::org(view.org.id, "billing.spend_policy_updated")
+        Entry::org(view.org.id, AuditAction::BillingSpendPolicyUpdated)
             .details(json!({ "old": old, "new": policy }))
             .write(&mut tx, actor, now)
             .await?;

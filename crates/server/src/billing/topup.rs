@@ -1,6 +1,7 @@
 //! Top-ups: paid through the [`PaymentProvider`], then credited in one transaction with
 //! the ledger entry, the alert check and the audit event.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::billing::{LedgerKind, TopUp, TopUpRequest};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
@@ -109,7 +110,7 @@ pub async fn top_up(
         other => other?,
     };
     alerts::after_post(&mut tx, &posted, Some(actor), now).await?;
-    Entry::org(org_id, "billing.top_up")
+    Entry::org(org_id, AuditAction::BillingTopUp)
         .details(json!({
             "amount": req.amount,
             "reference": receipt.reference,

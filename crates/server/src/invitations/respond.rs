@@ -2,6 +2,7 @@
 //! from my list, its id), accepting and declining. Accepting checks everything again
 //! inside one transaction with the org's row locked, so the last seat goes to one person.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::invitation::{InvitationStatus, ReceivedInvitation};
 use orgdesk_model::org::Membership;
 use orgdesk_model::page::PageQuery;
@@ -114,7 +115,7 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     if !repo::finish(&mut tx, id, "accepted", now).await? {
         return Err(AppError::InvitationExpired);
     }
-    Entry::new(org, "invitation.accepted", "invitation", id)
+    Entry::new(org, AuditAction::InvitationAccepted, id)
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
         .write(&mut tx, actor, now)
         .await?;
@@ -133,7 +134,7 @@ pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), A
     if !repo::finish(&mut tx, id, "declined", now).await? {
         return Err(AppError::InvitationExpired);
     }
-    Entry::new(org, "invitation.declined", "invitation", id)
+    Entry::new(org, AuditAction::InvitationDeclined, id)
         .details(json!({ "email": stored.email }))
         .write(&mut tx, actor, now)
         .await?;

@@ -2,6 +2,7 @@
 //! revoke and resend them. Seats are members plus pending, unexpired invitations.
 
 use lettre::Address;
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::invitation::{
     CreateInvitationsRequest, Invitation, IssuedInvitation, IssuedInvitations, MAX_EMAILS, TTL_DAYS,
 };
@@ -184,7 +185,7 @@ pub async fn create(
             token: &minted.token,
         };
         invite.enqueue(mailer, &mut tx, address).await?;
-        Entry::new(org_id, "invitation.created", "invitation", id)
+        Entry::new(org_id, AuditAction::InvitationCreated, id)
             .details(json!({ "email": email, "role": req.role, "project_scope": scope }))
             .write(&mut tx, actor, now)
             .await?;
@@ -238,7 +239,7 @@ pub async fn revoke(
             stored.status
         )));
     }
-    Entry::new(view.org.id, "invitation.revoked", "invitation", id)
+    Entry::new(view.org.id, AuditAction::InvitationRevoked, id)
         .details(json!({ "email": stored.email }))
         .write(&mut tx, actor, now)
         .await?;
@@ -298,7 +299,7 @@ pub async fn resend(
         token: &minted.token,
     };
     invite.enqueue(mailer, &mut tx, &address).await?;
-    Entry::new(org_id, "invitation.resent", "invitation", id)
+    Entry::new(org_id, AuditAction::InvitationResent, id)
         .details(json!({ "email": stored.email }))
         .write(&mut tx, actor, now)
         .await?;

@@ -2,6 +2,7 @@
 //! (`orgs.owner_user_id`, referencing the owner's `admin` membership row), so a transfer is
 //! one UPDATE after making sure the new owner's row is a plain `admin` row.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::member::TransferOwnershipRequest;
 use orgdesk_model::org::{Membership, OrgKind};
 use orgdesk_model::{Capability, FieldError, OrgId, Role, UserId};
@@ -29,7 +30,7 @@ pub async fn leave(db: &Db, actor: &Actor, org: &OrgKey) -> Result<(), AppError>
     }
     require(&view, Capability::LeaveOrg)?;
     repo::delete(&mut tx, view.org.id, actor.user_id).await?;
-    Entry::new(view.org.id, "member.left", "member", actor.user_id)
+    Entry::new(view.org.id, AuditAction::MemberLeft, actor.user_id)
         .details(json!({ "role": view.role }))
         .write(&mut tx, actor, now)
         .await?;
@@ -82,7 +83,7 @@ pub async fn transfer(
     // The new owner's row must be a plain admin row (no scope) before it is referenced.
     repo::set_role_and_scope(&mut tx, org_id, req.user_id, Role::Admin, None).await?;
     set_owner(&mut tx, org_id, req.user_id, now).await?;
-    Entry::org(org_id, "org.ownership_transferred")
+    Entry::org(org_id, AuditAction::OrgOwnershipTransferred)
         .details(json!({
             "from": actor.user_id,
             "to": req.user_id,

@@ -1,6 +1,7 @@
 //! The member rules: anyone in the org may list; owners and admins change roles and
 //! scopes and remove members, never the owner (ownership moves only by transfer).
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::member::{Member, MemberQuery, UpdateMemberRequest};
 use orgdesk_model::project::ProjectScope;
 use orgdesk_model::role::may_manage_member;
@@ -127,13 +128,13 @@ pub async fn update(
     };
     repo::set_role_and_scope(&mut tx, org_id, target, new_role, new_scope.as_deref()).await?;
     if new_role != old_role {
-        Entry::new(org_id, "member.role_changed", "member", target)
+        Entry::new(org_id, AuditAction::MemberRoleChanged, target)
             .details(json!({ "old": old_role, "new": new_role }))
             .write(&mut tx, actor, now)
             .await?;
     }
     if new_scope != old_scope {
-        Entry::new(org_id, "member.scope_changed", "member", target)
+        Entry::new(org_id, AuditAction::MemberScopeChanged, target)
             .details(json!({
                 "old": scope_json(old_scope.as_deref()),
                 "new": scope_json(new_scope.as_deref()),
@@ -166,7 +167,7 @@ pub async fn remove(db: &Db, actor: &Actor, org: &OrgKey, target: UserId) -> Res
         return Err(AppError::Forbidden(Capability::ManageMembers));
     }
     repo::delete(&mut tx, org_id, target).await?;
-    Entry::new(org_id, "member.removed", "member", target)
+    Entry::new(org_id, AuditAction::MemberRemoved, target)
         .details(json!({
             "email": member.user.email,
             "display_name": member.user.display_name,

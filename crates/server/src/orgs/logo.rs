@@ -1,6 +1,7 @@
 //! Org logos: PNG, JPEG or inert SVG, at most 2 MB, judged by their bytes, stored in the
 //! database so every instance serves the same image.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::org::Org;
 use orgdesk_model::{validate, Capability, OrgId, UserId};
 use serde_json::json;
@@ -65,7 +66,7 @@ pub async fn put(
     let etag = content_etag(&bytes);
     store(&mut tx, view.org.id, content_type, &etag, &bytes, now).await?;
     repo::bump_version(&mut tx, view.org.id, now).await?;
-    Entry::org(view.org.id, "org.logo_updated")
+    Entry::org(view.org.id, AuditAction::OrgLogoUpdated)
         .details(json!({ "content_type": content_type, "etag": etag, "size": bytes.len() }))
         .write(&mut tx, actor, now)
         .await?;
@@ -130,7 +131,7 @@ pub async fn delete(db: &Db, actor: &Actor, key: &OrgKey) -> Result<(), AppError
         .await?;
     if removed.rows_affected() > 0 {
         repo::bump_version(&mut tx, view.org.id, now).await?;
-        Entry::org(view.org.id, "org.logo_removed")
+        Entry::org(view.org.id, AuditAction::OrgLogoRemoved)
             .write(&mut tx, actor, now)
             .await?;
     }

@@ -1,6 +1,7 @@
 //! The organization rules: who sees what, creation within plan capacity, slugs that keep
 //! resolving after a rename, optimistic concurrency on updates, deletion.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::role::{allows_in, capabilities};
@@ -111,7 +112,7 @@ pub async fn create(
     };
     repo::insert(&mut tx, &org, now).await?;
     members::repo::insert(&mut tx, id, user, Role::Owner, None, now).await?;
-    Entry::org(id, "org.created")
+    Entry::org(id, AuditAction::OrgCreated)
         .details(json!({ "name": name, "slug": slug }))
         .write(&mut tx, actor, now)
         .await?;
@@ -201,7 +202,7 @@ pub async fn update(
             description.as_deref(),
         )
         .field("website", current.website.as_deref(), website.as_deref());
-    Entry::org(current.id, "org.updated")
+    Entry::org(current.id, AuditAction::OrgUpdated)
         .details(changes.into_details())
         .write(&mut tx, actor, now)
         .await?;
@@ -225,7 +226,7 @@ pub async fn delete(
     require(&view, Capability::DeleteOrg)?;
     if_match.check(view.org.version)?;
     // Recorded like every change, then removed with the rest of the org's log.
-    Entry::org(view.org.id, "org.deleted")
+    Entry::org(view.org.id, AuditAction::OrgDeleted)
         .details(json!({ "name": view.org.name, "slug": view.org.slug }))
         .write(&mut tx, actor, now_ms())
         .await?;

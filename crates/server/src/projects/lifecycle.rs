@@ -2,6 +2,7 @@
 //! them → archived (no longer counted toward the plan's limit), archived → active
 //! (counted again, so the limit is checked).
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::project::{Project, ProjectStatus};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
@@ -41,12 +42,12 @@ impl Transition {
         })
     }
 
-    fn action(&self) -> &'static str {
+    fn action(&self) -> AuditAction {
         match self {
-            Self::Suspend { .. } => "project.suspended",
-            Self::Unsuspend => "project.unsuspended",
-            Self::Archive => "project.archived",
-            Self::Restore => "project.restored",
+            Self::Suspend { .. } => AuditAction::ProjectSuspended,
+            Self::Unsuspend => AuditAction::ProjectUnsuspended,
+            Self::Archive => AuditAction::ProjectArchived,
+            Self::Restore => AuditAction::ProjectRestored,
         }
     }
 
@@ -79,7 +80,7 @@ pub async fn apply(
         AppError::InvalidState(format!(
             "The project is {}: it cannot be {}.",
             current.status.as_str(),
-            transition.action().trim_start_matches("project.")
+            transition.action().as_str().trim_start_matches("project.")
         ))
     })?;
     if transition == Transition::Restore {

@@ -2,6 +2,7 @@
 //! 404), creation within the plan's limit, slugs unique within the org, optimistic
 //! concurrency on updates, deletion confirmed by the slug.
 
+use orgdesk_model::audit::AuditAction;
 use orgdesk_model::project::{
     CreateProjectRequest, Project, ProjectQuery, ProjectStatus, UpdateProjectRequest,
 };
@@ -154,7 +155,7 @@ pub async fn create(
         }
         None => insert_with_generated_slug(&mut tx, &mut project).await?,
     }
-    Entry::project(view.org.id, "project.created", project.id)
+    Entry::project(view.org.id, AuditAction::ProjectCreated, project.id)
         .details(json!({ "name": project.name, "slug": project.slug }))
         .write(&mut tx, actor, now)
         .await?;
@@ -246,7 +247,7 @@ pub async fn update(
             current: current.version + 1,
         });
     }
-    Entry::project(view.org.id, "project.updated", current.id)
+    Entry::project(view.org.id, AuditAction::ProjectUpdated, current.id)
         .details(changes.into_details())
         .write(&mut tx, actor, now)
         .await?;
@@ -275,7 +276,7 @@ pub async fn delete(
         });
     }
     repo::delete(&mut tx, view.org.id, project.id).await?;
-    Entry::project(view.org.id, "project.deleted", project.id)
+    Entry::project(view.org.id, AuditAction::ProjectDeleted, project.id)
         .details(json!({ "name": project.name, "slug": project.slug }))
         .write(&mut tx, actor, now_ms())
         .await?;

@@ -30,7 +30,7 @@ async fn exports_stream_csv_and_json(backend: Backend) {
     for n in 0..1200_i64 {
         sqlx::query(
             "INSERT INTO audit_events (id, org_id, actor_id, action, target_type, target_id, details, created_at) \
-             VALUES ($1, $2, $3, 'test.bulk', 'thing', $4, '{\"n\":1}', $5)",
+             VALUES ($1, $2, $3, 'project.updated', 'project', $4, '{\"n\":1}', $5)",
         )
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(&org_id.0)
@@ -65,7 +65,7 @@ async fn exports_stream_csv_and_json(backend: Backend) {
 
     let json = app
         .get(
-            "/v1/orgs/acme/audit-log/export?format=json&action=test.bulk",
+            "/v1/orgs/acme/audit-log/export?format=json&action=project.updated",
             &ana.token,
         )
         .await;
@@ -80,11 +80,19 @@ async fn exports_stream_csv_and_json(backend: Backend) {
     assert_eq!(items[1199]["target_id"], "t,1199");
     let empty = app
         .get(
-            "/v1/orgs/acme/audit-log/export?format=json&action=nothing",
+            "/v1/orgs/acme/audit-log/export?format=json&action=api_key.revoked",
             &ana.token,
         )
         .await;
     assert_eq!(empty.json::<Value>().await.unwrap(), json!([]));
+    // Only the catalogue's actions are filters.
+    let unknown = app
+        .get(
+            "/v1/orgs/acme/audit-log/export?format=json&action=nothing",
+            &ana.token,
+        )
+        .await;
+    expect_problem(unknown, StatusCode::BAD_REQUEST, "malformed_request").await;
     let bad = app
         .get("/v1/orgs/acme/audit-log/export?format=xml", &ana.token)
         .await;

@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { Channel } from '@tauri-apps/api/core';
 import { backend, membership, org, reset } from '../../test/ipc';
-import type { AuditEvent } from '../../lib/bindings';
+import type { AuditAction, AuditEvent } from '../../lib/bindings';
 import { isoDay } from '../../lib/format';
 import { toasts } from '../../lib/toast.svelte';
 import AuditLogPage from './AuditLogPage.svelte';
@@ -128,7 +128,7 @@ describe('describeEvent', () => {
     ['p1', 'Mobile app'],
     ['p2', 'Website'],
   ]);
-  const say = (action: string, details: AuditEvent['details']) => textOf(describeEvent({ action, details }, names));
+  const say = (action: AuditAction, details: AuditEvent['details']) => textOf(describeEvent({ action, details }, names));
 
   it('says who handed ownership to whom, in a sentence', () => {
     expect(say('org.ownership_transferred', { from: 'u1', to: 'u2', new_owner_previous_role: 'admin' })).toBe(

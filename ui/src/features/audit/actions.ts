@@ -1,5 +1,5 @@
 // The audit log's actions as people read them, and a one-line summary of their details.
-import type { AuditEvent, AuditFilter, Value } from '../../lib/bindings';
+import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEvent, type AuditFilter, type AuditTarget, type Value } from '../../lib/bindings';
 import { plural, withArticle } from '../../lib/format';
 
 /** The filter form: dates as yyyy-mm-dd (local days), ids as strings, '' for any. */
@@ -7,7 +7,7 @@ export interface Filters {
   from: string;
   to: string;
   actor: string;
-  action: string;
+  action: AuditAction | '';
   project: string;
 }
 
@@ -32,45 +32,16 @@ export function toAuditFilter(f: Filters): AuditFilter {
   };
 }
 
-export const ACTIONS: Record<string, string> = {
-  'org.created': 'Organization created',
-  'org.updated': 'Settings changed',
-  'org.logo_updated': 'Logo changed',
-  'org.logo_removed': 'Logo removed',
-  'org.ownership_transferred': 'Ownership transferred',
-  'org.deleted': 'Organization deleted',
-  'member.role_changed': 'Role changed',
-  'member.scope_changed': 'Project scope changed',
-  'member.removed': 'Member removed',
-  'member.left': 'Member left',
-  'invitation.created': 'Invitation sent',
-  'invitation.resent': 'Invitation resent',
-  'invitation.revoked': 'Invitation revoked',
-  'invitation.accepted': 'Invitation accepted',
-  'invitation.declined': 'Invitation declined',
-  'project.created': 'Project created',
-  'project.updated': 'Project changed',
-  'project.suspended': 'Project suspended',
-  'project.unsuspended': 'Project unsuspended',
-  'project.archived': 'Project archived',
-  'project.restored': 'Project restored',
-  'project.deleted': 'Project deleted',
-  'api_key.created': 'API key created',
-  'api_key.revoked': 'API key revoked',
-  'org.plan_changed': 'Plan changed',
-  'billing.top_up': 'Credits added',
-  'billing.low_balance': 'Balance ran low',
-  'billing.alerts_updated': 'Low-balance alert changed',
-  'billing.spend_policy_updated': 'Spend policy changed',
-};
+/** Every action with its label, in the order the server's catalogue lists them. */
+export const ACTIONS: [AuditAction, string][] = Object.entries(AUDIT_ACTION_LABELS) as [AuditAction, string][];
 
-/** "Role changed"; an action we don't know yet reads "Widget frobbed" from "widget.frobbed". */
-export function actionLabel(action: string): string {
-  const known = ACTIONS[action];
-  if (known) return known;
-  const text = action.replace(/[._]/g, ' ').trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** "Role changed": labels come from the model crate through the generated bindings. */
+export function actionLabel(action: AuditAction): string {
+  return LABELS_BY_ACTION[action];
 }
+
+// Fails to compile when the bindings' labels and the AuditAction union drift apart.
+const LABELS_BY_ACTION: Record<AuditAction, string> = AUDIT_ACTION_LABELS satisfies Record<AuditAction, string>;
 
 type Obj = { [key: string]: Value };
 const isObj = (v: Value | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -157,7 +128,7 @@ export function describe(e: Pick<AuditEvent, 'action' | 'details'>, names: Map<s
   return (isObj(e.details) && sentence(e.action, e.details, names)) || generic(e.details, names);
 }
 
-function sentence(action: string, d: Obj, names: Map<string, string>): Part[] | null {
+function sentence(action: AuditAction, d: Obj, names: Map<string, string>): Part[] | null {
   const role = str(d.role);
   switch (action) {
     case 'org.ownership_transferred': {
@@ -192,7 +163,13 @@ export function textOf(parts: Part[]): string {
   return parts.map((p) => (typeof p === 'string' ? p : p.code)).join('');
 }
 
-const KINDS: Record<string, string> = { org: 'Organization', api_key: 'API key' };
+const KINDS: Record<AuditTarget, string> = {
+  org: 'Organization',
+  project: 'Project',
+  member: 'Member',
+  invitation: 'Invitation',
+  api_key: 'API key',
+};
 
 /** What the event happened to, named as well as we can: "Project", "Brand refresh". */
 export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: string; name: string | null } {
@@ -202,6 +179,5 @@ export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: str
     (typeof d.name === 'string' && d.name) ||
     (typeof d.email === 'string' && d.email) ||
     (typeof d.display_name === 'string' && d.display_name);
-  const kind = KINDS[e.target_type] ?? e.target_type.replace(/_/g, ' ');
-  return { kind: kind.charAt(0).toUpperCase() + kind.slice(1), name: named || null };
+  return { kind: KINDS[e.target_type], name: named || null };
 }
