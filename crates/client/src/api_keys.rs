@@ -5,7 +5,8 @@ use orgdesk_model::{ApiKeyId, OrgId, Page};
 use reqwest::Method;
 
 use crate::cache::Cached;
-use crate::{keys, Client, Result};
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 impl Client {
     /// Every key the caller may see (owners and admins: all; members: their own).
@@ -29,7 +30,7 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::api_keys(org), fetch).await
+        self.cached(ReadKey::of(org, OrgRead::ApiKeys), fetch).await
     }
 
     /// Creates a key; the answer holds its secret, which is never shown again.

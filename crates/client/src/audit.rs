@@ -8,7 +8,8 @@ use reqwest::{Method, RequestBuilder};
 
 use crate::cache::Cached;
 use crate::download::stream_to_file;
-use crate::{keys, Client, Result};
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 /// Adds the filters as query parameters.
 fn with_filter(mut req: RequestBuilder, filter: &AuditFilter) -> RequestBuilder {
@@ -38,7 +39,13 @@ impl Client {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Cached<Page<AuditEvent>>> {
-        let key = keys::audit(org, filter, cursor);
+        let key = ReadKey::of(
+            org,
+            OrgRead::Audit {
+                filter: filter.clone(),
+                cursor: cursor.map(str::to_owned),
+            },
+        );
         let mut req = self
             .request(Method::GET, &["orgs", &org.to_string(), "audit-log"])
             .query(&[("limit", limit.to_string())]);

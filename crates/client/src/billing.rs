@@ -15,7 +15,8 @@ use reqwest::{Method, RequestBuilder};
 
 use crate::cache::Cached;
 use crate::download::stream_to_file;
-use crate::{keys, Client, Result};
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
@@ -54,7 +55,8 @@ impl Client {
     pub async fn billing(&self, org: OrgId) -> Result<Cached<BillingSummary>> {
         let id = org.to_string();
         let req = self.request(Method::GET, &Self::org_path(&id, &["billing"]));
-        self.cached(keys::billing(org), self.json(req)).await
+        self.cached(ReadKey::of(org, OrgRead::Billing), self.json(req))
+            .await
     }
 
     pub async fn change_plan(&self, org: OrgId, plan: Plan) -> Result<BillingSummary> {
@@ -79,7 +81,13 @@ impl Client {
         limit: u32,
     ) -> Result<Cached<Page<LedgerEntry>>> {
         let id = org.to_string();
-        let key = keys::ledger(org, filter, cursor);
+        let key = ReadKey::of(
+            org,
+            OrgRead::Ledger {
+                filter: filter.clone(),
+                cursor: cursor.map(str::to_owned),
+            },
+        );
         let mut req = self
             .request(Method::GET, &Self::org_path(&id, &["ledger"]))
             .query(&[("limit", limit.to_string())]);
@@ -112,7 +120,7 @@ impl Client {
         let req = self
             .request(Method::GET, &Self::org_path(&id, &["usage"]))
             .query(&[("group_by", group_name(group))]);
-        let key = keys::usage(org, period, group);
+        let key = ReadKey::of(org, OrgRead::Usage { period, group });
         self.cached(key, self.json(with_period(req, period))).await
     }
 
@@ -152,13 +160,20 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::invoices(org), fetch).await
+        self.cached(ReadKey::of(org, OrgRead::Invoices), fetch)
+            .await
     }
 
     pub async fn invoice(&self, org: OrgId, month: &str) -> Result<Cached<Invoice>> {
         let id = org.to_string();
         let req = self.request(Method::GET, &Self::org_path(&id, &["invoices", month]));
-        self.cached(keys::invoice(org, month), self.json(req)).await
+        let key = ReadKey::of(
+            org,
+            OrgRead::Invoice {
+                month: month.to_owned(),
+            },
+        );
+        self.cached(key, self.json(req)).await
     }
 
     /// Streams the statement as a PDF into `dest`.
@@ -197,7 +212,7 @@ impl Client {
 
     pub async fn rates(&self) -> Result<Cached<RateCard>> {
         self.cached(
-            keys::rates(),
+            ReadKey::Rates,
             self.json(self.request(Method::GET, &["rates"])),
         )
         .await

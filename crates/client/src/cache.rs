@@ -11,22 +11,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::keys::ReadKey;
 use crate::Result;
-
-/// What a read is about, e.g. `orgs` or `org/<id>/overview`. Keys are per session: each
-/// signed-in account has its own cache.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CacheKey(String);
-
-impl CacheKey {
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// A value with the time the server gave it, and whether it came from the cache.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,39 +22,41 @@ pub struct Cached<T> {
     pub from_cache: bool,
 }
 
+/// Where reads are remembered, by [`ReadKey`]. Keys are per session: each signed-in account
+/// has its own cache.
 pub trait ReadCache: Send + Sync {
-    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)>;
-    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>);
+    fn load(&self, key: &ReadKey) -> Option<(serde_json::Value, DateTime<Utc>)>;
+    fn store(&self, key: &ReadKey, value: serde_json::Value, fetched_at: DateTime<Utc>);
     /// Forgets one key, e.g. after the resource was deleted.
-    fn forget(&self, key: &CacheKey);
+    fn forget(&self, key: &ReadKey);
 }
 
 /// A cache that lives as long as the session.
 #[derive(Debug, Default)]
 pub struct MemoryCache {
-    entries: Mutex<HashMap<CacheKey, (serde_json::Value, DateTime<Utc>)>>,
+    entries: Mutex<HashMap<String, (serde_json::Value, DateTime<Utc>)>>,
 }
 
 impl ReadCache for MemoryCache {
-    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
-        self.entries.lock().ok()?.get(key).cloned()
+    fn load(&self, key: &ReadKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
+        self.entries.lock().ok()?.get(&key.storage_key()).cloned()
     }
 
-    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
+    fn store(&self, key: &ReadKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(key.clone(), (value, fetched_at));
+            entries.insert(key.storage_key(), (value, fetched_at));
         }
     }
 
-    fn forget(&self, key: &CacheKey) {
+    fn forget(&self, key: &ReadKey) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(key);
+            entries.remove(&key.storage_key());
         }
     }
 }
 
 /// Fetches and remembers; on a connectivity failure answers from the cache if it can.
-pub async fn read_through<T, F>(cache: &dyn ReadCache, key: CacheKey, fetch: F) -> Result<Cached<T>>
+pub async fn read_through<T, F>(cache: &dyn ReadCache, key: ReadKey, fetch: F) -> Result<Cached<T>>
 where
     T: Serialize + DeserializeOwned,
     F: Future<Output = Result<T>>,
@@ -79,7 +67,7 @@ where
             let fetched_at = Utc::now().trunc_subsecs(3);
             match serde_json::to_value(&value) {
                 Ok(json) => cache.store(&key, json, fetched_at),
-                Err(e) => tracing::warn!(key = key.as_str(), error = %e, "not cached"),
+                Err(e) => tracing::warn!(key = %key, error = %e, "not cached"),
             }
             Ok(Cached {
                 value,
@@ -106,7 +94,7 @@ where
 }
 
 /// Keeps the cache honest after a write: the new value replaces what was remembered.
-pub(crate) fn remember<T: Serialize>(cache: &dyn ReadCache, key: CacheKey, value: &T) {
+pub(crate) fn remember<T: Serialize>(cache: &dyn ReadCache, key: ReadKey, value: &T) {
     if let Ok(json) = serde_json::to_value(value) {
         cache.store(&key, json, Utc::now());
     }

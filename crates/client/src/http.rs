@@ -8,7 +8,8 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::cache::{read_through, CacheKey, Cached, MemoryCache, ReadCache};
+use crate::cache::{read_through, Cached, MemoryCache, ReadCache};
+use crate::keys::ReadKey;
 use crate::{ClientError, Result};
 
 /// Offline is noticed from failed or slow requests, so these stay short.
@@ -138,12 +139,12 @@ impl Client {
         }
     }
 
-    pub(crate) async fn cached<T, F>(&self, key: String, fetch: F) -> Result<Cached<T>>
+    pub(crate) async fn cached<T, F>(&self, key: ReadKey, fetch: F) -> Result<Cached<T>>
     where
         T: serde::Serialize + DeserializeOwned,
         F: std::future::Future<Output = Result<T>>,
     {
-        read_through(self.cache.as_ref(), CacheKey::new(key), fetch).await
+        read_through(self.cache.as_ref(), key, fetch).await
     }
 
     pub async fn health(&self) -> Result<()> {
@@ -167,11 +168,8 @@ impl Client {
     }
 
     pub async fn me(&self) -> Result<Cached<Me>> {
-        self.cached(
-            crate::keys::me(),
-            self.json(self.request(Method::GET, &["me"])),
-        )
-        .await
+        self.cached(ReadKey::Me, self.json(self.request(Method::GET, &["me"])))
+            .await
     }
 }
 

@@ -8,8 +8,9 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::{InvitationId, OrgId, Page};
 use reqwest::Method;
 
-use crate::cache::{CacheKey, Cached};
-use crate::{keys, Client, Result};
+use crate::cache::Cached;
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 impl Client {
     pub async fn invite(
@@ -37,7 +38,8 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::invitations(org), fetch).await
+        self.cached(ReadKey::of(org, OrgRead::Invitations), fetch)
+            .await
     }
 
     pub async fn list_invitations(
@@ -96,7 +98,7 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::my_invitations(), fetch).await
+        self.cached(ReadKey::MyInvitations, fetch).await
     }
 
     /// What an invitation link is for. `token` may also be an invitation id of mine.
@@ -109,7 +111,7 @@ impl Client {
         let membership: Membership = self
             .json(self.request(Method::POST, &["invitations", token, "accept"]))
             .await?;
-        self.cache.forget(&CacheKey::new("orgs"));
+        self.cache.forget(&ReadKey::Orgs);
         Ok(membership)
     }
 

@@ -1,91 +1,300 @@
-//! The names reads are remembered under, in one place: the app asks the same store for
-//! them (to answer at once, before the network) and to know what a change makes stale.
+//! What reads are remembered under, in one place. A [`ReadKey`] names one read exactly (which
+//! org, which filters, which page); the string a store files it under is derived here and
+//! nowhere else ([`ReadKey::storage_key`]). A [`ReadScope`] names a set of reads (one kind of
+//! read of an org whatever its filters, everything of an org, everything): what a change
+//! makes stale, and what the app tells the UI was refreshed.
+
+use std::fmt;
 
 use orgdesk_model::audit::AuditFilter;
 use orgdesk_model::billing::LedgerFilter;
+use orgdesk_model::member::MemberFilter;
 use orgdesk_model::usage::UsageGroup;
 use orgdesk_model::{OrgId, Role};
+use serde::{Deserialize, Serialize};
 
 use crate::Period;
 
-pub fn me() -> String {
-    "me".into()
+/// One read, with everything that tells it apart from another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadKey {
+    /// The signed-in account.
+    Me,
+    /// Personal and every organization of the account (the contexts).
+    Orgs,
+    /// Invitations waiting for the account.
+    MyInvitations,
+    /// What each modality costs.
+    Rates,
+    /// Something of one org.
+    Org { org_id: OrgId, read: OrgRead },
 }
 
-pub fn orgs() -> String {
-    "orgs".into()
+/// The reads of one org.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgRead {
+    /// The org itself, with the account's role and capabilities in it.
+    Membership,
+    Overview,
+    Projects,
+    Members {
+        filter: MemberFilter,
+        cursor: Option<String>,
+    },
+    Invitations,
+    Billing,
+    Ledger {
+        filter: LedgerFilter,
+        cursor: Option<String>,
+    },
+    Usage {
+        period: Period,
+        group: UsageGroup,
+    },
+    Invoices,
+    /// One monthly statement; `month` is `YYYY-MM`.
+    Invoice {
+        month: String,
+    },
+    Audit {
+        filter: AuditFilter,
+        cursor: Option<String>,
+    },
+    ApiKeys,
 }
 
-/// Everything remembered about one org starts with this.
-pub fn org_prefix(org: OrgId) -> String {
-    format!("org/{org}")
+/// A kind of read of one org, whatever its filters: what a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgData {
+    Membership,
+    Overview,
+    Projects,
+    Members,
+    Invitations,
+    Billing,
+    Ledger,
+    Usage,
+    /// The statements and each statement.
+    Invoices,
+    Audit,
+    ApiKeys,
 }
 
-pub fn org(org: OrgId) -> String {
-    org_prefix(org)
+/// A set of reads: what a change makes stale, what a refresh brought news of, and what a
+/// page listens for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadScope {
+    /// Everything remembered.
+    All,
+    Me,
+    Orgs,
+    MyInvitations,
+    Rates,
+    /// Everything remembered about one org: the org itself and all it holds.
+    Org {
+        org_id: OrgId,
+    },
+    /// One kind of read of one org.
+    OrgData {
+        org_id: OrgId,
+        data: OrgData,
+    },
 }
 
-pub fn overview(org: OrgId) -> String {
-    format!("org/{org}/overview")
+impl ReadKey {
+    pub fn of(org_id: OrgId, read: OrgRead) -> Self {
+        Self::Org { org_id, read }
+    }
+
+    /// The string stores file this read under. Stores written by earlier versions used the
+    /// same strings, so what they remember stays readable.
+    pub fn storage_key(&self) -> String {
+        self.to_string()
+    }
+
+    /// The narrowest scope holding this read.
+    pub fn scope(&self) -> ReadScope {
+        match self {
+            Self::Me => ReadScope::Me,
+            Self::Orgs => ReadScope::Orgs,
+            Self::MyInvitations => ReadScope::MyInvitations,
+            Self::Rates => ReadScope::Rates,
+            Self::Org { org_id, read } => ReadScope::OrgData {
+                org_id: *org_id,
+                data: read.data(),
+            },
+        }
+    }
 }
 
-pub fn projects(org: OrgId) -> String {
-    format!("org/{org}/projects")
+impl fmt::Display for ReadKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (org, read) = match self {
+            Self::Me => return f.write_str("me"),
+            Self::Orgs => return f.write_str("orgs"),
+            Self::MyInvitations => return f.write_str("me/invitations"),
+            Self::Rates => return f.write_str("rates"),
+            Self::Org { org_id, read } => (org_id, read),
+        };
+        let cursor = |c: &Option<String>| c.clone().unwrap_or_default();
+        match read {
+            OrgRead::Membership => write!(f, "org/{org}"),
+            OrgRead::Overview => write!(f, "org/{org}/overview"),
+            OrgRead::Projects => write!(f, "org/{org}/projects"),
+            OrgRead::Members { filter, cursor: c } => write!(
+                f,
+                "org/{org}/members?q={}&role={}&cursor={}",
+                filter.q.as_deref().unwrap_or(""),
+                filter.role.map(Role::as_str).unwrap_or(""),
+                cursor(c)
+            ),
+            OrgRead::Invitations => write!(f, "org/{org}/invitations"),
+            OrgRead::Billing => write!(f, "org/{org}/billing"),
+            OrgRead::Ledger { filter, cursor: c } => {
+                write!(f, "org/{org}/ledger?{filter:?}&cursor={}", cursor(c))
+            }
+            OrgRead::Usage { period, group } => write!(f, "org/{org}/usage?{group:?}&{period:?}"),
+            OrgRead::Invoices => write!(f, "org/{org}/invoices"),
+            OrgRead::Invoice { month } => write!(f, "org/{org}/invoices/{month}"),
+            OrgRead::Audit { filter, cursor: c } => {
+                write!(f, "org/{org}/audit?{filter:?}&cursor={}", cursor(c))
+            }
+            OrgRead::ApiKeys => write!(f, "org/{org}/api-keys"),
+        }
+    }
 }
 
-pub fn members(org: OrgId, q: Option<&str>, role: Option<Role>, cursor: Option<&str>) -> String {
-    let role = role.map(Role::as_str).unwrap_or("");
-    format!(
-        "org/{org}/members?q={}&role={role}&cursor={}",
-        q.unwrap_or(""),
-        cursor.unwrap_or("")
-    )
+impl OrgRead {
+    pub fn data(&self) -> OrgData {
+        match self {
+            Self::Membership => OrgData::Membership,
+            Self::Overview => OrgData::Overview,
+            Self::Projects => OrgData::Projects,
+            Self::Members { .. } => OrgData::Members,
+            Self::Invitations => OrgData::Invitations,
+            Self::Billing => OrgData::Billing,
+            Self::Ledger { .. } => OrgData::Ledger,
+            Self::Usage { .. } => OrgData::Usage,
+            Self::Invoices | Self::Invoice { .. } => OrgData::Invoices,
+            Self::Audit { .. } => OrgData::Audit,
+            Self::ApiKeys => OrgData::ApiKeys,
+        }
+    }
 }
 
-pub fn invitations(org: OrgId) -> String {
-    format!("org/{org}/invitations")
+impl ReadScope {
+    /// Whether `key` is one of the reads this scope names.
+    pub fn covers(&self, key: &ReadKey) -> bool {
+        match (self, key.scope()) {
+            (Self::All, _) => true,
+            (Self::Org { org_id }, ReadScope::OrgData { org_id: of, .. }) => *org_id == of,
+            (scope, narrowest) => *scope == narrowest,
+        }
+    }
 }
 
-pub fn my_invitations() -> String {
-    "me/invitations".into()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn billing(org: OrgId) -> String {
-    format!("org/{org}/billing")
-}
+    fn org() -> OrgId {
+        "0190f4c2-5b8e-7000-8000-000000000001".parse().unwrap()
+    }
 
-pub fn ledger(org: OrgId, filter: &LedgerFilter, cursor: Option<&str>) -> String {
-    format!(
-        "org/{org}/ledger?{filter:?}&cursor={}",
-        cursor.unwrap_or("")
-    )
-}
+    /// The on-disk vocabulary: a store written before keeps answering after an upgrade.
+    #[test]
+    fn storage_keys_are_the_strings_stores_were_written_with() {
+        let o = org();
+        let at = |read| ReadKey::of(o, read).storage_key();
+        assert_eq!(ReadKey::Me.storage_key(), "me");
+        assert_eq!(ReadKey::Orgs.storage_key(), "orgs");
+        assert_eq!(ReadKey::MyInvitations.storage_key(), "me/invitations");
+        assert_eq!(ReadKey::Rates.storage_key(), "rates");
+        assert_eq!(at(OrgRead::Membership), format!("org/{o}"));
+        assert_eq!(at(OrgRead::Overview), format!("org/{o}/overview"));
+        assert_eq!(at(OrgRead::Projects), format!("org/{o}/projects"));
+        let filter = MemberFilter {
+            q: Some("ana".into()),
+            role: Some(Role::Admin),
+        };
+        let members = OrgRead::Members {
+            filter,
+            cursor: Some("c1".into()),
+        };
+        assert_eq!(
+            at(members),
+            format!("org/{o}/members?q=ana&role=admin&cursor=c1")
+        );
+        let all_members = OrgRead::Members {
+            filter: MemberFilter::default(),
+            cursor: None,
+        };
+        assert_eq!(at(all_members), format!("org/{o}/members?q=&role=&cursor="));
+        assert_eq!(at(OrgRead::Invitations), format!("org/{o}/invitations"));
+        assert_eq!(at(OrgRead::Billing), format!("org/{o}/billing"));
+        let ledger = OrgRead::Ledger {
+            filter: LedgerFilter::default(),
+            cursor: None,
+        };
+        assert_eq!(
+            at(ledger),
+            format!("org/{o}/ledger?{:?}&cursor=", LedgerFilter::default())
+        );
+        let usage = OrgRead::Usage {
+            period: Period::default(),
+            group: UsageGroup::Day,
+        };
+        assert_eq!(
+            at(usage),
+            format!("org/{o}/usage?Day&Period {{ from: None, to: None }}")
+        );
+        assert_eq!(at(OrgRead::Invoices), format!("org/{o}/invoices"));
+        let month = OrgRead::Invoice {
+            month: "2026-11".into(),
+        };
+        assert_eq!(at(month), format!("org/{o}/invoices/2026-11"));
+        let audit = OrgRead::Audit {
+            filter: AuditFilter::default(),
+            cursor: Some("x".into()),
+        };
+        assert_eq!(
+            at(audit),
+            format!("org/{o}/audit?{:?}&cursor=x", AuditFilter::default())
+        );
+        assert_eq!(at(OrgRead::ApiKeys), format!("org/{o}/api-keys"));
+    }
 
-pub fn usage(org: OrgId, period: Period, group: UsageGroup) -> String {
-    format!("org/{org}/usage?{group:?}&{period:?}")
-}
-
-pub fn invoices(org: OrgId) -> String {
-    format!("org/{org}/invoices")
-}
-
-pub fn invoice(org: OrgId, month: &str) -> String {
-    format!("org/{org}/invoices/{month}")
-}
-
-/// The statement's PDF bytes (kept in the store's files).
-pub fn invoice_pdf(org: OrgId, month: &str) -> String {
-    format!("org/{org}/invoices/{month}.pdf")
-}
-
-pub fn audit(org: OrgId, filter: &AuditFilter, cursor: Option<&str>) -> String {
-    format!("org/{org}/audit?{filter:?}&cursor={}", cursor.unwrap_or(""))
-}
-
-pub fn api_keys(org: OrgId) -> String {
-    format!("org/{org}/api-keys")
-}
-
-pub fn rates() -> String {
-    "rates".into()
+    #[test]
+    fn scopes_cover_their_reads_only() {
+        let (a, b) = (org(), OrgId::new());
+        let members = ReadKey::of(
+            a,
+            OrgRead::Members {
+                filter: MemberFilter::default(),
+                cursor: Some("next".into()),
+            },
+        );
+        let statement = ReadKey::of(
+            a,
+            OrgRead::Invoice {
+                month: "2026-11".into(),
+            },
+        );
+        let of_a = ReadScope::Org { org_id: a };
+        assert!(ReadScope::All.covers(&members) && ReadScope::All.covers(&ReadKey::Rates));
+        assert!(of_a.covers(&members));
+        assert!(of_a.covers(&ReadKey::of(a, OrgRead::Membership)));
+        assert!(!of_a.covers(&ReadKey::Orgs));
+        assert!(!ReadScope::Org { org_id: b }.covers(&members));
+        let data = |data| ReadScope::OrgData { org_id: a, data };
+        assert!(data(OrgData::Members).covers(&members));
+        assert!(!data(OrgData::Projects).covers(&members));
+        assert!(data(OrgData::Invoices).covers(&statement));
+        assert!(ReadScope::Orgs.covers(&ReadKey::Orgs));
+        assert!(!ReadScope::Orgs.covers(&ReadKey::of(a, OrgRead::Membership)));
+        assert!(!ReadScope::Me.covers(&ReadKey::MyInvitations));
+        assert_eq!(members.scope(), data(OrgData::Members));
+    }
 }

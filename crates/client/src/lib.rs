@@ -16,9 +16,10 @@ mod orgs;
 mod projects;
 
 pub use billing::{Period, IDEMPOTENCY_KEY};
-pub use cache::{CacheKey, Cached, MemoryCache, ReadCache};
+pub use cache::{Cached, MemoryCache, ReadCache};
 pub use error::ClientError;
 pub use http::Client;
+pub use keys::{OrgData, OrgRead, ReadKey, ReadScope};
 pub use orgs::{Logo, OrgRef};
 pub use projects::ProjectTransition;
 

@@ -5,8 +5,9 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::{OrgId, Page, UserId};
 use reqwest::Method;
 
-use crate::cache::{CacheKey, Cached};
-use crate::{keys, Client, Result};
+use crate::cache::Cached;
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 impl Client {
     pub async fn list_members(
@@ -16,7 +17,13 @@ impl Client {
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<Cached<Page<Member>>> {
-        let key = keys::members(org, filter.q.as_deref(), filter.role, cursor);
+        let key = ReadKey::of(
+            org,
+            OrgRead::Members {
+                filter: filter.clone(),
+                cursor: cursor.map(str::to_owned),
+            },
+        );
         let mut req = self
             .request(Method::GET, &["orgs", &org.to_string(), "members"])
             .query(&[("limit", limit.to_string())]);
@@ -52,8 +59,8 @@ impl Client {
     pub async fn leave_org(&self, org: OrgId) -> Result<()> {
         self.empty(self.request(Method::POST, &["orgs", &org.to_string(), "leave"]))
             .await?;
-        self.cache.forget(&CacheKey::new(format!("org/{org}")));
-        self.cache.forget(&CacheKey::new("orgs"));
+        self.cache.forget(&ReadKey::of(org, OrgRead::Membership));
+        self.cache.forget(&ReadKey::Orgs);
         Ok(())
     }
 

@@ -5,8 +5,9 @@ use orgdesk_model::{OrgId, Page};
 use reqwest::header::{CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
 
-use crate::cache::{remember, CacheKey, Cached};
-use crate::{keys, Client, ClientError, Result};
+use crate::cache::{remember, Cached};
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, ClientError, Result};
 
 /// How a route names an org: by id, or by a current or former slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +65,7 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::orgs(), fetch).await
+        self.cached(ReadKey::Orgs, fetch).await
     }
 
     pub async fn create_org(&self, input: &CreateOrgRequest) -> Result<Membership> {
@@ -73,17 +74,20 @@ impl Client {
             .await?;
         remember(
             self.cache.as_ref(),
-            CacheKey::new(keys::org(membership.org.id)),
+            ReadKey::of(membership.org.id, OrgRead::Membership),
             &membership,
         );
-        self.cache.forget(&CacheKey::new(keys::orgs()));
+        self.cache.forget(&ReadKey::Orgs);
         Ok(membership)
     }
 
     pub async fn get_org(&self, org: &OrgRef) -> Result<Cached<Membership>> {
         let fetch = self.json(self.request(Method::GET, &["orgs", &org.segment()]));
         match org {
-            OrgRef::Id(id) => self.cached(keys::org(*id), fetch).await,
+            OrgRef::Id(id) => {
+                self.cached(ReadKey::of(*id, OrgRead::Membership), fetch)
+                    .await
+            }
             // A slug may have moved to a new name: never answer it from the cache.
             OrgRef::Slug(_) => Ok(Cached {
                 value: fetch.await?,
@@ -109,7 +113,7 @@ impl Client {
         let membership: Membership = self.json(req).await?;
         remember(
             self.cache.as_ref(),
-            CacheKey::new(keys::org(org)),
+            ReadKey::of(org, OrgRead::Membership),
             &membership,
         );
         Ok(membership)
@@ -118,14 +122,15 @@ impl Client {
     pub async fn delete_org(&self, org: OrgId) -> Result<()> {
         self.empty(self.request(Method::DELETE, &["orgs", &org.to_string()]))
             .await?;
-        self.cache.forget(&CacheKey::new(keys::org(org)));
-        self.cache.forget(&CacheKey::new(keys::orgs()));
+        self.cache.forget(&ReadKey::of(org, OrgRead::Membership));
+        self.cache.forget(&ReadKey::Orgs);
         Ok(())
     }
 
     pub async fn overview(&self, org: OrgId) -> Result<Cached<OrgOverview>> {
         let req = self.request(Method::GET, &["orgs", &org.to_string(), "overview"]);
-        self.cached(keys::overview(org), self.json(req)).await
+        self.cached(ReadKey::of(org, OrgRead::Overview), self.json(req))
+            .await
     }
 
     pub async fn put_logo(&self, org: OrgId, content_type: &str, bytes: Vec<u8>) -> Result<Org> {

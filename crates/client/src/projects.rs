@@ -8,7 +8,8 @@ use reqwest::header::IF_MATCH;
 use reqwest::Method;
 
 use crate::cache::Cached;
-use crate::{keys, Client, Result};
+use crate::keys::{OrgRead, ReadKey};
+use crate::{Client, Result};
 
 /// A lifecycle step of a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,8 @@ impl Client {
                 }
             }
         };
-        self.cached(keys::projects(org), fetch).await
+        self.cached(ReadKey::of(org, OrgRead::Projects), fetch)
+            .await
     }
 
     pub async fn create_project(
