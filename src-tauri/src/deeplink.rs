@@ -2,14 +2,14 @@
 //! works too), `orgdesk://invite/<token>` opens an invitation. A link that arrives is kept
 //! until the UI takes it, so one that started the app, or came while signed out, is not lost.
 
+use std::sync::Mutex;
+
+use orgdesk_app_core::navigation::AppPage;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 use url::Url;
-
-use crate::navigation::AppPage;
-use crate::state::AppState;
 
 pub const SCHEME: &str = "orgdesk";
 
@@ -18,6 +18,23 @@ pub const SCHEME: &str = "orgdesk";
 pub enum DeepLink {
     Org { slug: String, page: AppPage },
     Invite { token: String },
+}
+
+/// An `orgdesk://` link that arrived and the UI has not opened yet.
+#[derive(Default)]
+pub struct PendingLink(Mutex<Option<DeepLink>>);
+
+impl PendingLink {
+    fn put(&self, link: DeepLink) {
+        if let Ok(mut pending) = self.0.lock() {
+            *pending = Some(link);
+        }
+    }
+
+    /// The waiting link, if any (taking it clears it).
+    pub fn take(&self) -> Option<DeepLink> {
+        self.0.lock().ok().and_then(|mut l| l.take())
+    }
 }
 
 /// Tells the UI that a link is waiting (`take_deep_link` hands it over).
@@ -52,10 +69,8 @@ pub fn arrived<R: Runtime>(app: &AppHandle<R>, urls: &[Url]) {
         }
         return;
     };
-    if let Some(state) = app.try_state::<AppState>() {
-        if let Ok(mut pending) = state.pending_link.lock() {
-            *pending = Some(link);
-        }
+    if let Some(pending) = app.try_state::<PendingLink>() {
+        pending.put(link);
     }
     if let Err(e) = DeepLinkArrived.emit(app) {
         tracing::warn!(error = %e, "could not tell the UI about a link");

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
+use orgdesk_app_core::host::{BoxFuture, BuiltInServer};
+use orgdesk_app_core::AppError;
 use orgdesk_server::{Config, RunningServer};
 use tokio::sync::Mutex;
-
-use crate::error::AppError;
 
 pub struct Embedded {
     data_dir: PathBuf,
@@ -22,7 +22,7 @@ impl Embedded {
     }
 
     /// The server's base URL, starting it if needed.
-    pub async fn url(&self) -> Result<String, AppError> {
+    async fn start(&self) -> Result<String, AppError> {
         let mut running = self.running.lock().await;
         if let Some(server) = running.as_ref() {
             return Ok(server.base_url());
@@ -44,5 +44,11 @@ impl Embedded {
         if let Some(server) = self.running.lock().await.take() {
             server.shutdown().await;
         }
+    }
+}
+
+impl BuiltInServer for Embedded {
+    fn url(&self) -> BoxFuture<'_, Result<String, AppError>> {
+        Box::pin(self.start())
     }
 }

@@ -1,21 +1,20 @@
 //! Typed events the backend pushes to the UI (tauri-specta generates their TypeScript).
 
+use orgdesk_app_core::host::{ConnectivityStatus, UiEvents};
+use orgdesk_client::ReadScope;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Runtime};
 use tauri_specta::Event;
 
-use crate::connectivity::ConnectivityStatus;
-
 /// The server answers again, or stopped answering; with the outbox's counts.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct ConnectivityChanged(pub ConnectivityStatus);
 
-/// Fresher data arrived for these read keys (or, for a key ending in `/`, everything
-/// under it): pages showing them should read again.
+/// Fresher data arrived for these reads: pages showing them should read again.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct DataRefreshed {
-    pub keys: Vec<String>,
+    pub scopes: Vec<ReadScope>,
 }
 
 /// The outbox changed: a change was queued, applied, refused or hit a conflict.
@@ -25,12 +24,6 @@ pub struct OutboxChanged {
     pub attention: u32,
 }
 
-pub trait UiEvents: Send + Sync {
-    fn connectivity(&self, status: &ConnectivityStatus);
-    fn refreshed(&self, keys: Vec<String>);
-    fn outbox(&self, queued: u32, attention: u32);
-}
-
 pub struct TauriEvents<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> UiEvents for TauriEvents<R> {
@@ -38,8 +31,8 @@ impl<R: Runtime> UiEvents for TauriEvents<R> {
         report(ConnectivityChanged(status.clone()).emit(&self.0));
     }
 
-    fn refreshed(&self, keys: Vec<String>) {
-        report(DataRefreshed { keys }.emit(&self.0));
+    fn refreshed(&self, scopes: Vec<ReadScope>) {
+        report(DataRefreshed { scopes }.emit(&self.0));
     }
 
     fn outbox(&self, queued: u32, attention: u32) {

@@ -1,34 +1,29 @@
-//! The Orgdesk desktop app backend: typed commands over a session, the OS keychain,
-//! preferences and (when no server is configured) a built-in server.
+//! The Orgdesk desktop shell: typed commands over the core's services
+//! (`orgdesk-app-core`), the events the UI hears, plugins, the window, deep links, the OS
+//! keychain and the built-in server.
 
-pub mod alerts;
 pub mod commands;
-pub mod connectivity;
 pub mod deeplink;
 mod embedded;
-pub mod error;
 pub mod events;
-mod export;
+pub mod host;
 pub mod keychain;
-mod logo;
-pub mod navigation;
-pub mod outbox;
-pub mod prefs;
-pub mod reads;
-pub mod session;
-pub mod state;
-pub mod store;
 
 use std::path::Path;
 use std::sync::Arc;
 
+use orgdesk_app_core::host::Notifier;
+use orgdesk_app_core::prefs::JsonFilePrefs;
+use orgdesk_app_core::secrets::SecretStore;
+use orgdesk_app_core::{Host, Services};
 use tauri::{Manager, Runtime};
-use tauri_plugin_store::StoreExt;
 use tauri_specta::collect_commands;
 
-use crate::keychain::{OsKeychain, SecretStore};
-use crate::prefs::Prefs;
-use crate::state::AppState;
+use crate::deeplink::PendingLink;
+use crate::embedded::Embedded;
+use crate::events::TauriEvents;
+use crate::host::{DesktopNotifier, TauriSpawner};
+use crate::keychain::OsKeychain;
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
@@ -132,24 +127,41 @@ pub fn export_bindings(path: &Path) -> Result<(), specta_typescript::Error> {
     )
 }
 
-/// Builds the app state for an app data folder, with preferences in `prefs.json` there
-/// and session tokens in `keychain`.
-pub fn app_state<R: Runtime>(
+/// Builds the core's services over an app data folder (preferences in `prefs.json` there,
+/// secrets in `keychain`) and hands each to the commands: one managed state per service.
+/// Answers them, so the caller may start their background work.
+pub fn install<R: Runtime>(
     app: &tauri::AppHandle<R>,
     data_dir: &Path,
     keychain: Arc<dyn SecretStore>,
-) -> tauri::Result<AppState> {
+    notifier: Arc<dyn Notifier>,
+) -> std::io::Result<Arc<Services>> {
     std::fs::create_dir_all(data_dir)?;
-    let store = app.store(data_dir.join("prefs.json")).map_err(|e| {
-        tauri::Error::Io(std::io::Error::other(format!(
-            "preferences could not be opened: {e}"
-        )))
-    })?;
-    Ok(AppState::new(
-        data_dir.to_path_buf(),
+    let embedded = Arc::new(Embedded::new(data_dir.join("server")));
+    let services = Services::new(Host {
+        data_dir: data_dir.to_path_buf(),
+        spawner: Arc::new(TauriSpawner),
+        notifier,
+        ui: Arc::new(TauriEvents(app.clone())),
         keychain,
-        Prefs::new(store),
-    ))
+        prefs: Arc::new(JsonFilePrefs::open(data_dir.join("prefs.json"))),
+        server: embedded.clone(),
+    });
+    app.manage(embedded);
+    app.manage(PendingLink::default());
+    app.manage(services.session.clone());
+    app.manage(services.connectivity.clone());
+    app.manage(services.outbox.clone());
+    app.manage(services.orgs.clone());
+    app.manage(services.logos.clone());
+    app.manage(services.projects.clone());
+    app.manage(services.members.clone());
+    app.manage(services.invitations.clone());
+    app.manage(services.billing.clone());
+    app.manage(services.exports.clone());
+    app.manage(services.audit.clone());
+    app.manage(services.api_keys.clone());
+    Ok(Arc::new(services))
 }
 
 /// Links that started the app, and links that arrive later (through a second launch).
@@ -205,18 +217,14 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_store::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
-            let state = app_state(app.handle(), &data_dir, Arc::new(OsKeychain))?;
-            state.set_notifier(Arc::new(alerts::DesktopNotifier(app.handle().clone())));
-            state.set_ui_events(Arc::new(events::TauriEvents(app.handle().clone())));
-            state.run_outbox();
-            app.manage(state);
+            let notifier = Arc::new(DesktopNotifier(app.handle().clone()));
+            let services = install(app.handle(), &data_dir, Arc::new(OsKeychain), notifier)?;
+            services.start();
             listen_for_links(app.handle());
-            alerts::watch_low_balances(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -226,8 +234,9 @@ pub fn run() {
         });
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
-            let state = handle.state::<AppState>();
-            tauri::async_runtime::block_on(state.shutdown());
+            // Stops the built-in server, letting in-flight requests finish.
+            let embedded = handle.state::<Arc<Embedded>>();
+            tauri::async_runtime::block_on(embedded.stop());
         }
     });
 }

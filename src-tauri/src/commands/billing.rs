@@ -1,7 +1,12 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use orgdesk_client::{keys, Period};
+use orgdesk_app_core::billing::Billing;
+use orgdesk_app_core::exports::{ExportDone, Exports};
+use orgdesk_app_core::outbox::Outcome;
+use orgdesk_app_core::reads::Fresh;
+use orgdesk_client::Period;
 use orgdesk_model::billing::{
     BillingSummary, LedgerEntry, LedgerFilter, RateCard, SpendPolicy, TopUp, TopUpRequest,
 };
@@ -10,26 +15,15 @@ use orgdesk_model::{OrgId, Page, Plan};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::error::CmdResult;
-use crate::export::ExportDone;
-use crate::outbox::{Change, Outcome};
-use crate::reads::Fresh;
-use crate::state::AppState;
+use super::CmdResult;
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_billing(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
 ) -> CmdResult<Fresh<BillingSummary>> {
-    let read = state.read(keys::billing(org_id), move |c| async move {
-        c.billing(org_id).await
-    });
-    let summary = read.await?;
-    if !summary.from_cache {
-        state.note_low_balance(org_id, &summary.value);
-    }
-    Ok(summary)
+    Ok(billing.summary(org_id).await?)
 }
 
 /// Owner only; a downgrade below current usage fails with `plan_downgrade_blocked`.
@@ -37,14 +31,11 @@ pub async fn get_billing(
 #[tauri::command]
 #[specta::specta]
 pub async fn change_plan(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     plan: Plan,
 ) -> CmdResult<BillingSummary> {
-    let change = state.online("Changing the plan", |c| async move {
-        c.change_plan(org_id, plan).await
-    });
-    Ok(change.await?)
+    Ok(billing.change_plan(org_id, plan).await?)
 }
 
 /// Adds credits. `request_id` is made once when the user asks for this top-up and sent
@@ -52,45 +43,36 @@ pub async fn change_plan(
 #[tauri::command]
 #[specta::specta]
 pub async fn top_up(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     input: TopUpRequest,
     request_id: String,
 ) -> CmdResult<Outcome<TopUp>> {
-    let change = Change::TopUp { org_id, input };
-    Ok(state.submit(change, Some(request_id)).await?)
+    Ok(billing.top_up(org_id, input, request_id).await?)
 }
 
 /// One page of the ledger, newest first.
 #[tauri::command]
 #[specta::specta]
 pub async fn ledger(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     filter: LedgerFilter,
     cursor: Option<String>,
 ) -> CmdResult<Fresh<Page<LedgerEntry>>> {
-    let key = keys::ledger(org_id, &filter, cursor.as_deref());
-    let read = state.read(key, move |c| async move {
-        c.ledger(org_id, &filter, cursor.as_deref(), 100).await
-    });
-    Ok(read.await?)
+    Ok(billing.ledger(org_id, filter, cursor).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn usage_report(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     group_by: UsageGroup,
 ) -> CmdResult<Fresh<UsageReport>> {
-    let period = Period { from, to };
-    let read = state.read(keys::usage(org_id, period, group_by), move |c| async move {
-        c.usage_report(org_id, period, group_by).await
-    });
-    Ok(read.await?)
+    Ok(billing.usage(org_id, Period { from, to }, group_by).await?)
 }
 
 /// Writes the usage CSV to `path` (picked in a save dialog): streamed from the server,
@@ -98,7 +80,7 @@ pub async fn usage_report(
 #[tauri::command]
 #[specta::specta]
 pub async fn export_usage_csv(
-    state: State<'_, AppState>,
+    exports: State<'_, Arc<Exports>>,
     org_id: OrgId,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
@@ -111,8 +93,8 @@ pub async fn export_usage_csv(
     };
     let period = Period { from, to };
     let dest = PathBuf::from(&path);
-    Ok(state
-        .export_usage(org_id, period, group_by, dest, report)
+    Ok(exports
+        .usage_csv(org_id, period, group_by, dest, report)
         .await?)
 }
 
@@ -120,30 +102,21 @@ pub async fn export_usage_csv(
 #[tauri::command]
 #[specta::specta]
 pub async fn list_invoices(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
 ) -> CmdResult<Fresh<Vec<InvoiceSummary>>> {
-    let read = state.read(keys::invoices(org_id), move |c| async move {
-        c.invoices(org_id).await
-    });
-    let invoices = read.await?;
-    if !invoices.from_cache {
-        state.keep_invoice_pdfs(org_id, &invoices.value);
-    }
-    Ok(invoices)
+    Ok(billing.invoices(org_id).await?)
 }
 
 /// A monthly statement; `month` is `YYYY-MM`.
 #[tauri::command]
 #[specta::specta]
 pub async fn get_invoice(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     month: String,
 ) -> CmdResult<Fresh<Invoice>> {
-    let key = keys::invoice(org_id, &month);
-    let read = state.read(key, move |c| async move { c.invoice(org_id, &month).await });
-    Ok(read.await?)
+    Ok(billing.invoice(org_id, month).await?)
 }
 
 /// Saves the statement's PDF to `path` (picked in a save dialog); offline, the copy kept
@@ -151,7 +124,7 @@ pub async fn get_invoice(
 #[tauri::command]
 #[specta::specta]
 pub async fn save_invoice_pdf(
-    state: State<'_, AppState>,
+    exports: State<'_, Arc<Exports>>,
     org_id: OrgId,
     month: String,
     path: String,
@@ -161,38 +134,33 @@ pub async fn save_invoice_pdf(
         let _ = progress.send(bytes);
     };
     let dest = PathBuf::from(&path);
-    Ok(state
-        .export_invoice_pdf(org_id, &month, dest, report)
-        .await?)
+    Ok(exports.invoice_pdf(org_id, &month, dest, report).await?)
 }
 
 /// Sets (or, with `None`, turns off) the low-balance threshold.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_low_balance_threshold(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     threshold: Option<i64>,
 ) -> CmdResult<Outcome<BillingSummary>> {
-    let change = Change::SetLowBalanceThreshold { org_id, threshold };
-    Ok(state.submit(change, None).await?)
+    Ok(billing.set_low_balance_threshold(org_id, threshold).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_spend_policy(
-    state: State<'_, AppState>,
+    billing: State<'_, Arc<Billing>>,
     org_id: OrgId,
     policy: SpendPolicy,
 ) -> CmdResult<Outcome<BillingSummary>> {
-    let change = Change::SetSpendPolicy { org_id, policy };
-    Ok(state.submit(change, None).await?)
+    Ok(billing.set_spend_policy(org_id, policy).await?)
 }
 
 /// What each modality costs now.
 #[tauri::command]
 #[specta::specta]
-pub async fn rate_card(state: State<'_, AppState>) -> CmdResult<Fresh<RateCard>> {
-    let read = state.read(keys::rates(), |c| async move { c.rates().await });
-    Ok(read.await?)
+pub async fn rate_card(billing: State<'_, Arc<Billing>>) -> CmdResult<Fresh<RateCard>> {
+    Ok(billing.rate_card().await?)
 }

@@ -1,4 +1,8 @@
-use orgdesk_client::keys;
+use std::sync::Arc;
+
+use orgdesk_app_core::invitations::Invitations;
+use orgdesk_app_core::outbox::Outcome;
+use orgdesk_app_core::reads::Fresh;
 use orgdesk_model::invitation::{
     CreateInvitationsRequest, Invitation, IssuedInvitation, IssuedInvitations, ReceivedInvitation,
 };
@@ -6,49 +10,38 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::{InvitationId, OrgId};
 use tauri::State;
 
-use crate::error::CmdResult;
-use crate::outbox::{Change, Outcome};
-use crate::reads::Fresh;
-use crate::state::AppState;
+use super::CmdResult;
 
 /// Invites one or several emails. Applied now, it answers each invitation with its link
 /// (shown once); queued offline, the invitations are mailed once the server has them.
 #[tauri::command]
 #[specta::specta]
 pub async fn invite_members(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     org_id: OrgId,
     input: CreateInvitationsRequest,
 ) -> CmdResult<Outcome<IssuedInvitations>> {
-    let change = Change::InviteMembers { org_id, input };
-    Ok(state.submit(change, None).await?)
+    Ok(invitations.invite(org_id, input).await?)
 }
 
 /// Pending invitations of the org (owners and admins).
 #[tauri::command]
 #[specta::specta]
 pub async fn list_invitations(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     org_id: OrgId,
 ) -> CmdResult<Fresh<Vec<Invitation>>> {
-    let read = state.read(keys::invitations(org_id), move |c| async move {
-        c.all_invitations(org_id).await
-    });
-    Ok(read.await?)
+    Ok(invitations.list(org_id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn revoke_invitation(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     org_id: OrgId,
     invitation_id: InvitationId,
 ) -> CmdResult<Outcome<()>> {
-    let change = Change::RevokeInvitation {
-        org_id,
-        invitation_id,
-    };
-    Ok(state.submit(change, None).await?)
+    Ok(invitations.revoke(org_id, invitation_id).await?)
 }
 
 /// Sends again with a fresh link (the previous link stops working) and answers it; the
@@ -56,39 +49,30 @@ pub async fn revoke_invitation(
 #[tauri::command]
 #[specta::specta]
 pub async fn resend_invitation(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     org_id: OrgId,
     invitation_id: InvitationId,
 ) -> CmdResult<IssuedInvitation> {
-    let resend = state.online("Sending an invitation again", |c| async move {
-        c.resend_invitation(org_id, invitation_id).await
-    });
-    Ok(resend.await?)
+    Ok(invitations.resend(org_id, invitation_id).await?)
 }
 
 /// Invitations waiting for the signed-in account.
 #[tauri::command]
 #[specta::specta]
 pub async fn my_invitations(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
 ) -> CmdResult<Fresh<Vec<ReceivedInvitation>>> {
-    let read = state.read(keys::my_invitations(), |c| async move {
-        c.my_invitations().await
-    });
-    Ok(read.await?)
+    Ok(invitations.mine().await?)
 }
 
 /// What an `orgdesk://invite/<token>` link is for, before accepting it.
 #[tauri::command]
 #[specta::specta]
 pub async fn preview_invitation(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     token: String,
 ) -> CmdResult<ReceivedInvitation> {
-    let preview = state.online("Opening an invitation", |c| async move {
-        c.preview_invitation(&token).await
-    });
-    Ok(preview.await?)
+    Ok(invitations.preview(token).await?)
 }
 
 /// Accepts by link token or by the id of an invitation listed for me. Needs the server:
@@ -96,20 +80,17 @@ pub async fn preview_invitation(
 #[tauri::command]
 #[specta::specta]
 pub async fn accept_invitation(
-    state: State<'_, AppState>,
+    invitations: State<'_, Arc<Invitations>>,
     token_or_id: String,
 ) -> CmdResult<Membership> {
-    let accept = state.online("Accepting an invitation", |c| async move {
-        c.accept_invitation(&token_or_id).await
-    });
-    Ok(accept.await?)
+    Ok(invitations.accept(token_or_id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn decline_invitation(state: State<'_, AppState>, token_or_id: String) -> CmdResult<()> {
-    let decline = state.online("Declining an invitation", |c| async move {
-        c.decline_invitation(&token_or_id).await
-    });
-    Ok(decline.await?)
+pub async fn decline_invitation(
+    invitations: State<'_, Arc<Invitations>>,
+    token_or_id: String,
+) -> CmdResult<()> {
+    Ok(invitations.decline(token_or_id).await?)
 }

@@ -1,5 +1,5 @@
-//! One typed command per operation. Each parses, calls the domain code and maps the
-//! error; nothing else happens here.
+//! One typed command per operation. Each takes the core service it needs, parses, calls it
+//! and maps the error; nothing else happens here.
 
 pub mod api_keys;
 pub mod audit;
@@ -13,3 +13,6 @@ pub mod orgs;
 pub mod outbox;
 pub mod projects;
 pub mod session;
+
+/// What every command returns: the value, or the `{code, message, field}` the server speaks.
+pub type CmdResult<T> = Result<T, orgdesk_model::ApiError>;

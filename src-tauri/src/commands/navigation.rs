@@ -1,20 +1,17 @@
+use std::sync::Arc;
+
+use orgdesk_app_core::navigation::Location;
+use orgdesk_app_core::session::SessionService;
 use tauri::State;
 
-use crate::error::{AppError, CmdResult};
-use crate::navigation::Location;
-use crate::state::AppState;
+use super::CmdResult;
 
 /// Remembers where the signed-in account is, to reopen there next time.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_location(state: State<'_, AppState>, location: Location) -> CmdResult<()> {
-    let session = state.session.read().await;
-    let user = session
-        .as_ref()
-        .ok_or(AppError::NotSignedIn)?
-        .account
-        .me
-        .user
-        .id;
-    Ok(state.prefs.set_location(user, &location)?)
+pub async fn save_location(
+    session: State<'_, Arc<SessionService>>,
+    location: Location,
+) -> CmdResult<()> {
+    Ok(session.save_location(&location).await?)
 }

@@ -1,30 +1,39 @@
+use std::sync::Arc;
+
+use orgdesk_app_core::session::{
+    SessionInfo, SessionService, SignInInput, SignUpInput, StartupState,
+};
 use tauri::State;
 
-use crate::error::CmdResult;
-use crate::session::{SessionInfo, SignInInput, SignUpInput, StartupState};
-use crate::state::AppState;
+use super::CmdResult;
 
 /// Resumes the last session if it can; tells the UI what to show first.
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_session(state: State<'_, AppState>) -> CmdResult<StartupState> {
-    Ok(state.restore().await)
+pub async fn restore_session(session: State<'_, Arc<SessionService>>) -> CmdResult<StartupState> {
+    Ok(session.restore().await)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_up(state: State<'_, AppState>, input: SignUpInput) -> CmdResult<SessionInfo> {
-    Ok(state.sign_up(input).await?)
+pub async fn sign_up(
+    session: State<'_, Arc<SessionService>>,
+    input: SignUpInput,
+) -> CmdResult<SessionInfo> {
+    Ok(session.sign_up(input).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_in(state: State<'_, AppState>, input: SignInInput) -> CmdResult<SessionInfo> {
-    Ok(state.sign_in(input).await?)
+pub async fn sign_in(
+    session: State<'_, Arc<SessionService>>,
+    input: SignInInput,
+) -> CmdResult<SessionInfo> {
+    Ok(session.sign_in(input).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_out(state: State<'_, AppState>) -> CmdResult<()> {
-    Ok(state.sign_out().await?)
+pub async fn sign_out(session: State<'_, Arc<SessionService>>) -> CmdResult<()> {
+    Ok(session.sign_out().await?)
 }

@@ -1,19 +1,17 @@
-//! What the app's integration tests share: a real server, a mock-runtime app over a data
+//! What the command-layer tests share: a real server, a mock-runtime app over a data
 //! folder, and invoking commands the way the UI does.
 
 #![allow(dead_code)]
 
-pub mod proxy;
-pub mod world;
+use std::sync::{Arc, Mutex};
 
-use std::sync::Arc;
-
-use orgdesk_app::keychain::SecretStore;
+use orgdesk_app_core::host::Notifier;
+use orgdesk_app_core::secrets::SecretStore;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow};
+use tauri::{App, WebviewWindow};
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -21,18 +19,29 @@ pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     (orgdesk_server::spawn(config).await.unwrap(), dir)
 }
 
-/// An app whose state uses `secrets` and keeps its preferences in `app_dir`. (A mock app
-/// never runs its setup hook, so the state is managed here, as `run()`'s setup does.)
+/// Records notifications instead of showing them (the desktop's notification service is
+/// not part of the test machine).
+#[derive(Default)]
+pub struct Recorded(pub Mutex<Vec<String>>);
+
+impl Notifier for Recorded {
+    fn notify(&self, _title: &str, body: &str) {
+        self.0.lock().unwrap().push(body.to_owned());
+    }
+}
+
+/// An app whose services use `secrets` and keep their preferences in `app_dir`. (A mock
+/// app never runs its setup hook, so the services are installed here, as `run()`'s setup
+/// does.)
 pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
     let commands = orgdesk_app::specta_builder::<MockRuntime>();
     let app = mock_builder()
-        .plugin(tauri_plugin_store::Builder::new().build())
         .invoke_handler(commands.invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
     commands.mount_events(&app);
-    let state = orgdesk_app::app_state(app.handle(), app_dir, secrets).unwrap();
-    app.manage(state);
+    let notifier = Arc::new(Recorded::default());
+    orgdesk_app::install(app.handle(), app_dir, secrets, notifier).unwrap();
     app
 }
 

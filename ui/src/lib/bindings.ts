@@ -198,6 +198,11 @@ export type ApiKeyScope =
 /**  A page of a context. The string form is what deep links and the store use. */
 export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys";
 
+export type ArchiveProject = {
+	org_id: OrgId,
+	project_id: ProjectId,
+};
+
 /**
  *  Everything the audit log records, one variant per kind of change. The wire form is
  *  dotted, `<target>.<past tense>` (`project.suspended`); [`AuditAction::label`] is how
@@ -276,7 +281,41 @@ export type Capability =
 /**  Security policy and webhooks. */
 "manage_security" | "delete_org";
 
-export type Change = { kind: "update_org"; org_id: OrgId; expected_version: number; patch: UpdateOrgRequest } | { kind: "create_project"; org_id: OrgId; input: CreateProjectRequest } | { kind: "update_project"; org_id: OrgId; project_id: ProjectId; expected_version: number; patch: UpdateProjectRequest } | { kind: "suspend_project"; org_id: OrgId; project_id: ProjectId; reason: string } | { kind: "unsuspend_project"; org_id: OrgId; project_id: ProjectId } | { kind: "archive_project"; org_id: OrgId; project_id: ProjectId } | { kind: "restore_project"; org_id: OrgId; project_id: ProjectId } | { kind: "change_member_role"; org_id: OrgId; user_id: UserId; role: Role } | { kind: "set_member_scope"; org_id: OrgId; user_id: UserId; scope: ProjectScope } | { kind: "invite_members"; org_id: OrgId; input: CreateInvitationsRequest } | { kind: "revoke_invitation"; org_id: OrgId; invitation_id: InvitationId } | { kind: "top_up"; org_id: OrgId; input: TopUpRequest } | { kind: "set_low_balance_threshold"; org_id: OrgId; threshold: number | null } | { kind: "set_spend_policy"; org_id: OrgId; policy: SpendPolicy };
+export type Change = {
+	kind: "update_org",
+} & UpdateOrg | {
+	kind: "create_project",
+} & CreateProject | {
+	kind: "update_project",
+} & UpdateProject | {
+	kind: "suspend_project",
+} & SuspendProject | {
+	kind: "unsuspend_project",
+} & UnsuspendProject | {
+	kind: "archive_project",
+} & ArchiveProject | {
+	kind: "restore_project",
+} & RestoreProject | {
+	kind: "change_member_role",
+} & ChangeMemberRole | {
+	kind: "set_member_scope",
+} & SetMemberScope | {
+	kind: "invite_members",
+} & InviteMembers | {
+	kind: "revoke_invitation",
+} & RevokeInvitation | {
+	kind: "top_up",
+} & TopUpCredits | {
+	kind: "set_low_balance_threshold",
+} & SetLowBalanceThreshold | {
+	kind: "set_spend_policy",
+} & SetSpendPolicy;
+
+export type ChangeMemberRole = {
+	org_id: OrgId,
+	user_id: UserId,
+	role: Role,
+};
 
 /**  Why a change waits for the user. */
 export type ChangeProblem = {
@@ -332,6 +371,11 @@ export type CreateOrgRequest = {
 	website?: string | null,
 };
 
+export type CreateProject = {
+	org_id: OrgId,
+	input: CreateProjectRequest,
+};
+
 export type CreateProjectRequest = {
 	name: string,
 	/**  Generated from the name when absent or blank. */
@@ -345,12 +389,9 @@ export type CreatedApiKey = {
 	secret: string,
 };
 
-/**
- *  Fresher data arrived for these read keys (or, for a key ending in `/`, everything
- *  under it): pages showing them should read again.
- */
+/**  Fresher data arrived for these reads: pages showing them should read again. */
 export type DataRefreshed = {
-	keys: string[],
+	scopes: ReadScope[],
 };
 
 export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "invite"; token: string };
@@ -471,6 +512,11 @@ export type Invitation = {
 export type InvitationId = string;
 
 export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked" | "expired";
+
+export type InviteMembers = {
+	org_id: OrgId,
+	input: CreateInvitationsRequest,
+};
 
 /**  The org an invitation is for, as much as the invitee may see before joining. */
 export type InvitingOrg = {
@@ -645,6 +691,11 @@ export type Org = {
 	created_at: string,
 };
 
+/**  A kind of read of one org, whatever its filters: what a page shows. */
+export type OrgData = "membership" | "overview" | "projects" | "members" | "invitations" | "billing" | "ledger" | "usage" | 
+/**  The statements and each statement. */
+"invoices" | "audit" | "api_keys";
+
 /**
  *  An organization, or a personal context (which is stored as an organization of
  *  kind `personal`).
@@ -776,6 +827,18 @@ export type RateCard = {
 	rates: Rate[],
 };
 
+/**
+ *  A set of reads: what a change makes stale, what a refresh brought news of, and what a
+ *  page listens for.
+ */
+export type ReadScope = 
+/**  Everything remembered. */
+{ kind: "all" } | { kind: "me" } | { kind: "orgs" } | { kind: "my_invitations" } | { kind: "rates" } | 
+/**  Everything remembered about one org: the org itself and all it holds. */
+{ kind: "org"; org_id: OrgId } | 
+/**  One kind of read of one org. */
+{ kind: "org_data"; org_id: OrgId; data: OrgData };
+
 /**  An invitation as its invitee sees it (`GET /v1/me/invitations`, `GET /v1/invitations/{token}`). */
 export type ReceivedInvitation = {
 	id: InvitationId,
@@ -784,6 +847,16 @@ export type ReceivedInvitation = {
 	role: Role,
 	invited_by: string | null,
 	expires_at: string,
+};
+
+export type RestoreProject = {
+	org_id: OrgId,
+	project_id: ProjectId,
+};
+
+export type RevokeInvitation = {
+	org_id: OrgId,
+	invitation_id: InvitationId,
 };
 
 export type Role = "owner" | "admin" | "member";
@@ -799,6 +872,22 @@ export type SessionInfo = {
 	token_storage: TokenStorage,
 	/**  Where this account was last, to reopen there. */
 	location: Location | null,
+};
+
+export type SetLowBalanceThreshold = {
+	org_id: OrgId,
+	threshold: number | null,
+};
+
+export type SetMemberScope = {
+	org_id: OrgId,
+	user_id: UserId,
+	scope: ProjectScope,
+};
+
+export type SetSpendPolicy = {
+	org_id: OrgId,
+	policy: SpendPolicy,
 };
 
 /**  What the sign-in form is prefilled with. */
@@ -836,6 +925,12 @@ export type StartupState = {
 	notice: string | null,
 };
 
+export type SuspendProject = {
+	org_id: OrgId,
+	project_id: ProjectId,
+	reason: string,
+};
+
 /**  Where this session's token is kept. */
 export type TokenStorage = { kind: "keychain" } | 
 /**  Not saved anywhere: the next start asks to sign in again. */
@@ -844,6 +939,12 @@ export type TokenStorage = { kind: "keychain" } |
 export type TopUp = {
 	entry: LedgerEntry,
 	balance: number,
+};
+
+/**  Adds credits; the change's idempotency key is the top-up's own. */
+export type TopUpCredits = {
+	org_id: OrgId,
+	input: TopUpRequest,
 };
 
 /**
@@ -857,6 +958,18 @@ export type TopUpRequest = {
 	payment_reference?: string | null,
 };
 
+export type UnsuspendProject = {
+	org_id: OrgId,
+	project_id: ProjectId,
+};
+
+/**  Saves org settings if nobody changed the org since `expected_version`. */
+export type UpdateOrg = {
+	org_id: OrgId,
+	expected_version: number,
+	patch: UpdateOrgRequest,
+};
+
 /**
  *  A partial update: absent fields stay as they are; an empty description or website
  *  clears it.
@@ -866,6 +979,14 @@ export type UpdateOrgRequest = {
 	slug?: string | null,
 	description?: string | null,
 	website?: string | null,
+};
+
+/**  Renames or edits a project if nobody changed it since `expected_version`. */
+export type UpdateProject = {
+	org_id: OrgId,
+	project_id: ProjectId,
+	expected_version: number,
+	patch: UpdateProjectRequest,
 };
 
 /**  A partial update; an empty description clears it. */

@@ -7,13 +7,14 @@
 mod common;
 
 use common::proxy::Fault;
-use common::world::{balance, create, names, reconnect, restore, sign_up_with_org, top_up, World};
-use orgdesk_app::outbox::{Change, ChangeState, Outcome};
-use orgdesk_app::state::AppState;
+use common::world::{
+    balance, create, names, reconnect, restore, sign_up_with_org, top_up, App, World,
+};
+use orgdesk_app_core::outbox::edits::UpdateOrg;
+use orgdesk_app_core::outbox::ChangeState;
 use orgdesk_model::org::UpdateOrgRequest;
 use orgdesk_model::{ErrorCode, OrgId};
 use proptest::prelude::*;
-use serde_json::Value;
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -55,8 +56,8 @@ struct Expected {
 
 async fn run(ops: Vec<Op>) {
     let world = World::new().await;
-    let (mut app, mut state) = world.launch();
-    let org: OrgId = sign_up_with_org(&world, &app, "ana@example.com");
+    let mut app = world.launch();
+    let org: OrgId = sign_up_with_org(&world, &app, "ana@example.com").await;
     // Room for every project a case may create.
     let direct = world.direct("ana@example.com").await;
     direct
@@ -72,12 +73,12 @@ async fn run(ops: Vec<Op>) {
         match op {
             Op::CreateProject => {
                 let name = format!("Project {n}");
-                let _: Outcome<Value> = state.submit(create(org, &name), None).await.unwrap();
+                app.outbox.submit(create(org, &name), None).await.unwrap();
                 expected.projects.push(name);
             }
             Op::TopUp(amount) => {
                 let key = format!("top-up-{n}");
-                let _: Outcome<Value> = state
+                app.outbox
                     .submit(top_up(org, amount), Some(key.clone()))
                     .await
                     .unwrap();
@@ -86,8 +87,10 @@ async fn run(ops: Vec<Op>) {
             }
             Op::RetryLastTopUp => {
                 if let Some((key, amount)) = expected.last_top_up.clone() {
-                    let _: Outcome<Value> =
-                        state.submit(top_up(org, amount), Some(key)).await.unwrap();
+                    app.outbox
+                        .submit(top_up(org, amount), Some(key))
+                        .await
+                        .unwrap();
                 }
             }
             Op::StaleRename => {
@@ -95,13 +98,13 @@ async fn run(ops: Vec<Op>) {
                     name: Some(format!("Stale {n}")),
                     ..Default::default()
                 };
-                let change = Change::UpdateOrg {
+                let change = UpdateOrg {
                     org_id: org,
                     expected_version: 0,
                     patch,
                 };
                 expected.stale_sent += 1;
-                match state.submit::<Value>(change, None).await {
+                match app.outbox.submit(change, None).await {
                     Ok(_) => {}
                     Err(e) => {
                         assert_eq!(
@@ -113,13 +116,12 @@ async fn run(ops: Vec<Op>) {
                 }
             }
             Op::Disconnect => world.proxy.set(Fault::Refuse),
-            Op::Reconnect => reconnect(&world, &state).await,
+            Op::Reconnect => reconnect(&world, &app).await,
             Op::LoseNextAnswer => lose_next = true,
             Op::Restart => {
-                drop(state);
                 drop(app);
-                (app, state) = world.launch();
-                restore(&app);
+                app = world.launch();
+                restore(&app).await;
             }
         }
         if lose_next
@@ -132,22 +134,22 @@ async fn run(ops: Vec<Op>) {
             lose_next = false;
         }
     }
-    settle(&world, &state, &expected).await;
+    settle(&world, &app, &expected).await;
 }
 
 /// Back online for good: resolve conflicts as they surface (take theirs; a later change
 /// of the same org waits behind one), drain, compare.
-async fn settle(world: &World, state: &AppState, expected: &Expected) {
+async fn settle(world: &World, app: &App, expected: &Expected) {
     let mut conflicts = 0;
     loop {
-        reconnect(world, state).await;
-        let waiting = state.outbox().await.unwrap();
+        reconnect(world, app).await;
+        let waiting = app.outbox.changes().await.unwrap();
         let Some(conflict) = waiting.iter().find(|c| c.state == ChangeState::Conflict) else {
             assert!(waiting.is_empty(), "the outbox drains: {waiting:?}");
             break;
         };
         conflicts += 1;
-        state.discard_change(conflict.id).await.unwrap();
+        app.outbox.discard(conflict.id).await.unwrap();
     }
     assert_eq!(
         conflicts + expected.refused_at_once,

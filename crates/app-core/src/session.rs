@@ -1,5 +1,6 @@
 //! Signing up, in and out, and resuming the last session at start.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use orgdesk_client::Client;
@@ -9,31 +10,15 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::AppError;
-use crate::keychain::{SecretError, SecretStore};
+use crate::host::BuiltInServer;
+use crate::logo::Logos;
 use crate::navigation::Location;
-use crate::prefs::{SavedAccount, ServerChoice, SignInHint};
-use crate::state::AppState;
+use crate::outbox::Outbox;
+use crate::prefs::{Prefs, SavedAccount, ServerChoice, SignInHint};
+use crate::secrets::{MemorySecrets, SecretError, SecretStore};
+use crate::signed_in::{Session, SignedIn, TokenStorage};
+use crate::staleness::Staleness;
 use crate::store::LocalStore;
-
-pub struct Session {
-    /// Reads go through the account's local store (or memory, without one).
-    pub client: Client,
-    pub account: SavedAccount,
-    pub token_storage: TokenStorage,
-    /// The account's encrypted local store; `None` when no keychain holds its key.
-    pub store: Option<Arc<LocalStore>>,
-}
-
-/// Where this session's token is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TokenStorage {
-    Keychain,
-    /// Not saved anywhere: the next start asks to sign in again.
-    MemoryOnly {
-        reason: String,
-    },
-}
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SessionInfo {
@@ -76,7 +61,65 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(SecretError::Unavailable(e.to_string())))
 }
 
-impl AppState {
+/// Signs up, in and out, resumes the last session, and remembers where the account was.
+pub struct SessionService {
+    data_dir: PathBuf,
+    /// The OS keychain (or, in tests, whatever store was given).
+    keychain: Arc<dyn SecretStore>,
+    /// Where tokens go when the keychain cannot be used: gone when the app quits.
+    fallback: MemorySecrets,
+    prefs: Prefs,
+    server: Arc<dyn BuiltInServer>,
+    signed_in: Arc<SignedIn>,
+    outbox: Arc<Outbox>,
+    logos: Arc<Logos>,
+    stale: Arc<Staleness>,
+}
+
+/// What the session service works with.
+pub struct SessionParts {
+    pub data_dir: PathBuf,
+    pub keychain: Arc<dyn SecretStore>,
+    pub prefs: Prefs,
+    pub server: Arc<dyn BuiltInServer>,
+    pub signed_in: Arc<SignedIn>,
+    pub outbox: Arc<Outbox>,
+    pub logos: Arc<Logos>,
+    pub stale: Arc<Staleness>,
+}
+
+impl SessionService {
+    pub fn new(parts: SessionParts) -> Self {
+        let SessionParts {
+            data_dir,
+            keychain,
+            prefs,
+            server,
+            signed_in,
+            outbox,
+            logos,
+            stale,
+        } = parts;
+        Self {
+            data_dir,
+            keychain,
+            fallback: MemorySecrets::default(),
+            prefs,
+            server,
+            signed_in,
+            outbox,
+            logos,
+            stale,
+        }
+    }
+
+    async fn server_url(&self, server: &ServerChoice) -> Result<String, AppError> {
+        match server {
+            ServerChoice::Embedded => self.server.url().await,
+            ServerChoice::Remote { url } => Ok(url.clone()),
+        }
+    }
+
     pub async fn sign_up(&self, input: SignUpInput) -> Result<SessionInfo, AppError> {
         let server = ServerChoice::from_input(input.server_url.as_deref())?;
         let client = Client::new(&self.server_url(&server).await?)?;
@@ -131,7 +174,7 @@ impl AppState {
         let info = self.session_info(&account, &token_storage);
         self.install(client.with_token(token), account, token_storage)
             .await;
-        self.logos.lock().map(|mut l| l.clear()).ok();
+        self.logos.clear();
         Ok(info)
     }
 
@@ -159,14 +202,15 @@ impl AppState {
             Some(store) => client.with_cache(store.clone()),
             None => client,
         };
-        *self.session.write().await = Some(Session {
+        let session = Session {
             client,
             account,
             token_storage,
             store,
-        });
-        self.outbox_wake();
-        self.announce_connectivity();
+        };
+        self.signed_in.begin(session).await;
+        self.outbox.wake();
+        self.outbox.announce_status();
     }
 
     fn session_info(&self, account: &SavedAccount, storage: &TokenStorage) -> SessionInfo {
@@ -181,7 +225,7 @@ impl AppState {
     /// Resumes the last account if its token is still in the keychain and still valid.
     pub async fn restore(&self) -> StartupState {
         let hint = self.prefs.sign_in_hint();
-        if let Some(session) = self.session.read().await.as_ref() {
+        if let Some(session) = self.signed_in.current().await.as_ref() {
             let info = self.session_info(&session.account, &session.token_storage);
             return StartupState {
                 session: Some(info),
@@ -260,7 +304,7 @@ impl AppState {
     /// Ends the session on the server (when reachable) and removes every local trace of
     /// the token. The sign-in form stays prefilled with the email.
     pub async fn sign_out(&self) -> Result<(), AppError> {
-        let Some(session) = self.session.write().await.take() else {
+        let Some(session) = self.signed_in.end().await else {
             return Ok(());
         };
         if let Err(e) = session.client.logout().await {
@@ -276,8 +320,14 @@ impl AppState {
             LocalStore::erase(&data_dir, &name, keychain.as_ref())
         })
         .await;
-        self.logos.lock().map(|mut l| l.clear()).ok();
+        self.logos.clear();
         self.stale.clear();
         self.prefs.forget_account()
+    }
+
+    /// Remembers where the signed-in account is, to reopen there next time.
+    pub async fn save_location(&self, location: &Location) -> Result<(), AppError> {
+        let user = self.signed_in.user().await?;
+        self.prefs.set_location(user, location)
     }
 }

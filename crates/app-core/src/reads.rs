@@ -4,21 +4,24 @@
 //! the network; only a page never seen before does (and fails at once when offline).
 //!
 //! After a change is applied, what was remembered about its org is kept (it is all there
-//! is offline) but marked stale: while online, the next read of it asks the server first.
+//! is offline) but marked stale (see `staleness`): while online, the next read of it asks
+//! the server first.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use orgdesk_client::{keys, CacheKey, Cached, Client, ClientError};
+use orgdesk_client::{Cached, Client, ClientError, ReadKey, ReadScope};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use specta::Type;
 
+use crate::connectivity::Connectivity;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::host::{Spawner, UiEvents};
+use crate::signed_in::SignedIn;
+use crate::staleness::Staleness;
 
 /// An answer only this fresh is not refreshed again in the background: the UI's re-read
 /// right after a refresh (or a burst of reads of one key) costs no second request.
@@ -44,43 +47,43 @@ impl<T> From<Cached<T>> for Fresh<T> {
     }
 }
 
-/// Key prefixes and when what is remembered under them went stale.
-#[derive(Debug, Default)]
-pub struct Staleness(Mutex<HashMap<String, DateTime<Utc>>>);
-
-impl Staleness {
-    pub(crate) fn mark(&self, prefix: String) {
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(prefix, Utc::now());
-        }
-    }
-
-    /// Whether an answer for `key` fetched at `as_of` predates a change.
-    fn outdated(&self, key: &str, as_of: DateTime<Utc>) -> bool {
-        let Ok(map) = self.0.lock() else { return false };
-        map.iter()
-            .any(|(prefix, since)| key.starts_with(prefix.as_str()) && as_of <= *since)
-    }
-
-    pub(crate) fn clear(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
-        }
-    }
+/// Reads stale-while-revalidate, and requests that need the server now.
+pub struct Reads {
+    signed_in: Arc<SignedIn>,
+    connectivity: Arc<Connectivity>,
+    stale: Arc<Staleness>,
+    ui: Arc<dyn UiEvents>,
+    spawner: Arc<dyn Spawner>,
 }
 
-impl AppState {
+impl Reads {
+    pub fn new(
+        signed_in: Arc<SignedIn>,
+        connectivity: Arc<Connectivity>,
+        stale: Arc<Staleness>,
+        ui: Arc<dyn UiEvents>,
+        spawner: Arc<dyn Spawner>,
+    ) -> Self {
+        Self {
+            signed_in,
+            connectivity,
+            stale,
+            ui,
+            spawner,
+        }
+    }
+
     /// Answers `key` from the store if it can (refreshing in the background), else fetches.
     /// `fetch` must go through the client's cache under the same key.
-    pub(crate) async fn read<T, F, Fut>(&self, key: String, fetch: F) -> Result<Fresh<T>, AppError>
+    pub async fn read<T, F, Fut>(&self, key: ReadKey, fetch: F) -> Result<Fresh<T>, AppError>
     where
         T: Serialize + DeserializeOwned + Send + 'static,
         F: FnOnce(Client) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Cached<T>, ClientError>> + Send + 'static,
     {
-        let client = self.client().await?;
+        let client = self.signed_in.client().await?;
         let online = self.connectivity.is_online();
-        if let Some((json, as_of)) = client.cache().load(&CacheKey::new(&key)) {
+        if let Some((json, as_of)) = client.cache().load(&key) {
             let outdated = online && self.stale.outdated(&key, as_of);
             if let (false, Ok(value)) = (outdated, serde_json::from_value::<T>(json.clone())) {
                 let age = (Utc::now() - as_of).to_std().unwrap_or_default();
@@ -102,42 +105,56 @@ impl AppState {
         // store when it does not answer).
         let result = fetch(client).await;
         match &result {
-            Ok(cached) if cached.from_cache => self.went_offline(),
-            _ => self.observe(&result),
+            Ok(cached) if cached.from_cache => self.connectivity.went_offline(),
+            _ => self.connectivity.observe(&result),
         }
         Ok(result?.into())
     }
 
-    fn refresh<T, F, Fut>(&self, key: String, before: serde_json::Value, client: Client, fetch: F)
+    fn refresh<T, F, Fut>(&self, key: ReadKey, before: serde_json::Value, client: Client, fetch: F)
     where
         T: Serialize + Send + 'static,
         F: FnOnce(Client) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Cached<T>, ClientError>> + Send + 'static,
     {
-        let Some(this) = self.handle() else { return };
-        tauri::async_runtime::spawn(async move {
+        let (connectivity, ui) = (self.connectivity.clone(), self.ui.clone());
+        self.spawner.run(async move {
             let result = fetch(client).await;
             match &result {
                 // The client fell back to the store: the server did not answer.
-                Ok(cached) if cached.from_cache => this.went_offline(),
+                Ok(cached) if cached.from_cache => connectivity.went_offline(),
                 Ok(cached) => {
-                    this.came_online();
+                    connectivity.came_online();
                     let changed = serde_json::to_value(&cached.value).ok() != Some(before);
                     if changed {
-                        if let Some(ui) = this.ui.get() {
-                            ui.refreshed(vec![key]);
-                        }
+                        ui.refreshed(vec![key.scope()]);
                     }
                 }
-                Err(_) => this.observe(&result),
+                Err(_) => connectivity.observe(&result),
             }
         });
+    }
+
+    /// What the store remembers under `key`, without asking the server (offline lookups).
+    pub async fn remembered<T: DeserializeOwned>(
+        &self,
+        key: &ReadKey,
+    ) -> Result<Option<T>, AppError> {
+        let client = self.signed_in.client().await?;
+        Ok(client
+            .cache()
+            .load(key)
+            .and_then(|(json, _)| serde_json::from_value(json).ok()))
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.connectivity.is_online()
     }
 
     /// Runs a request that needs the server now (never queued): offline it fails at once
     /// with a message naming `what`, never a spinner. Once it succeeded, what was
     /// remembered is read from the server first.
-    pub(crate) async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
+    pub async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
     where
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
@@ -145,19 +162,18 @@ impl AppState {
         if !self.connectivity.is_online() {
             return Err(AppError::NeedsServer(what));
         }
-        let client = self.client().await?;
+        let client = self.signed_in.client().await?;
         let result = call(client).await;
-        self.observe(&result);
+        self.connectivity.observe(&result);
         match result {
             Err(e) if e.is_connectivity() => Err(AppError::NeedsServer(what)),
             Err(e) => Err(e.into()),
             Ok(value) => {
                 // Who belongs where, and what an org holds, may have changed anywhere:
                 // every remembered read is asked of the server again before it is shown.
-                self.stale.mark(String::new());
-                if let Some(ui) = self.ui.get() {
-                    ui.refreshed(vec![keys::orgs(), keys::my_invitations()]);
-                }
+                self.stale.mark(ReadScope::All);
+                self.ui
+                    .refreshed(vec![ReadScope::Orgs, ReadScope::MyInvitations]);
                 Ok(value)
             }
         }

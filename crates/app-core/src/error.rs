@@ -1,4 +1,4 @@
-//! The app backend's errors. Every command answers `Result<T, ApiError>`: the same
+//! The app's errors. Every command answers `Result<T, ApiError>`: the same
 //! `{code, message, field}` the server speaks, so the UI branches on one vocabulary.
 
 use orgdesk_client::ClientError;
@@ -31,6 +31,9 @@ pub enum AppError {
     Refused(ApiError),
     #[error("The file could not be written: {0}")]
     Export(String),
+    /// A change was stored in the outbox, and then it was not there to answer with.
+    #[error("A change was queued but is no longer in the outbox (change {0}).")]
+    QueuedChangeMissing(i64),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -58,10 +61,9 @@ impl From<AppError> for ApiError {
             }
             AppError::Refused(api) => api,
             AppError::Export(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
-            AppError::Store(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
+            AppError::Store(_) | AppError::QueuedChangeMissing(_) => {
+                ApiError::new(ErrorCode::LocalStorage, e.to_string())
+            }
         }
     }
 }
-
-/// What every command returns.
-pub type CmdResult<T> = Result<T, ApiError>;

@@ -7,16 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use orgdesk_client::{keys, CacheKey, Period};
+use orgdesk_client::{OrgRead, Period, ReadKey};
 use orgdesk_model::audit::{AuditFilter, ExportFormat};
 use orgdesk_model::usage::{InvoiceSummary, UsageGroup, UsageReport};
 use orgdesk_model::OrgId;
 use serde::Serialize;
 use specta::Type;
 
+use crate::connectivity::Connectivity;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::store::LocalStore;
+use crate::host::Spawner;
+use crate::signed_in::SignedIn;
+use crate::store::{FileKey, LocalStore};
 
 /// Statements whose PDFs are kept for offline use, newest first.
 const PDFS_KEPT: usize = 12;
@@ -29,8 +31,28 @@ pub struct ExportDone {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-impl AppState {
-    pub async fn export_audit(
+pub struct Exports {
+    signed_in: Arc<SignedIn>,
+    connectivity: Arc<Connectivity>,
+    spawner: Arc<dyn Spawner>,
+}
+
+impl Exports {
+    pub fn new(
+        signed_in: Arc<SignedIn>,
+        connectivity: Arc<Connectivity>,
+        spawner: Arc<dyn Spawner>,
+    ) -> Self {
+        Self {
+            signed_in,
+            connectivity,
+            spawner,
+        }
+    }
+
+    /// Streams the filtered audit log as CSV or JSON to `dest`. The whole log lives on the
+    /// server, so this needs it.
+    pub async fn audit_log(
         &self,
         org: OrgId,
         filter: &AuditFilter,
@@ -38,11 +60,14 @@ impl AppState {
         dest: PathBuf,
         progress: impl FnMut(u64),
     ) -> Result<ExportDone, AppError> {
-        let client = self.client().await?;
+        if !self.connectivity.is_online() {
+            return Err(AppError::NeedsServer("Exporting the whole audit log"));
+        }
+        let client = self.signed_in.client().await?;
         let result = client
             .export_audit_log(org, filter, format, &dest, progress)
             .await;
-        self.observe(&result);
+        self.connectivity.observe(&result);
         Ok(ExportDone {
             path: dest.display().to_string(),
             bytes: result?,
@@ -51,7 +76,7 @@ impl AppState {
     }
 
     /// The usage report as CSV: from the server, or offline from the report last seen.
-    pub async fn export_usage(
+    pub async fn usage_csv(
         &self,
         org: OrgId,
         period: Period,
@@ -59,16 +84,16 @@ impl AppState {
         dest: PathBuf,
         progress: impl FnMut(u64),
     ) -> Result<ExportDone, AppError> {
-        let client = self.client().await?;
+        let client = self.signed_in.client().await?;
         if self.connectivity.is_online() {
             let result = client.usage_csv(org, period, group, &dest, progress).await;
-            self.observe(&result);
+            self.connectivity.observe(&result);
             match result {
                 Err(e) if e.is_connectivity() => {}
                 other => return Ok(done(&dest, other?, None)),
             }
         }
-        let key = CacheKey::new(keys::usage(org, period, group));
+        let key = ReadKey::of(org, OrgRead::Usage { period, group });
         let (json, as_of) = client.cache().load(&key).ok_or(AppError::OfflineUnseen)?;
         let report: UsageReport =
             serde_json::from_value(json).map_err(|_| AppError::OfflineUnseen)?;
@@ -81,18 +106,17 @@ impl AppState {
 
     /// A statement's PDF: from the server (kept for offline use too), or offline from the
     /// copy kept when it was last seen.
-    pub async fn export_invoice_pdf(
+    pub async fn invoice_pdf(
         &self,
         org: OrgId,
         month: &str,
         dest: PathBuf,
         progress: impl FnMut(u64),
     ) -> Result<ExportDone, AppError> {
-        let client = self.client().await?;
-        let store = self.local_store().await;
+        let (client, store) = self.signed_in.client_and_store().await?;
         if self.connectivity.is_online() {
             let result = client.invoice_pdf(org, month, &dest, progress).await;
-            self.observe(&result);
+            self.connectivity.observe(&result);
             match result {
                 Err(e) if e.is_connectivity() => {}
                 Err(e) => return Err(e.into()),
@@ -106,7 +130,7 @@ impl AppState {
         }
         let store = store.ok_or(AppError::OfflineUnseen)?;
         let (pdf, as_of) = store
-            .file(&keys::invoice_pdf(org, month))?
+            .file(&pdf_key(org, month))?
             .ok_or(AppError::OfflineUnseen)?;
         write_whole(&dest, &pdf).await?;
         Ok(done(&dest, pdf.len() as u64, Some(as_of)))
@@ -114,19 +138,19 @@ impl AppState {
 
     /// Keeps the PDFs of the newest statements in the store, in the background: those not
     /// kept yet, and the open month's (which changes as usage comes in).
-    pub(crate) fn keep_invoice_pdfs(&self, org: OrgId, invoices: &[InvoiceSummary]) {
+    pub fn keep_invoice_pdfs(&self, org: OrgId, invoices: &[InvoiceSummary]) {
         let months: Vec<(String, bool)> = invoices
             .iter()
             .take(PDFS_KEPT)
             .map(|i| (i.period_start.format("%Y-%m").to_string(), i.closed))
             .collect();
-        let this = self.clone();
-        tauri::async_runtime::spawn(async move {
-            let (Ok(client), Some(store)) = (this.client().await, this.local_store().await) else {
+        let signed_in = self.signed_in.clone();
+        self.spawner.run(async move {
+            let Ok((client, Some(store))) = signed_in.client_and_store().await else {
                 return;
             };
             for (month, closed) in months {
-                let key = keys::invoice_pdf(org, &month);
+                let key = pdf_key(org, &month);
                 if closed && matches!(store.file(&key), Ok(Some(_))) {
                     continue;
                 }
@@ -144,15 +168,17 @@ impl AppState {
             }
         });
     }
+}
 
-    pub(crate) async fn local_store(&self) -> Option<Arc<LocalStore>> {
-        let session = self.session.read().await;
-        session.as_ref().and_then(|s| s.store.clone())
+fn pdf_key(org_id: OrgId, month: &str) -> FileKey {
+    FileKey::InvoicePdf {
+        org_id,
+        month: month.to_owned(),
     }
 }
 
 fn keep_pdf(store: &LocalStore, org: OrgId, month: &str, pdf: &[u8], at: DateTime<Utc>) {
-    if let Err(e) = store.put_file(&keys::invoice_pdf(org, month), pdf, at) {
+    if let Err(e) = store.put_file(&pdf_key(org, month), pdf, at) {
         tracing::warn!(error = %e, "a statement PDF could not be kept for offline use");
     }
 }

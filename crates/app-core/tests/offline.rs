@@ -9,43 +9,48 @@ use std::time::Duration;
 
 use common::proxy::Fault;
 use common::world::{balance, create, names, reconnect, restore, sign_up_with_org, top_up, World};
-use orgdesk_app::outbox::{Change, ChangeState, Outcome};
+use orgdesk_app_core::outbox::edits::UpdateOrg;
+use orgdesk_app_core::outbox::{ChangeState, Outcome};
+use orgdesk_client::ReadScope;
 use orgdesk_model::org::UpdateOrgRequest;
-use orgdesk_model::project::Project;
 use orgdesk_model::ErrorCode;
-use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn queued_offline_survives_a_restart_and_applies_once() {
     let world = World::new().await;
-    let (app, state) = world.launch();
-    let org = sign_up_with_org(&world, &app, "ana@example.com");
+    let app = world.launch();
+    let org = sign_up_with_org(&world, &app, "ana@example.com").await;
 
     world.proxy.set(Fault::Refuse);
-    let queued: Outcome<Project> = state.submit(create(org, "Site"), None).await.unwrap();
+    let queued = app.outbox.submit(create(org, "Site"), None).await.unwrap();
     assert!(
         matches!(queued, Outcome::Queued { .. }),
         "offline: queued, not sent"
     );
-    let _: Outcome<Value> = state.submit(top_up(org, 100), None).await.unwrap();
-    assert_eq!(state.outbox().await.unwrap().len(), 2);
-    let status = state.connectivity_status().await;
+    app.outbox.submit(top_up(org, 100), None).await.unwrap();
+    assert_eq!(app.outbox.changes().await.unwrap().len(), 2);
+    let status = app.outbox.status().await;
     assert!(!status.online && status.queued == 2 && status.durable);
-    drop(state);
     drop(app);
 
     // Quit and start again, still offline: the changes are still there.
-    let (app, state) = world.launch();
-    let startup = restore(&app);
-    assert_eq!(startup["session"]["me"]["user"]["email"], "ana@example.com");
-    let waiting = state.outbox().await.unwrap();
+    let app = world.launch();
+    let startup = restore(&app).await;
+    assert_eq!(startup.session.unwrap().me.user.email, "ana@example.com");
+    let waiting = app.outbox.changes().await.unwrap();
     assert_eq!(waiting.len(), 2);
     assert_eq!(waiting[0].summary, "Create project “Site”");
 
-    reconnect(&world, &state).await;
+    reconnect(&world, &app).await;
     assert!(
-        state.outbox().await.unwrap().is_empty(),
+        app.outbox.changes().await.unwrap().is_empty(),
         "the outbox drains"
+    );
+    // Pages showing the org (and the contexts) hear that they should read again.
+    let refreshed = app.heard.refreshed.lock().unwrap().clone();
+    assert!(
+        refreshed.contains(&vec![ReadScope::Orgs, ReadScope::Org { org_id: org }]),
+        "{refreshed:?}"
     );
     let direct = world.direct("ana@example.com").await;
     assert_eq!(names(&direct, org).await, ["Site"]);
@@ -55,26 +60,26 @@ async fn queued_offline_survives_a_restart_and_applies_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_lost_after_the_server_committed_is_not_applied_twice() {
     let world = World::new().await;
-    let (app, state) = world.launch();
-    let org = sign_up_with_org(&world, &app, "bo@example.com");
+    let app = world.launch();
+    let org = sign_up_with_org(&world, &app, "bo@example.com").await;
 
     for (fault, name, amount) in [
         (Fault::DropResponse, "Lost answer", 250),
         (Fault::CutMidResponse, "Cut answer", 40),
     ] {
         world.proxy.set(fault);
-        let project: Outcome<Project> = state.submit(create(org, name), None).await.unwrap();
+        let project = app.outbox.submit(create(org, name), None).await.unwrap();
         assert!(
             matches!(project, Outcome::Queued { .. }),
             "{fault:?}: the answer never came"
         );
-        let _: Outcome<Value> = state.submit(top_up(org, amount), None).await.unwrap();
-        reconnect(&world, &state).await;
+        app.outbox.submit(top_up(org, amount), None).await.unwrap();
+        reconnect(&world, &app).await;
     }
     world.proxy.set(Fault::Delay(Duration::from_millis(300)));
-    let slow: Outcome<Project> = state.submit(create(org, "Slow"), None).await.unwrap();
+    let slow = app.outbox.submit(create(org, "Slow"), None).await.unwrap();
     assert!(
-        matches!(slow, Outcome::Applied { .. }),
+        matches!(&slow, Outcome::Applied { value } if value.name == "Slow"),
         "a slow answer is still an answer"
     );
     world.proxy.set(Fault::None);
@@ -96,8 +101,8 @@ async fn an_answer_lost_after_the_server_committed_is_not_applied_twice() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
     let world = World::new().await;
-    let (app, state) = world.launch();
-    let org = sign_up_with_org(&world, &app, "cy@example.com");
+    let app = world.launch();
+    let org = sign_up_with_org(&world, &app, "cy@example.com").await;
     let direct = world.direct("cy@example.com").await;
     let version = direct
         .get_org(&orgdesk_client::OrgRef::Id(org))
@@ -112,13 +117,13 @@ async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
         name: Some("Acme Mine".into()),
         ..Default::default()
     };
-    let change = Change::UpdateOrg {
+    let change = UpdateOrg {
         org_id: org,
         expected_version: version,
         patch: mine,
     };
-    let _: Outcome<Value> = state.submit(change, None).await.unwrap();
-    let _: Outcome<Value> = state
+    app.outbox.submit(change, None).await.unwrap();
+    app.outbox
         .submit(create(org, "After the edit"), None)
         .await
         .unwrap();
@@ -132,8 +137,8 @@ async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
         .await
         .unwrap();
 
-    reconnect(&world, &state).await;
-    let waiting = state.outbox().await.unwrap();
+    reconnect(&world, &app).await;
+    let waiting = app.outbox.changes().await.unwrap();
     assert_eq!(
         waiting.len(),
         2,
@@ -145,9 +150,9 @@ async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
     assert_eq!(problem.theirs.unwrap()["description"], "Theirs");
     assert_eq!(waiting[1].state, ChangeState::Pending);
 
-    state.keep_mine(waiting[0].id).await.unwrap();
-    reconnect(&world, &state).await;
-    assert!(state.outbox().await.unwrap().is_empty());
+    app.outbox.keep_mine(waiting[0].id).await.unwrap();
+    reconnect(&world, &app).await;
+    assert!(app.outbox.changes().await.unwrap().is_empty());
     let org_now = direct
         .get_org(&orgdesk_client::OrgRef::Id(org))
         .await
@@ -166,10 +171,10 @@ async fn a_stale_edit_comes_back_as_a_conflict_and_can_be_kept() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_change_stays_visible_until_discarded() {
     let world = World::new().await;
-    let (app, state) = world.launch();
-    let org = sign_up_with_org(&world, &app, "di@example.com");
+    let app = world.launch();
+    let org = sign_up_with_org(&world, &app, "di@example.com").await;
     world.proxy.set(Fault::Refuse);
-    let _: Outcome<Value> = state.submit(create(org, "Never"), None).await.unwrap();
+    app.outbox.submit(create(org, "Never"), None).await.unwrap();
     // The org is deleted elsewhere while the change waits.
     world
         .direct("di@example.com")
@@ -177,15 +182,15 @@ async fn a_refused_change_stays_visible_until_discarded() {
         .delete_org(org)
         .await
         .unwrap();
-    reconnect(&world, &state).await;
-    let waiting = state.outbox().await.unwrap();
+    reconnect(&world, &app).await;
+    let waiting = app.outbox.changes().await.unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].state, ChangeState::Refused);
     assert_eq!(
         waiting[0].problem.as_ref().unwrap().error.code,
         ErrorCode::NotFound
     );
-    assert_eq!(state.connectivity_status().await.attention, 1);
-    state.discard_change(waiting[0].id).await.unwrap();
-    assert!(state.outbox().await.unwrap().is_empty());
+    assert_eq!(app.outbox.status().await.attention, 1);
+    app.outbox.discard(waiting[0].id).await.unwrap();
+    assert!(app.outbox.changes().await.unwrap().is_empty());
 }

@@ -5,19 +5,21 @@
 //! Sign-out deletes the file and forgets the key.
 
 mod crypto;
+mod files;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use orgdesk_client::{CacheKey, ReadCache};
+use orgdesk_client::{ReadCache, ReadKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 pub use crypto::{Cipher, CryptoError};
+pub use files::FileKey;
 
-use crate::keychain::SecretStore;
+use crate::secrets::SecretStore;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -150,24 +152,24 @@ impl LocalStore {
 
     pub fn put_file(
         &self,
-        key: &str,
+        key: &FileKey,
         bytes: &[u8],
         fetched_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn().execute(
             "INSERT INTO files (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
-            params![key, ms(fetched_at), self.cipher.seal(bytes)],
+            params![key.to_string(), ms(fetched_at), self.cipher.seal(bytes)],
         )?;
         Ok(())
     }
 
-    pub fn file(&self, key: &str) -> Result<Option<Dated<Vec<u8>>>, StoreError> {
+    pub fn file(&self, key: &FileKey) -> Result<Option<Dated<Vec<u8>>>, StoreError> {
         let row: Option<(Vec<u8>, i64)> = self
             .conn()
             .query_row(
                 "SELECT sealed, fetched_at FROM files WHERE key = ?1",
-                [key],
+                [key.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
@@ -272,31 +274,31 @@ impl LocalStore {
 }
 
 impl ReadCache for LocalStore {
-    fn load(&self, key: &CacheKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
+    fn load(&self, key: &ReadKey) -> Option<(serde_json::Value, DateTime<Utc>)> {
         let row: Option<(Vec<u8>, i64)> = self
             .conn()
             .query_row(
                 "SELECT sealed, fetched_at FROM reads WHERE key = ?1",
-                [key.as_str()],
+                [key.storage_key()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .unwrap_or_else(|e| {
-                tracing::warn!(key = key.as_str(), error = %e, "the local store could not be read");
+                tracing::warn!(key = %key, error = %e, "the local store could not be read");
                 None
             });
         let (sealed, at) = row?;
         match self.open_json(&sealed) {
             Ok(value) => Some((value, time(at))),
             Err(e) => {
-                tracing::warn!(key = key.as_str(), error = %e, "dropping an unreadable cached value");
+                tracing::warn!(key = %key, error = %e, "dropping an unreadable cached value");
                 self.forget(key);
                 None
             }
         }
     }
 
-    fn store(&self, key: &CacheKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
+    fn store(&self, key: &ReadKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
         let sealed = match self.seal_json(&value) {
             Ok(s) => s,
             Err(e) => return tracing::warn!(error = %e, "not cached"),
@@ -304,16 +306,16 @@ impl ReadCache for LocalStore {
         if let Err(e) = self.conn().execute(
             "INSERT INTO reads (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
-            params![key.as_str(), ms(fetched_at), sealed],
+            params![key.storage_key(), ms(fetched_at), sealed],
         ) {
             tracing::warn!(error = %e, "not cached");
         }
     }
 
-    fn forget(&self, key: &CacheKey) {
+    fn forget(&self, key: &ReadKey) {
         if let Err(e) = self
             .conn()
-            .execute("DELETE FROM reads WHERE key = ?1", [key.as_str()])
+            .execute("DELETE FROM reads WHERE key = ?1", [key.storage_key()])
         {
             tracing::warn!(error = %e, "a cached value could not be removed");
         }
@@ -323,30 +325,30 @@ impl ReadCache for LocalStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keychain::MemorySecrets;
+    use crate::secrets::MemorySecrets;
 
     #[test]
     fn reads_files_and_changes_survive_reopening_and_are_sealed() {
         let dir = tempfile::tempdir().unwrap();
         let keychain = MemorySecrets::default();
         let at = Utc::now();
+        let pdf = FileKey::InvoicePdf {
+            org_id: orgdesk_model::OrgId::new(),
+            month: "2026-11".into(),
+        };
         {
             let store = LocalStore::open(dir.path(), "acct", &keychain).unwrap();
-            store.store(
-                &CacheKey::new("orgs"),
-                serde_json::json!({"secret": "Acme"}),
-                at,
-            );
-            store.put_file("pdf/2026-11", b"%PDF-1.7", at).unwrap();
+            store.store(&ReadKey::Orgs, serde_json::json!({"secret": "Acme"}), at);
+            store.put_file(&pdf, b"%PDF-1.7", at).unwrap();
             store
                 .push_change("org-1", "k-1", &serde_json::json!({"rename": "Acme"}))
                 .unwrap();
         }
         let store = LocalStore::open(dir.path(), "acct", &keychain).unwrap();
-        let (value, fetched) = store.load(&CacheKey::new("orgs")).unwrap();
+        let (value, fetched) = store.load(&ReadKey::Orgs).unwrap();
         assert_eq!(value["secret"], "Acme");
         assert_eq!(fetched.timestamp_millis(), at.timestamp_millis());
-        assert_eq!(store.file("pdf/2026-11").unwrap().unwrap().0, b"%PDF-1.7");
+        assert_eq!(store.file(&pdf).unwrap().unwrap().0, b"%PDF-1.7");
         let changes = store.changes().unwrap();
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].payload["rename"], "Acme");

@@ -1,49 +1,41 @@
 //! Whether the server answers. Offline is noticed from failed or timed-out requests, not
 //! only the OS flag; once offline, the server is probed with growing pauses (1 s doubling
-//! to 30 s) until it answers, then the outbox is replayed.
+//! to 30 s) until it answers (and then the outbox, which follows the changes, replays).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use orgdesk_client::ClientError;
-use serde::{Deserialize, Serialize};
-use specta::Type;
+use tokio::sync::watch;
 
-use crate::state::AppState;
+use crate::host::Spawner;
+use crate::signed_in::SignedIn;
 
 const FIRST_PAUSE: Duration = Duration::from_secs(1);
 const LONGEST_PAUSE: Duration = Duration::from_secs(30);
 
-/// What the offline banner shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ConnectivityStatus {
-    pub online: bool,
-    /// When the current state began.
-    pub since: DateTime<Utc>,
-    /// Changes waiting in the outbox (including those needing attention).
-    pub queued: u32,
-    /// Changes the server refused or that conflict: they wait for the user.
-    pub attention: u32,
-    /// Whether queued changes survive quitting the app (false without a keychain).
-    pub durable: bool,
-}
-
+/// Whether the server answers, noticed from what requests meet. Whoever cares about a
+/// change (the outbox replays, the banner is told) follows [`Connectivity::subscribe`].
 pub struct Connectivity {
     state: Mutex<(bool, DateTime<Utc>)>,
     probing: Mutex<bool>,
-}
-
-impl Default for Connectivity {
-    fn default() -> Self {
-        Self {
-            state: Mutex::new((true, Utc::now())),
-            probing: Mutex::new(false),
-        }
-    }
+    changes: watch::Sender<bool>,
+    signed_in: Arc<SignedIn>,
+    spawner: Arc<dyn Spawner>,
 }
 
 impl Connectivity {
+    pub fn new(signed_in: Arc<SignedIn>, spawner: Arc<dyn Spawner>) -> Self {
+        Self {
+            state: Mutex::new((true, Utc::now())),
+            probing: Mutex::new(false),
+            changes: watch::channel(true).0,
+            signed_in,
+            spawner,
+        }
+    }
+
     pub fn is_online(&self) -> bool {
         self.state.lock().map(|s| s.0).unwrap_or(true)
     }
@@ -55,6 +47,11 @@ impl Connectivity {
             .unwrap_or_else(|_| Utc::now())
     }
 
+    /// Hears every change between online and offline (the value is `online`).
+    pub fn subscribe(&self) -> watch::Receiver<bool> {
+        self.changes.subscribe()
+    }
+
     /// Records the state; true when it changed.
     fn set(&self, online: bool) -> bool {
         let Ok(mut s) = self.state.lock() else {
@@ -64,6 +61,7 @@ impl Connectivity {
             return false;
         }
         *s = (online, Utc::now());
+        self.changes.send_replace(online);
         true
     }
 
@@ -80,65 +78,39 @@ impl Connectivity {
             *p = false;
         }
     }
-}
 
-impl AppState {
     /// Notes what a request's outcome says about the connection.
-    pub(crate) fn observe<T>(&self, result: &Result<T, ClientError>) {
+    pub fn observe<T>(self: &Arc<Self>, result: &Result<T, ClientError>) {
         match result {
             Err(e) if e.is_connectivity() => self.went_offline(),
             Ok(_) | Err(_) => self.came_online(),
         }
     }
 
-    pub(crate) fn went_offline(&self) {
-        if self.connectivity.set(false) {
+    pub fn went_offline(self: &Arc<Self>) {
+        if self.set(false) {
             tracing::info!("the server stopped answering; working offline");
-            self.announce_connectivity();
         }
         self.probe();
     }
 
-    pub(crate) fn came_online(&self) {
-        if self.connectivity.set(true) {
+    pub fn came_online(&self) {
+        if self.set(true) {
             tracing::info!("the server answers again");
-            self.announce_connectivity();
-            self.outbox_wake();
         }
-    }
-
-    pub async fn connectivity_status(&self) -> ConnectivityStatus {
-        let (queued, attention) = self.outbox_counts().await;
-        ConnectivityStatus {
-            online: self.connectivity.is_online(),
-            since: self.connectivity.since(),
-            queued,
-            attention,
-            durable: self.has_durable_outbox().await,
-        }
-    }
-
-    pub(crate) fn announce_connectivity(&self) {
-        let Some(this) = self.handle() else { return };
-        tauri::async_runtime::spawn(async move {
-            let status = this.connectivity_status().await;
-            if let Some(ui) = this.ui.get() {
-                ui.connectivity(&status);
-            }
-        });
     }
 
     /// Probes the server until it answers (one loop at a time).
-    fn probe(&self) {
-        if !self.connectivity.start_probing() {
+    fn probe(self: &Arc<Self>) {
+        if !self.start_probing() {
             return;
         }
-        let Some(this) = self.handle() else { return };
-        tauri::async_runtime::spawn(async move {
+        let this = self.clone();
+        self.spawner.run(async move {
             let mut pause = FIRST_PAUSE;
             loop {
                 tokio::time::sleep(pause).await;
-                let Ok(client) = this.client().await else {
+                let Ok(client) = this.signed_in.client().await else {
                     break;
                 };
                 if client.health().await.is_ok() {
@@ -147,13 +119,13 @@ impl AppState {
                 }
                 pause = (pause * 2).min(LONGEST_PAUSE);
             }
-            this.connectivity.stop_probing();
+            this.stop_probing();
         });
     }
 
-    /// Checks now (the banner's "Try again").
-    pub async fn check_connection(&self) -> bool {
-        let Ok(client) = self.client().await else {
+    /// Checks now (the banner's "Try again"); true when the server answered.
+    pub async fn check_now(self: &Arc<Self>) -> bool {
+        let Ok(client) = self.signed_in.client().await else {
             return false;
         };
         let result = client.health().await;

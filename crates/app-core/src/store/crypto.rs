@@ -7,7 +7,7 @@ use chacha20poly1305::{AeadCore, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use thiserror::Error;
 
-use crate::keychain::{SecretError, SecretStore};
+use crate::secrets::{SecretError, SecretStore};
 
 #[derive(Debug, Error)]
 pub enum CryptoError {
@@ -68,7 +68,7 @@ impl Cipher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keychain::MemorySecrets;
+    use crate::secrets::MemorySecrets;
 
     #[test]
     fn round_trip_and_tamper_detection() {

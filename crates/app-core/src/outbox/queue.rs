@@ -1,20 +1,11 @@
-//! The outbox: every change is stored before it is sent, with an `Idempotency-Key` made
-//! once, and replayed in order per org after a reconnect or a restart until the server
-//! has applied it exactly once. A change the server refuses (permission lost, org
-//! deleted, invalid) or finds stale (`version_conflict`) stays, marked, until the user
-//! decides: nothing is overwritten or dropped silently. An org's later changes wait
-//! behind such a change, so none is applied out of order.
-
-mod change;
-mod replay;
+//! What the outbox holds, as the UI lists it, and what a write answers.
 
 use chrono::{DateTime, Utc};
 use orgdesk_model::{ApiError, OrgId};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-pub use change::Change;
-
+use super::change::Change;
 use crate::store::StoredChange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -29,7 +20,7 @@ pub enum ChangeState {
 }
 
 impl ChangeState {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Conflict => "conflict",
@@ -68,7 +59,7 @@ pub struct QueuedChange {
 }
 
 impl QueuedChange {
-    fn from_stored(stored: StoredChange) -> Option<(Self, String)> {
+    pub(crate) fn from_stored(stored: StoredChange) -> Option<(Self, String)> {
         let change: Change = serde_json::from_value(stored.payload).ok()?;
         let problem = stored.detail.and_then(|d| serde_json::from_value(d).ok());
         let queued = Self {

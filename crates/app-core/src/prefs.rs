@@ -1,13 +1,15 @@
-//! Preferences that are not secret, kept with `tauri-plugin-store`: which account was
-//! signed in on which server, what to prefill on the sign-in form, and each account's last
-//! location. Tokens never go here (see `keychain`).
+//! Preferences that are not secret, in a JSON file: which account was signed in on which
+//! server, what to prefill on the sign-in form, each account's last location, and which
+//! low-balance alerts were announced. Tokens never go here (see `secrets`).
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use orgdesk_model::auth::Me;
 use orgdesk_model::UserId;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use specta::Type;
 
 use crate::error::AppError;
@@ -15,24 +17,76 @@ use crate::navigation::Location;
 
 /// Key-value storage of JSON values that survives restarts.
 pub trait PrefStore: Send + Sync {
-    fn get(&self, key: &str) -> Option<serde_json::Value>;
-    fn set(&self, key: &str, value: serde_json::Value) -> Result<(), AppError>;
+    fn get(&self, key: &str) -> Option<Value>;
+    fn set(&self, key: &str, value: Value) -> Result<(), AppError>;
     fn remove(&self, key: &str) -> Result<(), AppError>;
 }
 
-impl<R: tauri::Runtime> PrefStore for tauri_plugin_store::Store<R> {
-    fn get(&self, key: &str) -> Option<serde_json::Value> {
-        tauri_plugin_store::Store::get(self, key)
+/// Preferences in one JSON file, an object of key to value, written whole on every change
+/// (beside the file, then renamed over it, so a crash never leaves half a file). Earlier
+/// versions kept the same file through `tauri-plugin-store`, in the same shape, so it
+/// carries over. A file that cannot be read counts as empty (with a warning) and is replaced
+/// at the next change: preferences are conveniences, losing them must not stop the app.
+pub struct JsonFilePrefs {
+    path: PathBuf,
+    values: Mutex<Map<String, Value>>,
+}
+
+impl JsonFilePrefs {
+    pub fn open(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let values = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(path = %path.display(), error = %e, "ignoring unreadable preferences");
+                Map::new()
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "preferences could not be read");
+                Map::new()
+            }
+        };
+        Self {
+            path,
+            values: Mutex::new(values),
+        }
     }
 
-    fn set(&self, key: &str, value: serde_json::Value) -> Result<(), AppError> {
-        tauri_plugin_store::Store::set(self, key, value);
-        self.save().map_err(|e| AppError::Prefs(e.to_string()))
+    fn change(&self, edit: impl FnOnce(&mut Map<String, Value>)) -> Result<(), AppError> {
+        let mut values = self
+            .values
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        edit(&mut values);
+        let bytes =
+            serde_json::to_vec_pretty(&*values).map_err(|e| AppError::Prefs(e.to_string()))?;
+        let mut partial = self.path.as_os_str().to_owned();
+        partial.push(".part");
+        let partial = PathBuf::from(partial);
+        let written =
+            std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, &self.path));
+        written.map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            AppError::Prefs(e.to_string())
+        })
+    }
+}
+
+impl PrefStore for JsonFilePrefs {
+    fn get(&self, key: &str) -> Option<Value> {
+        self.values.lock().ok()?.get(key).cloned()
+    }
+
+    fn set(&self, key: &str, value: Value) -> Result<(), AppError> {
+        self.change(|values| {
+            values.insert(key.to_owned(), value);
+        })
     }
 
     fn remove(&self, key: &str) -> Result<(), AppError> {
-        tauri_plugin_store::Store::delete(self, key);
-        self.save().map_err(|e| AppError::Prefs(e.to_string()))
+        self.change(|values| {
+            values.remove(key);
+        })
     }
 }
 
@@ -164,5 +218,48 @@ impl Prefs {
 
     pub fn set_location(&self, user: UserId, location: &Location) -> Result<(), AppError> {
         self.write(&format!("location/{user}"), location)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_file_keeps_preferences_across_opening_and_reads_the_earlier_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prefs.json");
+        // As tauri-plugin-store wrote it.
+        std::fs::write(
+            &path,
+            br#"{
+  "sign_in_hint": {
+    "server_url": null,
+    "email": "ana@example.com"
+  }
+}"#,
+        )
+        .unwrap();
+        let prefs = Prefs::new(Arc::new(JsonFilePrefs::open(&path)));
+        assert_eq!(
+            prefs.sign_in_hint().email.as_deref(),
+            Some("ana@example.com")
+        );
+        prefs.set_i64("low_balance_notified/x", 7).unwrap();
+
+        let again = Prefs::new(Arc::new(JsonFilePrefs::open(&path)));
+        assert_eq!(again.get_i64("low_balance_notified/x"), Some(7));
+        assert_eq!(
+            again.sign_in_hint().email.as_deref(),
+            Some("ana@example.com")
+        );
+        assert!(!dir.path().join("prefs.json.part").exists());
+
+        std::fs::write(&path, b"{ not json").unwrap();
+        let damaged = Prefs::new(Arc::new(JsonFilePrefs::open(&path)));
+        assert!(
+            damaged.account().is_none(),
+            "an unreadable file is no preferences, not a crash"
+        );
     }
 }

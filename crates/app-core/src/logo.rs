@@ -2,6 +2,9 @@
 //! handed to the UI as `data:` URLs (the CSP allows no other image origin), and cached by
 //! content hash so switching contexts does not fetch them again.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use base64::Engine;
 use orgdesk_model::org::Org;
 use orgdesk_model::validate::{self, LOGO_MAX_BYTES};
@@ -9,8 +12,11 @@ use orgdesk_model::OrgId;
 use serde::Serialize;
 use specta::Type;
 
+use crate::connectivity::Connectivity;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::reads::Reads;
+use crate::signed_in::SignedIn;
+use crate::store::FileKey;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, Type)]
 pub struct LogoImage {
@@ -48,15 +54,44 @@ pub fn check_logo(content_type: &str, bytes: &[u8]) -> Result<&'static str, AppE
     Ok(sniffed)
 }
 
-impl AppState {
+pub struct Logos {
+    signed_in: Arc<SignedIn>,
+    connectivity: Arc<Connectivity>,
+    reads: Arc<Reads>,
+    /// This session's logos by org.
+    seen: Mutex<HashMap<OrgId, LogoImage>>,
+}
+
+impl Logos {
+    pub fn new(
+        signed_in: Arc<SignedIn>,
+        connectivity: Arc<Connectivity>,
+        reads: Arc<Reads>,
+    ) -> Self {
+        Self {
+            signed_in,
+            connectivity,
+            reads,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Forgets the logos seen (another account may see other ones).
+    pub fn clear(&self) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.clear();
+        }
+    }
+
+    /// The logo as a `data:` URL; `etag` is the one the org currently names.
     pub async fn logo(&self, org: OrgId, etag: String) -> Result<Option<LogoImage>, AppError> {
-        let cached = self.logos.lock().ok().and_then(|l| l.get(&org).cloned());
+        let cached = self.seen.lock().ok().and_then(|l| l.get(&org).cloned());
         if let Some(image) = cached.filter(|c| c.etag == etag) {
             return Ok(Some(image));
         }
         // Kept in the local store too, so logos show offline after a restart.
-        let store = self.local_store().await;
-        let key = format!("{}/logo", orgdesk_client::keys::org_prefix(org));
+        let (client, store) = self.signed_in.client_and_store().await?;
+        let key = FileKey::Logo { org_id: org };
         if let Some(Ok(Some((bytes, _)))) = store.as_ref().map(|s| s.file(&key)) {
             if let Ok(image) = serde_json::from_slice::<LogoImage>(&bytes) {
                 if image.etag == etag {
@@ -65,9 +100,8 @@ impl AppState {
                 }
             }
         }
-        let client = self.client().await?;
         let fetched = client.get_logo(org, None).await;
-        self.observe(&fetched);
+        self.connectivity.observe(&fetched);
         let Some(logo) = fetched? else {
             return Ok(None);
         };
@@ -89,12 +123,12 @@ impl AppState {
     }
 
     fn remember_logo(&self, org: OrgId, image: &LogoImage) {
-        if let Ok(mut logos) = self.logos.lock() {
-            logos.insert(org, image.clone());
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(org, image.clone());
         }
     }
 
-    pub async fn upload_logo(
+    pub async fn upload(
         &self,
         org: OrgId,
         content_type: &str,
@@ -104,20 +138,16 @@ impl AppState {
             .decode(data_base64.trim())
             .map_err(|_| AppError::invalid("logo", "The image could not be read."))?;
         let content_type = check_logo(content_type, &bytes)?;
-        self.online("Uploading a logo", |c| async move {
-            c.put_logo(org, content_type, bytes).await
-        })
-        .await
+        let upload =
+            |c: orgdesk_client::Client| async move { c.put_logo(org, content_type, bytes).await };
+        self.reads.online("Uploading a logo", upload).await
     }
 
-    pub async fn remove_logo(&self, org: OrgId) -> Result<(), AppError> {
-        self.online(
-            "Removing the logo",
-            |c| async move { c.delete_logo(org).await },
-        )
-        .await?;
-        if let Ok(mut logos) = self.logos.lock() {
-            logos.remove(&org);
+    pub async fn remove(&self, org: OrgId) -> Result<(), AppError> {
+        let remove = |c: orgdesk_client::Client| async move { c.delete_logo(org).await };
+        self.reads.online("Removing the logo", remove).await?;
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.remove(&org);
         }
         Ok(())
     }

@@ -1,0 +1,80 @@
+//! What the core asks of the program that hosts it (the desktop shell, or a test): running
+//! background work, showing notifications, telling the UI, and the built-in server. The
+//! desktop implements these with Tauri; tests with tokio and recorders.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use orgdesk_client::ReadScope;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::AppError;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Runs background work (probing the server, replaying the outbox, refreshing reads).
+pub trait Spawner: Send + Sync {
+    fn spawn(&self, task: BoxFuture<'static, ()>);
+}
+
+impl dyn Spawner {
+    /// Runs `task` in the background.
+    pub fn run(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.spawn(Box::pin(task));
+    }
+}
+
+/// Background work on a tokio runtime.
+pub struct TokioSpawner(tokio::runtime::Handle);
+
+impl TokioSpawner {
+    /// On the runtime this is called from.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub fn current() -> Self {
+        Self(tokio::runtime::Handle::current())
+    }
+}
+
+impl Spawner for TokioSpawner {
+    fn spawn(&self, task: BoxFuture<'static, ()>) {
+        self.0.spawn(task);
+    }
+}
+
+/// Shows a desktop notification.
+pub trait Notifier: Send + Sync {
+    fn notify(&self, title: &str, body: &str);
+}
+
+/// What the offline banner shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ConnectivityStatus {
+    pub online: bool,
+    /// When the current state began.
+    pub since: DateTime<Utc>,
+    /// Changes waiting in the outbox (including those needing attention).
+    pub queued: u32,
+    /// Changes the server refused or that conflict: they wait for the user.
+    pub attention: u32,
+    /// Whether queued changes survive quitting the app (false without a keychain).
+    pub durable: bool,
+}
+
+/// Tells the UI about connectivity, refreshed data and the outbox.
+pub trait UiEvents: Send + Sync {
+    fn connectivity(&self, status: &ConnectivityStatus);
+    /// Fresher data arrived for these reads: pages showing them should read again.
+    fn refreshed(&self, scopes: Vec<ReadScope>);
+    fn outbox(&self, queued: u32, attention: u32);
+}
+
+/// The server the app runs itself (on loopback, with its data in the app data folder),
+/// started the first time an account on it is used.
+pub trait BuiltInServer: Send + Sync {
+    /// Its base URL, starting it if needed.
+    fn url(&self) -> BoxFuture<'_, Result<String, AppError>>;
+}

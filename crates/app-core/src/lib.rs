@@ -1,0 +1,39 @@
+//! The Orgdesk desktop app's logic, without Tauri: the session, connectivity, reads
+//! (stale-while-revalidate), the encrypted local store and the outbox, and one narrow
+//! service per domain over them. The desktop shell (`src-tauri`) implements the few things
+//! the core asks of its host ([`host`]: background work, notifications, UI events, the
+//! built-in server; [`secrets::SecretStore`]; [`prefs::PrefStore`]), builds the
+//! [`Services`] and hands each command the service it needs.
+//!
+//! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `prefs`, `store`;
+//! `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
+//! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
+//! `members`, `invitations`, `billing`, `audit`, `api_keys`); `services` (wiring).
+//! A module only imports from layers below it.
+
+pub mod alerts;
+pub mod api_keys;
+pub mod audit;
+pub mod billing;
+pub mod connectivity;
+pub mod error;
+pub mod exports;
+pub mod host;
+pub mod invitations;
+pub mod logo;
+pub mod members;
+pub mod navigation;
+pub mod orgs;
+pub mod outbox;
+pub mod prefs;
+pub mod projects;
+pub mod reads;
+pub mod secrets;
+pub mod services;
+pub mod session;
+pub mod signed_in;
+pub mod staleness;
+pub mod store;
+
+pub use error::AppError;
+pub use services::{Host, Services};

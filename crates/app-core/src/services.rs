@@ -1,0 +1,142 @@
+//! Wiring: builds every service over what the host provides, each holding only the others
+//! it needs. Nothing imports this module back; the desktop shell hands each service to the
+//! commands that use it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::alerts::Alerts;
+use crate::api_keys::ApiKeys;
+use crate::audit::Audit;
+use crate::billing::Billing;
+use crate::connectivity::Connectivity;
+use crate::exports::Exports;
+use crate::host::{BuiltInServer, Notifier, Spawner, UiEvents};
+use crate::invitations::Invitations;
+use crate::logo::Logos;
+use crate::members::Members;
+use crate::orgs::Orgs;
+use crate::outbox::Outbox;
+use crate::prefs::{PrefStore, Prefs};
+use crate::projects::Projects;
+use crate::reads::Reads;
+use crate::secrets::SecretStore;
+use crate::session::{SessionParts, SessionService};
+use crate::signed_in::SignedIn;
+use crate::staleness::Staleness;
+
+/// What the program running the core provides.
+pub struct Host {
+    /// The app data folder: local stores live under it.
+    pub data_dir: PathBuf,
+    pub spawner: Arc<dyn Spawner>,
+    pub notifier: Arc<dyn Notifier>,
+    pub ui: Arc<dyn UiEvents>,
+    pub keychain: Arc<dyn SecretStore>,
+    pub prefs: Arc<dyn PrefStore>,
+    pub server: Arc<dyn BuiltInServer>,
+}
+
+/// Every service, built once.
+pub struct Services {
+    pub session: Arc<SessionService>,
+    pub connectivity: Arc<Connectivity>,
+    pub reads: Arc<Reads>,
+    pub outbox: Arc<Outbox>,
+    pub orgs: Arc<Orgs>,
+    pub logos: Arc<Logos>,
+    pub projects: Arc<Projects>,
+    pub members: Arc<Members>,
+    pub invitations: Arc<Invitations>,
+    pub billing: Arc<Billing>,
+    pub exports: Arc<Exports>,
+    pub audit: Arc<Audit>,
+    pub api_keys: Arc<ApiKeys>,
+    pub alerts: Arc<Alerts>,
+}
+
+impl Services {
+    pub fn new(host: Host) -> Self {
+        let Host {
+            data_dir,
+            spawner,
+            notifier,
+            ui,
+            keychain,
+            prefs,
+            server,
+        } = host;
+        let prefs = Prefs::new(prefs);
+        let signed_in = Arc::new(SignedIn::default());
+        let stale = Arc::new(Staleness::default());
+        let connectivity = Arc::new(Connectivity::new(signed_in.clone(), spawner.clone()));
+        let reads = Arc::new(Reads::new(
+            signed_in.clone(),
+            connectivity.clone(),
+            stale.clone(),
+            ui.clone(),
+            spawner.clone(),
+        ));
+        let outbox = Arc::new(Outbox::new(
+            signed_in.clone(),
+            connectivity.clone(),
+            stale.clone(),
+            ui,
+            spawner.clone(),
+        ));
+        let alerts = Arc::new(Alerts::new(
+            signed_in.clone(),
+            prefs.clone(),
+            notifier,
+            spawner.clone(),
+        ));
+        let exports = Arc::new(Exports::new(
+            signed_in.clone(),
+            connectivity.clone(),
+            spawner,
+        ));
+        let logos = Arc::new(Logos::new(
+            signed_in.clone(),
+            connectivity.clone(),
+            reads.clone(),
+        ));
+        let session = Arc::new(SessionService::new(SessionParts {
+            data_dir,
+            keychain,
+            prefs,
+            server,
+            signed_in,
+            outbox: outbox.clone(),
+            logos: logos.clone(),
+            stale,
+        }));
+        Self {
+            session,
+            orgs: Arc::new(Orgs::new(reads.clone(), outbox.clone(), alerts.clone())),
+            projects: Arc::new(Projects::new(reads.clone(), outbox.clone())),
+            members: Arc::new(Members::new(reads.clone(), outbox.clone())),
+            invitations: Arc::new(Invitations::new(reads.clone(), outbox.clone())),
+            billing: Arc::new(Billing::new(
+                reads.clone(),
+                outbox.clone(),
+                alerts.clone(),
+                exports.clone(),
+            )),
+            audit: Arc::new(Audit::new(reads.clone())),
+            api_keys: Arc::new(ApiKeys::new(reads.clone())),
+            connectivity,
+            reads,
+            outbox,
+            logos,
+            exports,
+            alerts,
+        }
+    }
+
+    /// Starts the background work that runs as long as the app: the outbox replay (and the
+    /// connectivity announcements) and the low-balance watch.
+    pub fn start(&self) {
+        self.outbox.run();
+        self.alerts.watch();
+    }
+}

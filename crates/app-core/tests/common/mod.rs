@@ -1,0 +1,61 @@
+//! What the core's integration tests share: a real server on loopback, a fault-injecting
+//! proxy in front of it, the app's services over a data folder that survives "restarts",
+//! and recorders standing in for the desktop (notifications, UI events).
+
+#![allow(dead_code)]
+
+pub mod proxy;
+pub mod world;
+
+use std::sync::Mutex;
+
+use orgdesk_app_core::host::{BoxFuture, BuiltInServer, ConnectivityStatus, Notifier, UiEvents};
+use orgdesk_app_core::AppError;
+use orgdesk_client::ReadScope;
+
+pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = orgdesk_server::Config::local(dir.path());
+    (orgdesk_server::spawn(config).await.unwrap(), dir)
+}
+
+/// Records notifications instead of showing them.
+#[derive(Default)]
+pub struct Recorded(pub Mutex<Vec<String>>);
+
+impl Notifier for Recorded {
+    fn notify(&self, _title: &str, body: &str) {
+        self.0.lock().unwrap().push(body.to_owned());
+    }
+}
+
+/// Records what the UI would be told.
+#[derive(Default)]
+pub struct Heard {
+    pub refreshed: Mutex<Vec<Vec<ReadScope>>>,
+    pub connectivity: Mutex<Vec<ConnectivityStatus>>,
+    pub outbox: Mutex<Vec<(u32, u32)>>,
+}
+
+impl UiEvents for Heard {
+    fn connectivity(&self, status: &ConnectivityStatus) {
+        self.connectivity.lock().unwrap().push(status.clone());
+    }
+
+    fn refreshed(&self, scopes: Vec<ReadScope>) {
+        self.refreshed.lock().unwrap().push(scopes);
+    }
+
+    fn outbox(&self, queued: u32, attention: u32) {
+        self.outbox.lock().unwrap().push((queued, attention));
+    }
+}
+
+/// Tests sign in to a server they started; the built-in one is never asked for.
+pub struct NoBuiltInServer;
+
+impl BuiltInServer for NoBuiltInServer {
+    fn url(&self) -> BoxFuture<'_, Result<String, AppError>> {
+        Box::pin(async { Err(AppError::EmbeddedServer("not in tests".into())) })
+    }
+}
