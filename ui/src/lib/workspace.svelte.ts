@@ -5,10 +5,12 @@ import {
   commands,
   type AppPage,
   type Membership,
+  type ReadScope,
   type SessionInfo,
   type StartupState,
 } from './bindings';
 import { call, messageOf } from './ipc';
+import { touches } from './refresh';
 import { clearToasts, toast } from './toast.svelte';
 
 type Phase = 'loading' | 'signed-out' | 'signed-in';
@@ -75,17 +77,19 @@ class Workspace {
   }
 
   /**
-   * Fresher data arrived: re-reads the contexts on `orgs`, and an org we list on
-   * `org/<id>` (or `org/<id>/`, everything of it). Quietly: a failure keeps what we show.
+   * Fresher data arrived: re-reads the contexts when they were refreshed, and an org we
+   * list when it (or everything of it) was. Quietly: a failure keeps what we show.
    */
-  async refreshed(keys: string[]): Promise<void> {
+  async refreshed(scopes: ReadScope[]): Promise<void> {
     if (this.phase !== 'signed-in') return;
     try {
-      if (keys.includes('orgs')) {
+      if (touches(scopes, [{ kind: 'orgs' }])) {
         await this.refresh();
         return;
       }
-      const ids = new Set(keys.map((k) => /^org\/([^/?]+)\/?$/.exec(k)?.[1]).filter((id) => id !== undefined));
+      const ids = new Set(
+        scopes.flatMap((s) => (s.kind === 'org' || (s.kind === 'org_data' && s.data === 'membership') ? [s.org_id] : [])),
+      );
       for (const id of ids) {
         if (!this.contexts.some((c) => c.org.id === id)) continue;
         this.upsert((await call(commands.getOrg(id))).value);

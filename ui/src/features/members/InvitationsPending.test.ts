@@ -6,7 +6,7 @@ import { backend, queuedChange, reset } from '../../test/ipc';
 import type { Invitation, Project, QueuedChange } from '../../lib/bindings';
 import { connectivity } from '../../lib/connectivity.svelte';
 import { outbox } from '../../lib/outbox.svelte';
-import { dispatchRefreshed } from '../../lib/refresh';
+import { dispatchRefreshed, orgData } from '../../lib/refresh';
 import InvitationsTab from './InvitationsTab.svelte';
 
 const web = {
@@ -64,7 +64,7 @@ describe('InvitationsTab, invitations waiting to be sent', () => {
     queue = [];
     invitations = [invite('ada@example.com', 'i0'), invite('li@example.com', 'i1'), invite('mo@example.com', 'i2')];
     await emit('outbox-changed', { queued: 0, attention: 0 });
-    dispatchRefreshed(['org/o1/invitations']);
+    dispatchRefreshed([orgData('o1', 'invitations')]);
     await vi.waitFor(() => expect(screen.getAllByTestId('invitation-row')).toHaveLength(3));
     await vi.waitFor(() => expect(screen.queryAllByTestId('invitation-row-pending')).toHaveLength(0));
     stop();

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { backend, fresh, membership, offline, org, queued, reset, status } from '../../test/ipc';
 import type { Project } from '../../lib/bindings';
 import { connectivity } from '../../lib/connectivity.svelte';
-import { dispatchRefreshed } from '../../lib/refresh';
+import { dispatchRefreshed, orgData, wholeOrg } from '../../lib/refresh';
 import { toasts } from '../../lib/toast.svelte';
 import ProjectsPage from './ProjectsPage.svelte';
 
@@ -99,8 +99,8 @@ describe('ProjectsPage offline', () => {
     render(ProjectsPage, { props: { membership: membership(o) } });
     await screen.findAllByTestId('project-row');
     list = [web, { ...web, id: 'app', slug: 'app', name: 'App' }];
-    dispatchRefreshed(['org/other/projects']);
-    dispatchRefreshed(['org/o1/']);
+    dispatchRefreshed([orgData('other', 'projects')]);
+    dispatchRefreshed([wholeOrg('o1')]);
     await vi.waitFor(() => expect(screen.getAllByTestId('project-row')).toHaveLength(2));
     expect(calls.of('list_projects')).toHaveLength(2);
     expect(screen.queryByLabelText('Loading projects')).toBeNull();

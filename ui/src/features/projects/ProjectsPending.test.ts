@@ -6,7 +6,7 @@ import { backend, membership, org, queuedChange, reset, status } from '../../tes
 import type { Project, QueuedChange } from '../../lib/bindings';
 import { connectivity } from '../../lib/connectivity.svelte';
 import { outbox } from '../../lib/outbox.svelte';
-import { dispatchRefreshed } from '../../lib/refresh';
+import { dispatchRefreshed, orgData } from '../../lib/refresh';
 import { toasts } from '../../lib/toast.svelte';
 import ProjectsPage from './ProjectsPage.svelte';
 
@@ -86,7 +86,7 @@ describe('ProjectsPage, projects waiting to be created', () => {
     queue = [];
     list = [web, brand];
     await emit('outbox-changed', { queued: 0, attention: 0 });
-    dispatchRefreshed(['org/o1/projects']);
+    dispatchRefreshed([orgData('o1', 'projects')]);
     await vi.waitFor(() => expect(screen.getAllByTestId('project-row')).toHaveLength(2));
     await vi.waitFor(() => expect(pendingRows()).toHaveLength(0));
     expect(screen.getAllByTestId('project-name').filter((n) => n.textContent === 'Brand')).toHaveLength(1);
