@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use orgdesk_app_core::host::Notifier;
 use orgdesk_app_core::secrets::SecretStore;
@@ -19,15 +19,12 @@ pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     (orgdesk_server::spawn(config).await.unwrap(), dir)
 }
 
-/// Records notifications instead of showing them (the desktop's notification service is
-/// not part of the test machine).
-#[derive(Default)]
-pub struct Recorded(pub Mutex<Vec<String>>);
+/// The desktop's notification service is not part of the test machine (what is notified
+/// is tested in the core).
+struct NoNotifications;
 
-impl Notifier for Recorded {
-    fn notify(&self, _title: &str, body: &str) {
-        self.0.lock().unwrap().push(body.to_owned());
-    }
+impl Notifier for NoNotifications {
+    fn notify(&self, _: &str, _: &str) {}
 }
 
 /// An app whose services use `secrets` and keep their preferences in `app_dir`. (A mock
@@ -40,8 +37,7 @@ pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<Mock
         .build(mock_context(noop_assets()))
         .unwrap();
     commands.mount_events(&app);
-    let notifier = Arc::new(Recorded::default());
-    orgdesk_app::install(app.handle(), app_dir, secrets, notifier).unwrap();
+    orgdesk_app::install(app.handle(), app_dir, secrets, Arc::new(NoNotifications)).unwrap();
     app
 }
 
