@@ -61,61 +61,39 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(SecretError::Unavailable(e.to_string())))
 }
 
-/// Signs up, in and out, resumes the last session, and remembers where the account was.
-pub struct SessionService {
-    data_dir: PathBuf,
-    /// The OS keychain (or, in tests, whatever store was given).
-    keychain: Arc<dyn SecretStore>,
-    /// Where tokens go when the keychain cannot be used: gone when the app quits.
-    fallback: MemorySecrets,
-    prefs: Prefs,
-    server: Arc<dyn BuiltInServer>,
-    signed_in: Arc<SignedIn>,
-    outbox: Arc<Outbox>,
-    logos: Arc<Logos>,
-    stale: Arc<Staleness>,
-}
-
 /// What the session service works with.
 pub struct SessionParts {
     pub data_dir: PathBuf,
+    /// The OS keychain (or, in tests, whatever store was given).
     pub keychain: Arc<dyn SecretStore>,
     pub prefs: Prefs,
     pub server: Arc<dyn BuiltInServer>,
     pub signed_in: Arc<SignedIn>,
+    /// Woken when a session begins, so what waits is sent.
     pub outbox: Arc<Outbox>,
+    /// Forgotten when the account changes.
     pub logos: Arc<Logos>,
     pub stale: Arc<Staleness>,
 }
 
+/// Signs up, in and out, resumes the last session, and remembers where the account was.
+pub struct SessionService {
+    parts: SessionParts,
+    /// Where tokens go when the keychain cannot be used: gone when the app quits.
+    fallback: MemorySecrets,
+}
+
 impl SessionService {
     pub fn new(parts: SessionParts) -> Self {
-        let SessionParts {
-            data_dir,
-            keychain,
-            prefs,
-            server,
-            signed_in,
-            outbox,
-            logos,
-            stale,
-        } = parts;
         Self {
-            data_dir,
-            keychain,
+            parts,
             fallback: MemorySecrets::default(),
-            prefs,
-            server,
-            signed_in,
-            outbox,
-            logos,
-            stale,
         }
     }
 
     async fn server_url(&self, server: &ServerChoice) -> Result<String, AppError> {
         match server {
-            ServerChoice::Embedded => self.server.url().await,
+            ServerChoice::Embedded => self.parts.server.url().await,
             ServerChoice::Remote { url } => Ok(url.clone()),
         }
     }
@@ -157,10 +135,10 @@ impl SessionService {
         let token = grant.token;
         let saved = {
             let (key, token) = (key.clone(), token.clone());
-            blocking(self.keychain.clone(), move |k| k.set(&key, &token)).await
+            blocking(self.parts.keychain.clone(), move |k| k.set(&key, &token)).await
         };
         let token_storage = match saved {
-            Ok(()) if self.keychain.persistent() => TokenStorage::Keychain,
+            Ok(()) if self.parts.keychain.persistent() => TokenStorage::Keychain,
             Ok(()) => TokenStorage::MemoryOnly {
                 reason: "no keychain is configured".into(),
             },
@@ -170,20 +148,20 @@ impl SessionService {
                 TokenStorage::MemoryOnly { reason }
             }
         };
-        self.prefs.set_account(&account)?;
+        self.parts.prefs.set_account(&account)?;
         let info = self.session_info(&account, &token_storage);
         self.install(client.with_token(token), account, token_storage)
             .await;
-        self.logos.clear();
+        self.parts.logos.clear();
         Ok(info)
     }
 
     /// Makes the session current, with the account's local store behind its reads, and
     /// replays whatever the outbox still holds.
     async fn install(&self, client: Client, account: SavedAccount, token_storage: TokenStorage) {
-        let (data_dir, name) = (self.data_dir.clone(), account.keychain_key());
+        let (data_dir, name) = (self.parts.data_dir.clone(), account.keychain_key());
         let opened = tokio::task::spawn_blocking({
-            let keychain = self.keychain.clone();
+            let keychain = self.parts.keychain.clone();
             move || LocalStore::open(&data_dir, &name, keychain.as_ref())
         })
         .await;
@@ -208,9 +186,9 @@ impl SessionService {
             token_storage,
             store,
         };
-        self.signed_in.begin(session).await;
-        self.outbox.wake();
-        self.outbox.announce_status();
+        self.parts.signed_in.begin(session).await;
+        self.parts.outbox.wake();
+        self.parts.outbox.announce_status();
     }
 
     fn session_info(&self, account: &SavedAccount, storage: &TokenStorage) -> SessionInfo {
@@ -218,14 +196,14 @@ impl SessionService {
             me: account.me.clone(),
             server: account.server.clone(),
             token_storage: storage.clone(),
-            location: self.prefs.location(account.me.user.id),
+            location: self.parts.prefs.location(account.me.user.id),
         }
     }
 
     /// Resumes the last account if its token is still in the keychain and still valid.
     pub async fn restore(&self) -> StartupState {
-        let hint = self.prefs.sign_in_hint();
-        if let Some(session) = self.signed_in.current().await.as_ref() {
+        let hint = self.parts.prefs.sign_in_hint();
+        if let Some(session) = self.parts.signed_in.current().await.as_ref() {
             let info = self.session_info(&session.account, &session.token_storage);
             return StartupState {
                 session: Some(info),
@@ -233,7 +211,7 @@ impl SessionService {
                 notice: None,
             };
         }
-        let Some(account) = self.prefs.account() else {
+        let Some(account) = self.parts.prefs.account() else {
             return StartupState {
                 session: None,
                 hint,
@@ -256,7 +234,7 @@ impl SessionService {
 
     async fn resume(&self, mut account: SavedAccount) -> Result<SessionInfo, Option<String>> {
         let key = account.keychain_key();
-        let token = match blocking(self.keychain.clone(), move |k| k.get(&key)).await {
+        let token = match blocking(self.parts.keychain.clone(), move |k| k.get(&key)).await {
             Ok(Some(token)) => token,
             Ok(None) => return Err(None),
             Err(SecretError::Unavailable(reason)) => {
@@ -282,7 +260,8 @@ impl SessionService {
             Err(e) if e.is_connectivity() => {}
             Err(e) => return Err(Some(e.to_string())),
         }
-        self.prefs
+        self.parts
+            .prefs
             .set_account(&account)
             .map_err(|e| Some(e.to_string()))?;
         let storage = TokenStorage::Keychain;
@@ -295,7 +274,7 @@ impl SessionService {
         let key = account.keychain_key();
         self.fallback.delete(&key).ok();
         if let Err(SecretError::Unavailable(reason)) =
-            blocking(self.keychain.clone(), move |k| k.delete(&key)).await
+            blocking(self.parts.keychain.clone(), move |k| k.delete(&key)).await
         {
             tracing::warn!(%reason, "could not delete the session token from the keychain");
         }
@@ -304,7 +283,7 @@ impl SessionService {
     /// Ends the session on the server (when reachable) and removes every local trace of
     /// the token. The sign-in form stays prefilled with the email.
     pub async fn sign_out(&self) -> Result<(), AppError> {
-        let Some(session) = self.signed_in.end().await else {
+        let Some(session) = self.parts.signed_in.end().await else {
             return Ok(());
         };
         if let Err(e) = session.client.logout().await {
@@ -313,21 +292,21 @@ impl SessionService {
         self.forget_token(&session.account).await;
         drop(session.client);
         drop(session.store);
-        let (data_dir, name) = (self.data_dir.clone(), session.account.keychain_key());
-        let keychain = self.keychain.clone();
+        let (data_dir, name) = (self.parts.data_dir.clone(), session.account.keychain_key());
+        let keychain = self.parts.keychain.clone();
         // The account's cached data and queued changes go with it.
         let _ = tokio::task::spawn_blocking(move || {
             LocalStore::erase(&data_dir, &name, keychain.as_ref())
         })
         .await;
-        self.logos.clear();
-        self.stale.clear();
-        self.prefs.forget_account()
+        self.parts.logos.clear();
+        self.parts.stale.clear();
+        self.parts.prefs.forget_account()
     }
 
     /// Remembers where the signed-in account is, to reopen there next time.
     pub async fn save_location(&self, location: &Location) -> Result<(), AppError> {
-        let user = self.signed_in.user().await?;
-        self.prefs.set_location(user, location)
+        let user = self.parts.signed_in.user().await?;
+        self.parts.prefs.set_location(user, location)
     }
 }
