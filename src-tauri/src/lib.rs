@@ -105,6 +105,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         ])
         // How people read each audit action, from the one place that names them.
         .constant("AUDIT_ACTION_LABELS", audit_action_labels())
+        // The page registry (title, section, required capability, context kinds), in
+        // sidebar order: the UI derives its sidebar, titles and page access from it.
+        .constant("PAGES", orgdesk_model::AppPage::registry())
+        .constant("PAGE_SECTIONS", orgdesk_model::navigation::sections())
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod invitation;
 pub mod kind;
 pub mod member;
+pub mod navigation;
 pub mod org;
 pub mod page;
 pub mod plan;
@@ -22,6 +23,7 @@ pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem};
 pub use ids::{ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, ProjectId, UserId};
+pub use navigation::AppPage;
 pub use page::Page;
 pub use plan::{Plan, PlanLimits};
 pub use role::{Capability, Role};

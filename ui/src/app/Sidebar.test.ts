@@ -1,18 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
 import { backend, membership, org, reset } from '../test/ipc';
-import { pageAllowed, workspace } from '../lib/workspace.svelte';
+import { navTestId, pageAllowed, pages, pageTitle } from '../lib/pages';
+import { workspace } from '../lib/workspace.svelte';
 import { received } from '../lib/invitations.svelte';
 import Sidebar from './Sidebar.svelte';
 
 const personal = membership(org({ id: 'p', kind: 'personal', name: 'Ana Lima', slug: 'personal-ana' }));
 const asAdmin = membership(org({ id: 'a', name: 'Acme', slug: 'acme' }), 'admin');
 const asMember = membership(org({ id: 'g', name: 'Globex', slug: 'globex' }), 'member');
+const asOwner = membership(org({ id: 'o', name: 'Initech', slug: 'initech' }), 'owner');
 
 beforeEach(() => {
   backend({ my_invitations: () => [], save_location: () => null });
   received.clear();
-  workspace.contexts = [personal, asAdmin, asMember];
+  workspace.contexts = [personal, asAdmin, asMember, asOwner];
 });
 afterEach(reset);
 
@@ -57,5 +60,37 @@ describe('Sidebar', () => {
     expect(screen.queryByTestId('nav-billing')).toBeNull();
     expect(screen.getByTestId('nav-overview')).toHaveAttribute('aria-current', 'page');
     workspace.page = 'overview';
+  });
+
+  it('reaches every page of the registry from the sidebar as the owner of an organization', async () => {
+    const user = userEvent.setup();
+    workspace.currentId = 'o';
+    workspace.page = 'overview';
+    render(Sidebar);
+    expect(ids()).toEqual(pages.map((p) => navTestId(p.page)));
+    for (const { page, title } of pages) {
+      const item = screen.getByTestId(navTestId(page));
+      expect(item).toHaveTextContent(title);
+      await user.click(item);
+      expect(workspace.page).toBe(page);
+      expect(item).toHaveAttribute('aria-current', 'page');
+    }
+    workspace.page = 'overview';
+  });
+
+  it('derives who sees which page from the registry', () => {
+    const personalIds = pages.filter((p) => pageAllowed(personal, p.page)).map((p) => p.page);
+    expect(personalIds).not.toContain('members');
+    expect(personalIds).toContain('billing');
+    expect(personalIds).toContain('settings/audit-log');
+    const memberIds = pages.filter((p) => pageAllowed(asMember, p.page)).map((p) => p.page);
+    expect(memberIds).toEqual(['overview', 'projects', 'members', 'settings/general', 'settings/api-keys']);
+    expect(pages.every((p) => pageAllowed(asOwner, p.page))).toBe(true);
+  });
+
+  it('titles settings pages under their section', () => {
+    expect(pageTitle('projects')).toBe('Projects');
+    expect(pageTitle('settings/audit-log')).toBe('Settings · Audit log');
+    expect(navTestId('settings/api-keys')).toBe('nav-settings-api-keys');
   });
 });

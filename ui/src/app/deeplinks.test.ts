@@ -71,6 +71,27 @@ describe('deep links', () => {
     expect(await screen.findByTestId('page-projects')).toBeInTheDocument();
   });
 
+  it('opens the overview for a page the registry does not offer this membership', async () => {
+    const globex = membership(org({ id: 'g', name: 'Globex', slug: 'globex' }), 'member');
+    app([{ kind: 'org', slug: 'globex', page: 'settings/audit-log' }], {
+      resolve_org: () => globex,
+      list_contexts: () => [personal, acme, globex],
+    });
+    render(App);
+    await vi.waitFor(() => expect(workspace.currentId).toBe('g'));
+    expect(await screen.findByTestId('page-overview')).toBeInTheDocument();
+    expect(screen.getByLabelText('You are in')).toHaveTextContent('Globex/Overview');
+    expect(screen.queryByTestId('nav-settings-audit-log')).toBeNull();
+  });
+
+  it('titles a settings page under its section', async () => {
+    app([{ kind: 'org', slug: 'acme', page: 'settings/general' }], { resolve_org: () => acme });
+    render(App);
+    expect(await screen.findByTestId('page-settings-general')).toBeInTheDocument();
+    expect(screen.getByLabelText('You are in')).toHaveTextContent('Acme Studio/Settings · General');
+    expect(screen.getByTestId('nav-settings-general')).toHaveAttribute('aria-current', 'page');
+  });
+
   it('says so when the org is not one of mine', async () => {
     app([{ kind: 'org', slug: 'initech', page: 'overview' }], {
       resolve_org: () => fail({ code: 'not_found', message: 'Not found' }),

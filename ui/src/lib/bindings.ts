@@ -160,6 +160,10 @@ export const events = {
 /* Constants */
 export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
 
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"}] as const;
+
+export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"}] as const;
+
 /* Types */
 /**
  *  The error as the app and the UI see it: a code to branch on, a message for people, and
@@ -195,7 +199,10 @@ export type ApiKeyScope =
 /**  May read the org's data the key's project allows. */
 "read";
 
-/**  A page of a context. The string form is what deep links and the store use. */
+/**
+ *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
+ *  the stored location and the UI use.
+ */
 export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys";
 
 export type ArchiveProject = {

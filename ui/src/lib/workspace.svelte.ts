@@ -10,6 +10,7 @@ import {
   type StartupState,
 } from './bindings';
 import { call, messageOf } from './ipc';
+import { pageAllowed } from './pages';
 import { touches } from './refresh';
 import { clearToasts, toast } from './toast.svelte';
 
@@ -35,6 +36,9 @@ class Workspace {
   current = $derived(
     this.contexts.find((c) => c.org.id === this.currentId) ?? this.contexts[0] ?? null,
   );
+  /** The page shown: one that makes no sense here (Members in Personal, an audit log page
+   *  restored after a role change) shows the overview instead. */
+  shownPage = $derived<AppPage>(this.current && pageAllowed(this.current, this.page) ? this.page : 'overview');
 
   /** Resumes the last session, or shows the sign-in screen. */
   async start(): Promise<void> {
@@ -177,21 +181,6 @@ class Workspace {
 }
 
 export const workspace = new Workspace();
-
-/** Whether a page makes sense for this membership (no Members page in Personal; the audit
- *  log and billing only for those who may see them; API keys for everyone, each their own). */
-export function pageAllowed(m: Membership, page: AppPage): boolean {
-  switch (page) {
-    case 'members':
-      return m.org.kind !== 'personal';
-    case 'settings/audit-log':
-      return m.capabilities.includes('view_audit_log');
-    case 'billing':
-      return m.capabilities.includes('view_billing');
-    default:
-      return true;
-  }
-}
 
 /** The label a context goes by: the account's name for Personal. */
 export function contextLabel(m: Membership): string {

@@ -1,8 +1,8 @@
-// The ledger, newest first, a server page at a time (see lib/pagedList).
+// The ledger, newest first, a server page at a time (see lib/pagedQuery).
 import { commands, type LedgerEntry, type LedgerFilter } from '../../lib/bindings';
-import { PagedList } from '../../lib/pagedList.svelte';
+import { PagedQuery } from '../../lib/pagedQuery.svelte';
 
-export class Ledger extends PagedList<LedgerEntry, LedgerFilter> {
+export class Ledger extends PagedQuery<LedgerEntry, LedgerFilter> {
   constructor(orgId: string) {
     super(orgId, { kind: null, project: null, from: null, to: null }, (id, filter, cursor) =>
       commands.ledger(id, filter, cursor),

@@ -1,9 +1,9 @@
-// The member list, a server page at a time (see lib/pagedList), searched and filtered by
+// The member list, a server page at a time (see lib/pagedQuery), searched and filtered by
 // role on the server.
 import { commands, type Member, type MemberFilter } from '../../lib/bindings';
-import { PagedList } from '../../lib/pagedList.svelte';
+import { PagedQuery } from '../../lib/pagedQuery.svelte';
 
-export class MemberList extends PagedList<Member, MemberFilter> {
+export class MemberList extends PagedQuery<Member, MemberFilter> {
   constructor(orgId: string) {
     super(orgId, { q: null, role: null }, (id, filter, cursor) => commands.listMembers(id, filter, cursor));
   }

@@ -1,0 +1,29 @@
+// What each page renders, and its sidebar icon: the UI's one map of pages, typed by
+// `AppPage` so a page added to the registry (crates/model/src/navigation.rs) does not
+// compile here until it has a component. Titles, order and access come from the registry
+// (lib/pages.ts).
+import type { Component } from 'svelte';
+import { FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, Users, Wallet } from '@lucide/svelte';
+import { ApiKeysPage } from '../features/apikeys';
+import { AuditLogPage } from '../features/audit';
+import { BillingPage } from '../features/billing';
+import { MembersPage } from '../features/members';
+import { OverviewPage } from '../features/overview';
+import { ProjectsPage } from '../features/projects';
+import { GeneralSettings } from '../features/settings';
+import type { AppPage, Membership } from '../lib/bindings';
+
+export interface PageView {
+  component: Component<{ membership: Membership }>;
+  icon: typeof LayoutDashboard;
+}
+
+export const views: Record<AppPage, PageView> = {
+  overview: { component: OverviewPage, icon: LayoutDashboard },
+  projects: { component: ProjectsPage, icon: FolderKanban },
+  members: { component: MembersPage, icon: Users },
+  billing: { component: BillingPage, icon: Wallet },
+  'settings/general': { component: GeneralSettings, icon: Settings2 },
+  'settings/audit-log': { component: AuditLogPage, icon: ScrollText },
+  'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
+};
