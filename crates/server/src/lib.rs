@@ -13,7 +13,6 @@
 //! ```
 
 pub mod api_keys;
-pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -31,8 +30,11 @@ pub mod members;
 pub mod openapi;
 pub mod orgs;
 pub mod projects;
+pub mod router;
+pub mod serve;
+pub mod state;
 pub mod usage;
 
-pub use app::{spawn, RunningServer};
 pub use config::{Backend, Config};
 pub use error::{AppError, ServerError};
+pub use serve::{spawn, RunningServer};

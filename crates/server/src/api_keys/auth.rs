@@ -6,9 +6,9 @@ use axum::http::request::Parts;
 
 use crate::api_keys::repo::{self, KeyRecord};
 use crate::api_keys::secret;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::idempotency::caller::bearer;
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct ApiKeyCaller(pub KeyRecord);

@@ -11,13 +11,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api_keys::service;
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::Sensitive;
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

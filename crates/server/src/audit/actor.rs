@@ -8,9 +8,9 @@ use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use orgdesk_model::UserId;
 
-use crate::app::AppState;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// User agents are cut to this many characters.
 const USER_AGENT_MAX: usize = 300;

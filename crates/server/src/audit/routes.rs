@@ -14,13 +14,13 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::export;
 use crate::audit::service::{self, Filters};
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -5,10 +5,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::app::AppState;
 use crate::auth::session::{self, SessionRecord};
 use crate::db::now_ms;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The caller's live session. Handlers that take it are authenticated.
 #[derive(Debug, Clone)]

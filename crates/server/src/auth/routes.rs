@@ -9,10 +9,10 @@ use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{service, CurrentSession};
 use crate::error::AppError;
 use crate::http::extract::ApiJson;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

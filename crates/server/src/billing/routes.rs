@@ -12,7 +12,6 @@ use orgdesk_model::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::billing::{rates, service, topup};
@@ -21,6 +20,7 @@ use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

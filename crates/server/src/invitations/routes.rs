@@ -13,7 +13,6 @@ use orgdesk_model::{InvitationId, Page};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
@@ -22,6 +21,7 @@ use crate::idempotency::Sensitive;
 use crate::invitations::token::InvitationRef;
 use crate::invitations::{respond, service};
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 /// Accept links carry the token: an idempotent replay repeats everything but them.
 const LINKS: Sensitive = Sensitive(&["link"]);

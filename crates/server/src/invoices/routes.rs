@@ -11,12 +11,12 @@ use orgdesk_model::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::invoices::{pdf, statement};
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 pub const PDF: &str = "application/pdf";
 

@@ -10,13 +10,13 @@ use orgdesk_model::{Page, UserId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::members::{ownership, service};
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -10,13 +10,13 @@ use orgdesk_model::validate::LOGO_MAX_BYTES;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
 use crate::openapi::ImageBytes;
 use crate::orgs::{logo, OrgKey};
+use crate::state::AppState;
 
 /// Logos may be larger than the JSON bodies every other route accepts.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -13,7 +13,6 @@ use orgdesk_model::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
@@ -22,6 +21,7 @@ use crate::http::precondition::{etag, IfMatch};
 use crate::orgs::OrgKey;
 use crate::projects::lifecycle::{self, Transition};
 use crate::projects::{service, ProjectKey};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -10,12 +10,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api_keys::ApiKeyCaller;
-use crate::app::AppState;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
 use crate::orgs::OrgKey;
+use crate::state::AppState;
 use crate::usage::{record, report};
 
 pub fn router() -> OpenApiRouter<AppState> {
