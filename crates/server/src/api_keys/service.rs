@@ -11,7 +11,8 @@ use serde_json::json;
 
 use crate::api_keys::repo::{self, ListKey, NewKey};
 use crate::api_keys::secret;
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;

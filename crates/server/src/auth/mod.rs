@@ -1,6 +1,8 @@
-//! Accounts, passwords, sessions and sign-in throttling.
+//! Accounts, passwords, sessions, sign-in throttling, and the caller of a request
+//! ([`CurrentSession`], [`Actor`]).
 
 pub mod account;
+pub mod actor;
 pub mod extractor;
 pub mod password;
 pub mod routes;
@@ -8,4 +10,5 @@ pub mod service;
 pub mod session;
 pub mod throttle;
 
+pub use actor::Actor;
 pub use extractor::CurrentSession;

@@ -10,7 +10,8 @@ use orgdesk_model::{Capability, FieldError, Page, Plan, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::billing::{alerts, repo};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;

@@ -6,7 +6,8 @@ use orgdesk_model::billing::{LedgerKind, TopUp, TopUpRequest};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::billing::payments::{Charge, PaymentError, PaymentProvider};
 use crate::billing::{alerts, format_credits};
 use crate::db::{now_ms, Db};

@@ -11,7 +11,7 @@ use orgdesk_model::{ApiKeyId, OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::api_keys;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::billing::{alerts, format_credits, rates, repo as billing_repo};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;

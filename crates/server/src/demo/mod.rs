@@ -10,9 +10,9 @@ use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::{OrgId, Plan, ProjectId, Role, UserId};
 
-use crate::audit::Actor;
 use crate::auth::account;
 use crate::auth::service::{create_account, NewAccount};
+use crate::auth::Actor;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::orgs::{repo, service, slugs, OrgKey};

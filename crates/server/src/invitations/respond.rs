@@ -10,8 +10,9 @@ use orgdesk_model::{Page, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
 use crate::auth::account;
+use crate::auth::Actor;
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;

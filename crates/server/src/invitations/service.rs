@@ -12,8 +12,9 @@ use orgdesk_model::{validate, Capability, FieldError, InvitationId, OrgId, Page,
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
 use crate::auth::account;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;

@@ -9,7 +9,8 @@ use orgdesk_model::{Capability, FieldError, OrgId, Role, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::members::repo;

@@ -8,7 +8,8 @@ use orgdesk_model::role::may_manage_member;
 use orgdesk_model::{Capability, FieldError, Page, ProjectId, Role, UserId};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;

@@ -8,7 +8,8 @@ use orgdesk_model::role::{allows_in, capabilities};
 use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
 use serde_json::json;
 
-use crate::audit::{Actor, Changes, Entry};
+use crate::audit::{Changes, Entry};
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;

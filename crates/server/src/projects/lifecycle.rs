@@ -7,7 +7,8 @@ use orgdesk_model::project::{Project, ProjectStatus};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::orgs::access::{self, require};

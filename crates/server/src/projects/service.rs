@@ -10,7 +10,8 @@ use orgdesk_model::{slug, validate, Capability, FieldError, Page, ProjectId, Rol
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Changes, Entry};
+use crate::audit::{Changes, Entry};
+use crate::auth::Actor;
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::http::cursor;
