@@ -97,10 +97,7 @@ async fn create_api_key(
     path = "/v1/orgs/{org}/api-keys/{id}",
     tag = "api_keys",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ApiKeySegment,
-    ),
+    params(OrgPath, ApiKeySegment),
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "`not_found`: no such key, or not one the caller manages"),

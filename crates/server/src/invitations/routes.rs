@@ -116,10 +116,7 @@ async fn create_invitations(
     path = "/v1/orgs/{org}/invitations/{id}",
     tag = "invitations",
     security(("session" = [])),
-    params(
-        OrgPath,
-        InvitationSegment,
-    ),
+    params(OrgPath, InvitationSegment),
     responses(
         (status = 204, description = "Revoked"),
         (status = 403, description = "`forbidden`"),
@@ -145,10 +142,7 @@ async fn revoke_invitation(
     path = "/v1/orgs/{org}/invitations/{id}/resend",
     tag = "invitations",
     security(("session" = [])),
-    params(
-        OrgPath,
-        InvitationSegment,
-    ),
+    params(OrgPath, InvitationSegment),
     responses(
         (status = 200, description = "Renewed and mailed", body = IssuedInvitation),
         (status = 403, description = "`forbidden`"),

@@ -68,10 +68,7 @@ async fn list_invoices(
     path = "/v1/orgs/{org}/invoices/{id}",
     tag = "billing",
     security(("session" = [])),
-    params(
-        OrgPath,
-        InvoiceSegment,
-    ),
+    params(OrgPath, InvoiceSegment),
     responses(
         (status = 200, description = "The statement", content(
             (Invoice = "application/json"),

@@ -73,10 +73,7 @@ async fn list_members(
     path = "/v1/orgs/{org}/members/{user_id}",
     tag = "members",
     security(("session" = [])),
-    params(
-        OrgPath,
-        MemberSegment,
-    ),
+    params(OrgPath, MemberSegment),
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, description = "Updated", body = Member),
@@ -105,10 +102,7 @@ async fn update_member(
     path = "/v1/orgs/{org}/members/{user_id}",
     tag = "members",
     security(("session" = [])),
-    params(
-        OrgPath,
-        MemberSegment,
-    ),
+    params(OrgPath, MemberSegment),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "`forbidden`"),

@@ -112,10 +112,7 @@ async fn create_project(
     path = "/v1/orgs/{org}/projects/{project}",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "The project", body = Project,
             headers(("ETag" = String, description = "The project's version"))),
@@ -175,11 +172,7 @@ async fn update_project(
     path = "/v1/orgs/{org}/projects/{project}",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-        DeleteProjectQuery,
-    ),
+    params(OrgPath, ProjectSegment, DeleteProjectQuery),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`malformed_request`: no `confirm`"),
@@ -205,10 +198,7 @@ async fn delete_project(
     path = "/v1/orgs/{org}/projects/{project}/suspend",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-    ),
+    params(OrgPath, ProjectSegment),
     request_body = SuspendProjectRequest,
     responses(
         (status = 200, description = "Suspended", body = Project),
@@ -235,10 +225,7 @@ async fn suspend_project(
     path = "/v1/orgs/{org}/projects/{project}/unsuspend",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Active again", body = Project),
         (status = 403, description = "`forbidden`"),
@@ -261,10 +248,7 @@ async fn unsuspend_project(
     path = "/v1/orgs/{org}/projects/{project}/archive",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Archived", body = Project),
         (status = 403, description = "`forbidden`"),
@@ -287,10 +271,7 @@ async fn archive_project(
     path = "/v1/orgs/{org}/projects/{project}/restore",
     tag = "projects",
     security(("session" = [])),
-    params(
-        OrgPath,
-        ProjectSegment,
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Active again", body = Project),
         (status = 403, description = "`forbidden`"),
