@@ -29,6 +29,7 @@ pub mod mail;
 pub mod members;
 pub mod openapi;
 pub mod orgs;
+pub mod payments;
 pub mod projects;
 pub mod router;
 pub mod serve;

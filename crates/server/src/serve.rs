@@ -7,12 +7,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::billing::payments::RecordedPayments;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
+use crate::payments::RecordedPayments;
 use crate::router::router;
 use crate::state::AppState;
 use crate::{auth, demo};

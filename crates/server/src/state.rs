@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::billing::payments::PaymentProvider;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::payments::PaymentProvider;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -1,8 +1,8 @@
-//! Billing: balances, plans, top-ups through a payment provider, the rate card,
-//! low-balance alerts and the spend policy. The ledger itself is [`crate::ledger`].
+//! Billing: balances, plans, top-ups through a payment provider ([`crate::payments`]), the
+//! rate card, low-balance alerts and the spend policy. The ledger itself is
+//! [`crate::ledger`].
 
 pub mod alerts;
-pub mod payments;
 pub mod rates;
 pub mod repo;
 pub mod routes;

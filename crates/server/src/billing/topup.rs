@@ -8,7 +8,6 @@ use serde_json::json;
 
 use crate::audit::Entry;
 use crate::auth::Actor;
-use crate::billing::payments::{Charge, PaymentError, PaymentProvider};
 use crate::billing::{alerts, format_credits};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -16,6 +15,7 @@ use crate::idempotency::Idempotency;
 use crate::ledger::{self, repo::replayed, Posting};
 use crate::orgs::access::{self, require};
 use crate::orgs::OrgKey;
+use crate::payments::{Charge, PaymentError, PaymentProvider};
 
 pub const MAX_TOP_UP: i64 = 10_000_000;
 const REFERENCE_MAX: usize = 200;
