@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::{Capability, ErrorCode, FieldError, Problem};
 
-use crate::http::problem::problem_response;
+use crate::problem::problem_response;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

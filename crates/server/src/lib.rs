@@ -30,6 +30,7 @@ pub mod members;
 pub mod openapi;
 pub mod orgs;
 pub mod payments;
+pub mod problem;
 pub mod projects;
 pub mod router;
 pub mod serve;
