@@ -37,6 +37,6 @@ pub mod serve;
 pub mod state;
 pub mod usage;
 
-pub use config::{Backend, Config};
+pub use config::{Backend, Config, PaymentsConfig};
 pub use error::{AppError, ServerError};
 pub use serve::{spawn, RunningServer};

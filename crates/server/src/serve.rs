@@ -1,7 +1,6 @@
 //! Running the server: open the database, bind, serve the router in a task, stop.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -12,7 +11,6 @@ use crate::db::Db;
 use crate::error::ServerError;
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
-use crate::payments::RecordedPayments;
 use crate::router::router;
 use crate::state::AppState;
 use crate::{auth, demo};
@@ -99,7 +97,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         db: db.clone(),
         mail,
         trust_proxy: config.trust_proxy,
-        payments: Arc::new(RecordedPayments),
+        payments: config.payments.provider(),
     };
     let (app, _doc) = router(state);
     let (stop, stopped) = oneshot::channel::<()>();
