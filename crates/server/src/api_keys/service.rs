@@ -10,8 +10,8 @@ use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
 use serde_json::json;
 
 use crate::api_keys::repo::{self, ListKey, NewKey};
-use crate::api_keys::secret;
 use crate::audit::Entry;
+use crate::auth::api_key::{self, scope_str};
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -74,7 +74,7 @@ pub async fn create(
         });
     }
     let mut scopes = req.scopes.clone();
-    scopes.sort_by_key(|s| repo::scope_str(*s));
+    scopes.sort_by_key(|s| scope_str(*s));
     scopes.dedup();
     if scopes.is_empty() {
         errors.push(FieldError {
@@ -114,7 +114,7 @@ pub async fn create(
             }
         }
     }
-    let made = secret::generate();
+    let made = api_key::generate();
     let id = ApiKeyId::new();
     let new = NewKey {
         id,
@@ -127,7 +127,7 @@ pub async fn create(
         created_by: actor.user_id,
     };
     repo::insert(&mut tx, &new, now).await?;
-    let scope_names: Vec<&str> = scopes.iter().map(|s| repo::scope_str(*s)).collect();
+    let scope_names: Vec<&str> = scopes.iter().map(|s| scope_str(*s)).collect();
     Entry::new(view.org.id, AuditAction::ApiKeyCreated, id)
         .details(json!({
             "name": name,

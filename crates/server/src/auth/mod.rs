@@ -1,8 +1,10 @@
-//! Accounts, passwords, sessions, sign-in throttling, and the caller of a request
-//! ([`CurrentSession`], [`Actor`]).
+//! Who is calling: accounts, passwords, sessions, sign-in throttling, API keys as
+//! credentials, and the caller of a request ([`CurrentSession`], [`Actor`],
+//! [`ApiKeyCaller`]).
 
 pub mod account;
 pub mod actor;
+pub mod api_key;
 pub mod extractor;
 pub mod password;
 pub mod routes;
@@ -11,4 +13,5 @@ pub mod session;
 pub mod throttle;
 
 pub use actor::Actor;
+pub use api_key::ApiKeyCaller;
 pub use extractor::CurrentSession;

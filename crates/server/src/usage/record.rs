@@ -16,7 +16,7 @@ use orgdesk_model::usage::{UsageRecorded, UsageRequest};
 use orgdesk_model::{FieldError, OrgId, Role};
 use sqlx::AnyConnection;
 
-use crate::api_keys::repo::{self as keys, KeyRecord};
+use crate::auth::api_key::{self, KeyRecord};
 use crate::billing::{alerts, format_credits, rates, repo as billing};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -128,7 +128,7 @@ pub async fn record(
         other => other?,
     };
     // Last, to keep the key's row locked only briefly: the debit already queued us.
-    if !keys::touch(&mut tx, key.id, now).await? {
+    if !api_key::touch(&mut tx, key.id, now).await? {
         return Err(AppError::InvalidApiKey);
     }
     alerts::after_post(&mut tx, &posted, None, now).await?;

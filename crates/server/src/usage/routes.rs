@@ -9,8 +9,7 @@ use orgdesk_model::usage::{UsageGroup, UsageQuery, UsageRecorded, UsageReport, U
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api_keys::ApiKeyCaller;
-use crate::auth::CurrentSession;
+use crate::auth::{ApiKeyCaller, CurrentSession};
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
