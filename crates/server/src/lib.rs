@@ -27,6 +27,7 @@ pub mod invoices;
 pub mod ledger;
 pub mod mail;
 pub mod members;
+pub mod membership;
 pub mod openapi;
 pub mod orgs;
 pub mod payments;
@@ -34,6 +35,7 @@ pub mod problem;
 pub mod projects;
 pub mod router;
 pub mod serve;
+pub mod signup;
 pub mod state;
 pub mod usage;
 

@@ -18,7 +18,7 @@ use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
     api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs, projects,
-    usage,
+    signup, usage,
 };
 
 /// JSON bodies are small; the logo route sets its own, larger limit.
@@ -29,6 +29,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> (Router, String) {
     let (routes, mut doc) = openapi::base()
         .merge(auth::routes::router())
+        .merge(signup::routes::router())
         .merge(orgs::routes::router())
         .merge(orgs::logo_routes::router())
         .merge(projects::routes::router())

@@ -18,7 +18,7 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::Sensitive;
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 /// `{id}` in `/v1/orgs/{org}/api-keys/{id}`.

@@ -16,9 +16,8 @@ use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
+use crate::membership::rows::scope_of;
+use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::{self, ProjectKey};
 
 /// At most this many characters in a key's name.
@@ -38,7 +37,7 @@ pub async fn list(
     let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
     let limit = cursor::page_limit(query.limit);
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     let creator = (!manages_all(&view)).then_some(user);
     let rows = repo::list(
@@ -88,7 +87,7 @@ pub async fn create(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ViewOrg)?;
     if !manages_all(&view) && req.project_id.is_none() {
         return Err(invalid(
@@ -98,7 +97,7 @@ pub async fn create(
     }
     if let Some(project) = req.project_id {
         let key = ProjectKey::Id(project);
-        if projects::repo::find(&mut tx, view.org.id, &key)
+        if projects::service::find_in(&mut tx, view.org.id, &key)
             .await?
             .is_none()
         {
@@ -108,7 +107,7 @@ pub async fn create(
             ));
         }
         if view.role == Role::Member {
-            let scope = projects::service::scope_of(&mut tx, &view, actor.user_id).await?;
+            let scope = scope_of(&mut tx, &view, actor.user_id).await?;
             if scope.is_some_and(|ids| !ids.contains(&project)) {
                 return Err(AppError::Forbidden(Capability::ManageApiKeys));
             }
@@ -152,7 +151,7 @@ pub async fn create(
 pub async fn revoke(db: &Db, actor: &Actor, org: &OrgKey, id: ApiKeyId) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ViewOrg)?;
     let key = repo::find(&mut tx, view.org.id, id)
         .await?

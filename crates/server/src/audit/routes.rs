@@ -19,7 +19,7 @@ use crate::audit::service::{self, Filters};
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -10,8 +10,8 @@ use crate::audit::repo::{self, Filter, Key};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -62,7 +62,7 @@ pub async fn authorize(
     filters: Filters,
 ) -> Result<(Org, Filter), AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewAuditLog)?;
     let filter = filters.within_retention(&view.org, now_ms());
     Ok((view.org, filter))

@@ -12,7 +12,7 @@ use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::billing::repo;
 use crate::error::AppError;
-use crate::ledger::repo::Posted;
+use crate::ledger::Posted;
 
 /// Records a crossing, once the balance fell below `threshold`.
 async fn crossed(

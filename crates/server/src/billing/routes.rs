@@ -19,7 +19,7 @@ use crate::db::now_ms;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -12,9 +12,9 @@ use crate::billing::{alerts, format_credits};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
-use crate::ledger::{self, repo::replayed, Posting};
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::ledger::{self, replayed, Posting};
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
 use crate::payments::{Charge, PaymentError, PaymentProvider};
 
 pub const MAX_TOP_UP: i64 = 10_000_000;
@@ -67,7 +67,7 @@ pub async fn top_up(
     let reference = validate(req)?;
     let org_id = {
         let mut conn = db.pool().acquire().await?;
-        let view = access::find(&mut conn, org, actor.user_id).await?;
+        let view = membership::find(&mut conn, org, actor.user_id).await?;
         require(&view, Capability::TopUp)?;
         if let Some(entry) = replayed(&mut conn, idempotency).await? {
             return Ok(answer(entry));
@@ -88,7 +88,7 @@ pub async fn top_up(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
     require(&view, Capability::TopUp)?;
     if let Some(entry) = replayed(&mut tx, idempotency).await? {
         return Ok(answer(entry));
@@ -102,9 +102,9 @@ pub async fn top_up(
     posting.reference = Some(receipt.reference.clone());
     posting.idempotency = idempotency;
     let posted = match ledger::post(&mut tx, org_id, &posting, now).await {
-        Err(error) if ledger::repo::is_duplicate(&error) => {
+        Err(error) if ledger::is_duplicate(&error) => {
             drop(tx);
-            return ledger::repo::replay_after_duplicate(db, idempotency)
+            return ledger::replay_after_duplicate(db, idempotency)
                 .await
                 .map(answer);
         }

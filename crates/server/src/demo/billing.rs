@@ -16,7 +16,7 @@ use crate::billing::{alerts, format_credits, rates, repo as billing_repo};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::ledger::{self, Posting};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
 
 const DAY_MS: i64 = 86_400_000;
 const DAYS: i64 = 60;
@@ -272,7 +272,7 @@ async fn history(
         }
     }
     if low {
-        let balance = ledger::repo::balance_of(&mut tx, org).await?;
+        let balance = ledger::balance_of(&mut tx, org).await?;
         let threshold = (balance / 1000 + 5) * 1000;
         billing_repo::set_threshold(&mut tx, org, Some(threshold), now).await?;
         alerts::after_threshold_change(

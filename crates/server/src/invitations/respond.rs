@@ -19,10 +19,8 @@ use crate::http::cursor;
 use crate::invitations::received;
 use crate::invitations::repo::{self, ListKey, Stored};
 use crate::invitations::token::{mask_email, InvitationRef};
-use crate::members;
-use crate::orgs::service::membership;
-use crate::orgs::OrgKey;
-use crate::orgs::{self, access};
+use crate::membership::view::plan_of;
+use crate::membership::{self, rows, OrgKey};
 
 async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<String, AppError> {
     let (me, _) = account::profile(conn, user)
@@ -96,14 +94,11 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     lock_org_of(&mut tx, by).await?;
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
-    if members::repo::find(&mut tx, org, actor.user_id)
-        .await?
-        .is_some()
-    {
+    if rows::find(&mut tx, org, actor.user_id).await?.is_some() {
         return Err(AppError::AlreadyMember(String::new()));
     }
-    let seats = orgs::repo::plan_of(&mut tx, org).await?.limits().seats;
-    if members::repo::count(&mut tx, org).await? + 1 > i64::from(seats) {
+    let seats = plan_of(&mut tx, org).await?.limits().seats;
+    if rows::count(&mut tx, org).await? + 1 > i64::from(seats) {
         return Err(AppError::SeatLimit { seats });
     }
     let role = stored.role()?;
@@ -112,7 +107,7 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     } else {
         None
     };
-    members::repo::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
+    rows::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
     if !repo::finish(&mut tx, id, "accepted", now).await? {
         return Err(AppError::InvitationExpired);
     }
@@ -120,9 +115,9 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
         .write(&mut tx, actor, now)
         .await?;
-    let view = access::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
+    let view = membership::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
     tx.commit().await?;
-    Ok(membership(view))
+    Ok(view.into_membership())
 }
 
 pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), AppError> {

@@ -22,7 +22,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::Sensitive;
 use crate::invitations::token::InvitationRef;
 use crate::invitations::{respond, service};
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 /// Accept links carry the token: an idempotent replay repeats everything but them.

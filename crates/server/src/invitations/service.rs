@@ -22,10 +22,8 @@ use crate::invitations::email::Invite;
 use crate::invitations::repo::{self, ListKey, NewInvitation};
 use crate::invitations::token;
 use crate::mail::Mailer;
-use crate::orgs::access::{self, require_team};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
-use crate::{members, projects};
+use crate::membership::{self, require_team, rows, MemberView, OrgKey};
+use crate::projects;
 
 pub const TTL_MS: i64 = TTL_DAYS * 24 * 60 * 60 * 1000;
 
@@ -82,7 +80,7 @@ pub(crate) async fn checked_scope(
             let mut ids = ids.clone();
             ids.sort();
             ids.dedup();
-            if projects::repo::existing(conn, org, &ids).await?.len() != ids.len() {
+            if projects::service::existing(conn, org, &ids).await?.len() != ids.len() {
                 return Err(invalid(
                     "project_scope",
                     "Pick projects of this organization.".to_owned(),
@@ -105,8 +103,8 @@ pub(crate) async fn check_seats(
     now: i64,
 ) -> Result<(), AppError> {
     let seats = view.org.plan.limits().seats;
-    let used = members::repo::count(conn, view.org.id).await?
-        + repo::pending_count(conn, view.org.id, now).await?;
+    let used =
+        rows::count(conn, view.org.id).await? + repo::pending_count(conn, view.org.id, now).await?;
     if used + more > i64::from(seats) {
         return Err(AppError::SeatLimit { seats });
     }
@@ -115,9 +113,18 @@ pub(crate) async fn check_seats(
 
 async fn is_member(conn: &mut AnyConnection, org: OrgId, email: &str) -> Result<bool, AppError> {
     match account::id_by_email(conn, email).await? {
-        Some(user) => Ok(members::repo::find(conn, org, user).await?.is_some()),
+        Some(user) => Ok(rows::find(conn, org, user).await?.is_some()),
         None => Ok(false),
     }
+}
+
+/// Pending invitations of `org` that still hold a seat (not past their expiry).
+pub async fn pending_count(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(repo::pending_count(conn, org, now).await?)
 }
 
 pub async fn create(
@@ -136,7 +143,7 @@ pub async fn create(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let org_id = view.org.id;
     let scope = checked_scope(&mut tx, org_id, req.role, &req.project_scope).await?;
@@ -214,7 +221,7 @@ pub async fn list(
     let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
     let limit = cursor::page_limit(query.limit);
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, actor.user_id).await?;
+    let view = membership::find(&mut conn, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let fetch = cursor::fetch_count(limit);
     let rows = repo::list_pending(&mut conn, view.org.id, now_ms(), after.as_ref(), fetch).await?;
@@ -229,7 +236,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let stored = repo::find_in_org(&mut tx, view.org.id, id)
         .await?
@@ -259,7 +266,7 @@ pub async fn resend(
 ) -> Result<IssuedInvitation, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let org_id = view.org.id;
     let stored = repo::find_in_org(&mut tx, org_id, id)

@@ -17,7 +17,7 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::invoices::{pdf, statement};
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 pub const PDF: &str = "application/pdf";

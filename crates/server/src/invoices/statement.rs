@@ -15,7 +15,7 @@ use crate::db::{now_ms, to_datetime, Db, Params};
 use crate::error::AppError;
 use crate::http::cursor;
 use crate::ledger::{parse_period, period_of};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
 
 fn summarize(
     org: OrgId,

@@ -9,7 +9,10 @@
 pub mod list;
 pub mod repo;
 
-pub use repo::{post, Posting};
+pub use repo::{
+    balance_of, is_duplicate, open_account, post, replay_after_duplicate, replayed, Posted,
+    Posting, MAX_BALANCE,
+};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 

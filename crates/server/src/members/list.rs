@@ -18,8 +18,8 @@ use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
-use crate::members::repo::{role_of, scopes};
-use crate::members::search::Search;
+use crate::membership::rows::{role_of, scopes};
+use crate::membership::search::Search;
 
 /// Up to this many matching terms, a search starts from the terms.
 pub const SPARSE_MAX: i64 = 2000;

@@ -17,7 +17,7 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::members::{ownership, service};
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

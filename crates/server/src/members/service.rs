@@ -14,10 +14,9 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor;
 use crate::members::list::{self, Filter, ListKey};
-use crate::members::repo;
-use crate::members::search::Search;
-use crate::orgs::access::{self, require_team};
-use crate::orgs::OrgKey;
+use crate::membership::rows;
+use crate::membership::search::Search;
+use crate::membership::{self, require_team, OrgKey};
 use crate::projects;
 
 fn invalid(field: &str, message: &str) -> AppError {
@@ -36,16 +35,16 @@ pub async fn list(
     let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
     let limit = cursor::page_limit(query.limit);
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require_team(&view, Capability::ViewOrg)?;
-    let owner = repo::owner_of(&mut conn, view.org.id).await?;
+    let owner = rows::owner_of(&mut conn, view.org.id).await?;
     let filter = Filter {
         search: query.q.as_deref().and_then(Search::parse),
         role: query.role,
         user: None,
     };
     let fetch = cursor::fetch_count(limit);
-    let rows = list::page(
+    let found = list::page(
         &mut conn,
         view.org.id,
         owner,
@@ -54,7 +53,7 @@ pub async fn list(
         fetch,
     )
     .await?;
-    Ok(cursor::page(rows, limit))
+    Ok(cursor::page(found, limit))
 }
 
 /// The scope a request asks for, checked against the role it will go with: `None` for all
@@ -71,7 +70,7 @@ async fn requested_scope(
             let mut ids = ids.clone();
             ids.sort();
             ids.dedup();
-            let found = projects::repo::existing(conn, org, &ids).await?;
+            let found = projects::service::existing(conn, org, &ids).await?;
             if found.len() != ids.len() {
                 return Err(invalid(
                     "project_scope",
@@ -109,10 +108,10 @@ pub async fn update(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageMembers)?;
     let org_id = view.org.id;
-    let (old_role, old_scope) = repo::find(&mut tx, org_id, target)
+    let (old_role, old_scope) = rows::find(&mut tx, org_id, target)
         .await?
         .ok_or(AppError::NotFound)?;
     if old_role == Role::Owner {
@@ -127,7 +126,7 @@ pub async fn update(
         None if new_role == Role::Member => old_scope.clone(),
         None => None,
     };
-    repo::set_role_and_scope(&mut tx, org_id, target, new_role, new_scope.as_deref()).await?;
+    rows::set_role_and_scope(&mut tx, org_id, target, new_role, new_scope.as_deref()).await?;
     if new_role != old_role {
         Entry::new(org_id, AuditAction::MemberRoleChanged, target)
             .details(json!({ "old": old_role, "new": new_role }))
@@ -143,7 +142,7 @@ pub async fn update(
             .write(&mut tx, actor, now)
             .await?;
     }
-    let owner = repo::owner_of(&mut tx, org_id).await?;
+    let owner = rows::owner_of(&mut tx, org_id).await?;
     let member = list::one(&mut tx, org_id, owner, target)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -154,10 +153,10 @@ pub async fn update(
 pub async fn remove(db: &Db, actor: &Actor, org: &OrgKey, target: UserId) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageMembers)?;
     let org_id = view.org.id;
-    let owner = repo::owner_of(&mut tx, org_id).await?;
+    let owner = rows::owner_of(&mut tx, org_id).await?;
     let member = list::one(&mut tx, org_id, owner, target)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -167,7 +166,7 @@ pub async fn remove(db: &Db, actor: &Actor, org: &OrgKey, target: UserId) -> Res
     if !may_manage_member(view.role, member.role) {
         return Err(AppError::Forbidden(Capability::ManageMembers));
     }
-    repo::delete(&mut tx, org_id, target).await?;
+    rows::delete(&mut tx, org_id, target).await?;
     Entry::new(org_id, AuditAction::MemberRemoved, target)
         .details(json!({
             "email": member.user.email,

@@ -12,8 +12,9 @@ use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, MediaRefusal};
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::{self, OrgKey};
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
+use crate::orgs::repo;
 
 /// A stored logo, ready to serve.
 pub struct Logo {
@@ -61,7 +62,7 @@ pub async fn put(
 ) -> Result<Org, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let content_type = check_upload(declared, &bytes)?;
     let etag = content_etag(&bytes);
@@ -71,7 +72,7 @@ pub async fn put(
         .details(json!({ "content_type": content_type, "etag": etag, "size": bytes.len() }))
         .write(&mut tx, actor, now)
         .await?;
-    let updated = access::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
+    let updated = membership::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
     tx.commit().await?;
     Ok(updated.org)
 }
@@ -105,7 +106,7 @@ async fn store(
 /// The logo of an org `user` belongs to; 404 when there is none.
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, key, user).await?;
+    let view = membership::find(&mut conn, key, user).await?;
     require(&view, Capability::ViewOrg)?;
     let row: Option<(String, String, Vec<u8>)> =
         sqlx::query_as("SELECT content_type, etag, bytes FROM org_logos WHERE org_id = $1")
@@ -124,7 +125,7 @@ pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> 
 pub async fn delete(db: &Db, actor: &Actor, key: &OrgKey) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let removed = sqlx::query("DELETE FROM org_logos WHERE org_id = $1")
         .bind(view.org.id.to_string())

@@ -14,8 +14,9 @@ use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
+use crate::membership::OrgPath;
 use crate::openapi::ImageBytes;
-use crate::orgs::{logo, OrgPath};
+use crate::orgs::logo;
 use crate::state::AppState;
 
 /// Logos may be larger than the JSON bodies every other route accepts.

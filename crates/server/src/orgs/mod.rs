@@ -1,13 +1,9 @@
-//! Organizations and personal contexts: storage, slugs, access, the rules, logos and routes.
+//! Organizations and personal contexts: storage, slugs, the rules, logos and routes. How a
+//! request names an org and who may reach it is the membership core ([`crate::membership`]).
 
-pub mod access;
 pub mod logo;
 pub mod logo_routes;
-pub mod path;
 pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod slugs;
-
-pub use path::OrgPath;
-pub use repo::OrgKey;

@@ -15,7 +15,8 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
-use crate::orgs::{service, OrgPath};
+use crate::membership::OrgPath;
+use crate::orgs::service;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

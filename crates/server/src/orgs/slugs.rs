@@ -76,13 +76,3 @@ pub async fn reserve_personal(
     }
     Err(AppError::SlugTaken)
 }
-
-/// Which org holds `slug`, now or formerly.
-pub async fn holder(conn: &mut AnyConnection, slug: &str) -> Result<Option<OrgId>, AppError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM org_slugs WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|(id,)| id.parse().map_err(|_| AppError::CorruptRow("org id")))
-        .transpose()
-}

@@ -11,8 +11,8 @@ use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
 use crate::projects::repo::{self, ProjectKey};
 use crate::projects::service::{check_limit, visible};
 
@@ -74,7 +74,7 @@ pub async fn apply(
 ) -> Result<Project, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let current = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     let status = transition.target(current.status).ok_or_else(|| {

@@ -20,7 +20,7 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
-use crate::orgs::{OrgKey, OrgPath};
+use crate::membership::{OrgKey, OrgPath};
 use crate::projects::lifecycle::{self, Transition};
 use crate::projects::{service, ProjectKey};
 use crate::state::AppState;

@@ -4,9 +4,9 @@
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::project::{
-    CreateProjectRequest, Project, ProjectQuery, ProjectStatus, UpdateProjectRequest,
+    CreateProjectRequest, Project, ProjectCounts, ProjectQuery, ProjectStatus, UpdateProjectRequest,
 };
-use orgdesk_model::{slug, validate, Capability, FieldError, Page, ProjectId, Role, UserId};
+use orgdesk_model::{slug, validate, Capability, FieldError, OrgId, Page, ProjectId, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -16,29 +16,12 @@ use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::http::cursor;
 use crate::http::precondition::IfMatch;
-use crate::members;
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
+use crate::membership::rows::scope_of;
+use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::repo::{self, ListKey, ProjectKey};
 
 /// How many candidates a generated slug tries.
 const MAX_CANDIDATES: u32 = 500;
-
-/// The projects `user` is limited to in this org: `None` for all (owners, admins and
-/// unscoped members).
-pub async fn scope_of(
-    conn: &mut AnyConnection,
-    view: &MemberView,
-    user: UserId,
-) -> Result<Option<Vec<ProjectId>>, AppError> {
-    if view.role != Role::Member {
-        return Ok(None);
-    }
-    Ok(members::repo::find(conn, view.org.id, user)
-        .await?
-        .and_then(|(_, scope)| scope))
-}
 
 /// The project named by `key` if `user` may see it; 404 otherwise, exactly as for a
 /// project that does not exist.
@@ -57,6 +40,38 @@ pub async fn visible(
     }
 }
 
+/// Projects of `org` by status: all of them, or those in `scope`.
+pub async fn counts(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    scope: Option<&[ProjectId]>,
+) -> Result<ProjectCounts, AppError> {
+    repo::counts(conn, org, scope).await
+}
+
+/// Projects that count toward the plan's limit: active and suspended ones.
+pub async fn counted_toward_limit(conn: &mut AnyConnection, org: OrgId) -> Result<i64, AppError> {
+    Ok(repo::counted_toward_limit(conn, org).await?)
+}
+
+/// Which of `ids` are projects of `org`.
+pub async fn existing(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    ids: &[ProjectId],
+) -> Result<Vec<ProjectId>, AppError> {
+    repo::existing(conn, org, ids).await
+}
+
+/// The project of `org` named by `key`, whoever asks (the caller checks who may).
+pub async fn find_in(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    key: &ProjectKey,
+) -> Result<Option<Project>, AppError> {
+    repo::find(conn, org, key).await
+}
+
 pub async fn list(
     db: &Db,
     user: UserId,
@@ -66,7 +81,7 @@ pub async fn list(
     let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
     let limit = cursor::page_limit(query.limit);
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     let scope = scope_of(&mut conn, &view, user).await?;
     let rows = repo::list(
@@ -88,7 +103,7 @@ pub async fn get(
     project: &ProjectKey,
 ) -> Result<Project, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     visible(&mut conn, &view, user, project).await
 }
@@ -132,7 +147,7 @@ pub async fn create(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ManageProjects)?;
     check_limit(&mut tx, &view).await?;
     let mut project = Project {
@@ -215,7 +230,7 @@ pub async fn update(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let current = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     if_match.check(current.version)?;
@@ -268,7 +283,7 @@ pub async fn delete(
     confirm: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let project = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     if confirm.trim() != project.slug {

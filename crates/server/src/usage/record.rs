@@ -13,16 +13,16 @@ use orgdesk_model::api_key::ApiKeyScope;
 use orgdesk_model::billing::LedgerKind;
 use orgdesk_model::project::ProjectStatus;
 use orgdesk_model::usage::{UsageRecorded, UsageRequest};
-use orgdesk_model::{FieldError, OrgId, Role};
+use orgdesk_model::{FieldError, OrgId};
 use sqlx::AnyConnection;
 
 use crate::auth::api_key::{self, KeyRecord};
-use crate::billing::{alerts, format_credits, rates, repo as billing};
+use crate::billing::{alerts, format_credits, rates, service as billing};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
-use crate::ledger::{self, repo::replayed, Posting};
-use crate::members;
+use crate::ledger::{self, replayed, Posting};
+use crate::membership::rows;
 use crate::projects::{self, ProjectKey};
 
 fn invalid(field: &str, message: String) -> AppError {
@@ -70,7 +70,7 @@ pub async fn record(
     if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
         return Ok(answer(entry));
     }
-    let project = projects::repo::find(&mut tx, org, &ProjectKey::parse(&req.project))
+    let project = projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project))
         .await?
         .ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
@@ -82,9 +82,9 @@ pub async fn record(
             reason: project.suspended_reason.clone(),
         });
     }
-    check_policy(&mut tx, key, project.id).await?;
+    billing::check_spend(&mut tx, key, project.id).await?;
     if let Some(user) = req.user {
-        if members::repo::find(&mut tx, org, user).await?.is_none() {
+        if rows::find(&mut tx, org, user).await?.is_none() {
             return Err(invalid(
                 "user",
                 "This person is not a member of the organization.".to_owned(),
@@ -93,7 +93,7 @@ pub async fn record(
     }
     let (version, per_unit) = rates::price_of(&mut tx, req.modality, now).await?;
     let price = rates::price(per_unit, req.quantity)
-        .filter(|p| *p <= ledger::repo::MAX_BALANCE)
+        .filter(|p| *p <= ledger::MAX_BALANCE)
         .ok_or_else(|| {
             invalid(
                 "quantity",
@@ -119,9 +119,9 @@ pub async fn record(
     posting.rate_version = Some(version);
     posting.idempotency = Some(idempotency);
     let posted = match ledger::post(&mut tx, org, &posting, now).await {
-        Err(error) if ledger::repo::is_duplicate(&error) => {
+        Err(error) if ledger::is_duplicate(&error) => {
             drop(tx);
-            return ledger::repo::replay_after_duplicate(db, Some(idempotency))
+            return ledger::replay_after_duplicate(db, Some(idempotency))
                 .await
                 .map(answer);
         }
@@ -134,26 +134,4 @@ pub async fn record(
     alerts::after_post(&mut tx, &posted, None, now).await?;
     tx.commit().await?;
     Ok(answer(posted.entry))
-}
-
-/// The org's spend policy for this key and project.
-async fn check_policy(
-    conn: &mut AnyConnection,
-    key: &KeyRecord,
-    project: orgdesk_model::ProjectId,
-) -> Result<(), AppError> {
-    match billing::policy_kind(conn, key.org_id).await?.as_str() {
-        "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
-            Err(AppError::SpendNotAllowed(
-                "Only keys created by owners and admins may spend this organization's credits.",
-            ))
-        }
-        "projects" if !billing::policy_lists(conn, key.org_id, project).await? => {
-            Err(AppError::SpendNotAllowed(
-                "This project is not one the spend policy lets spend credits.",
-            ))
-        }
-        "everyone" | "admins_only" | "projects" => Ok(()),
-        _ => Err(AppError::CorruptRow("spend policy")),
-    }
 }

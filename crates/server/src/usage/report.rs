@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use crate::billing::service::viewer;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
 
 const DAY_MS: i64 = 86_400_000;
 /// The default range: this many days back from now.

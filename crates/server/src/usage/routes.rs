@@ -13,7 +13,7 @@ use crate::auth::{ApiKeyCaller, CurrentSession};
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
-use crate::orgs::OrgPath;
+use crate::membership::OrgPath;
 use crate::state::AppState;
 use crate::usage::{record, report};
 

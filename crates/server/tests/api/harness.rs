@@ -236,7 +236,7 @@ impl TestApp {
                 .collect()
         });
         let mut conn = self.db.acquire().await.expect("connection");
-        orgdesk_server::members::repo::insert(
+        orgdesk_server::membership::rows::insert(
             &mut conn,
             org_id.parse().expect("org id"),
             user_id.parse().expect("user id"),

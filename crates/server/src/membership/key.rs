@@ -1,13 +1,30 @@
-//! The `{org}` segment of every route under `/v1/orgs/{org}`: parsed and documented once.
+//! How a request names an org ([`OrgKey`]), and the `{org}` segment of every route under
+//! `/v1/orgs/{org}` ([`OrgPath`]): parsed and documented once.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use orgdesk_model::OrgId;
 use serde::Deserialize;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
-use crate::orgs::repo::OrgKey;
+/// How a request names an org: its id, or one of its slugs (current or former).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgKey {
+    Id(OrgId),
+    Slug(String),
+}
+
+impl OrgKey {
+    pub fn parse(raw: &str) -> Self {
+        let raw = raw.trim();
+        match raw.parse::<OrgId>() {
+            Ok(id) => Self::Id(id),
+            Err(_) => Self::Slug(raw.to_ascii_lowercase()),
+        }
+    }
+}
 
 /// The org a route names. Name it in the route's `params(…)` to document the segment;
 /// it reads only `{org}`, so a route's further segments take their own extractors.
