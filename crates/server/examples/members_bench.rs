@@ -258,7 +258,8 @@ async fn bench(label: &str, url: &str) -> Result<(), Box<dyn std::error::Error>>
     .bind(org.to_string())
     .fetch_one(db.pool())
     .await?;
-    let deep = cursor::encode(&ListKey(deep_name, deep_id));
+    let deep_key: ListKey = (deep_name, deep_id);
+    let deep = cursor::encode(&deep_key);
     let query = |q: Option<&str>, cursor: Option<&str>| MemberQuery {
         q: q.map(str::to_owned),
         cursor: cursor.map(str::to_owned),

@@ -3,12 +3,12 @@
 use orgdesk_model::api_key::{ApiKey, ApiKeyScope};
 use orgdesk_model::member::PersonRef;
 use orgdesk_model::{ApiKeyId, OrgId, ProjectId, UserId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::auth::api_key::{parse_scopes, scope_str};
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
 
 fn parse_id<T: std::str::FromStr>(value: &str, what: &'static str) -> Result<T, AppError> {
     value.parse().map_err(|_| AppError::CorruptRow(what))
@@ -51,8 +51,9 @@ pub async fn insert(
 }
 
 /// Newest first: the keyset position (created_at, id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub i64, pub String);
+pub type ListKey = (i64, String);
+
+const ORDER: Order<'static> = Order::descending(&["k.created_at", "k.id"]);
 
 const SELECT: &str = "SELECT k.id, k.org_id, k.project_id, k.name, k.prefix, k.scopes, \
      k.created_by, u.email AS creator_email, u.display_name AS creator_name, k.created_at, \
@@ -76,7 +77,7 @@ struct KeyRow {
 
 impl KeyRow {
     fn into_key(self) -> Result<(ApiKey, ListKey), AppError> {
-        let list_key = ListKey(self.created_at, self.id.clone());
+        let list_key = (self.created_at, self.id.clone());
         let created_by = match (self.created_by, self.creator_email, self.creator_name) {
             (Some(id), Some(email), Some(display_name)) => Some(PersonRef {
                 id: parse_id(&id, "user id")?,
@@ -109,25 +110,17 @@ pub async fn list(
     conn: &mut AnyConnection,
     org: OrgId,
     creator: Option<UserId>,
-    after: Option<&ListKey>,
-    limit: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(ApiKey, ListKey)>, AppError> {
     let mut params = Params::default();
     let mut sql = format!("{SELECT} WHERE k.org_id = {}", params.text(org.to_string()));
     if let Some(user) = creator {
         sql += &format!(" AND k.created_by = {}", params.text(user.to_string()));
     }
-    if let Some(ListKey(at, id)) = after {
-        sql += &format!(
-            " AND (k.created_at, k.id) < ({}, {})",
-            params.int(*at),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY k.created_at DESC, k.id DESC LIMIT {}",
-        params.int(limit)
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<KeyRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter().map(KeyRow::into_key).collect()
 }

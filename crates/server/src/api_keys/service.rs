@@ -15,7 +15,7 @@ use crate::auth::api_key::{self, scope_str};
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::membership::rows::scope_of;
 use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::{self, ProjectKey};
@@ -34,21 +34,13 @@ pub async fn list(
     org: &OrgKey,
     query: &PageQuery,
 ) -> Result<Page<ApiKey>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     let creator = (!manages_all(&view)).then_some(user);
-    let rows = repo::list(
-        &mut conn,
-        view.org.id,
-        creator,
-        after.as_ref(),
-        cursor::fetch_count(limit),
-    )
-    .await?;
-    Ok(cursor::page(rows, limit))
+    let rows = repo::list(&mut conn, view.org.id, creator, &page).await?;
+    Ok(page.page(rows))
 }
 
 fn invalid(field: &str, message: &str) -> AppError {

@@ -15,7 +15,7 @@ use crate::auth::account;
 use crate::auth::Actor;
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::invitations::received;
 use crate::invitations::repo::{self, ListKey, Stored};
 use crate::invitations::token::{mask_email, InvitationRef};
@@ -58,13 +58,11 @@ pub async fn mine(
     user: UserId,
     query: &PageQuery,
 ) -> Result<Page<ReceivedInvitation>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let email = email_of(&mut conn, user).await?;
-    let fetch = cursor::fetch_count(limit);
-    let rows = received::list(&mut conn, &email, now_ms(), after.as_ref(), fetch).await?;
-    Ok(cursor::page(rows, limit))
+    let rows = received::list(&mut conn, &email, now_ms(), &page).await?;
+    Ok(page.page(rows))
 }
 
 pub async fn view(

@@ -17,7 +17,7 @@ use crate::auth::account;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::invitations::email::Invite;
 use crate::invitations::repo::{self, ListKey, NewInvitation};
 use crate::invitations::token;
@@ -218,14 +218,12 @@ pub async fn list(
     org: &OrgKey,
     query: &PageQuery,
 ) -> Result<Page<Invitation>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let view = membership::find(&mut conn, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
-    let fetch = cursor::fetch_count(limit);
-    let rows = repo::list_pending(&mut conn, view.org.id, now_ms(), after.as_ref(), fetch).await?;
-    Ok(cursor::page(rows, limit))
+    let rows = repo::list_pending(&mut conn, view.org.id, now_ms(), &page).await?;
+    Ok(page.page(rows))
 }
 
 pub async fn revoke(

@@ -12,7 +12,7 @@ use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::members::list::{self, Filter, ListKey};
 use crate::membership::rows;
 use crate::membership::search::Search;
@@ -32,8 +32,7 @@ pub async fn list(
     org: &OrgKey,
     query: &MemberQuery,
 ) -> Result<Page<Member>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let view = membership::find(&mut conn, org, user).await?;
     require_team(&view, Capability::ViewOrg)?;
@@ -43,17 +42,8 @@ pub async fn list(
         role: query.role,
         user: None,
     };
-    let fetch = cursor::fetch_count(limit);
-    let found = list::page(
-        &mut conn,
-        view.org.id,
-        owner,
-        &filter,
-        after.as_ref(),
-        fetch,
-    )
-    .await?;
-    Ok(cursor::page(found, limit))
+    let found = list::page(&mut conn, view.org.id, owner, &filter, &page).await?;
+    Ok(page.page(found))
 }
 
 /// The scope a request asks for, checked against the role it will go with: `None` for all

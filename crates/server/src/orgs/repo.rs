@@ -4,49 +4,46 @@
 
 use orgdesk_model::org::OrgKind;
 use orgdesk_model::{OrgId, Plan, UserId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
+use crate::db::Params;
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
 use crate::membership::view::{MemberRecord, FROM_ORG, ROLE, SELECT_ORG};
 use crate::membership::MemberView;
 
-/// Personal context first, then by lowercased name, then by id.
-const RANK: &str = "CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END";
+/// The keyset position of an org in a member's list: (rank, sort name, id).
+pub type ListKey = (i64, String, String);
 
-/// The keyset position of an org in a member's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub i64, pub String, pub String);
+/// Personal context first (rank 0), then by lowercased name, then by id.
+const ORDER: Order<'static> = Order::ascending(&[
+    "CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END",
+    "o.sort_name",
+    "o.id",
+]);
 
-/// One page of the orgs `user` belongs to, after `after`.
+/// One page of the orgs `user` belongs to.
 pub async fn list_for_member(
     conn: &mut AnyConnection,
     user: UserId,
-    after: Option<&ListKey>,
-    limit: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(MemberView, ListKey)>, AppError> {
-    let keyset = if after.is_some() {
-        format!("AND ({RANK}, o.sort_name, o.id) > ($3, $4, $5)")
-    } else {
-        String::new()
-    };
-    let sql = format!(
+    let mut params = Params::default();
+    let mut sql = format!(
         "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id \
-         WHERE m.user_id = $1 {keyset} ORDER BY {RANK}, o.sort_name, o.id LIMIT $2"
+         WHERE m.user_id = {}",
+        params.text(user.to_string())
     );
-    let mut query = sqlx::query_as::<_, MemberRecord>(&sql)
-        .bind(user.to_string())
-        .bind(limit);
-    if let Some(ListKey(rank, name, id)) = after {
-        query = query.bind(*rank).bind(name.clone()).bind(id.clone());
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    query
-        .fetch_all(conn)
-        .await?
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
+    let records: Vec<MemberRecord> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
+    records
         .into_iter()
         .map(|record| {
             let rank = i64::from(record.org.kind != OrgKind::Personal.as_str());
-            let key = ListKey(rank, record.org.sort_name.clone(), record.org.id.clone());
+            let key = (rank, record.org.sort_name.clone(), record.org.id.clone());
             Ok((record.into_view()?, key))
         })
         .collect()

@@ -13,7 +13,7 @@ use crate::audit::{Changes, Entry};
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::view::{find_for_member, holder};
 use crate::membership::{self, require, rows, MemberView, OrgKey};
@@ -32,16 +32,14 @@ pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Membership, AppE
 }
 
 pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membership>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let rows =
-        repo::list_for_member(&mut conn, user, after.as_ref(), cursor::fetch_count(limit)).await?;
+    let rows = repo::list_for_member(&mut conn, user, &page).await?;
     let rows = rows
         .into_iter()
         .map(|(view, key)| (view.into_membership(), key))
         .collect();
-    Ok(cursor::page(rows, limit))
+    Ok(page.page(rows))
 }
 
 /// Writes a new org with its one owner and its billing account (balance 0), in the

@@ -14,7 +14,7 @@ use crate::audit::{Changes, Entry};
 use crate::auth::Actor;
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::rows::scope_of;
 use crate::membership::{self, require, MemberView, OrgKey};
@@ -78,8 +78,7 @@ pub async fn list(
     org: &OrgKey,
     query: &ProjectQuery,
 ) -> Result<Page<Project>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
@@ -89,11 +88,10 @@ pub async fn list(
         view.org.id,
         scope.as_deref(),
         query.status,
-        after.as_ref(),
-        cursor::fetch_count(limit),
+        &page,
     )
     .await?;
-    Ok(cursor::page(rows, limit))
+    Ok(page.page(rows))
 }
 
 pub async fn get(
