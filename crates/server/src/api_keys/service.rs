@@ -17,6 +17,7 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::membership::rows::scope_of;
+use crate::membership::AccessError;
 use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::{self, ProjectKey};
 
@@ -101,7 +102,7 @@ pub async fn create(
         if view.role == Role::Member {
             let scope = scope_of(&mut tx, &view, actor.user_id).await?;
             if scope.is_some_and(|ids| !ids.contains(&project)) {
-                return Err(AppError::Forbidden(Capability::ManageApiKeys));
+                return Err(AccessError::Forbidden(Capability::ManageApiKeys).into());
             }
         }
     }

@@ -6,6 +6,7 @@ use futures::Stream;
 use orgdesk_model::audit::{AuditEvent, ExportFormat};
 use orgdesk_model::OrgId;
 
+use crate::audit::error::AuditError;
 use crate::audit::repo::{self, Filter, Key};
 use crate::db::Db;
 use crate::error::AppError;
@@ -148,11 +149,11 @@ fn csv_rows(records: impl Iterator<Item = [String; 13]>) -> Result<Vec<u8>, AppE
     for record in records {
         writer
             .write_record(&record)
-            .map_err(|e| AppError::Export(e.to_string()))?;
+            .map_err(|e| AuditError::Export(e.to_string()))?;
     }
     writer
         .into_inner()
-        .map_err(|e| AppError::Export(e.to_string()))
+        .map_err(|e| AuditError::Export(e.to_string()).into())
 }
 
 /// Array items, each preceded by a comma except the very first of the export.
@@ -165,7 +166,7 @@ fn json_items<'a>(
         if !(first && n == 0) {
             out.push(b',');
         }
-        serde_json::to_writer(&mut out, event).map_err(|e| AppError::Export(e.to_string()))?;
+        serde_json::to_writer(&mut out, event).map_err(|e| AuditError::Export(e.to_string()))?;
     }
     Ok(out)
 }

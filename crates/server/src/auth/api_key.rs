@@ -14,6 +14,7 @@ use orgdesk_model::{ApiKeyId, OrgId, ProjectId, Role, UserId};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
+use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -133,11 +134,11 @@ impl FromRequestParts<AppState> for ApiKeyCaller {
         }
         let token = bearer(&parts.headers)
             .filter(|t| t.starts_with(PREFIX))
-            .ok_or(AppError::InvalidApiKey)?;
+            .ok_or(AuthError::InvalidApiKey)?;
         let mut conn = state.db.pool().acquire().await?;
         let key = find_live(&mut conn, token)
             .await?
-            .ok_or(AppError::InvalidApiKey)?;
+            .ok_or(AuthError::InvalidApiKey)?;
         Ok(Self(key))
     }
 }

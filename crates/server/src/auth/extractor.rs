@@ -6,6 +6,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 
+use crate::auth::error::AuthError;
 use crate::auth::session::{self, SessionRecord};
 use crate::db::now_ms;
 use crate::error::AppError;
@@ -27,11 +28,11 @@ impl FromRequestParts<AppState> for CurrentSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer(&parts.headers)
             .filter(|t| t.starts_with(session::TOKEN_PREFIX))
-            .ok_or(AppError::Unauthenticated)?;
+            .ok_or(AuthError::Unauthenticated)?;
         let mut conn = state.db.pool().acquire().await?;
         let record = session::find(&mut conn, token, now_ms())
             .await?
-            .ok_or(AppError::Unauthenticated)?;
+            .ok_or(AuthError::Unauthenticated)?;
         Ok(Self(record))
     }
 }

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod actor;
 pub mod api_key;
+pub mod error;
 pub mod extractor;
 pub mod password;
 pub mod routes;
@@ -14,4 +15,5 @@ pub mod throttle;
 
 pub use actor::Actor;
 pub use api_key::ApiKeyCaller;
+pub use error::AuthError;
 pub use extractor::CurrentSession;

@@ -4,6 +4,7 @@
 use orgdesk_model::auth::{LoginRequest, Me, SessionGrant};
 use orgdesk_model::validate;
 
+use crate::auth::error::AuthError;
 use crate::auth::session::{self, Issued, SessionRecord};
 use crate::auth::{account, password, throttle};
 use crate::db::{now_ms, to_datetime, Db};
@@ -23,7 +24,7 @@ pub async fn login(db: &Db, req: LoginRequest, ip: &str) -> Result<SessionGrant,
     let Some(user_id) = user_id.filter(|_| matches) else {
         throttle::record_failure(&mut tx, &email, ip, now).await?;
         tx.commit().await?;
-        return Err(AppError::InvalidCredentials);
+        return Err(AuthError::InvalidCredentials.into());
     };
     throttle::clear(&mut tx, &email).await?;
     session::purge_expired(&mut tx, now).await?;
@@ -42,7 +43,7 @@ pub async fn me(db: &Db, current: &SessionRecord) -> Result<Me, AppError> {
     let mut conn = db.pool().acquire().await?;
     let (user, personal_org_id) = account::profile(&mut conn, current.user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     Ok(Me {
         user,
         personal_org_id,

@@ -3,11 +3,14 @@
 //! [`crate::ledger`].
 
 pub mod alerts;
+pub mod error;
 pub mod rates;
 pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod topup;
+
+pub use error::BillingError;
 
 /// Credits with thousands separators: `12,345`.
 pub fn format_credits(n: i64) -> String {

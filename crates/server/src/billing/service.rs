@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use crate::audit::Entry;
 use crate::auth::api_key::KeyRecord;
 use crate::auth::Actor;
+use crate::billing::error::BillingError;
 use crate::billing::{alerts, repo};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
@@ -156,7 +157,7 @@ pub async fn change_plan(
     if old != plan {
         let over = over_limits(&mut tx, &view, plan, now).await?;
         if !over.is_empty() {
-            return Err(AppError::PlanDowngradeBlocked(over));
+            return Err(BillingError::PlanDowngradeBlocked(over).into());
         }
         orgs::service::set_plan(&mut tx, view.org.id, plan, now).await?;
         Entry::org(view.org.id, AuditAction::OrgPlanChanged)
@@ -269,14 +270,16 @@ pub async fn check_spend(
 ) -> Result<(), AppError> {
     match repo::policy_kind(conn, key.org_id).await?.as_str() {
         "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
-            Err(AppError::SpendNotAllowed(
+            Err(BillingError::SpendNotAllowed(
                 "Only keys created by owners and admins may spend this organization's credits.",
-            ))
+            )
+            .into())
         }
         "projects" if !repo::policy_lists(conn, key.org_id, project).await? => {
-            Err(AppError::SpendNotAllowed(
+            Err(BillingError::SpendNotAllowed(
                 "This project is not one the spend policy lets spend credits.",
-            ))
+            )
+            .into())
         }
         "everyone" | "admins_only" | "projects" => Ok(()),
         _ => Err(AppError::CorruptRow("spend policy")),

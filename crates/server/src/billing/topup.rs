@@ -8,14 +8,14 @@ use serde_json::json;
 
 use crate::audit::Entry;
 use crate::auth::Actor;
-use crate::billing::{alerts, format_credits};
+use crate::billing::{alerts, format_credits, BillingError};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
 use crate::membership::OrgKey;
 use crate::membership::{self, require};
-use crate::payments::{Charge, PaymentError, PaymentProvider};
+use crate::payments::{Charge, PaymentProvider};
 
 pub const MAX_TOP_UP: i64 = 10_000_000;
 const REFERENCE_MAX: usize = 200;
@@ -81,10 +81,10 @@ pub async fn top_up(
         reference: reference.as_deref(),
         idempotency_key: scoped_key.as_deref(),
     };
-    let receipt = payments.charge(&charge).await.map_err(|e| match e {
-        PaymentError::Declined(why) => AppError::PaymentDeclined(why),
-        PaymentError::Unavailable(why) => AppError::PaymentUnavailable(why),
-    })?;
+    let receipt = payments
+        .charge(&charge)
+        .await
+        .map_err(BillingError::Payment)?;
 
     let now = now_ms();
     let mut tx = db.write().await?;

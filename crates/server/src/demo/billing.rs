@@ -15,6 +15,7 @@ use crate::auth::Actor;
 use crate::billing::{alerts, format_credits, rates, repo as billing_repo};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ledger::LedgerError;
 use crate::ledger::{self, Posting};
 use crate::membership::OrgKey;
 
@@ -266,7 +267,7 @@ async fn history(
             posting.user_id = (rng.range(0, 4) > 0).then(|| rng.pick(people).0);
             match ledger::post(&mut tx, org, &posting, at).await {
                 Ok(posted) => alerts::after_post(&mut tx, &posted, None, at).await?,
-                Err(AppError::InsufficientCredits { .. }) => continue,
+                Err(error) if error.domain::<LedgerError>().is_some() => continue,
                 Err(other) => return Err(other),
             }
         }

@@ -13,9 +13,11 @@ use sqlx::AnyConnection;
 use crate::audit::Entry;
 use crate::auth::account;
 use crate::auth::Actor;
+use crate::auth::AuthError;
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
+use crate::invitations::error::InvitationError;
 use crate::invitations::received;
 use crate::invitations::repo::{self, ListKey, Stored};
 use crate::invitations::token::{mask_email, InvitationRef};
@@ -25,7 +27,7 @@ use crate::membership::{self, rows, OrgKey};
 async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<String, AppError> {
     let (me, _) = account::profile(conn, user)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     Ok(me.email)
 }
 
@@ -43,12 +45,13 @@ async fn usable(
         return Err(AppError::NotFound);
     }
     if stored.status(now) != InvitationStatus::Pending {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     if stored.email != email {
-        return Err(AppError::InvitationForAnotherAccount {
+        return Err(InvitationError::ForAnotherAccount {
             masked_email: mask_email(&stored.email),
-        });
+        }
+        .into());
     }
     Ok(stored)
 }
@@ -93,11 +96,11 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
     if rows::find(&mut tx, org, actor.user_id).await?.is_some() {
-        return Err(AppError::AlreadyMember(String::new()));
+        return Err(InvitationError::AlreadyMember(String::new()).into());
     }
     let seats = plan_of(&mut tx, org).await?.limits().seats;
     if rows::count(&mut tx, org).await? + 1 > i64::from(seats) {
-        return Err(AppError::SeatLimit { seats });
+        return Err(InvitationError::SeatLimit { seats }.into());
     }
     let role = stored.role()?;
     let scope = if stored.project_scoped == 1 {
@@ -107,7 +110,7 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     };
     rows::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
     if !repo::finish(&mut tx, id, "accepted", now).await? {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     Entry::new(org, AuditAction::InvitationAccepted, id)
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
@@ -126,7 +129,7 @@ pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), A
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
     if !repo::finish(&mut tx, id, "declined", now).await? {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     Entry::new(org, AuditAction::InvitationDeclined, id)
         .details(json!({ "email": stored.email }))

@@ -15,10 +15,12 @@ use sqlx::AnyConnection;
 use crate::audit::Entry;
 use crate::auth::account;
 use crate::auth::Actor;
+use crate::auth::AuthError;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::invitations::email::Invite;
+use crate::invitations::error::InvitationError;
 use crate::invitations::repo::{self, ListKey, NewInvitation};
 use crate::invitations::token;
 use crate::mail::Mailer;
@@ -106,7 +108,7 @@ pub(crate) async fn check_seats(
     let used =
         rows::count(conn, view.org.id).await? + repo::pending_count(conn, view.org.id, now).await?;
     if used + more > i64::from(seats) {
-        return Err(AppError::SeatLimit { seats });
+        return Err(InvitationError::SeatLimit { seats }.into());
     }
     Ok(())
 }
@@ -149,11 +151,11 @@ pub async fn create(
     let scope = checked_scope(&mut tx, org_id, req.role, &req.project_scope).await?;
     for (email, _) in &emails {
         if is_member(&mut tx, org_id, email).await? {
-            return Err(AppError::AlreadyMember(email.clone()));
+            return Err(InvitationError::AlreadyMember(email.clone()).into());
         }
         if let Some(pending) = repo::pending_for(&mut tx, org_id, email).await? {
             if pending.expires_at > now {
-                return Err(AppError::InvitationPending(email.clone()));
+                return Err(InvitationError::Pending(email.clone()).into());
             }
             // Past its expiry: it frees the way for the new one.
             repo::finish(&mut tx, pending.id()?, "expired", now).await?;
@@ -168,7 +170,7 @@ pub async fn create(
     .await?;
     let (inviter, _) = account::profile(&mut tx, actor.user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     let mut issued = Vec::with_capacity(emails.len());
     for (email, address) in &emails {
         let id = InvitationId::new();
@@ -240,10 +242,10 @@ pub async fn revoke(
         .await?
         .ok_or(AppError::NotFound)?;
     if !repo::finish(&mut tx, id, "revoked", now).await? {
-        return Err(AppError::InvalidState(format!(
-            "This invitation was {}; there is nothing to revoke.",
-            stored.status
-        )));
+        return Err(InvitationError::NothingToRevoke {
+            status: stored.status,
+        }
+        .into());
     }
     Entry::new(view.org.id, AuditAction::InvitationRevoked, id)
         .details(json!({ "email": stored.email }))
@@ -273,17 +275,17 @@ pub async fn resend(
     let live = stored.status == "pending" && stored.expires_at > now;
     if !live {
         if !matches!(stored.status.as_str(), "pending" | "expired") {
-            return Err(AppError::InvalidState(format!(
-                "This invitation was {}; invite again instead.",
-                stored.status
-            )));
+            return Err(InvitationError::NotResendable {
+                status: stored.status,
+            }
+            .into());
         }
         if is_member(&mut tx, org_id, &stored.email).await? {
-            return Err(AppError::AlreadyMember(stored.email.clone()));
+            return Err(InvitationError::AlreadyMember(stored.email.clone()).into());
         }
         let other = repo::pending_for(&mut tx, org_id, &stored.email).await?;
         if other.is_some_and(|o| o.id != stored.id) {
-            return Err(AppError::InvitationPending(stored.email.clone()));
+            return Err(InvitationError::Pending(stored.email.clone()).into());
         }
         check_seats(&mut tx, &view, 1, now).await?;
     }
@@ -292,7 +294,7 @@ pub async fn resend(
     repo::renew(&mut tx, id, &minted.hash, expires_at, now).await?;
     let (inviter, _) = account::profile(&mut tx, actor.user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     let address: Address = stored
         .email
         .parse()

@@ -2,7 +2,10 @@
 //! ownership transfers, and routes. The membership rows themselves are the membership
 //! core's ([`crate::membership::rows`]).
 
+pub mod error;
 pub mod list;
 pub mod ownership;
 pub mod routes;
 pub mod service;
+
+pub use error::MemberError;

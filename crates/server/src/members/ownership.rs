@@ -12,7 +12,9 @@ use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::members::error::MemberError;
 use crate::membership::rows;
+use crate::membership::AccessError;
 use crate::membership::{self, require, require_team, OrgKey};
 
 /// The caller leaves the org. The owner cannot: they transfer ownership first.
@@ -21,10 +23,10 @@ pub async fn leave(db: &Db, actor: &Actor, org: &OrgKey) -> Result<(), AppError>
     let mut tx = db.write().await?;
     let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     if view.org.kind == OrgKind::Personal {
-        return Err(AppError::PersonalContext);
+        return Err(AccessError::PersonalContext.into());
     }
     if view.role == Role::Owner {
-        return Err(AppError::OwnerMustTransfer);
+        return Err(MemberError::OwnerMustTransfer.into());
     }
     require(&view, Capability::LeaveOrg)?;
     rows::delete(&mut tx, view.org.id, actor.user_id).await?;

@@ -13,9 +13,11 @@ use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
+use crate::members::error::MemberError;
 use crate::members::list::{self, Filter, ListKey};
 use crate::membership::rows;
 use crate::membership::search::Search;
+use crate::membership::AccessError;
 use crate::membership::{self, require_team, OrgKey};
 use crate::projects;
 
@@ -105,10 +107,10 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     if old_role == Role::Owner {
-        return Err(AppError::OwnerProtected);
+        return Err(MemberError::OwnerProtected.into());
     }
     if !may_manage_member(view.role, old_role) {
-        return Err(AppError::Forbidden(Capability::ManageMembers));
+        return Err(AccessError::Forbidden(Capability::ManageMembers).into());
     }
     let new_role = req.role.unwrap_or(old_role);
     let new_scope = match &req.project_scope {
@@ -151,10 +153,10 @@ pub async fn remove(db: &Db, actor: &Actor, org: &OrgKey, target: UserId) -> Res
         .await?
         .ok_or(AppError::NotFound)?;
     if member.role == Role::Owner {
-        return Err(AppError::OwnerProtected);
+        return Err(MemberError::OwnerProtected.into());
     }
     if !may_manage_member(view.role, member.role) {
-        return Err(AppError::Forbidden(Capability::ManageMembers));
+        return Err(AccessError::Forbidden(Capability::ManageMembers).into());
     }
     rows::delete(&mut tx, org_id, target).await?;
     Entry::new(org_id, AuditAction::MemberRemoved, target)

@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::db::{lock_org, to_datetime};
 use crate::error::AppError;
+use crate::membership::error::AccessError;
 use crate::membership::OrgKey;
 
 /// The org row with its logo, as every reader of an org selects it.
@@ -175,7 +176,7 @@ pub fn require(view: &MemberView, capability: Capability) -> Result<(), AppError
     if allows_in(view.org.kind, view.role, capability) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(capability))
+        Err(AccessError::Forbidden(capability).into())
     }
 }
 
@@ -183,7 +184,7 @@ pub fn require(view: &MemberView, capability: Capability) -> Result<(), AppError
 /// transfers): a personal context answers 409 `personal_context` first.
 pub fn require_team(view: &MemberView, capability: Capability) -> Result<(), AppError> {
     if view.org.kind == OrgKind::Personal {
-        return Err(AppError::PersonalContext);
+        return Err(AccessError::PersonalContext.into());
     }
     require(view, capability)
 }

@@ -11,9 +11,10 @@ use sqlx::AnyConnection;
 use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::db::{now_ms, Db};
-use crate::error::{AppError, MediaRefusal};
+use crate::error::AppError;
 use crate::membership::OrgKey;
 use crate::membership::{self, require};
+use crate::orgs::error::{LogoRefusal, OrgError};
 use crate::orgs::repo;
 
 /// A stored logo, ready to serve.
@@ -38,12 +39,12 @@ pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<&'static str
     }
     let declared = declared
         .filter(|d| validate::LOGO_TYPES.contains(d))
-        .ok_or(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))?;
+        .ok_or(OrgError::Logo(LogoRefusal::NotAccepted))?;
     let sniffed = validate::sniff_logo(bytes)
         .filter(|s| *s == declared)
-        .ok_or(AppError::UnsupportedMedia(MediaRefusal::Mismatch))?;
+        .ok_or(OrgError::Logo(LogoRefusal::Mismatch))?;
     if sniffed == "image/svg+xml" && !validate::svg_is_inert(bytes) {
-        return Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg));
+        return Err(OrgError::Logo(LogoRefusal::ActiveSvg).into());
     }
     Ok(sniffed)
 }
@@ -152,15 +153,15 @@ mod tests {
         assert_eq!(check_upload(Some("image/png"), PNG).unwrap(), "image/png");
         assert!(matches!(
             check_upload(Some("image/jpeg"), PNG),
-            Err(AppError::UnsupportedMedia(MediaRefusal::Mismatch))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::Mismatch)))
         ));
         assert!(matches!(
             check_upload(Some("image/gif"), b"GIF89a"),
-            Err(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::NotAccepted)))
         ));
         assert!(matches!(
             check_upload(Some("image/svg+xml"), b"<svg onload=\"x()\"></svg>"),
-            Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::ActiveSvg)))
         ));
         assert_eq!(
             declared_type(Some("Image/PNG; q=1")).as_deref(),

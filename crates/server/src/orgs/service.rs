@@ -16,7 +16,9 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::view::{find_for_member, holder};
+use crate::membership::AccessError;
 use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::orgs::error::OrgError;
 use crate::orgs::repo::{self, ListKey, NewOrg, Settings};
 use crate::orgs::slugs;
 use crate::{invitations, ledger, projects};
@@ -131,11 +133,11 @@ pub async fn create(
         .limits()
         .owned_orgs;
     if repo::owned_org_count(&mut tx, user).await? >= i64::from(limit) {
-        return Err(AppError::OwnedOrgLimit { limit });
+        return Err(OrgError::OwnedOrgLimit { limit }.into());
     }
     let slug = match explicit_slug {
         Some(s) if slugs::reserve(&mut tx, &s, id, now).await? => s,
-        Some(_) => return Err(AppError::SlugTaken),
+        Some(_) => return Err(OrgError::SlugTaken.into()),
         None => slugs::reserve_generated(&mut tx, &slug::generate(name), id, now).await?,
     };
     let org = NewOrg {
@@ -210,9 +212,9 @@ pub async fn update(
     if slug != current.slug {
         match holder(&mut tx, slug).await? {
             Some(holder) if holder == current.id => {}
-            Some(_) => return Err(AppError::SlugTaken),
+            Some(_) => return Err(OrgError::SlugTaken.into()),
             None if slugs::reserve(&mut tx, slug, current.id, now).await? => {}
-            None => return Err(AppError::SlugTaken),
+            None => return Err(OrgError::SlugTaken.into()),
         }
     }
     let settings = Settings {
@@ -259,7 +261,7 @@ pub async fn delete(
     let mut tx = db.write().await?;
     let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     if view.org.kind == OrgKind::Personal {
-        return Err(AppError::PersonalContext);
+        return Err(AccessError::PersonalContext.into());
     }
     require(&view, Capability::DeleteOrg)?;
     if_match.check(view.org.version)?;

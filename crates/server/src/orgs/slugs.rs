@@ -7,6 +7,7 @@ use orgdesk_model::{slug, OrgId};
 use sqlx::AnyConnection;
 
 use crate::error::AppError;
+use crate::orgs::error::OrgError;
 
 /// How many candidates a generated slug tries before giving up.
 const MAX_CANDIDATES: u32 = 500;
@@ -59,7 +60,7 @@ pub async fn reserve_generated(
             return Ok(candidate);
         }
     }
-    Err(AppError::SlugTaken)
+    Err(OrgError::SlugTaken.into())
 }
 
 /// A `personal-<8 hex>` slug for a new personal context.
@@ -74,5 +75,5 @@ pub async fn reserve_personal(
             return Ok(candidate);
         }
     }
-    Err(AppError::SlugTaken)
+    Err(OrgError::SlugTaken.into())
 }

@@ -18,6 +18,7 @@ use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::rows::scope_of;
 use crate::membership::{self, require, MemberView, OrgKey};
+use crate::projects::error::ProjectError;
 use crate::projects::repo::{self, ListKey, ProjectKey};
 
 /// How many candidates a generated slug tries.
@@ -119,7 +120,7 @@ fn optional(value: Option<&String>) -> Option<String> {
 pub async fn check_limit(conn: &mut AnyConnection, view: &MemberView) -> Result<(), AppError> {
     let limit = view.org.plan.limits().projects;
     if repo::counted_toward_limit(conn, view.org.id).await? >= i64::from(limit) {
-        return Err(AppError::ProjectLimit { limit });
+        return Err(ProjectError::LimitReached { limit }.into());
     }
     Ok(())
 }
@@ -164,7 +165,7 @@ pub async fn create(
         Some(s) => {
             project.slug = s;
             if !repo::insert(&mut tx, &project).await? {
-                return Err(AppError::ProjectSlugTaken);
+                return Err(ProjectError::SlugTaken.into());
             }
         }
         None => insert_with_generated_slug(&mut tx, &mut project).await?,
@@ -201,7 +202,7 @@ async fn insert_with_generated_slug(
             return Ok(());
         }
     }
-    Err(AppError::ProjectSlugTaken)
+    Err(ProjectError::SlugTaken.into())
 }
 
 pub async fn update(
@@ -254,7 +255,7 @@ pub async fn update(
             .await?
             .is_some()
     {
-        return Err(AppError::ProjectSlugTaken);
+        return Err(ProjectError::SlugTaken.into());
     }
     if !repo::update(&mut tx, &next, current.version, now).await? {
         return Err(AppError::VersionConflict {
@@ -285,9 +286,7 @@ pub async fn delete(
     let project = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     if confirm.trim() != project.slug {
-        return Err(AppError::ConfirmationMismatch {
-            expected: "project's slug",
-        });
+        return Err(ProjectError::ConfirmationMismatch.into());
     }
     repo::delete(&mut tx, view.org.id, project.id).await?;
     Entry::project(view.org.id, AuditAction::ProjectDeleted, project.id)

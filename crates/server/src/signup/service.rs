@@ -5,6 +5,7 @@
 use orgdesk_model::auth::{SessionGrant, SignupRequest};
 use orgdesk_model::{validate, FieldError, UserId};
 
+use crate::auth::AuthError;
 use crate::auth::{account, password, service as auth, session};
 use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
@@ -52,7 +53,7 @@ async fn insert_account(
 ) -> Result<UserId, AppError> {
     let user_id = account::insert(tx, &account.email, &account.display_name, hash, now)
         .await?
-        .ok_or(AppError::EmailTaken)?;
+        .ok_or(AuthError::EmailTaken)?;
     orgs::service::create_personal(tx, user_id, now).await?;
     Ok(user_id)
 }

@@ -17,6 +17,7 @@ use orgdesk_model::{FieldError, OrgId};
 use sqlx::AnyConnection;
 
 use crate::auth::api_key::{self, KeyRecord};
+use crate::auth::AuthError;
 use crate::billing::{alerts, format_credits, rates, service as billing};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -24,6 +25,7 @@ use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
 use crate::membership::rows;
 use crate::projects::{self, ProjectKey};
+use crate::usage::error::UsageError;
 
 fn invalid(field: &str, message: String) -> AppError {
     AppError::Validation(vec![FieldError {
@@ -58,7 +60,7 @@ pub async fn record(
     req: &UsageRequest,
 ) -> Result<UsageRecorded, AppError> {
     if !key.scopes.contains(&ApiKeyScope::UsageWrite) {
-        return Err(AppError::MissingScope("usage:write"));
+        return Err(UsageError::MissingScope("usage:write").into());
     }
     if req.quantity < 1 {
         return Err(invalid("quantity", "Record at least 1 unit.".to_owned()));
@@ -74,13 +76,14 @@ pub async fn record(
         .await?
         .ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
-        return Err(AppError::KeyProjectMismatch);
+        return Err(UsageError::KeyProjectMismatch.into());
     }
     if project.status != ProjectStatus::Active {
-        return Err(AppError::ProjectNotActive {
+        return Err(UsageError::ProjectNotActive {
             status: project.status.as_str(),
             reason: project.suspended_reason.clone(),
-        });
+        }
+        .into());
     }
     billing::check_spend(&mut tx, key, project.id).await?;
     if let Some(user) = req.user {
@@ -129,7 +132,7 @@ pub async fn record(
     };
     // Last, to keep the key's row locked only briefly: the debit already queued us.
     if !api_key::touch(&mut tx, key.id, now).await? {
-        return Err(AppError::InvalidApiKey);
+        return Err(AuthError::InvalidApiKey.into());
     }
     alerts::after_post(&mut tx, &posted, None, now).await?;
     tx.commit().await?;
