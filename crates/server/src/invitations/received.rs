@@ -2,7 +2,6 @@
 //! role, who invited and until when.
 
 use orgdesk_model::invitation::{InvitingOrg, ReceivedInvitation};
-use orgdesk_model::org::LogoInfo;
 use orgdesk_model::{InvitationId, Role};
 use sqlx::AnyConnection;
 
@@ -10,6 +9,7 @@ use crate::db::{to_datetime, Params};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::invitations::repo::{ListKey, ORDER};
+use crate::membership::view::logo_info;
 
 const SELECT: &str = "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, \
      u.display_name AS inviter_name, o.id AS org_id, o.name AS org_name, o.slug AS org_slug, \
@@ -36,14 +36,7 @@ struct ReceivedRow {
 impl ReceivedRow {
     fn into_wire(self) -> Result<(ReceivedInvitation, ListKey), AppError> {
         let key = (self.created_at, self.id.clone());
-        let logo = match (self.logo_type, self.logo_etag, self.logo_size) {
-            (Some(content_type), Some(etag), Some(size)) => Some(LogoInfo {
-                content_type,
-                etag,
-                size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
-            }),
-            _ => None,
-        };
+        let logo = logo_info(self.logo_type, self.logo_etag, self.logo_size)?;
         let invitation = ReceivedInvitation {
             id: self
                 .id

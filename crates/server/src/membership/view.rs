@@ -75,16 +75,25 @@ impl MemberRecord {
     }
 }
 
+/// The logo of an org from the columns of its `org_logos` row (all `NULL` without one).
+pub(crate) fn logo_info(
+    content_type: Option<String>,
+    etag: Option<String>,
+    size: Option<i64>,
+) -> Result<Option<LogoInfo>, AppError> {
+    match (content_type, etag, size) {
+        (Some(content_type), Some(etag), Some(size)) => Ok(Some(LogoInfo {
+            content_type,
+            etag,
+            size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
+        })),
+        _ => Ok(None),
+    }
+}
+
 impl OrgRecord {
     fn into_org(self) -> Result<Org, AppError> {
-        let logo = match (self.logo_type, self.logo_etag, self.logo_size) {
-            (Some(content_type), Some(etag), Some(size)) => Some(LogoInfo {
-                content_type,
-                etag,
-                size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
-            }),
-            _ => None,
-        };
+        let logo = logo_info(self.logo_type, self.logo_etag, self.logo_size)?;
         Ok(Org {
             id: self
                 .id

@@ -12,7 +12,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::fixtures::acme;
-use crate::harness::{expect_json, expect_problem, on_both_backends, spawn_app_with, Backend};
+use crate::harness::{
+    expect_json, expect_problem, on_both_backends, spawn_app_with, Backend, TestApp,
+};
 use crate::idempotency::{replayed, send, TOP_UPS};
 use crate::money::{assert_ledger_consistent, audit_actions, balance};
 
@@ -86,9 +88,19 @@ impl Write for LogWriter {
     }
 }
 
-async fn ledger_items(app: &crate::harness::TestApp, token: &str) -> Vec<Value> {
+async fn ledger_items(app: &TestApp, token: &str) -> Vec<Value> {
     let page = expect_json(app.get("/v1/orgs/acme/ledger", token).await, StatusCode::OK).await;
     page["items"].as_array().unwrap().clone()
+}
+
+/// No balance, no ledger entry, no top-up in the audit log.
+async fn assert_nothing_credited(app: &TestApp, token: &str, org: &str) {
+    assert_eq!(balance(app, org).await, 0);
+    assert!(ledger_items(app, token).await.is_empty());
+    assert!(!audit_actions(app, org)
+        .await
+        .iter()
+        .any(|a| a == "billing.top_up"));
 }
 
 async fn a_declined_payment_credits_nothing(backend: Backend) {
@@ -114,12 +126,7 @@ async fn a_declined_payment_credits_nothing(backend: Backend) {
     expect_problem(again, StatusCode::CONFLICT, "invalid_state").await;
     assert_eq!(provider.charges.load(Ordering::SeqCst), 2);
 
-    assert_eq!(balance(&app, &org).await, 0);
-    assert!(ledger_items(&app, &owner).await.is_empty());
-    assert!(!audit_actions(&app, &org)
-        .await
-        .iter()
-        .any(|a| a == "billing.top_up"));
+    assert_nothing_credited(&app, &owner, &org).await;
     assert_ledger_consistent(&app, &org).await;
 }
 
@@ -143,12 +150,7 @@ async fn an_unavailable_processor_writes_nothing_and_frees_the_key(backend: Back
     assert!(!problem.to_string().contains(&outage), "{problem}");
     let lines = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
     assert!(lines.contains(&outage), "the cause is logged; log: {lines}");
-    assert_eq!(balance(&app, &org).await, 0);
-    assert!(ledger_items(&app, &owner).await.is_empty());
-    assert!(!audit_actions(&app, &org)
-        .await
-        .iter()
-        .any(|a| a == "billing.top_up"));
+    assert_nothing_credited(&app, &owner, &org).await;
 
     // The key was released: the retry runs (and is charged) again, and is credited once.
     let retried = send(&app, Method::POST, TOP_UPS, &owner, "top-down", &body).await;
