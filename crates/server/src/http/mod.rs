@@ -1,5 +1,6 @@
-//! HTTP plumbing shared by every domain: preconditions (ETag and If-Match), opaque
-//! cursors, and extractors whose rejections are problem documents ([`crate::problem`]).
+//! HTTP plumbing shared by every domain: preconditions (ETag and If-Match), keyset paging
+//! with opaque cursors, and extractors whose rejections are problem documents
+//! ([`crate::problem`]).
 
 pub mod cursor;
 pub mod extract;
