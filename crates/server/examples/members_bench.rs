@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use orgdesk_model::member::MemberQuery;
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::{OrgId, Role, UserId};
-use orgdesk_server::audit::Actor;
-use orgdesk_server::auth::service::{create_account, NewAccount};
+use orgdesk_server::auth::Actor;
 use orgdesk_server::db::{Db, Param};
 use orgdesk_server::http::cursor;
 use orgdesk_server::members::list::ListKey;
-use orgdesk_server::members::{search, service};
-use orgdesk_server::orgs::OrgKey;
+use orgdesk_server::members::service;
+use orgdesk_server::membership::search;
+use orgdesk_server::membership::OrgKey;
+use orgdesk_server::signup::{create_account, NewAccount};
 use sqlx::{Connection, Executor, PgConnection};
 
 const MEMBERS: usize = 100_000;
@@ -257,7 +258,8 @@ async fn bench(label: &str, url: &str) -> Result<(), Box<dyn std::error::Error>>
     .bind(org.to_string())
     .fetch_one(db.pool())
     .await?;
-    let deep = cursor::encode(&ListKey(deep_name, deep_id));
+    let deep_key: ListKey = (deep_name, deep_id);
+    let deep = cursor::encode(&deep_key);
     let query = |q: Option<&str>, cursor: Option<&str>| MemberQuery {
         q: q.map(str::to_owned),
         cursor: cursor.map(str::to_owned),

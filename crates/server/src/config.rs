@@ -3,6 +3,9 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::payments::{PaymentProvider, RecordedPayments};
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";
@@ -23,6 +26,39 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy) instead
     /// of the TCP peer, for the audit log.
     pub trust_proxy: bool,
+    /// Where top-ups are paid.
+    pub payments: PaymentsConfig,
+}
+
+/// Which [`PaymentProvider`] takes the top-ups.
+#[derive(Clone, Default)]
+pub enum PaymentsConfig {
+    /// Payment is settled elsewhere (a bank transfer, an invoice); the caller's reference
+    /// is recorded ([`RecordedPayments`]).
+    #[default]
+    Recorded,
+    /// A provider the embedding program brings (tests drive declined and unavailable
+    /// payments through one).
+    Provider(Arc<dyn PaymentProvider>),
+}
+
+impl PaymentsConfig {
+    /// The provider this configuration names.
+    pub fn provider(&self) -> Arc<dyn PaymentProvider> {
+        match self {
+            Self::Recorded => Arc::new(RecordedPayments),
+            Self::Provider(provider) => Arc::clone(provider),
+        }
+    }
+}
+
+impl fmt::Debug for PaymentsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Recorded => f.write_str("Recorded"),
+            Self::Provider(_) => f.write_str("Provider(..)"),
+        }
+    }
 }
 
 /// Where outgoing mail goes.
@@ -77,7 +113,15 @@ impl Config {
             demo: false,
             mail: MailConfig::default(),
             trust_proxy: false,
+            payments: PaymentsConfig::default(),
         }
+    }
+
+    /// The same configuration with top-ups paid through `provider`.
+    #[must_use]
+    pub fn with_payments(mut self, provider: Arc<dyn PaymentProvider>) -> Self {
+        self.payments = PaymentsConfig::Provider(provider);
+        self
     }
 
     /// Where `.eml` files go when no SMTP server is configured.
@@ -151,6 +195,7 @@ impl fmt::Debug for Config {
             .field("demo", &self.demo)
             .field("mail", &self.mail)
             .field("trust_proxy", &self.trust_proxy)
+            .field("payments", &self.payments)
             .finish()
     }
 }

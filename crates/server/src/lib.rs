@@ -13,7 +13,6 @@
 //! ```
 
 pub mod api_keys;
-pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -28,11 +27,18 @@ pub mod invoices;
 pub mod ledger;
 pub mod mail;
 pub mod members;
+pub mod membership;
 pub mod openapi;
 pub mod orgs;
+pub mod payments;
+pub mod problem;
 pub mod projects;
+pub mod router;
+pub mod serve;
+pub mod signup;
+pub mod state;
 pub mod usage;
 
-pub use app::{spawn, RunningServer};
-pub use config::{Backend, Config};
+pub use config::{Backend, Config, PaymentsConfig};
 pub use error::{AppError, ServerError};
+pub use serve::{spawn, RunningServer};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use orgdesk_server::config::MailConfig;
+use orgdesk_server::config::{MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -111,6 +111,7 @@ async fn main() -> ExitCode {
             from: cli.mail_from,
         },
         trust_proxy: cli.trust_proxy,
+        payments: PaymentsConfig::default(),
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

@@ -14,8 +14,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::http::problem::PROBLEM_JSON;
+use crate::problem::PROBLEM_JSON;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,10 +1,6 @@
-//! API keys: secrets shown once, stored hashed; who manages which keys; the key as the
-//! caller of the metering route.
+//! API keys: who manages which keys (creating, listing, revoking). A key's secret and the
+//! key as a caller are credentials, in [`crate::auth::api_key`].
 
-pub mod auth;
 pub mod repo;
 pub mod routes;
-pub mod secret;
 pub mod service;
-
-pub use auth::ApiKeyCaller;

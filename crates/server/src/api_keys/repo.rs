@@ -2,85 +2,16 @@
 
 use orgdesk_model::api_key::{ApiKey, ApiKeyScope};
 use orgdesk_model::member::PersonRef;
-use orgdesk_model::{ApiKeyId, OrgId, ProjectId, Role, UserId};
-use serde::{Deserialize, Serialize};
+use orgdesk_model::{ApiKeyId, OrgId, ProjectId, UserId};
 use sqlx::AnyConnection;
 
-use crate::api_keys::secret;
+use crate::auth::api_key::{parse_scopes, scope_str};
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
-
-pub fn scope_str(scope: ApiKeyScope) -> &'static str {
-    match scope {
-        ApiKeyScope::UsageWrite => "usage:write",
-        ApiKeyScope::Read => "read",
-    }
-}
-
-fn parse_scopes(stored: &str) -> Result<Vec<ApiKeyScope>, AppError> {
-    stored
-        .split_whitespace()
-        .map(|s| match s {
-            "usage:write" => Ok(ApiKeyScope::UsageWrite),
-            "read" => Ok(ApiKeyScope::Read),
-            _ => Err(AppError::CorruptRow("api key scope")),
-        })
-        .collect()
-}
+use crate::http::cursor::{Order, PageRequest};
 
 fn parse_id<T: std::str::FromStr>(value: &str, what: &'static str) -> Result<T, AppError> {
     value.parse().map_err(|_| AppError::CorruptRow(what))
-}
-
-/// A live key as the metering route sees it.
-#[derive(Debug, Clone)]
-pub struct KeyRecord {
-    pub id: ApiKeyId,
-    pub org_id: OrgId,
-    pub project_id: Option<ProjectId>,
-    pub scopes: Vec<ApiKeyScope>,
-    pub created_by: UserId,
-    /// The creator's role in the org now.
-    pub creator_role: Role,
-}
-
-/// The live key with this secret: not revoked, and its creator still a member of its org.
-pub async fn find_live(
-    conn: &mut AnyConnection,
-    secret: &str,
-) -> Result<Option<KeyRecord>, AppError> {
-    let row: Option<(String, String, Option<String>, String, String, String)> = sqlx::query_as(
-        "SELECT k.id, k.org_id, k.project_id, k.scopes, k.created_by, \
-         CASE WHEN o.owner_user_id = k.created_by THEN 'owner' ELSE m.role END AS creator_role \
-         FROM api_keys k JOIN orgs o ON o.id = k.org_id \
-         JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.created_by \
-         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
-    )
-    .bind(secret::hash(secret))
-    .fetch_optional(conn)
-    .await?;
-    let Some((id, org, project, scopes, creator, role)) = row else {
-        return Ok(None);
-    };
-    Ok(Some(KeyRecord {
-        id: parse_id(&id, "api key id")?,
-        org_id: parse_id(&org, "org id")?,
-        project_id: project.map(|p| parse_id(&p, "project id")).transpose()?,
-        scopes: parse_scopes(&scopes)?,
-        created_by: parse_id(&creator, "user id")?,
-        creator_role: Role::parse(&role).ok_or(AppError::CorruptRow("membership role"))?,
-    }))
-}
-
-/// Marks the key used now; `false` when it was revoked meanwhile.
-pub async fn touch(conn: &mut AnyConnection, key: ApiKeyId, now: i64) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(key.to_string())
-            .execute(conn)
-            .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// The fields of a new key.
@@ -120,8 +51,9 @@ pub async fn insert(
 }
 
 /// Newest first: the keyset position (created_at, id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub i64, pub String);
+pub type ListKey = (i64, String);
+
+const ORDER: Order<'static> = Order::descending(&["k.created_at", "k.id"]);
 
 const SELECT: &str = "SELECT k.id, k.org_id, k.project_id, k.name, k.prefix, k.scopes, \
      k.created_by, u.email AS creator_email, u.display_name AS creator_name, k.created_at, \
@@ -145,7 +77,7 @@ struct KeyRow {
 
 impl KeyRow {
     fn into_key(self) -> Result<(ApiKey, ListKey), AppError> {
-        let list_key = ListKey(self.created_at, self.id.clone());
+        let list_key = (self.created_at, self.id.clone());
         let created_by = match (self.created_by, self.creator_email, self.creator_name) {
             (Some(id), Some(email), Some(display_name)) => Some(PersonRef {
                 id: parse_id(&id, "user id")?,
@@ -178,25 +110,17 @@ pub async fn list(
     conn: &mut AnyConnection,
     org: OrgId,
     creator: Option<UserId>,
-    after: Option<&ListKey>,
-    limit: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(ApiKey, ListKey)>, AppError> {
     let mut params = Params::default();
     let mut sql = format!("{SELECT} WHERE k.org_id = {}", params.text(org.to_string()));
     if let Some(user) = creator {
         sql += &format!(" AND k.created_by = {}", params.text(user.to_string()));
     }
-    if let Some(ListKey(at, id)) = after {
-        sql += &format!(
-            " AND (k.created_at, k.id) < ({}, {})",
-            params.int(*at),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY k.created_at DESC, k.id DESC LIMIT {}",
-        params.int(limit)
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<KeyRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter().map(KeyRow::into_key).collect()
 }

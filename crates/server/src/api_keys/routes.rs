@@ -7,17 +7,28 @@ use axum::{Extension, Json};
 use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::{ApiKeyId, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api_keys::service;
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::Sensitive;
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
+
+/// `{id}` in `/v1/orgs/{org}/api-keys/{id}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ApiKeySegment {
+    /// The key's id
+    #[param(value_type = ApiKeyId)]
+    id: String,
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,7 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/v1/orgs/{org}/api-keys",
     tag = "api_keys",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), PageQuery),
+    params(OrgPath, PageQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<ApiKey>),
         (status = 400, description = "`malformed_request`: a bad cursor"),
@@ -41,10 +52,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_api_keys(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<ApiKey>>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(
         service::list(&state.db, session.user_id(), &key, &query).await?,
     ))
@@ -57,7 +67,7 @@ async fn list_api_keys(
     path = "/v1/orgs/{org}/api-keys",
     tag = "api_keys",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created; a replay by Idempotency-Key has an empty secret", body = CreatedApiKey),
@@ -69,10 +79,10 @@ async fn list_api_keys(
 async fn create_api_key(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiJson(req): ApiJson<CreateApiKeyRequest>,
 ) -> Result<Response, AppError> {
-    let created = service::create(&state.db, &actor, &OrgKey::parse(&org), &req).await?;
+    let created = service::create(&state.db, &actor, &org, &req).await?;
     Ok((
         StatusCode::CREATED,
         Extension(Sensitive(&["secret"])),
@@ -87,10 +97,7 @@ async fn create_api_key(
     path = "/v1/orgs/{org}/api-keys/{id}",
     tag = "api_keys",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("id" = ApiKeyId, Path, description = "The key's id"),
-    ),
+    params(OrgPath, ApiKeySegment),
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "`not_found`: no such key, or not one the caller manages"),
@@ -99,9 +106,10 @@ async fn create_api_key(
 async fn revoke_api_key(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, id)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ApiKeySegment { id }): Path<ApiKeySegment>,
 ) -> Result<StatusCode, AppError> {
     let id: ApiKeyId = id.parse().map_err(|_| AppError::NotFound)?;
-    service::revoke(&state.db, &actor, &OrgKey::parse(&org), id).await?;
+    service::revoke(&state.db, &actor, &org, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

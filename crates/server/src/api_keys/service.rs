@@ -10,14 +10,15 @@ use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
 use serde_json::json;
 
 use crate::api_keys::repo::{self, ListKey, NewKey};
-use crate::api_keys::secret;
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::api_key::{self, scope_str};
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
+use crate::http::cursor::PageRequest;
+use crate::membership::rows::scope_of;
+use crate::membership::AccessError;
+use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::{self, ProjectKey};
 
 /// At most this many characters in a key's name.
@@ -34,21 +35,13 @@ pub async fn list(
     org: &OrgKey,
     query: &PageQuery,
 ) -> Result<Page<ApiKey>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     let creator = (!manages_all(&view)).then_some(user);
-    let rows = repo::list(
-        &mut conn,
-        view.org.id,
-        creator,
-        after.as_ref(),
-        cursor::fetch_count(limit),
-    )
-    .await?;
-    Ok(cursor::page(rows, limit))
+    let rows = repo::list(&mut conn, view.org.id, creator, &page).await?;
+    Ok(page.page(rows))
 }
 
 fn invalid(field: &str, message: &str) -> AppError {
@@ -73,7 +66,7 @@ pub async fn create(
         });
     }
     let mut scopes = req.scopes.clone();
-    scopes.sort_by_key(|s| repo::scope_str(*s));
+    scopes.sort_by_key(|s| scope_str(*s));
     scopes.dedup();
     if scopes.is_empty() {
         errors.push(FieldError {
@@ -87,7 +80,7 @@ pub async fn create(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ViewOrg)?;
     if !manages_all(&view) && req.project_id.is_none() {
         return Err(invalid(
@@ -97,7 +90,7 @@ pub async fn create(
     }
     if let Some(project) = req.project_id {
         let key = ProjectKey::Id(project);
-        if projects::repo::find(&mut tx, view.org.id, &key)
+        if projects::service::find_in(&mut tx, view.org.id, &key)
             .await?
             .is_none()
         {
@@ -107,13 +100,13 @@ pub async fn create(
             ));
         }
         if view.role == Role::Member {
-            let scope = projects::service::scope_of(&mut tx, &view, actor.user_id).await?;
+            let scope = scope_of(&mut tx, &view, actor.user_id).await?;
             if scope.is_some_and(|ids| !ids.contains(&project)) {
-                return Err(AppError::Forbidden(Capability::ManageApiKeys));
+                return Err(AccessError::Forbidden(Capability::ManageApiKeys).into());
             }
         }
     }
-    let made = secret::generate();
+    let made = api_key::generate();
     let id = ApiKeyId::new();
     let new = NewKey {
         id,
@@ -126,7 +119,7 @@ pub async fn create(
         created_by: actor.user_id,
     };
     repo::insert(&mut tx, &new, now).await?;
-    let scope_names: Vec<&str> = scopes.iter().map(|s| repo::scope_str(*s)).collect();
+    let scope_names: Vec<&str> = scopes.iter().map(|s| scope_str(*s)).collect();
     Entry::new(view.org.id, AuditAction::ApiKeyCreated, id)
         .details(json!({
             "name": name,
@@ -151,7 +144,7 @@ pub async fn create(
 pub async fn revoke(db: &Db, actor: &Actor, org: &OrgKey, id: ApiKeyId) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ViewOrg)?;
     let key = repo::find(&mut tx, view.org.id, id)
         .await?

@@ -6,12 +6,14 @@ use futures::Stream;
 use orgdesk_model::audit::{AuditEvent, ExportFormat};
 use orgdesk_model::OrgId;
 
+use crate::audit::error::AuditError;
 use crate::audit::repo::{self, Filter, Key};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::http::cursor::PageRequest;
 
 /// Events fetched per step of the stream.
-const PAGE: i64 = 500;
+const PAGE: usize = 500;
 
 pub const CSV_HEADER: [&str; 13] = [
     "id",
@@ -46,7 +48,16 @@ pub fn extension(format: ExportFormat) -> &'static str {
 enum Stage {
     Head,
     Rows { after: Option<Key>, first: bool },
+    Tail,
     Done,
+}
+
+/// The end of the document.
+fn tail(format: ExportFormat) -> Vec<u8> {
+    match format {
+        ExportFormat::Csv => Vec::new(),
+        ExportFormat::Json => b"]".to_vec(),
+    }
 }
 
 /// The export as a stream of chunks: the header, one chunk per page, the closing bracket.
@@ -61,6 +72,7 @@ pub fn stream(
         async move {
             let step = match stage {
                 Stage::Done => return Ok(None),
+                Stage::Tail => (Ok(tail(format)), Stage::Done),
                 Stage::Head => {
                     let head = match format {
                         ExportFormat::Csv => {
@@ -78,30 +90,26 @@ pub fn stream(
                 }
                 Stage::Rows { after, first } => {
                     let mut conn = db.pool().acquire().await.map_err(failed)?;
-                    let rows = repo::page(&mut conn, org, &filter, after.as_ref(), PAGE)
+                    let page = PageRequest { after, limit: PAGE };
+                    let rows = repo::page(&mut conn, org, &filter, &page)
                         .await
                         .map_err(failed)?;
-                    match rows.last() {
-                        None => {
-                            let tail = match format {
-                                ExportFormat::Csv => Vec::new(),
-                                ExportFormat::Json => b"]".to_vec(),
-                            };
-                            (Ok(tail), Stage::Done)
-                        }
-                        Some((_, key)) => {
-                            let next = Stage::Rows {
-                                after: Some(key.clone()),
-                                first: false,
-                            };
-                            let events = rows.iter().map(|(event, _)| event);
-                            let chunk = match format {
-                                ExportFormat::Csv => csv_rows(events.map(csv_record)),
-                                ExportFormat::Json => json_items(events, first),
-                            };
-                            (chunk, next)
-                        }
+                    let (events, more) = page.split(rows);
+                    if events.is_empty() {
+                        return Ok(Some((Bytes::from(tail(format)), Stage::Done)));
                     }
+                    let next = match more {
+                        Some(key) => Stage::Rows {
+                            after: Some(key),
+                            first: false,
+                        },
+                        None => Stage::Tail,
+                    };
+                    let chunk = match format {
+                        ExportFormat::Csv => csv_rows(events.iter().map(csv_record)),
+                        ExportFormat::Json => json_items(events.iter(), first),
+                    };
+                    (chunk, next)
                 }
             };
             let (chunk, next) = step;
@@ -141,11 +149,11 @@ fn csv_rows(records: impl Iterator<Item = [String; 13]>) -> Result<Vec<u8>, AppE
     for record in records {
         writer
             .write_record(&record)
-            .map_err(|e| AppError::Export(e.to_string()))?;
+            .map_err(|e| AuditError::Export(e.to_string()))?;
     }
     writer
         .into_inner()
-        .map_err(|e| AppError::Export(e.to_string()))
+        .map_err(|e| AuditError::Export(e.to_string()).into())
 }
 
 /// Array items, each preceded by a comma except the very first of the export.
@@ -158,7 +166,7 @@ fn json_items<'a>(
         if !(first && n == 0) {
             out.push(b',');
         }
-        serde_json::to_writer(&mut out, event).map_err(|e| AppError::Export(e.to_string()))?;
+        serde_json::to_writer(&mut out, event).map_err(|e| AuditError::Export(e.to_string()))?;
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use orgdesk_model::{AuditEventId, OrgId, ProjectId};
 use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
 
-use crate::audit::Actor;
+use crate::auth::Actor;
 
 /// One event, built up and then written with [`Entry::write`].
 #[must_use]

@@ -3,11 +3,11 @@
 use orgdesk_model::audit::{AuditAction, AuditEvent, AuditTarget};
 use orgdesk_model::member::PersonRef;
 use orgdesk_model::{OrgId, ProjectId, UserId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
 
 /// Which events to read. `since` already includes the plan's retention.
 #[derive(Debug, Clone)]
@@ -20,8 +20,10 @@ pub struct Filter {
 }
 
 /// The keyset position of an event: its time and id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Key(pub i64, pub String);
+pub type Key = (i64, String);
+
+/// Newest first.
+const ORDER: Order<'static> = Order::descending(&["e.created_at", "e.id"]);
 
 #[derive(Debug, sqlx::FromRow)]
 struct EventRow {
@@ -42,7 +44,7 @@ struct EventRow {
 
 impl EventRow {
     fn into_event(self) -> Result<(AuditEvent, Key), AppError> {
-        let key = Key(self.created_at, self.id.clone());
+        let key = (self.created_at, self.id.clone());
         let actor = match (self.actor_id, self.actor_email, self.actor_name) {
             (Some(id), Some(email), Some(display_name)) => Some(PersonRef {
                 id: id
@@ -82,13 +84,12 @@ impl EventRow {
     }
 }
 
-/// Up to `limit` events of `org` matching `filter`, after `after`, newest first.
+/// One page of the events of `org` matching `filter`, newest first.
 pub async fn page(
     conn: &mut AnyConnection,
     org: OrgId,
     filter: &Filter,
-    after: Option<&Key>,
-    limit: i64,
+    page: &PageRequest<Key>,
 ) -> Result<Vec<(AuditEvent, Key)>, AppError> {
     let mut params = Params::default();
     let mut sql = format!(
@@ -115,17 +116,10 @@ pub async fn page(
     if let Some(project) = filter.project {
         sql += &format!(" AND e.project_id = {}", params.text(project.to_string()));
     }
-    if let Some(Key(at, id)) = after {
-        sql += &format!(
-            " AND (e.created_at, e.id) < ({}, {})",
-            params.int(*at),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY e.created_at DESC, e.id DESC LIMIT {}",
-        params.int(limit)
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<EventRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter().map(EventRow::into_event).collect()
 }

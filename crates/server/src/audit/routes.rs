@@ -2,7 +2,7 @@
 //! [`crate::audit::service`] and [`crate::audit::export`].
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,13 +14,13 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::audit::export;
 use crate::audit::service::{self, Filters};
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -49,7 +49,7 @@ pub struct ExportQuery {
     path = "/v1/orgs/{org}/audit-log",
     tag = "audit",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), AuditQuery),
+    params(OrgPath, AuditQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<AuditEvent>),
         (status = 400, description = "`malformed_request`"),
@@ -60,10 +60,9 @@ pub struct ExportQuery {
 async fn audit_log(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEvent>>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(
         service::list(&state.db, session.user_id(), &key, &query).await?,
     ))
@@ -75,7 +74,7 @@ async fn audit_log(
     path = "/v1/orgs/{org}/audit-log/export",
     tag = "audit",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), ExportQuery),
+    params(OrgPath, ExportQuery),
     responses(
         (status = 200, description = "The events, as an attachment",
             content(
@@ -91,7 +90,7 @@ async fn audit_log(
 async fn export_audit_log(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, AppError> {
     let format = query.format.unwrap_or(ExportFormat::Csv);
@@ -102,7 +101,6 @@ async fn export_audit_log(
         action: query.action,
         project: query.project,
     };
-    let key = OrgKey::parse(&org);
     let (org, filter) = service::authorize(&state.db, session.user_id(), &key, filters).await?;
     let filename = format!(
         "{}-audit-{}.{}",

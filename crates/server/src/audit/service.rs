@@ -9,9 +9,9 @@ use orgdesk_model::{Capability, Page, ProjectId, UserId};
 use crate::audit::repo::{self, Filter, Key};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::http::cursor::PageRequest;
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -62,7 +62,7 @@ pub async fn authorize(
     filters: Filters,
 ) -> Result<(Org, Filter), AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewAuditLog)?;
     let filter = filters.within_retention(&view.org, now_ms());
     Ok((view.org, filter))
@@ -74,11 +74,9 @@ pub async fn list(
     org: &OrgKey,
     query: &AuditQuery,
 ) -> Result<Page<AuditEvent>, AppError> {
-    let after: Option<Key> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<Key> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let (org, filter) = authorize(db, user, org, Filters::from(query)).await?;
     let mut conn = db.pool().acquire().await?;
-    let fetch = cursor::fetch_count(limit);
-    let rows = repo::page(&mut conn, org.id, &filter, after.as_ref(), fetch).await?;
-    Ok(cursor::page(rows, limit))
+    let rows = repo::page(&mut conn, org.id, &filter, &page).await?;
+    Ok(page.page(rows))
 }

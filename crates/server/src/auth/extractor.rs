@@ -4,11 +4,13 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 
-use crate::app::AppState;
+use crate::auth::error::AuthError;
 use crate::auth::session::{self, SessionRecord};
 use crate::db::now_ms;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The caller's live session. Handlers that take it are authenticated.
 #[derive(Debug, Clone)]
@@ -24,19 +26,22 @@ impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = bearer_token(parts).ok_or(AppError::Unauthenticated)?;
+        let token = bearer(&parts.headers)
+            .filter(|t| t.starts_with(session::TOKEN_PREFIX))
+            .ok_or(AuthError::Unauthenticated)?;
         let mut conn = state.db.pool().acquire().await?;
         let record = session::find(&mut conn, token, now_ms())
             .await?
-            .ok_or(AppError::Unauthenticated)?;
+            .ok_or(AuthError::Unauthenticated)?;
         Ok(Self(record))
     }
 }
 
-fn bearer_token(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+/// The bearer token of a request (a session's `ods_…` or an API key's `odk_…`), if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(session::TOKEN_PREFIX))
-        .then_some(token)
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
 }

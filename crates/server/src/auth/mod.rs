@@ -1,6 +1,11 @@
-//! Accounts, passwords, sessions and sign-in throttling.
+//! Who is calling: accounts, passwords, sessions, sign-in throttling, API keys as
+//! credentials, and the caller of a request ([`CurrentSession`], [`Actor`],
+//! [`ApiKeyCaller`]).
 
 pub mod account;
+pub mod actor;
+pub mod api_key;
+pub mod error;
 pub mod extractor;
 pub mod password;
 pub mod routes;
@@ -8,4 +13,7 @@ pub mod service;
 pub mod session;
 pub mod throttle;
 
+pub use actor::Actor;
+pub use api_key::ApiKeyCaller;
+pub use error::AuthError;
 pub use extractor::CurrentSession;

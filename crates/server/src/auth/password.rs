@@ -7,6 +7,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
+use crate::auth::error::AuthError;
 use crate::error::AppError;
 
 /// Hashed once per process; unknown emails are verified against it so that a failed
@@ -24,14 +25,15 @@ fn dummy_hash() -> Result<&'static str, AppError> {
     if let Some(hash) = DUMMY_HASH.get() {
         return Ok(hash);
     }
-    let hash = hash_now("orgdesk: no account has this password").map_err(AppError::PasswordHash)?;
+    let hash =
+        hash_now("orgdesk: no account has this password").map_err(AuthError::PasswordHash)?;
     Ok(DUMMY_HASH.get_or_init(|| hash))
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash_now(&password))
         .await?
-        .map_err(AppError::PasswordHash)
+        .map_err(|e| AuthError::PasswordHash(e).into())
 }
 
 /// Checks `password` against `stored`, or against the dummy hash when there is no account.
@@ -43,7 +45,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             Some(hash) => hash.as_str(),
             None => dummy_hash()?,
         };
-        let parsed = PasswordHash::new(phc).map_err(AppError::PasswordHash)?;
+        let parsed = PasswordHash::new(phc).map_err(AuthError::PasswordHash)?;
         let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();

@@ -1,48 +1,25 @@
-//! `/v1/auth/*` and `/v1/me`: thin handlers over [`crate::auth::service`].
+//! `/v1/auth/login`, `/v1/auth/logout` and `/v1/me`: thin handlers over
+//! [`crate::auth::service`] (sign-up is [`crate::signup::routes`]).
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
-use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
+use orgdesk_model::auth::{LoginRequest, Me, SessionGrant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::{service, CurrentSession};
 use crate::error::AppError;
 use crate::http::extract::ApiJson;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(signup))
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
-}
-
-/// Create an account, its personal context and a session.
-#[utoipa::path(
-    post,
-    path = "/v1/auth/signup",
-    tag = "auth",
-    request_body = SignupRequest,
-    responses(
-        (status = 201, description = "Signed up and signed in", body = SessionGrant),
-        (status = 400, description = "`malformed_request`"),
-        (status = 409, description = "`email_taken`"),
-        (status = 422, description = "`validation_failed`: every invalid field is listed"),
-    )
-)]
-async fn signup(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<SignupRequest>,
-) -> Result<(StatusCode, Json<SessionGrant>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(service::signup(&state.db, req).await?),
-    ))
 }
 
 /// Sign in with email and password.

@@ -8,6 +8,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::auth::error::AuthError;
 use crate::error::AppError;
 
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -29,9 +30,10 @@ pub async fn check(
         .filter_map(|(times, max)| blocked_until(&times, max).map(|until| until - now))
         .max();
     match wait_ms {
-        Some(ms) => Err(AppError::RateLimited {
+        Some(ms) => Err(AuthError::RateLimited {
             retry_after_secs: u64::try_from(ms.max(0)).unwrap_or(0).div_ceil(1000).max(1),
-        }),
+        }
+        .into()),
         None => Ok(()),
     }
 }

@@ -8,10 +8,11 @@ use orgdesk_model::OrgId;
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::billing::repo;
 use crate::error::AppError;
-use crate::ledger::repo::Posted;
+use crate::ledger::Posted;
 
 /// Records a crossing, once the balance fell below `threshold`.
 async fn crossed(

@@ -1,13 +1,16 @@
-//! Billing: balances, plans, top-ups through a payment provider, the rate card,
-//! low-balance alerts and the spend policy. The ledger itself is [`crate::ledger`].
+//! Billing: balances, plans, top-ups through a payment provider ([`crate::payments`]), the
+//! rate card, low-balance alerts and the spend policy. The ledger itself is
+//! [`crate::ledger`].
 
 pub mod alerts;
-pub mod payments;
+pub mod error;
 pub mod rates;
 pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod topup;
+
+pub use error::BillingError;
 
 /// Credits with thousands separators: `12,345`.
 pub fn format_credits(n: i64) -> String {

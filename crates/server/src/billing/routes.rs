@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/billing…`, plan, top-ups, the ledger and `/v1/rates`: thin handlers
 //! over [`crate::billing::service`] and [`crate::billing::topup`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use orgdesk_model::billing::{
@@ -12,15 +12,15 @@ use orgdesk_model::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::billing::{rates, service, topup};
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/v1/orgs/{org}/billing",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The billing summary", body = BillingSummary),
         (status = 403, description = "`forbidden`: members do not see billing"),
@@ -50,9 +50,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn billing_summary(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
 ) -> Result<Json<BillingSummary>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         service::summary(&state.db, session.user_id(), &org).await?,
     ))
@@ -65,7 +64,7 @@ async fn billing_summary(
     path = "/v1/orgs/{org}/plan",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = ChangePlanRequest,
     responses(
         (status = 200, description = "The billing summary on the new plan", body = BillingSummary),
@@ -77,10 +76,9 @@ async fn billing_summary(
 async fn change_plan(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiJson(req): ApiJson<ChangePlanRequest>,
 ) -> Result<Json<BillingSummary>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         service::change_plan(&state.db, &actor, &org, req.plan).await?,
     ))
@@ -94,7 +92,7 @@ async fn change_plan(
     tag = "billing",
     security(("session" = [])),
     params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        OrgPath,
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
     ),
     request_body = TopUpRequest,
@@ -109,11 +107,10 @@ async fn change_plan(
 async fn top_up(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     IdempotencyKey(idempotency): IdempotencyKey,
     ApiJson(req): ApiJson<TopUpRequest>,
 ) -> Result<(StatusCode, Json<TopUp>), AppError> {
-    let org = OrgKey::parse(&org);
     let payments = state.payments.as_ref();
     let done = topup::top_up(
         &state.db,
@@ -133,7 +130,7 @@ async fn top_up(
     path = "/v1/orgs/{org}/ledger",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), LedgerQuery),
+    params(OrgPath, LedgerQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<LedgerEntry>),
         (status = 400, description = "`malformed_request`: a bad cursor or filter"),
@@ -144,10 +141,9 @@ async fn top_up(
 async fn ledger(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Json<Page<LedgerEntry>>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         service::ledger(&state.db, session.user_id(), &org, &query).await?,
     ))
@@ -159,7 +155,7 @@ async fn ledger(
     path = "/v1/orgs/{org}/billing/alerts",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = AlertSettings,
     responses(
         (status = 200, description = "The billing summary", body = BillingSummary),
@@ -171,10 +167,9 @@ async fn ledger(
 async fn set_alerts(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiJson(req): ApiJson<AlertSettings>,
 ) -> Result<Json<BillingSummary>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         service::set_alerts(&state.db, &actor, &org, &req).await?,
     ))
@@ -186,7 +181,7 @@ async fn set_alerts(
     path = "/v1/orgs/{org}/billing/spend-policy",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = SpendPolicy,
     responses(
         (status = 200, description = "The billing summary", body = BillingSummary),
@@ -198,10 +193,9 @@ async fn set_alerts(
 async fn set_spend_policy(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiJson(req): ApiJson<SpendPolicy>,
 ) -> Result<Json<BillingSummary>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         service::set_spend_policy(&state.db, &actor, &org, &req).await?,
     ))

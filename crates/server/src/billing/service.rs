@@ -6,22 +6,23 @@ use orgdesk_model::billing::{
     AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PlanUsage, SpendPolicy,
 };
 use orgdesk_model::org::OrgKind;
-use orgdesk_model::{Capability, FieldError, Page, Plan, UserId};
+use orgdesk_model::{Capability, FieldError, Page, Plan, ProjectId, Role, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::api_key::KeyRecord;
+use crate::auth::Actor;
+use crate::billing::error::BillingError;
 use crate::billing::{alerts, repo};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::ledger::{self, month_start};
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
-use crate::{invitations, members, orgs, projects};
+use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::{invitations, orgs, projects};
 
 /// Most credits a threshold may name.
-const MAX_THRESHOLD: i64 = ledger::repo::MAX_BALANCE;
+const MAX_THRESHOLD: i64 = ledger::MAX_BALANCE;
 /// Most projects a spend policy may list.
 const MAX_POLICY_PROJECTS: usize = 1000;
 
@@ -31,7 +32,7 @@ pub async fn viewer(
     org: &OrgKey,
     user: UserId,
 ) -> Result<MemberView, AppError> {
-    let view = access::find(conn, org, user).await?;
+    let view = membership::find(conn, org, user).await?;
     require(&view, Capability::ViewBilling)?;
     Ok(view)
 }
@@ -44,9 +45,9 @@ async fn plan_usage(
 ) -> Result<PlanUsage, AppError> {
     let org = view.org.id;
     Ok(PlanUsage {
-        projects: projects::repo::counted_toward_limit(conn, org).await?,
-        seats: members::repo::count(conn, org).await?
-            + invitations::repo::pending_count(conn, org, now).await?,
+        projects: projects::service::counted_toward_limit(conn, org).await?,
+        seats: rows::count(conn, org).await?
+            + invitations::service::pending_count(conn, org, now).await?,
     })
 }
 
@@ -125,8 +126,8 @@ async fn over_limits(
         });
     }
     if view.org.kind == OrgKind::Personal {
-        let owner = members::repo::owner_of(conn, view.org.id).await?;
-        let owned = orgs::repo::owned_org_count(conn, owner).await?;
+        let owner = rows::owner_of(conn, view.org.id).await?;
+        let owned = orgs::service::owned_org_count(conn, owner).await?;
         if owned > i64::from(limits.owned_orgs) {
             over.push(FieldError {
                 field: "owned_orgs".to_owned(),
@@ -150,22 +151,15 @@ pub async fn change_plan(
 ) -> Result<BillingSummary, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let mut view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let mut view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ChangePlan)?;
     let old = view.org.plan;
     if old != plan {
         let over = over_limits(&mut tx, &view, plan, now).await?;
         if !over.is_empty() {
-            return Err(AppError::PlanDowngradeBlocked(over));
+            return Err(BillingError::PlanDowngradeBlocked(over).into());
         }
-        sqlx::query(
-            "UPDATE orgs SET plan = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(plan.as_str())
-        .bind(now)
-        .bind(view.org.id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        orgs::service::set_plan(&mut tx, view.org.id, plan, now).await?;
         Entry::org(view.org.id, AuditAction::OrgPlanChanged)
             .details(json!({ "old": old, "new": plan }))
             .write(&mut tx, actor, now)
@@ -196,7 +190,7 @@ pub async fn set_alerts(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::TopUp)?;
     let account = repo::account(&mut tx, view.org.id).await?;
     if account.low_balance_threshold != req.low_balance_threshold {
@@ -243,10 +237,10 @@ pub async fn set_spend_policy(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     if let SpendPolicy::Projects { ids } = &policy {
-        let known = projects::repo::existing(&mut tx, view.org.id, ids).await?;
+        let known = projects::service::existing(&mut tx, view.org.id, ids).await?;
         if known.len() != ids.len() {
             return Err(AppError::Validation(vec![FieldError {
                 field: "ids".to_owned(),
@@ -265,4 +259,29 @@ pub async fn set_spend_policy(
     let summary = summary_of(&mut tx, &view, now).await?;
     tx.commit().await?;
     Ok(summary)
+}
+
+/// Whether the org's spend policy lets `key` spend credits in `project` (403
+/// `spend_not_allowed` otherwise).
+pub async fn check_spend(
+    conn: &mut AnyConnection,
+    key: &KeyRecord,
+    project: ProjectId,
+) -> Result<(), AppError> {
+    match repo::policy_kind(conn, key.org_id).await?.as_str() {
+        "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
+            Err(BillingError::SpendNotAllowed(
+                "Only keys created by owners and admins may spend this organization's credits.",
+            )
+            .into())
+        }
+        "projects" if !repo::policy_lists(conn, key.org_id, project).await? => {
+            Err(BillingError::SpendNotAllowed(
+                "This project is not one the spend policy lets spend credits.",
+            )
+            .into())
+        }
+        "everyone" | "admins_only" | "projects" => Ok(()),
+        _ => Err(AppError::CorruptRow("spend policy")),
+    }
 }

@@ -6,15 +6,16 @@ use orgdesk_model::billing::{LedgerKind, TopUp, TopUpRequest};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
-use crate::billing::payments::{Charge, PaymentError, PaymentProvider};
-use crate::billing::{alerts, format_credits};
+use crate::audit::Entry;
+use crate::auth::Actor;
+use crate::billing::{alerts, format_credits, BillingError};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
-use crate::ledger::{self, repo::replayed, Posting};
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::ledger::{self, replayed, Posting};
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
+use crate::payments::{Charge, PaymentProvider};
 
 pub const MAX_TOP_UP: i64 = 10_000_000;
 const REFERENCE_MAX: usize = 200;
@@ -66,7 +67,7 @@ pub async fn top_up(
     let reference = validate(req)?;
     let org_id = {
         let mut conn = db.pool().acquire().await?;
-        let view = access::find(&mut conn, org, actor.user_id).await?;
+        let view = membership::find(&mut conn, org, actor.user_id).await?;
         require(&view, Capability::TopUp)?;
         if let Some(entry) = replayed(&mut conn, idempotency).await? {
             return Ok(answer(entry));
@@ -80,14 +81,14 @@ pub async fn top_up(
         reference: reference.as_deref(),
         idempotency_key: scoped_key.as_deref(),
     };
-    let receipt = payments.charge(&charge).await.map_err(|e| match e {
-        PaymentError::Declined(why) => AppError::PaymentDeclined(why),
-        PaymentError::Unavailable(why) => AppError::PaymentUnavailable(why),
-    })?;
+    let receipt = payments
+        .charge(&charge)
+        .await
+        .map_err(BillingError::Payment)?;
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
     require(&view, Capability::TopUp)?;
     if let Some(entry) = replayed(&mut tx, idempotency).await? {
         return Ok(answer(entry));
@@ -101,9 +102,9 @@ pub async fn top_up(
     posting.reference = Some(receipt.reference.clone());
     posting.idempotency = idempotency;
     let posted = match ledger::post(&mut tx, org_id, &posting, now).await {
-        Err(error) if ledger::repo::is_duplicate(&error) => {
+        Err(error) if ledger::is_duplicate(&error) => {
             drop(tx);
-            return ledger::repo::replay_after_duplicate(db, idempotency)
+            return ledger::replay_after_duplicate(db, idempotency)
                 .await
                 .map(answer);
         }

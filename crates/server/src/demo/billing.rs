@@ -11,12 +11,13 @@ use orgdesk_model::{ApiKeyId, OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::api_keys;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::billing::{alerts, format_credits, rates, repo as billing_repo};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::ledger::LedgerError;
 use crate::ledger::{self, Posting};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
 
 const DAY_MS: i64 = 86_400_000;
 const DAYS: i64 = 60;
@@ -266,13 +267,13 @@ async fn history(
             posting.user_id = (rng.range(0, 4) > 0).then(|| rng.pick(people).0);
             match ledger::post(&mut tx, org, &posting, at).await {
                 Ok(posted) => alerts::after_post(&mut tx, &posted, None, at).await?,
-                Err(AppError::InsufficientCredits { .. }) => continue,
+                Err(error) if error.domain::<LedgerError>().is_some() => continue,
                 Err(other) => return Err(other),
             }
         }
     }
     if low {
-        let balance = ledger::repo::balance_of(&mut tx, org).await?;
+        let balance = ledger::balance_of(&mut tx, org).await?;
         let threshold = (balance / 1000 + 5) * 1000;
         billing_repo::set_threshold(&mut tx, org, Some(threshold), now).await?;
         alerts::after_threshold_change(

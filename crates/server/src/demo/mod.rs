@@ -10,15 +10,17 @@ use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::{OrgId, Plan, ProjectId, Role, UserId};
 
-use crate::audit::Actor;
 use crate::auth::account;
-use crate::auth::service::{create_account, NewAccount};
+use crate::auth::Actor;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::orgs::{repo, service, slugs, OrgKey};
+use crate::membership::view::holder;
+use crate::membership::{rows, OrgKey};
+use crate::orgs::{repo, service};
+use crate::projects;
 use crate::projects::lifecycle::{self, Transition};
 use crate::projects::ProjectKey;
-use crate::{members, projects};
+use crate::signup::{create_account, NewAccount};
 
 pub const DEMO_EMAIL: &str = "demo@orgdesk.dev";
 pub const DEMO_PASSWORD: &str = "orgdesk-demo-2026";
@@ -82,7 +84,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     for (name, slug, description, website) in CLIENTS {
         let taken = {
             let mut conn = db.pool().acquire().await?;
-            slugs::holder(&mut conn, slug).await?.is_some()
+            holder(&mut conn, slug).await?.is_some()
         };
         if taken {
             continue;
@@ -99,7 +101,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     for (index, (_, slug, _, _)) in CLIENTS.iter().enumerate() {
         let org = {
             let mut conn = db.pool().acquire().await?;
-            slugs::holder(&mut conn, slug).await?
+            holder(&mut conn, slug).await?
         };
         if let Some(org) = org {
             billing::seed(db, user, org, index).await?;
@@ -161,7 +163,7 @@ async fn seed_team(db: &Db, user: UserId, org: OrgId, name: &str) -> Result<(), 
         };
         let scope = scoped.then(|| vec![ids[0]]);
         let mut tx = db.write().await?;
-        members::repo::insert(
+        rows::insert(
             &mut tx,
             org,
             colleague,

@@ -1,7 +1,7 @@
-//! HTTP plumbing shared by every domain: problem responses, preconditions (ETag and
-//! If-Match), opaque cursors, and extractors whose rejections are problem documents.
+//! HTTP plumbing shared by every domain: preconditions (ETag and If-Match), keyset paging
+//! with opaque cursors, and extractors whose rejections are problem documents
+//! ([`crate::problem`]).
 
 pub mod cursor;
 pub mod extract;
 pub mod precondition;
-pub mod problem;

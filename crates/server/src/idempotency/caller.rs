@@ -1,13 +1,11 @@
 //! Whose key is it: the caller named by `Authorization: Bearer …`, a session (`ods_…`)
 //! or an API key (`odk_…`). Unknown or expired credentials name nobody.
 
-use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
-
 use orgdesk_model::UserId;
 
-use crate::api_keys;
-use crate::api_keys::repo::KeyRecord;
+use crate::auth::api_key::{self, KeyRecord};
+use crate::auth::extractor::bearer;
 use crate::auth::session;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -16,7 +14,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub enum Caller {
     User(UserId),
-    /// A live API key; the layer hands it on to [`crate::api_keys::ApiKeyCaller`], so the
+    /// A live API key; the layer hands it on to [`crate::auth::ApiKeyCaller`], so the
     /// metering route does not look it up twice.
     Key(KeyRecord),
 }
@@ -41,18 +39,9 @@ pub async fn find(db: &Db, headers: &HeaderMap) -> Result<Option<Caller>, AppErr
         let found = session::find(&mut conn, token, now_ms()).await?;
         return Ok(found.map(|s| Caller::User(s.user_id)));
     }
-    if token.starts_with(api_keys::secret::PREFIX) {
-        let found = api_keys::repo::find_live(&mut conn, token).await?;
+    if token.starts_with(api_key::PREFIX) {
+        let found = api_key::find_live(&mut conn, token).await?;
         return Ok(found.map(Caller::Key));
     }
     Ok(None)
-}
-
-/// The bearer token of a request, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
 }

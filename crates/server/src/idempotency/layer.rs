@@ -8,11 +8,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::app::AppState;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
 use crate::idempotency::{caller, request_hash, Idempotency, Sensitive, HEADER};
+use crate::state::AppState;
 
 /// Request bodies are read whole to fingerprint them (the largest route takes 2 MB).
 const REQUEST_LIMIT: usize = 4 * 1024 * 1024;

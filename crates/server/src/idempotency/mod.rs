@@ -34,8 +34,11 @@
 //!   but the secret, which is shown once. Other answers are kept byte for byte.
 
 pub mod caller;
+pub mod error;
 pub mod layer;
 pub mod store;
+
+pub use error::IdempotencyError;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -76,7 +79,7 @@ pub struct IdempotencyKey(pub Option<Idempotency>);
 impl IdempotencyKey {
     /// Fails with 400 `idempotency_key_required` when the request had no key.
     pub fn required(self) -> Result<Idempotency, AppError> {
-        self.0.ok_or(AppError::IdempotencyKeyRequired)
+        self.0.ok_or_else(|| IdempotencyError::Required.into())
     }
 }
 

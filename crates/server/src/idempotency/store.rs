@@ -8,6 +8,7 @@ use axum::response::Response;
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::idempotency::error::IdempotencyError;
 use crate::idempotency::{Idempotency, REPLAYED_HEADER};
 
 /// How long an answer is replayed.
@@ -124,7 +125,7 @@ pub async fn claim(db: &Db, ctx: &Idempotency, now: i64) -> Result<Claim, AppErr
             continue;
         }
         if record.request_hash != ctx.request_hash {
-            return Err(AppError::IdempotencyKeyReused);
+            return Err(IdempotencyError::Reused.into());
         }
         if let Some(status) = record.status {
             let headers: Vec<(String, String)> = record
@@ -141,7 +142,7 @@ pub async fn claim(db: &Db, ctx: &Idempotency, now: i64) -> Result<Claim, AppErr
             }));
         }
         if record.locked_until > now {
-            return Err(AppError::IdempotencyKeyInFlight);
+            return Err(IdempotencyError::InFlight.into());
         }
         // The first request's lease ran out: its process is gone. Take the key over.
         let turn = db.write_gate().await?;
@@ -160,7 +161,7 @@ pub async fn claim(db: &Db, ctx: &Idempotency, now: i64) -> Result<Claim, AppErr
             return Ok(Claim::Run);
         }
     }
-    Err(AppError::IdempotencyKeyInFlight)
+    Err(IdempotencyError::InFlight.into())
 }
 
 /// Stores the answer for replays.

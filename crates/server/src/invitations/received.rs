@@ -2,13 +2,14 @@
 //! role, who invited and until when.
 
 use orgdesk_model::invitation::{InvitingOrg, ReceivedInvitation};
-use orgdesk_model::org::LogoInfo;
 use orgdesk_model::{InvitationId, Role};
 use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
-use crate::invitations::repo::ListKey;
+use crate::http::cursor::PageRequest;
+use crate::invitations::repo::{ListKey, ORDER};
+use crate::membership::view::logo_info;
 
 const SELECT: &str = "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, \
      u.display_name AS inviter_name, o.id AS org_id, o.name AS org_name, o.slug AS org_slug, \
@@ -34,15 +35,8 @@ struct ReceivedRow {
 
 impl ReceivedRow {
     fn into_wire(self) -> Result<(ReceivedInvitation, ListKey), AppError> {
-        let key = ListKey(self.created_at, self.id.clone());
-        let logo = match (self.logo_type, self.logo_etag, self.logo_size) {
-            (Some(content_type), Some(etag), Some(size)) => Some(LogoInfo {
-                content_type,
-                etag,
-                size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
-            }),
-            _ => None,
-        };
+        let key = (self.created_at, self.id.clone());
+        let logo = logo_info(self.logo_type, self.logo_etag, self.logo_size)?;
         let invitation = ReceivedInvitation {
             id: self
                 .id
@@ -71,8 +65,7 @@ pub async fn list(
     conn: &mut AnyConnection,
     email: &str,
     now: i64,
-    after: Option<&ListKey>,
-    fetch: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(ReceivedInvitation, ListKey)>, AppError> {
     let mut params = Params::default();
     let mut sql = format!(
@@ -80,17 +73,10 @@ pub async fn list(
         params.text(email),
         params.int(now)
     );
-    if let Some(ListKey(at, id)) = after {
-        sql += &format!(
-            " AND (i.created_at, i.id) < ({}, {})",
-            params.int(*at),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY i.created_at DESC, i.id DESC LIMIT {}",
-        params.int(fetch)
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<ReceivedRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter().map(ReceivedRow::into_wire).collect()
 }

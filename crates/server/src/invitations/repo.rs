@@ -5,16 +5,18 @@ use orgdesk_model::invitation::{Invitation, InvitationStatus};
 use orgdesk_model::member::PersonRef;
 use orgdesk_model::project::ProjectScope;
 use orgdesk_model::{InvitationId, OrgId, ProjectId, Role, UserId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
 use crate::invitations::token::InvitationRef;
 
 /// Newest first: the keyset position (created_at, id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub i64, pub String);
+pub type ListKey = (i64, String);
+
+/// Invitation lists, the org's and the invitee's: newest first.
+pub(crate) const ORDER: Order<'static> = Order::descending(&["i.created_at", "i.id"]);
 
 pub(crate) const SELECT: &str = "SELECT i.id, i.org_id, i.email, i.role, i.project_scoped, \
      i.status, i.created_at, i.expires_at, i.invited_by, u.email AS inviter_email, \
@@ -162,8 +164,7 @@ pub async fn list_pending(
     conn: &mut AnyConnection,
     org: OrgId,
     now: i64,
-    after: Option<&ListKey>,
-    fetch: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(Invitation, ListKey)>, AppError> {
     let mut params = Params::default();
     let mut sql = format!(
@@ -171,24 +172,17 @@ pub async fn list_pending(
         params.text(org.to_string()),
         params.int(now)
     );
-    if let Some(ListKey(at, id)) = after {
-        sql += &format!(
-            " AND (i.created_at, i.id) < ({}, {})",
-            params.int(*at),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY i.created_at DESC, i.id DESC LIMIT {}",
-        params.int(fetch)
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<Stored> = params
         .bind(sqlx::query_as(&sql))
         .fetch_all(&mut *conn)
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let key = ListKey(row.created_at, row.id.clone());
+        let key = (row.created_at, row.id.clone());
         out.push((row.into_wire(conn, now).await?, key));
     }
     Ok(out)

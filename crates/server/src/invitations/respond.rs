@@ -10,23 +10,24 @@ use orgdesk_model::{Page, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
 use crate::auth::account;
+use crate::auth::Actor;
+use crate::auth::AuthError;
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
+use crate::invitations::error::InvitationError;
 use crate::invitations::received;
 use crate::invitations::repo::{self, ListKey, Stored};
 use crate::invitations::token::{mask_email, InvitationRef};
-use crate::members;
-use crate::orgs::service::membership;
-use crate::orgs::OrgKey;
-use crate::orgs::{self, access};
+use crate::membership::view::plan_of;
+use crate::membership::{self, rows, OrgKey};
 
 async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<String, AppError> {
     let (me, _) = account::profile(conn, user)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     Ok(me.email)
 }
 
@@ -44,12 +45,13 @@ async fn usable(
         return Err(AppError::NotFound);
     }
     if stored.status(now) != InvitationStatus::Pending {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     if stored.email != email {
-        return Err(AppError::InvitationForAnotherAccount {
+        return Err(InvitationError::ForAnotherAccount {
             masked_email: mask_email(&stored.email),
-        });
+        }
+        .into());
     }
     Ok(stored)
 }
@@ -59,13 +61,11 @@ pub async fn mine(
     user: UserId,
     query: &PageQuery,
 ) -> Result<Page<ReceivedInvitation>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let email = email_of(&mut conn, user).await?;
-    let fetch = cursor::fetch_count(limit);
-    let rows = received::list(&mut conn, &email, now_ms(), after.as_ref(), fetch).await?;
-    Ok(cursor::page(rows, limit))
+    let rows = received::list(&mut conn, &email, now_ms(), &page).await?;
+    Ok(page.page(rows))
 }
 
 pub async fn view(
@@ -95,15 +95,12 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     lock_org_of(&mut tx, by).await?;
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
-    if members::repo::find(&mut tx, org, actor.user_id)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::AlreadyMember(String::new()));
+    if rows::find(&mut tx, org, actor.user_id).await?.is_some() {
+        return Err(InvitationError::AlreadyMember(String::new()).into());
     }
-    let seats = orgs::repo::plan_of(&mut tx, org).await?.limits().seats;
-    if members::repo::count(&mut tx, org).await? + 1 > i64::from(seats) {
-        return Err(AppError::SeatLimit { seats });
+    let seats = plan_of(&mut tx, org).await?.limits().seats;
+    if rows::count(&mut tx, org).await? + 1 > i64::from(seats) {
+        return Err(InvitationError::SeatLimit { seats }.into());
     }
     let role = stored.role()?;
     let scope = if stored.project_scoped == 1 {
@@ -111,17 +108,17 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     } else {
         None
     };
-    members::repo::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
+    rows::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
     if !repo::finish(&mut tx, id, "accepted", now).await? {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     Entry::new(org, AuditAction::InvitationAccepted, id)
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
         .write(&mut tx, actor, now)
         .await?;
-    let view = access::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
+    let view = membership::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
     tx.commit().await?;
-    Ok(membership(view))
+    Ok(view.into_membership())
 }
 
 pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), AppError> {
@@ -132,7 +129,7 @@ pub async fn decline(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<(), A
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
     if !repo::finish(&mut tx, id, "declined", now).await? {
-        return Err(AppError::InvitationExpired);
+        return Err(InvitationError::Expired.into());
     }
     Entry::new(org, AuditAction::InvitationDeclined, id)
         .details(json!({ "email": stored.email }))

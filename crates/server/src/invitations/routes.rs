@@ -10,18 +10,20 @@ use orgdesk_model::invitation::{
 use orgdesk_model::org::Membership;
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::{InvitationId, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::Sensitive;
 use crate::invitations::token::InvitationRef;
 use crate::invitations::{respond, service};
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 
 /// Accept links carry the token: an idempotent replay repeats everything but them.
 const LINKS: Sensitive = Sensitive(&["link"]);
@@ -37,6 +39,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decline_invitation))
 }
 
+/// `{id}` in `/v1/orgs/{org}/invitations/{id}…`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct InvitationSegment {
+    /// Invitation id
+    id: String,
+}
+
+/// `{token}` in `/v1/invitations/{token}…`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct TokenSegment {
+    /// The token from the link, or the invitation id
+    token: String,
+}
+
 /// An invitation id from the path; anything else names nothing (404).
 fn invitation_id(raw: &str) -> Result<InvitationId, AppError> {
     raw.trim().parse().map_err(|_| AppError::NotFound)
@@ -48,7 +66,7 @@ fn invitation_id(raw: &str) -> Result<InvitationId, AppError> {
     path = "/v1/orgs/{org}/invitations",
     tag = "invitations",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), PageQuery),
+    params(OrgPath, PageQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<Invitation>),
         (status = 403, description = "`forbidden`"),
@@ -59,10 +77,9 @@ fn invitation_id(raw: &str) -> Result<InvitationId, AppError> {
 async fn list_invitations(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<Invitation>>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(service::list(&state.db, &actor, &key, &query).await?))
 }
 
@@ -73,7 +90,7 @@ async fn list_invitations(
     path = "/v1/orgs/{org}/invitations",
     tag = "invitations",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = CreateInvitationsRequest,
     responses(
         (status = 201, description = "Invited and mailed", body = IssuedInvitations),
@@ -86,10 +103,9 @@ async fn list_invitations(
 async fn create_invitations(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiJson(req): ApiJson<CreateInvitationsRequest>,
 ) -> Result<(StatusCode, Extension<Sensitive>, Json<IssuedInvitations>), AppError> {
-    let key = OrgKey::parse(&org);
     let issued = service::create(&state.db, &state.mail, &actor, &key, &req).await?;
     Ok((StatusCode::CREATED, Extension(LINKS), Json(issued)))
 }
@@ -100,10 +116,7 @@ async fn create_invitations(
     path = "/v1/orgs/{org}/invitations/{id}",
     tag = "invitations",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("id" = String, Path, description = "Invitation id"),
-    ),
+    params(OrgPath, InvitationSegment),
     responses(
         (status = 204, description = "Revoked"),
         (status = 403, description = "`forbidden`"),
@@ -114,10 +127,11 @@ async fn create_invitations(
 async fn revoke_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, id)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(InvitationSegment { id }): Path<InvitationSegment>,
 ) -> Result<StatusCode, AppError> {
     let id = invitation_id(&id)?;
-    service::revoke(&state.db, &actor, &OrgKey::parse(&org), id).await?;
+    service::revoke(&state.db, &actor, &org, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -128,10 +142,7 @@ async fn revoke_invitation(
     path = "/v1/orgs/{org}/invitations/{id}/resend",
     tag = "invitations",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("id" = String, Path, description = "Invitation id"),
-    ),
+    params(OrgPath, InvitationSegment),
     responses(
         (status = 200, description = "Renewed and mailed", body = IssuedInvitation),
         (status = 403, description = "`forbidden`"),
@@ -142,11 +153,11 @@ async fn revoke_invitation(
 async fn resend_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, id)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(InvitationSegment { id }): Path<InvitationSegment>,
 ) -> Result<(Extension<Sensitive>, Json<IssuedInvitation>), AppError> {
     let id = invitation_id(&id)?;
-    let key = OrgKey::parse(&org);
-    let issued = service::resend(&state.db, &state.mail, &actor, &key, id).await?;
+    let issued = service::resend(&state.db, &state.mail, &actor, &org, id).await?;
     Ok((Extension(LINKS), Json(issued)))
 }
 
@@ -178,7 +189,7 @@ async fn my_invitations(
     path = "/v1/invitations/{token}",
     tag = "invitations",
     security(("session" = [])),
-    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    params(TokenSegment),
     responses(
         (status = 200, description = "The invitation", body = ReceivedInvitation),
         (status = 403, description = "`invitation_for_another_account`: the detail shows the invited email masked"),
@@ -189,7 +200,7 @@ async fn my_invitations(
 async fn get_invitation(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(token): Path<String>,
+    Path(TokenSegment { token }): Path<TokenSegment>,
 ) -> Result<Json<ReceivedInvitation>, AppError> {
     let by = InvitationRef::parse(&token);
     Ok(Json(
@@ -203,7 +214,7 @@ async fn get_invitation(
     path = "/v1/invitations/{token}/accept",
     tag = "invitations",
     security(("session" = [])),
-    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    params(TokenSegment),
     responses(
         (status = 200, description = "Joined; the new membership", body = Membership),
         (status = 403, description = "`invitation_for_another_account`"),
@@ -215,7 +226,7 @@ async fn get_invitation(
 async fn accept_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path(token): Path<String>,
+    Path(TokenSegment { token }): Path<TokenSegment>,
 ) -> Result<Json<Membership>, AppError> {
     let by = InvitationRef::parse(&token);
     Ok(Json(respond::accept(&state.db, &actor, &by).await?))
@@ -227,7 +238,7 @@ async fn accept_invitation(
     path = "/v1/invitations/{token}/decline",
     tag = "invitations",
     security(("session" = [])),
-    params(("token" = String, Path, description = "The token from the link, or the invitation id")),
+    params(TokenSegment),
     responses(
         (status = 204, description = "Declined"),
         (status = 403, description = "`invitation_for_another_account`"),
@@ -238,7 +249,7 @@ async fn accept_invitation(
 async fn decline_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path(token): Path<String>,
+    Path(TokenSegment { token }): Path<TokenSegment>,
 ) -> Result<StatusCode, AppError> {
     let by = InvitationRef::parse(&token);
     respond::decline(&state.db, &actor, &by).await?;

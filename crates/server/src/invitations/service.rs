@@ -12,19 +12,20 @@ use orgdesk_model::{validate, Capability, FieldError, InvitationId, OrgId, Page,
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
 use crate::auth::account;
+use crate::auth::Actor;
+use crate::auth::AuthError;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::invitations::email::Invite;
+use crate::invitations::error::InvitationError;
 use crate::invitations::repo::{self, ListKey, NewInvitation};
 use crate::invitations::token;
 use crate::mail::Mailer;
-use crate::orgs::access::{self, require_team};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
-use crate::{members, projects};
+use crate::membership::{self, require_team, rows, MemberView, OrgKey};
+use crate::projects;
 
 pub const TTL_MS: i64 = TTL_DAYS * 24 * 60 * 60 * 1000;
 
@@ -81,7 +82,7 @@ pub(crate) async fn checked_scope(
             let mut ids = ids.clone();
             ids.sort();
             ids.dedup();
-            if projects::repo::existing(conn, org, &ids).await?.len() != ids.len() {
+            if projects::service::existing(conn, org, &ids).await?.len() != ids.len() {
                 return Err(invalid(
                     "project_scope",
                     "Pick projects of this organization.".to_owned(),
@@ -104,19 +105,28 @@ pub(crate) async fn check_seats(
     now: i64,
 ) -> Result<(), AppError> {
     let seats = view.org.plan.limits().seats;
-    let used = members::repo::count(conn, view.org.id).await?
-        + repo::pending_count(conn, view.org.id, now).await?;
+    let used =
+        rows::count(conn, view.org.id).await? + repo::pending_count(conn, view.org.id, now).await?;
     if used + more > i64::from(seats) {
-        return Err(AppError::SeatLimit { seats });
+        return Err(InvitationError::SeatLimit { seats }.into());
     }
     Ok(())
 }
 
 async fn is_member(conn: &mut AnyConnection, org: OrgId, email: &str) -> Result<bool, AppError> {
     match account::id_by_email(conn, email).await? {
-        Some(user) => Ok(members::repo::find(conn, org, user).await?.is_some()),
+        Some(user) => Ok(rows::find(conn, org, user).await?.is_some()),
         None => Ok(false),
     }
+}
+
+/// Pending invitations of `org` that still hold a seat (not past their expiry).
+pub async fn pending_count(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(repo::pending_count(conn, org, now).await?)
 }
 
 pub async fn create(
@@ -135,17 +145,17 @@ pub async fn create(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let org_id = view.org.id;
     let scope = checked_scope(&mut tx, org_id, req.role, &req.project_scope).await?;
     for (email, _) in &emails {
         if is_member(&mut tx, org_id, email).await? {
-            return Err(AppError::AlreadyMember(email.clone()));
+            return Err(InvitationError::AlreadyMember(email.clone()).into());
         }
         if let Some(pending) = repo::pending_for(&mut tx, org_id, email).await? {
             if pending.expires_at > now {
-                return Err(AppError::InvitationPending(email.clone()));
+                return Err(InvitationError::Pending(email.clone()).into());
             }
             // Past its expiry: it frees the way for the new one.
             repo::finish(&mut tx, pending.id()?, "expired", now).await?;
@@ -160,7 +170,7 @@ pub async fn create(
     .await?;
     let (inviter, _) = account::profile(&mut tx, actor.user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     let mut issued = Vec::with_capacity(emails.len());
     for (email, address) in &emails {
         let id = InvitationId::new();
@@ -210,14 +220,12 @@ pub async fn list(
     org: &OrgKey,
     query: &PageQuery,
 ) -> Result<Page<Invitation>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, actor.user_id).await?;
+    let view = membership::find(&mut conn, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
-    let fetch = cursor::fetch_count(limit);
-    let rows = repo::list_pending(&mut conn, view.org.id, now_ms(), after.as_ref(), fetch).await?;
-    Ok(cursor::page(rows, limit))
+    let rows = repo::list_pending(&mut conn, view.org.id, now_ms(), &page).await?;
+    Ok(page.page(rows))
 }
 
 pub async fn revoke(
@@ -228,16 +236,16 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let stored = repo::find_in_org(&mut tx, view.org.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !repo::finish(&mut tx, id, "revoked", now).await? {
-        return Err(AppError::InvalidState(format!(
-            "This invitation was {}; there is nothing to revoke.",
-            stored.status
-        )));
+        return Err(InvitationError::NothingToRevoke {
+            status: stored.status,
+        }
+        .into());
     }
     Entry::new(view.org.id, AuditAction::InvitationRevoked, id)
         .details(json!({ "email": stored.email }))
@@ -258,7 +266,7 @@ pub async fn resend(
 ) -> Result<IssuedInvitation, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageInvitations)?;
     let org_id = view.org.id;
     let stored = repo::find_in_org(&mut tx, org_id, id)
@@ -267,17 +275,17 @@ pub async fn resend(
     let live = stored.status == "pending" && stored.expires_at > now;
     if !live {
         if !matches!(stored.status.as_str(), "pending" | "expired") {
-            return Err(AppError::InvalidState(format!(
-                "This invitation was {}; invite again instead.",
-                stored.status
-            )));
+            return Err(InvitationError::NotResendable {
+                status: stored.status,
+            }
+            .into());
         }
         if is_member(&mut tx, org_id, &stored.email).await? {
-            return Err(AppError::AlreadyMember(stored.email.clone()));
+            return Err(InvitationError::AlreadyMember(stored.email.clone()).into());
         }
         let other = repo::pending_for(&mut tx, org_id, &stored.email).await?;
         if other.is_some_and(|o| o.id != stored.id) {
-            return Err(AppError::InvitationPending(stored.email.clone()));
+            return Err(InvitationError::Pending(stored.email.clone()).into());
         }
         check_seats(&mut tx, &view, 1, now).await?;
     }
@@ -286,7 +294,7 @@ pub async fn resend(
     repo::renew(&mut tx, id, &minted.hash, expires_at, now).await?;
     let (inviter, _) = account::profile(&mut tx, actor.user_id)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AuthError::Unauthenticated)?;
     let address: Address = stored
         .email
         .parse()

@@ -8,15 +8,17 @@ use axum::Json;
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::usage::{Invoice, InvoiceSummary};
 use orgdesk_model::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::invoices::{pdf, statement};
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 
 pub const PDF: &str = "application/pdf";
 
@@ -26,6 +28,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_invoice))
 }
 
+/// `{id}` in `/v1/orgs/{org}/invoices/{id}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct InvoiceSegment {
+    /// The month, `YYYY-MM`
+    id: String,
+}
+
 /// Monthly statements, newest first: one per month with ledger activity; the current
 /// month is open (`closed: false`). Owners and admins.
 #[utoipa::path(
@@ -33,7 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/v1/orgs/{org}/invoices",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), PageQuery),
+    params(OrgPath, PageQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<InvoiceSummary>),
         (status = 400, description = "`malformed_request`: a bad cursor"),
@@ -44,10 +54,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_invoices(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<InvoiceSummary>>, AppError> {
-    let org = OrgKey::parse(&org);
     Ok(Json(
         statement::list(&state.db, session.user_id(), &org, &query).await?,
     ))
@@ -59,10 +68,7 @@ async fn list_invoices(
     path = "/v1/orgs/{org}/invoices/{id}",
     tag = "billing",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("id" = String, Path, description = "The month, `YYYY-MM`"),
-    ),
+    params(OrgPath, InvoiceSegment),
     responses(
         (status = 200, description = "The statement", content(
             (Invoice = "application/json"),
@@ -75,10 +81,10 @@ async fn list_invoices(
 async fn get_invoice(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path((org, id)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(InvoiceSegment { id }): Path<InvoiceSegment>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let org = OrgKey::parse(&org);
     let (invoice, slug) = statement::get(&state.db, session.user_id(), &org, &id).await?;
     if !wants_pdf(&headers) {
         return Ok(Json(invoice).into_response());

@@ -13,9 +13,9 @@ use crate::billing::rates;
 use crate::billing::service::viewer;
 use crate::db::{now_ms, to_datetime, Db, Params};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::{Order, PageRequest};
 use crate::ledger::{parse_period, period_of};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
 
 fn summarize(
     org: OrgId,
@@ -43,19 +43,21 @@ fn summarize(
     })
 }
 
-/// Statements newest first, after the month `after` (exclusive), or just `only`.
+/// Statements are listed newest first; the key is the month, `YYYY-MM`.
+const ORDER: Order<'static> = Order::descending(&["period"]);
+
+/// One page of statements, or just the month `only`.
 async fn summaries(
     conn: &mut AnyConnection,
     org: OrgId,
-    after: Option<&str>,
+    page: &PageRequest<String>,
     only: Option<&str>,
-    limit: i64,
-) -> Result<Vec<InvoiceSummary>, AppError> {
+) -> Result<Vec<(InvoiceSummary, String)>, AppError> {
     let mut params = Params::default();
     let org_param = params.text(org.to_string());
     let mut filter = String::new();
-    if let Some(after) = after {
-        filter += &format!(" AND period < {}", params.text(after));
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        filter += &format!(" AND {after}");
     }
     if let Some(only) = only {
         filter += &format!(" AND period = {}", params.text(only));
@@ -67,17 +69,19 @@ async fn summaries(
              CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS BIGINT) AS spent, \
              MAX(seq) AS last_seq \
            FROM ledger_entries WHERE org_id = {org_param}{filter} \
-           GROUP BY period ORDER BY period DESC LIMIT {}) g \
+           GROUP BY period {}) g \
          JOIN ledger_entries e ON e.org_id = {org_param} AND e.seq = g.last_seq \
          ORDER BY g.period DESC",
-        params.int(limit)
+        page.order_sql(ORDER, &mut params)
     );
     let rows: Vec<(String, i64, i64, i64)> =
         params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     let current = period_of(now_ms());
     rows.into_iter()
         .map(|(period, added, spent, closing)| {
-            summarize(org, period, added, spent, closing, &current)
+            let summary = summarize(org, period, added, spent, closing, &current)?;
+            let key = summary.id.clone();
+            Ok((summary, key))
         })
         .collect()
 }
@@ -88,23 +92,11 @@ pub async fn list(
     org: &OrgKey,
     query: &PageQuery,
 ) -> Result<Page<InvoiceSummary>, AppError> {
-    let after: Option<String> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<String> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let view = viewer(&mut conn, org, user).await?;
-    let found = summaries(
-        &mut conn,
-        view.org.id,
-        after.as_deref(),
-        None,
-        cursor::fetch_count(limit),
-    )
-    .await?;
-    let rows = found.into_iter().map(|s| {
-        let key = s.id.clone();
-        (s, key)
-    });
-    Ok(cursor::page(rows.collect(), limit))
+    let rows = summaries(&mut conn, view.org.id, &page, None).await?;
+    Ok(page.page(rows))
 }
 
 /// One month's statement with its lines; 404 for a month without activity.
@@ -118,10 +110,16 @@ pub async fn get(
     let mut conn = db.pool().acquire().await?;
     let view = viewer(&mut conn, org, user).await?;
     let period = format!("{:04}-{:02}", start.year(), start.month());
-    let summary = summaries(&mut conn, view.org.id, None, Some(&period), 1)
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let summary = summaries(
+        &mut conn,
+        view.org.id,
+        &PageRequest::first(1),
+        Some(&period),
+    )
+    .await?
+    .pop()
+    .map(|(summary, _)| summary)
+    .ok_or(AppError::NotFound)?;
     let card = rates::current(&mut conn, now_ms()).await?;
     let lines = lines(&mut conn, view.org.id, &period, &card).await?;
     let invoice = Invoice {

@@ -7,8 +7,11 @@ use sqlx::AnyConnection;
 
 use crate::db::Params;
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::{Order, PageRequest};
 use crate::ledger::repo::{EntryRow, SELECT_ENTRY};
+
+/// Newest first: by `seq`, which numbers an org's entries.
+const ORDER: Order<'static> = Order::descending(&["seq"]);
 
 /// One page of `org`'s ledger.
 pub async fn page(
@@ -16,8 +19,7 @@ pub async fn page(
     org: OrgId,
     query: &LedgerQuery,
 ) -> Result<Page<LedgerEntry>, AppError> {
-    let after: Option<i64> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<i64> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut params = Params::default();
     let mut sql = format!(
         "{SELECT_ENTRY} WHERE org_id = {}",
@@ -35,13 +37,10 @@ pub async fn page(
     if let Some(to) = query.to {
         sql += &format!(" AND created_at < {}", params.int(to.timestamp_millis()));
     }
-    if let Some(seq) = after {
-        sql += &format!(" AND seq < {}", params.int(seq));
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(
-        " ORDER BY seq DESC LIMIT {}",
-        params.int(cursor::fetch_count(limit))
-    );
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<EntryRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     let rows = rows
         .into_iter()
@@ -50,5 +49,5 @@ pub async fn page(
             row.into_entry().map(|entry| (entry, seq))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(cursor::page(rows, limit))
+    Ok(page.page(rows))
 }

@@ -6,10 +6,15 @@
 //! count as its `seq` and the new balance as `balance_after`. Hence, always:
 //! balance = Σ amount, and entry n's `balance_after` = entry n-1's + its amount.
 
+pub mod error;
 pub mod list;
 pub mod repo;
 
-pub use repo::{post, Posting};
+pub use error::LedgerError;
+pub use repo::{
+    balance_of, is_duplicate, open_account, post, replay_after_duplicate, replayed, Posted,
+    Posting, MAX_BALANCE,
+};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 

@@ -8,6 +8,8 @@ use sqlx::AnyConnection;
 use crate::db::to_datetime;
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
+use crate::idempotency::IdempotencyError;
+use crate::ledger::error::LedgerError;
 use crate::ledger::period_of;
 
 /// No balance grows beyond this (10^15 credits), so sums never overflow.
@@ -96,10 +98,11 @@ pub async fn post(
     let Some((balance, seq, threshold)) = moved else {
         if amount < 0 {
             let balance = balance_of(conn, org).await?;
-            return Err(AppError::InsufficientCredits {
+            return Err(LedgerError::InsufficientCredits {
                 balance,
                 needed: -amount,
-            });
+            }
+            .into());
         }
         return Err(AppError::Validation(vec![FieldError {
             field: "amount".to_owned(),
@@ -285,7 +288,7 @@ pub async fn replayed(
         Some((entry, hash)) if hash.as_deref() == Some(idempotency.request_hash.as_str()) => {
             Ok(Some(entry))
         }
-        Some(_) => Err(AppError::IdempotencyKeyReused),
+        Some(_) => Err(IdempotencyError::Reused.into()),
         None => Ok(None),
     }
 }
@@ -304,5 +307,5 @@ pub async fn replay_after_duplicate(
     let mut conn = db.pool().acquire().await?;
     replayed(&mut conn, idempotency)
         .await?
-        .ok_or(AppError::IdempotencyKeyInFlight)
+        .ok_or_else(|| IdempotencyError::InFlight.into())
 }

@@ -7,7 +7,7 @@ use lettre::message::{Body, Mailbox};
 use lettre::Message;
 
 use crate::error::AppError;
-use crate::mail::Outgoing;
+use crate::mail::{MailError, Outgoing};
 
 /// Lines are wrapped to at most this many characters.
 pub const WIDTH: usize = 72;
@@ -21,7 +21,7 @@ pub fn message(from: &Mailbox, mail: &Outgoing<'_>) -> Result<Vec<u8>, AppError>
         .subject(mail.subject)
         .header(ContentType::TEXT_PLAIN)
         .body(body)
-        .map_err(|e| AppError::Mail(e.to_string()))?;
+        .map_err(|e| MailError::Compose(e.to_string()))?;
     Ok(message.formatted())
 }
 

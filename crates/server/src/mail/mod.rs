@@ -15,7 +15,24 @@ use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
 use crate::db::now_ms;
-use crate::error::AppError;
+use crate::error::{AppError, DomainError, INTERNAL_DETAIL};
+
+/// What composing a message can fail with (logged, answered as internal).
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail: {0}")]
+    Compose(String),
+}
+
+impl DomainError for MailError {
+    fn code(&self) -> orgdesk_model::ErrorCode {
+        orgdesk_model::ErrorCode::Internal
+    }
+
+    fn detail(&self) -> String {
+        INTERNAL_DETAIL.to_owned()
+    }
+}
 
 /// What the request handlers hold: the sender and a way to wake the delivery task.
 #[derive(Clone)]

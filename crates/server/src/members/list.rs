@@ -13,20 +13,24 @@
 use orgdesk_model::member::{Member, PersonRef};
 use orgdesk_model::project::ProjectScope;
 use orgdesk_model::{OrgId, Role, UserId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
-use crate::members::repo::{role_of, scopes};
-use crate::members::search::Search;
+use crate::http::cursor::{Order, PageRequest};
+use crate::membership::rows::{role_of, scopes};
+use crate::membership::search::Search;
 
 /// Up to this many matching terms, a search starts from the terms.
 pub const SPARSE_MAX: i64 = 2000;
 
-/// The keyset position of a member in the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub String, pub String);
+/// The keyset position of a member in the list: (sort name, user id).
+pub type ListKey = (String, String);
+
+/// By lowercased name, then id: walking the memberships, or the prefix rows of a search
+/// (which carry the same sort name).
+const BY_MEMBERSHIP: Order<'static> = Order::ascending(&["m.sort_name", "m.user_id"]);
+const BY_PREFIX: Order<'static> = Order::ascending(&["p.sort_name", "p.user_id"]);
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -65,26 +69,25 @@ async fn matching_terms(
     Ok(n)
 }
 
-/// Up to `fetch` members of `org` (owned by `owner`) matching `filter`, after `after`.
+/// One page of the members of `org` (owned by `owner`) matching `filter`.
 pub async fn page(
     conn: &mut AnyConnection,
     org: OrgId,
     owner: UserId,
     filter: &Filter,
-    after: Option<&ListKey>,
-    fetch: i64,
+    request: &PageRequest<ListKey>,
 ) -> Result<Vec<(Member, ListKey)>, AppError> {
     let mut params = Params::default();
     let org_param = params.text(org.to_string());
     let mut source = "memberships m".to_owned();
-    let mut order = "m.sort_name, m.user_id";
+    let mut order = BY_MEMBERSHIP;
     let mut conditions = vec![format!("m.org_id = {org_param}")];
     if let Some(search) = &filter.search {
         let by_prefix = search.short || matching_terms(conn, org, search).await? > SPARSE_MAX;
         if by_prefix {
             // CROSS JOIN keeps the prefix rows as the outer loop on SQLite.
             source = "member_prefixes p CROSS JOIN memberships m".to_owned();
-            order = "p.sort_name, p.user_id";
+            order = BY_PREFIX;
             conditions.push(format!(
                 "p.org_id = {org_param} AND p.prefix = {} \
                  AND m.org_id = p.org_id AND m.user_id = p.user_id",
@@ -128,19 +131,12 @@ pub async fn page(
     if let Some(user) = filter.user {
         conditions.push(format!("m.user_id = {}", params.text(user.to_string())));
     }
-    if let Some(ListKey(name, id)) = after {
-        conditions.push(format!(
-            "({order}) > ({}, {})",
-            params.text(name.clone()),
-            params.text(id.clone())
-        ));
-    }
+    conditions.extend(request.after_sql(order, &mut params));
     let sql = format!(
         "SELECT m.user_id, u.email, u.display_name, m.role, m.project_scoped, m.sort_name, \
-         m.created_at FROM {source} JOIN users u ON u.id = m.user_id WHERE {} \
-         ORDER BY {order} LIMIT {}",
+         m.created_at FROM {source} JOIN users u ON u.id = m.user_id WHERE {} {}",
         conditions.join(" AND "),
-        params.int(fetch)
+        request.order_sql(order, &mut params)
     );
     let rows: Vec<MemberRow> = params
         .bind(sqlx::query_as(&sql))
@@ -182,7 +178,7 @@ pub async fn page(
                 project_scope,
                 joined_at: to_datetime(row.created_at),
             };
-            Ok((member, ListKey(row.sort_name, row.user_id)))
+            Ok((member, (row.sort_name, row.user_id)))
         })
         .collect()
 }
@@ -198,7 +194,7 @@ pub async fn one(
         user: Some(user),
         ..Filter::default()
     };
-    Ok(page(conn, org, owner, &filter, None, 1)
+    Ok(page(conn, org, owner, &filter, &PageRequest::first(1))
         .await?
         .pop()
         .map(|(member, _)| member))

@@ -1,9 +1,11 @@
-//! Members of an org: storage, search, the list, role and scope changes, leaving and
-//! ownership transfers, and routes.
+//! Members of an org: the list (with its search), role and scope changes, leaving and
+//! ownership transfers, and routes. The membership rows themselves are the membership
+//! core's ([`crate::membership::rows`]).
 
+pub mod error;
 pub mod list;
 pub mod ownership;
-pub mod repo;
 pub mod routes;
-pub mod search;
 pub mod service;
+
+pub use error::MemberError;

@@ -5,53 +5,36 @@
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::member::TransferOwnershipRequest;
 use orgdesk_model::org::{Membership, OrgKind};
-use orgdesk_model::{Capability, FieldError, OrgId, Role, UserId};
+use orgdesk_model::{Capability, FieldError, Role};
 use serde_json::json;
-use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::members::repo;
-use crate::orgs::access::{self, require, require_team};
-use crate::orgs::service::membership;
-use crate::orgs::OrgKey;
+use crate::members::error::MemberError;
+use crate::membership::rows;
+use crate::membership::AccessError;
+use crate::membership::{self, require, require_team, OrgKey};
 
 /// The caller leaves the org. The owner cannot: they transfer ownership first.
 pub async fn leave(db: &Db, actor: &Actor, org: &OrgKey) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     if view.org.kind == OrgKind::Personal {
-        return Err(AppError::PersonalContext);
+        return Err(AccessError::PersonalContext.into());
     }
     if view.role == Role::Owner {
-        return Err(AppError::OwnerMustTransfer);
+        return Err(MemberError::OwnerMustTransfer.into());
     }
     require(&view, Capability::LeaveOrg)?;
-    repo::delete(&mut tx, view.org.id, actor.user_id).await?;
+    rows::delete(&mut tx, view.org.id, actor.user_id).await?;
     Entry::new(view.org.id, AuditAction::MemberLeft, actor.user_id)
         .details(json!({ "role": view.role }))
         .write(&mut tx, actor, now)
         .await?;
     tx.commit().await?;
-    Ok(())
-}
-
-async fn set_owner(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    owner: UserId,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE orgs SET owner_user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(owner.to_string())
-    .bind(now)
-    .bind(org.to_string())
-    .execute(conn)
-    .await?;
     Ok(())
 }
 
@@ -65,7 +48,7 @@ pub async fn transfer(
 ) -> Result<Membership, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::TransferOwnership)?;
     let org_id = view.org.id;
     let not_a_member = || {
@@ -77,12 +60,12 @@ pub async fn transfer(
     if req.user_id == actor.user_id {
         return Err(not_a_member());
     }
-    let (target_role, _) = repo::find(&mut tx, org_id, req.user_id)
+    let (target_role, _) = rows::find(&mut tx, org_id, req.user_id)
         .await?
         .ok_or_else(not_a_member)?;
     // The new owner's row must be a plain admin row (no scope) before it is referenced.
-    repo::set_role_and_scope(&mut tx, org_id, req.user_id, Role::Admin, None).await?;
-    set_owner(&mut tx, org_id, req.user_id, now).await?;
+    rows::set_role_and_scope(&mut tx, org_id, req.user_id, Role::Admin, None).await?;
+    rows::set_owner(&mut tx, org_id, req.user_id, now).await?;
     Entry::org(org_id, AuditAction::OrgOwnershipTransferred)
         .details(json!({
             "from": actor.user_id,
@@ -91,7 +74,7 @@ pub async fn transfer(
         }))
         .write(&mut tx, actor, now)
         .await?;
-    let view = access::find(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
+    let view = membership::find(&mut tx, &OrgKey::Id(org_id), actor.user_id).await?;
     tx.commit().await?;
-    Ok(membership(view))
+    Ok(view.into_membership())
 }

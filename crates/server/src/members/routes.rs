@@ -7,16 +7,18 @@ use axum::Json;
 use orgdesk_model::member::{Member, MemberQuery, TransferOwnershipRequest, UpdateMemberRequest};
 use orgdesk_model::org::Membership;
 use orgdesk_model::{Page, UserId};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::members::{ownership, service};
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +26,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_member, remove_member))
         .routes(routes!(leave_org))
         .routes(routes!(transfer_ownership))
+}
+
+/// `{user_id}` in `/v1/orgs/{org}/members/{user_id}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct MemberSegment {
+    /// The member's user id
+    user_id: String,
 }
 
 /// A user id from the path; anything else names nobody (404).
@@ -38,7 +48,7 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
     path = "/v1/orgs/{org}/members",
     tag = "members",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), MemberQuery),
+    params(OrgPath, MemberQuery),
     responses(
         (status = 200, description = "By lowercased name, then id", body = Page<Member>),
         (status = 400, description = "`malformed_request`"),
@@ -49,10 +59,9 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
 async fn list_members(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<MemberQuery>,
 ) -> Result<Json<Page<Member>>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(
         service::list(&state.db, session.user_id(), &key, &query).await?,
     ))
@@ -64,10 +73,7 @@ async fn list_members(
     path = "/v1/orgs/{org}/members/{user_id}",
     tag = "members",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("user_id" = String, Path, description = "The member's user id"),
-    ),
+    params(OrgPath, MemberSegment),
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, description = "Updated", body = Member),
@@ -80,13 +86,13 @@ async fn list_members(
 async fn update_member(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, user)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(MemberSegment { user_id: user }): Path<MemberSegment>,
     ApiJson(req): ApiJson<UpdateMemberRequest>,
 ) -> Result<Json<Member>, AppError> {
     let target = user_id(&user)?;
-    let key = OrgKey::parse(&org);
     Ok(Json(
-        service::update(&state.db, &actor, &key, target, &req).await?,
+        service::update(&state.db, &actor, &org, target, &req).await?,
     ))
 }
 
@@ -96,10 +102,7 @@ async fn update_member(
     path = "/v1/orgs/{org}/members/{user_id}",
     tag = "members",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("user_id" = String, Path, description = "The member's user id"),
-    ),
+    params(OrgPath, MemberSegment),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "`forbidden`"),
@@ -110,10 +113,11 @@ async fn update_member(
 async fn remove_member(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, user)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(MemberSegment { user_id: user }): Path<MemberSegment>,
 ) -> Result<StatusCode, AppError> {
     let target = user_id(&user)?;
-    service::remove(&state.db, &actor, &OrgKey::parse(&org), target).await?;
+    service::remove(&state.db, &actor, &org, target).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -123,7 +127,7 @@ async fn remove_member(
     path = "/v1/orgs/{org}/leave",
     tag = "members",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     responses(
         (status = 204, description = "Left"),
         (status = 404, description = "`not_found`"),
@@ -133,9 +137,9 @@ async fn remove_member(
 async fn leave_org(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
 ) -> Result<StatusCode, AppError> {
-    ownership::leave(&state.db, &actor, &OrgKey::parse(&org)).await?;
+    ownership::leave(&state.db, &actor, &org).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +149,7 @@ async fn leave_org(
     path = "/v1/orgs/{org}/transfer-ownership",
     tag = "members",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = TransferOwnershipRequest,
     responses(
         (status = 200, description = "Transferred; the caller's new membership", body = Membership),
@@ -158,10 +162,9 @@ async fn leave_org(
 async fn transfer_ownership(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiJson(req): ApiJson<TransferOwnershipRequest>,
 ) -> Result<Json<Membership>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(
         ownership::transfer(&state.db, &actor, &key, &req).await?,
     ))

@@ -8,15 +8,17 @@ use orgdesk_model::role::may_manage_member;
 use orgdesk_model::{Capability, FieldError, Page, ProjectId, Role, UserId};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
+use crate::members::error::MemberError;
 use crate::members::list::{self, Filter, ListKey};
-use crate::members::repo;
-use crate::members::search::Search;
-use crate::orgs::access::{self, require_team};
-use crate::orgs::OrgKey;
+use crate::membership::rows;
+use crate::membership::search::Search;
+use crate::membership::AccessError;
+use crate::membership::{self, require_team, OrgKey};
 use crate::projects;
 
 fn invalid(field: &str, message: &str) -> AppError {
@@ -32,28 +34,18 @@ pub async fn list(
     org: &OrgKey,
     query: &MemberQuery,
 ) -> Result<Page<Member>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require_team(&view, Capability::ViewOrg)?;
-    let owner = repo::owner_of(&mut conn, view.org.id).await?;
+    let owner = rows::owner_of(&mut conn, view.org.id).await?;
     let filter = Filter {
         search: query.q.as_deref().and_then(Search::parse),
         role: query.role,
         user: None,
     };
-    let fetch = cursor::fetch_count(limit);
-    let rows = list::page(
-        &mut conn,
-        view.org.id,
-        owner,
-        &filter,
-        after.as_ref(),
-        fetch,
-    )
-    .await?;
-    Ok(cursor::page(rows, limit))
+    let found = list::page(&mut conn, view.org.id, owner, &filter, &page).await?;
+    Ok(page.page(found))
 }
 
 /// The scope a request asks for, checked against the role it will go with: `None` for all
@@ -70,7 +62,7 @@ async fn requested_scope(
             let mut ids = ids.clone();
             ids.sort();
             ids.dedup();
-            let found = projects::repo::existing(conn, org, &ids).await?;
+            let found = projects::service::existing(conn, org, &ids).await?;
             if found.len() != ids.len() {
                 return Err(invalid(
                     "project_scope",
@@ -108,17 +100,17 @@ pub async fn update(
     }
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageMembers)?;
     let org_id = view.org.id;
-    let (old_role, old_scope) = repo::find(&mut tx, org_id, target)
+    let (old_role, old_scope) = rows::find(&mut tx, org_id, target)
         .await?
         .ok_or(AppError::NotFound)?;
     if old_role == Role::Owner {
-        return Err(AppError::OwnerProtected);
+        return Err(MemberError::OwnerProtected.into());
     }
     if !may_manage_member(view.role, old_role) {
-        return Err(AppError::Forbidden(Capability::ManageMembers));
+        return Err(AccessError::Forbidden(Capability::ManageMembers).into());
     }
     let new_role = req.role.unwrap_or(old_role);
     let new_scope = match &req.project_scope {
@@ -126,7 +118,7 @@ pub async fn update(
         None if new_role == Role::Member => old_scope.clone(),
         None => None,
     };
-    repo::set_role_and_scope(&mut tx, org_id, target, new_role, new_scope.as_deref()).await?;
+    rows::set_role_and_scope(&mut tx, org_id, target, new_role, new_scope.as_deref()).await?;
     if new_role != old_role {
         Entry::new(org_id, AuditAction::MemberRoleChanged, target)
             .details(json!({ "old": old_role, "new": new_role }))
@@ -142,7 +134,7 @@ pub async fn update(
             .write(&mut tx, actor, now)
             .await?;
     }
-    let owner = repo::owner_of(&mut tx, org_id).await?;
+    let owner = rows::owner_of(&mut tx, org_id).await?;
     let member = list::one(&mut tx, org_id, owner, target)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -153,20 +145,20 @@ pub async fn update(
 pub async fn remove(db: &Db, actor: &Actor, org: &OrgKey, target: UserId) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require_team(&view, Capability::ManageMembers)?;
     let org_id = view.org.id;
-    let owner = repo::owner_of(&mut tx, org_id).await?;
+    let owner = rows::owner_of(&mut tx, org_id).await?;
     let member = list::one(&mut tx, org_id, owner, target)
         .await?
         .ok_or(AppError::NotFound)?;
     if member.role == Role::Owner {
-        return Err(AppError::OwnerProtected);
+        return Err(MemberError::OwnerProtected.into());
     }
     if !may_manage_member(view.role, member.role) {
-        return Err(AppError::Forbidden(Capability::ManageMembers));
+        return Err(AccessError::Forbidden(Capability::ManageMembers).into());
     }
-    repo::delete(&mut tx, org_id, target).await?;
+    rows::delete(&mut tx, org_id, target).await?;
     Entry::new(org_id, AuditAction::MemberRemoved, target)
         .details(json!({
             "email": member.user.email,

@@ -8,11 +8,14 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
-use crate::error::{AppError, MediaRefusal};
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::{self, OrgKey};
+use crate::error::AppError;
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
+use crate::orgs::error::{LogoRefusal, OrgError};
+use crate::orgs::repo;
 
 /// A stored logo, ready to serve.
 pub struct Logo {
@@ -36,12 +39,12 @@ pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<&'static str
     }
     let declared = declared
         .filter(|d| validate::LOGO_TYPES.contains(d))
-        .ok_or(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))?;
+        .ok_or(OrgError::Logo(LogoRefusal::NotAccepted))?;
     let sniffed = validate::sniff_logo(bytes)
         .filter(|s| *s == declared)
-        .ok_or(AppError::UnsupportedMedia(MediaRefusal::Mismatch))?;
+        .ok_or(OrgError::Logo(LogoRefusal::Mismatch))?;
     if sniffed == "image/svg+xml" && !validate::svg_is_inert(bytes) {
-        return Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg));
+        return Err(OrgError::Logo(LogoRefusal::ActiveSvg).into());
     }
     Ok(sniffed)
 }
@@ -60,7 +63,7 @@ pub async fn put(
 ) -> Result<Org, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let content_type = check_upload(declared, &bytes)?;
     let etag = content_etag(&bytes);
@@ -70,7 +73,7 @@ pub async fn put(
         .details(json!({ "content_type": content_type, "etag": etag, "size": bytes.len() }))
         .write(&mut tx, actor, now)
         .await?;
-    let updated = access::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
+    let updated = membership::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
     tx.commit().await?;
     Ok(updated.org)
 }
@@ -104,7 +107,7 @@ async fn store(
 /// The logo of an org `user` belongs to; 404 when there is none.
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, key, user).await?;
+    let view = membership::find(&mut conn, key, user).await?;
     require(&view, Capability::ViewOrg)?;
     let row: Option<(String, String, Vec<u8>)> =
         sqlx::query_as("SELECT content_type, etag, bytes FROM org_logos WHERE org_id = $1")
@@ -123,7 +126,7 @@ pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> 
 pub async fn delete(db: &Db, actor: &Actor, key: &OrgKey) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
     let removed = sqlx::query("DELETE FROM org_logos WHERE org_id = $1")
         .bind(view.org.id.to_string())
@@ -150,15 +153,15 @@ mod tests {
         assert_eq!(check_upload(Some("image/png"), PNG).unwrap(), "image/png");
         assert!(matches!(
             check_upload(Some("image/jpeg"), PNG),
-            Err(AppError::UnsupportedMedia(MediaRefusal::Mismatch))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::Mismatch)))
         ));
         assert!(matches!(
             check_upload(Some("image/gif"), b"GIF89a"),
-            Err(AppError::UnsupportedMedia(MediaRefusal::NotAccepted))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::NotAccepted)))
         ));
         assert!(matches!(
             check_upload(Some("image/svg+xml"), b"<svg onload=\"x()\"></svg>"),
-            Err(AppError::UnsupportedMedia(MediaRefusal::ActiveSvg))
+            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::ActiveSvg)))
         ));
         assert_eq!(
             declared_type(Some("Image/PNG; q=1")).as_deref(),

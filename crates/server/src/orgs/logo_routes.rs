@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/logo`: upload, serve and remove an org's logo.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,13 +10,14 @@ use orgdesk_model::validate::LOGO_MAX_BYTES;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
+use crate::membership::OrgPath;
 use crate::openapi::ImageBytes;
-use crate::orgs::{logo, OrgKey};
+use crate::orgs::logo;
+use crate::state::AppState;
 
 /// Logos may be larger than the JSON bodies every other route accepts.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/v1/orgs/{org}/logo",
     tag = "orgs",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body(content(
         (ImageBytes = "image/png"),
         (ImageBytes = "image/jpeg"),
@@ -48,7 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn put_logo(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Org>, AppError> {
@@ -58,7 +59,6 @@ async fn put_logo(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
     );
-    let key = OrgKey::parse(&org);
     let org = logo::put(&state.db, &actor, &key, declared.as_deref(), body.to_vec()).await?;
     Ok(Json(org))
 }
@@ -70,7 +70,7 @@ async fn put_logo(
     tag = "orgs",
     security(("session" = [])),
     params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        OrgPath,
         ("If-None-Match" = Option<String>, Header, description = "The logo etag already held"),
     ),
     responses(
@@ -86,10 +86,10 @@ async fn put_logo(
 async fn get_logo(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let logo = logo::get(&state.db, session.user_id(), &OrgKey::parse(&org)).await?;
+    let logo = logo::get(&state.db, session.user_id(), &org).await?;
     let common = [
         (header::ETAG, etag(&logo.etag)),
         (
@@ -119,7 +119,7 @@ async fn get_logo(
     path = "/v1/orgs/{org}/logo",
     tag = "orgs",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     responses(
         (status = 204, description = "Removed (or there was none)"),
         (status = 403, description = "`forbidden`"),
@@ -129,8 +129,8 @@ async fn get_logo(
 async fn delete_logo(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
 ) -> Result<StatusCode, AppError> {
-    logo::delete(&state.db, &actor, &OrgKey::parse(&org)).await?;
+    logo::delete(&state.db, &actor, &org).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
-//! Organizations and personal contexts: storage, slugs, access, the rules, logos and routes.
+//! Organizations and personal contexts: storage, slugs, the rules, logos and routes. How a
+//! request names an org and who may reach it is the membership core ([`crate::membership`]).
 
-pub mod access;
+pub mod error;
 pub mod logo;
 pub mod logo_routes;
 pub mod repo;
@@ -8,4 +9,4 @@ pub mod routes;
 pub mod service;
 pub mod slugs;
 
-pub use repo::OrgKey;
+pub use error::OrgError;

@@ -1,180 +1,51 @@
-//! Organizations and memberships in the database. Everything here is plain storage; the
-//! rules live in [`crate::orgs::service`].
+//! Organizations in the database. Everything here is plain storage; the rules live in
+//! [`crate::orgs::service`]. Reading one org as its member sees it is the membership
+//! core's ([`crate::membership::view`]).
 
-use orgdesk_model::org::{LogoInfo, Org, OrgKind};
-use orgdesk_model::{OrgId, Plan, Role, UserId};
-use serde::{Deserialize, Serialize};
+use orgdesk_model::org::OrgKind;
+use orgdesk_model::{OrgId, Plan, UserId};
 use sqlx::AnyConnection;
 
-use crate::db::to_datetime;
+use crate::db::Params;
 use crate::error::AppError;
-use crate::members;
-use crate::orgs::slugs;
+use crate::http::cursor::{Order, PageRequest};
+use crate::membership::view::{MemberRecord, FROM_ORG, ROLE, SELECT_ORG};
+use crate::membership::MemberView;
 
-/// How a request names an org: its id, or one of its slugs (current or former).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OrgKey {
-    Id(OrgId),
-    Slug(String),
-}
+/// The keyset position of an org in a member's list: (rank, sort name, id).
+pub type ListKey = (i64, String, String);
 
-impl OrgKey {
-    pub fn parse(raw: &str) -> Self {
-        let raw = raw.trim();
-        match raw.parse::<OrgId>() {
-            Ok(id) => Self::Id(id),
-            Err(_) => Self::Slug(raw.to_ascii_lowercase()),
-        }
-    }
-}
+/// Personal context first (rank 0), then by lowercased name, then by id.
+const ORDER: Order<'static> = Order::ascending(&[
+    "CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END",
+    "o.sort_name",
+    "o.id",
+]);
 
-const SELECT_ORG: &str = "SELECT o.id, o.kind, o.slug, o.name, o.sort_name, o.description, \
-     o.website, o.plan, o.version, o.created_at, l.content_type AS logo_type, \
-     l.etag AS logo_etag, l.size AS logo_size";
-const FROM_ORG: &str = "FROM orgs o LEFT JOIN org_logos l ON l.org_id = o.id";
-/// The role the API shows: the org's one owner, else the stored `admin` or `member`.
-const ROLE: &str = "CASE WHEN o.owner_user_id = m.user_id THEN 'owner' ELSE m.role END AS role";
-/// Personal context first, then by lowercased name, then by id.
-const RANK: &str = "CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END";
-
-#[derive(Debug, sqlx::FromRow)]
-struct OrgRecord {
-    id: String,
-    kind: String,
-    slug: String,
-    name: String,
-    sort_name: String,
-    description: Option<String>,
-    website: Option<String>,
-    plan: String,
-    version: i64,
-    created_at: i64,
-    logo_type: Option<String>,
-    logo_etag: Option<String>,
-    logo_size: Option<i64>,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct MemberRecord {
-    #[sqlx(flatten)]
-    org: OrgRecord,
-    role: String,
-}
-
-/// An org as one member sees it.
-#[derive(Debug, Clone)]
-pub struct MemberView {
-    pub org: Org,
-    pub role: Role,
-    pub sort_key: ListKey,
-}
-
-/// The keyset position of an org in a member's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub i64, pub String, pub String);
-
-impl MemberRecord {
-    fn into_view(self) -> Result<MemberView, AppError> {
-        let role = Role::parse(&self.role).ok_or(AppError::CorruptRow("membership role"))?;
-        let rank = i64::from(self.org.kind != OrgKind::Personal.as_str());
-        let sort_key = ListKey(rank, self.org.sort_name.clone(), self.org.id.clone());
-        Ok(MemberView {
-            org: self.org.into_org()?,
-            role,
-            sort_key,
-        })
-    }
-}
-
-impl OrgRecord {
-    fn into_org(self) -> Result<Org, AppError> {
-        let logo = match (self.logo_type, self.logo_etag, self.logo_size) {
-            (Some(content_type), Some(etag), Some(size)) => Some(LogoInfo {
-                content_type,
-                etag,
-                size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
-            }),
-            _ => None,
-        };
-        Ok(Org {
-            id: self
-                .id
-                .parse()
-                .map_err(|_| AppError::CorruptRow("org id"))?,
-            kind: OrgKind::parse(&self.kind).ok_or(AppError::CorruptRow("org kind"))?,
-            slug: self.slug,
-            name: self.name,
-            description: self.description,
-            website: self.website,
-            logo,
-            plan: Plan::parse(&self.plan).ok_or(AppError::CorruptRow("org plan"))?,
-            version: self.version,
-            created_at: to_datetime(self.created_at),
-        })
-    }
-}
-
-/// The id of the org named by `key`, whoever may see it.
-pub async fn resolve(conn: &mut AnyConnection, key: &OrgKey) -> Result<Option<OrgId>, AppError> {
-    match key {
-        OrgKey::Id(id) => Ok(Some(*id)),
-        OrgKey::Slug(slug) => slugs::holder(conn, slug).await,
-    }
-}
-
-/// The org named by `key`, if `user` is a member; otherwise `None`, exactly as for an org
-/// that does not exist.
-pub async fn find_for_member(
-    conn: &mut AnyConnection,
-    key: &OrgKey,
-    user: UserId,
-) -> Result<Option<MemberView>, AppError> {
-    let (filter, value) = match key {
-        OrgKey::Id(id) => ("o.id = $2", id.to_string()),
-        OrgKey::Slug(slug) => (
-            "o.id = (SELECT org_id FROM org_slugs WHERE slug = $2)",
-            slug.clone(),
-        ),
-    };
-    let sql = format!(
-        "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
-         WHERE {filter}"
-    );
-    let record: Option<MemberRecord> = sqlx::query_as(&sql)
-        .bind(user.to_string())
-        .bind(value)
-        .fetch_optional(conn)
-        .await?;
-    record.map(MemberRecord::into_view).transpose()
-}
-
-/// One page of the orgs `user` belongs to, after `after`.
+/// One page of the orgs `user` belongs to.
 pub async fn list_for_member(
     conn: &mut AnyConnection,
     user: UserId,
-    after: Option<&ListKey>,
-    limit: i64,
-) -> Result<Vec<MemberView>, AppError> {
-    let keyset = if after.is_some() {
-        format!("AND ({RANK}, o.sort_name, o.id) > ($3, $4, $5)")
-    } else {
-        String::new()
-    };
-    let sql = format!(
+    page: &PageRequest<ListKey>,
+) -> Result<Vec<(MemberView, ListKey)>, AppError> {
+    let mut params = Params::default();
+    let mut sql = format!(
         "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id \
-         WHERE m.user_id = $1 {keyset} ORDER BY {RANK}, o.sort_name, o.id LIMIT $2"
+         WHERE m.user_id = {}",
+        params.text(user.to_string())
     );
-    let mut query = sqlx::query_as::<_, MemberRecord>(&sql)
-        .bind(user.to_string())
-        .bind(limit);
-    if let Some(ListKey(rank, name, id)) = after {
-        query = query.bind(*rank).bind(name.clone()).bind(id.clone());
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    query
-        .fetch_all(conn)
-        .await?
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
+    let records: Vec<MemberRecord> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
+    records
         .into_iter()
-        .map(MemberRecord::into_view)
+        .map(|record| {
+            let rank = i64::from(record.org.kind != OrgKind::Personal.as_str());
+            let key = (rank, record.org.sort_name.clone(), record.org.id.clone());
+            Ok((record.into_view()?, key))
+        })
         .collect()
 }
 
@@ -196,7 +67,7 @@ pub fn sort_name(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// Writes the org and opens its billing account (balance 0).
+/// Writes the org; its owner's membership must be added in the same transaction.
 pub async fn insert(
     conn: &mut AnyConnection,
     org: &NewOrg<'_>,
@@ -218,35 +89,9 @@ pub async fn insert(
     .bind(org.website)
     .bind(org.plan.as_str())
     .bind(now)
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    crate::ledger::repo::open_account(conn, org.id, now).await?;
     Ok(())
-}
-
-/// The personal context every account gets at sign-up: on the free plan, owned by the
-/// account, with a random `personal-<8 hex>` slug.
-pub async fn insert_personal(
-    conn: &mut AnyConnection,
-    user: UserId,
-    now: i64,
-) -> Result<OrgId, AppError> {
-    let id = OrgId::new();
-    let slug = slugs::reserve_personal(conn, id, now).await?;
-    let org = NewOrg {
-        id,
-        kind: OrgKind::Personal,
-        personal_user: Some(user),
-        owner: user,
-        slug: &slug,
-        name: "Personal",
-        description: None,
-        website: None,
-        plan: Plan::Free,
-    };
-    insert(conn, &org, now).await?;
-    members::repo::insert(conn, id, user, Role::Owner, None, now).await?;
-    Ok(id)
 }
 
 /// The plan of `user`'s personal context, which sets how many orgs they may own. Locks
@@ -330,6 +175,22 @@ pub async fn delete(conn: &mut AnyConnection, org: OrgId) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Puts the org on `plan`, as a new version.
+pub async fn set_plan(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    plan: Plan,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orgs SET plan = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(plan.as_str())
+        .bind(now)
+        .bind(org.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Seed data only: the plan of a personal context.
 pub async fn set_personal_plan(
     conn: &mut AnyConnection,
@@ -342,13 +203,4 @@ pub async fn set_personal_plan(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// The plan of an org.
-pub async fn plan_of(conn: &mut AnyConnection, org: OrgId) -> Result<Plan, AppError> {
-    let (plan,): (String,) = sqlx::query_as("SELECT plan FROM orgs WHERE id = $1")
-        .bind(org.to_string())
-        .fetch_one(conn)
-        .await?;
-    Plan::parse(&plan).ok_or(AppError::CorruptRow("org plan"))
 }

@@ -1,6 +1,6 @@
 //! `/v1/orgs` and `/v1/orgs/{org}`: thin handlers over [`crate::orgs::service`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,13 +10,14 @@ use orgdesk_model::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
-use crate::orgs::{service, OrgKey};
+use crate::membership::OrgPath;
+use crate::orgs::service;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,7 +86,7 @@ async fn create_org(
     path = "/v1/orgs/{org}",
     tag = "orgs",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The org with the caller's role", body = Membership,
             headers(("ETag" = String, description = "The org's version"))),
@@ -95,10 +96,10 @@ async fn create_org(
 async fn get_org(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
 ) -> Result<Response, AppError> {
     Ok(with_etag(
-        service::get(&state.db, session.user_id(), &OrgKey::parse(&org)).await?,
+        service::get(&state.db, session.user_id(), &org).await?,
     ))
 }
 
@@ -109,7 +110,7 @@ async fn get_org(
     tag = "orgs",
     security(("session" = [])),
     params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        OrgPath,
         ("If-Match" = Option<String>, Header, description = "The version last seen, e.g. \"3\""),
     ),
     request_body = UpdateOrgRequest,
@@ -126,12 +127,11 @@ async fn get_org(
 async fn update_org(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     headers: HeaderMap,
     ApiJson(req): ApiJson<UpdateOrgRequest>,
 ) -> Result<Response, AppError> {
     let if_match = IfMatch::from_headers(&headers);
-    let key = OrgKey::parse(&org);
     Ok(with_etag(
         service::update(&state.db, &actor, &key, &req, &if_match).await?,
     ))
@@ -144,7 +144,7 @@ async fn update_org(
     tag = "orgs",
     security(("session" = [])),
     params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
+        OrgPath,
         ("If-Match" = Option<String>, Header, description = "The version last seen"),
     ),
     responses(
@@ -158,11 +158,11 @@ async fn update_org(
 async fn delete_org(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let if_match = IfMatch::from_headers(&headers);
-    service::delete(&state.db, &actor, &OrgKey::parse(&org), &if_match).await?;
+    service::delete(&state.db, &actor, &org, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,7 +173,7 @@ async fn delete_org(
     path = "/v1/orgs/{org}/overview",
     tag = "orgs",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     responses(
         (status = 200, description = "The overview", body = OrgOverview),
         (status = 404, description = "`not_found`"),
@@ -182,9 +182,9 @@ async fn delete_org(
 async fn org_overview(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
 ) -> Result<Json<OrgOverview>, AppError> {
     Ok(Json(
-        service::overview(&state.db, session.user_id(), &OrgKey::parse(&org)).await?,
+        service::overview(&state.db, session.user_id(), &org).await?,
     ))
 }

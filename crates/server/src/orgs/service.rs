@@ -4,55 +4,96 @@
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
-use orgdesk_model::role::{allows_in, capabilities};
+use orgdesk_model::role::allows_in;
 use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
 use serde_json::json;
+use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Changes, Entry};
+use crate::audit::{Changes, Entry};
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::{self, ListKey, MemberView, NewOrg, OrgKey, Settings};
+use crate::membership::view::{find_for_member, holder};
+use crate::membership::AccessError;
+use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::orgs::error::OrgError;
+use crate::orgs::repo::{self, ListKey, NewOrg, Settings};
 use crate::orgs::slugs;
-use crate::{invitations, members, projects};
-
-pub fn membership(view: MemberView) -> Membership {
-    let capabilities = capabilities(view.org.kind, view.role);
-    Membership {
-        org: view.org,
-        role: view.role,
-        capabilities,
-    }
-}
+use crate::{invitations, ledger, projects};
 
 /// The org as `user` sees it; 404 when it does not exist or `user` is not a member.
 pub async fn find(db: &Db, user: UserId, key: &OrgKey) -> Result<MemberView, AppError> {
     let mut conn = db.pool().acquire().await?;
-    access::find(&mut conn, key, user).await
+    membership::find(&mut conn, key, user).await
 }
 
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Membership, AppError> {
-    Ok(membership(find(db, user, key).await?))
+    Ok(find(db, user, key).await?.into_membership())
 }
 
 pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membership>, AppError> {
-    let after: Option<ListKey> = query.cursor.as_deref().map(cursor::decode).transpose()?;
-    let limit = i64::from(query.limit());
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let mut rows = repo::list_for_member(&mut conn, user, after.as_ref(), limit + 1).await?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|last| cursor::encode(&last.sort_key))
-    } else {
-        None
+    let rows = repo::list_for_member(&mut conn, user, &page).await?;
+    let rows = rows
+        .into_iter()
+        .map(|(view, key)| (view.into_membership(), key))
+        .collect();
+    Ok(page.page(rows))
+}
+
+/// Writes a new org with its one owner and its billing account (balance 0), in the
+/// caller's transaction.
+async fn insert_owned(
+    conn: &mut AnyConnection,
+    org: &NewOrg<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    repo::insert(conn, org, now).await?;
+    ledger::open_account(conn, org.id, now).await?;
+    rows::insert(conn, org.id, org.owner, Role::Owner, None, now).await?;
+    Ok(())
+}
+
+/// The personal context every account gets at sign-up, in the sign-up's transaction: on
+/// the free plan, owned by the account, with a random `personal-<8 hex>` slug.
+pub async fn create_personal(
+    conn: &mut AnyConnection,
+    user: UserId,
+    now: i64,
+) -> Result<OrgId, AppError> {
+    let id = OrgId::new();
+    let slug = slugs::reserve_personal(conn, id, now).await?;
+    let org = NewOrg {
+        id,
+        kind: OrgKind::Personal,
+        personal_user: Some(user),
+        owner: user,
+        slug: &slug,
+        name: "Personal",
+        description: None,
+        website: None,
+        plan: Plan::Free,
     };
-    Ok(Page {
-        items: rows.into_iter().map(membership).collect(),
-        next_cursor,
-    })
+    insert_owned(conn, &org, now).await?;
+    Ok(id)
+}
+
+/// How many organizations (not personal contexts) `user` owns.
+pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i64, AppError> {
+    Ok(repo::owned_org_count(conn, user).await?)
+}
+
+/// Puts the org on `plan` (the billing rules decide whether it may), as a new version.
+pub async fn set_plan(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    plan: Plan,
+    now: i64,
+) -> Result<(), AppError> {
+    Ok(repo::set_plan(conn, org, plan, now).await?)
 }
 
 /// Trimmed optional text: blank means "none".
@@ -92,11 +133,11 @@ pub async fn create(
         .limits()
         .owned_orgs;
     if repo::owned_org_count(&mut tx, user).await? >= i64::from(limit) {
-        return Err(AppError::OwnedOrgLimit { limit });
+        return Err(OrgError::OwnedOrgLimit { limit }.into());
     }
     let slug = match explicit_slug {
         Some(s) if slugs::reserve(&mut tx, &s, id, now).await? => s,
-        Some(_) => return Err(AppError::SlugTaken),
+        Some(_) => return Err(OrgError::SlugTaken.into()),
         None => slugs::reserve_generated(&mut tx, &slug::generate(name), id, now).await?,
     };
     let org = NewOrg {
@@ -110,15 +151,14 @@ pub async fn create(
         website: website.as_deref(),
         plan: Plan::Free,
     };
-    repo::insert(&mut tx, &org, now).await?;
-    members::repo::insert(&mut tx, id, user, Role::Owner, None, now).await?;
+    insert_owned(&mut tx, &org, now).await?;
     Entry::org(id, AuditAction::OrgCreated)
         .details(json!({ "name": name, "slug": slug }))
         .write(&mut tx, actor, now)
         .await?;
-    let view = access::find(&mut tx, &OrgKey::Id(id), user).await?;
+    let view = membership::find(&mut tx, &OrgKey::Id(id), user).await?;
     tx.commit().await?;
-    Ok(membership(view))
+    Ok(view.into_membership())
 }
 
 pub async fn update(
@@ -148,7 +188,7 @@ pub async fn update(
     let user = actor.user_id;
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, user).await?;
+    let view = membership::lock_for_member(&mut tx, key, user).await?;
     require(&view, Capability::EditSettings)?;
     if_match.check(view.org.version)?;
     let current = &view.org;
@@ -167,14 +207,14 @@ pub async fn update(
         && description == current.description
         && website == current.website;
     if unchanged {
-        return Ok(membership(view));
+        return Ok(view.into_membership());
     }
     if slug != current.slug {
-        match slugs::holder(&mut tx, slug).await? {
+        match holder(&mut tx, slug).await? {
             Some(holder) if holder == current.id => {}
-            Some(_) => return Err(AppError::SlugTaken),
+            Some(_) => return Err(OrgError::SlugTaken.into()),
             None if slugs::reserve(&mut tx, slug, current.id, now).await? => {}
-            None => return Err(AppError::SlugTaken),
+            None => return Err(OrgError::SlugTaken.into()),
         }
     }
     let settings = Settings {
@@ -186,7 +226,7 @@ pub async fn update(
     if !repo::update_settings(&mut tx, current.id, current.version, &settings, now).await? {
         // Changed by a concurrent writer since we read it (PostgreSQL only: SQLite writers
         // queue): report the version that is current now.
-        let latest = repo::find_for_member(&mut tx, key, user)
+        let latest = find_for_member(&mut tx, key, user)
             .await?
             .ok_or(AppError::NotFound)?;
         return Err(AppError::VersionConflict {
@@ -206,9 +246,9 @@ pub async fn update(
         .details(changes.into_details())
         .write(&mut tx, actor, now)
         .await?;
-    let updated = access::find(&mut tx, &OrgKey::Id(current.id), user).await?;
+    let updated = membership::find(&mut tx, &OrgKey::Id(current.id), user).await?;
     tx.commit().await?;
-    Ok(membership(updated))
+    Ok(updated.into_membership())
 }
 
 /// Deletes an org and everything in it. Personal contexts live as long as their account.
@@ -219,9 +259,9 @@ pub async fn delete(
     if_match: &IfMatch,
 ) -> Result<(), AppError> {
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, key, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     if view.org.kind == OrgKind::Personal {
-        return Err(AppError::PersonalContext);
+        return Err(AccessError::PersonalContext.into());
     }
     require(&view, Capability::DeleteOrg)?;
     if_match.check(view.org.version)?;
@@ -240,18 +280,18 @@ pub async fn delete(
 /// pending invitations and seats in use, with the plan's limits.
 pub async fn overview(db: &Db, user: UserId, key: &OrgKey) -> Result<OrgOverview, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, key, user).await?;
+    let view = membership::find(&mut conn, key, user).await?;
     require(&view, Capability::ViewOrg)?;
     let org = view.org.id;
-    let scope = members::repo::find(&mut conn, org, user)
+    let scope = rows::find(&mut conn, org, user)
         .await?
         .and_then(|(_, scope)| scope);
-    let project_counts = projects::repo::counts(&mut conn, org, scope.as_deref()).await?;
-    let member_count = members::repo::count(&mut conn, org).await?;
+    let project_counts = projects::service::counts(&mut conn, org, scope.as_deref()).await?;
+    let member_count = rows::count(&mut conn, org).await?;
     // Pending invitations are for those who manage them (SPEC "Roles").
     let pending_invitations = if allows_in(view.org.kind, view.role, Capability::ManageInvitations)
     {
-        Some(invitations::repo::pending_count(&mut conn, org, now_ms()).await?)
+        Some(invitations::service::pending_count(&mut conn, org, now_ms()).await?)
     } else {
         None
     };

@@ -7,6 +7,7 @@ use orgdesk_model::{slug, OrgId};
 use sqlx::AnyConnection;
 
 use crate::error::AppError;
+use crate::orgs::error::OrgError;
 
 /// How many candidates a generated slug tries before giving up.
 const MAX_CANDIDATES: u32 = 500;
@@ -59,7 +60,7 @@ pub async fn reserve_generated(
             return Ok(candidate);
         }
     }
-    Err(AppError::SlugTaken)
+    Err(OrgError::SlugTaken.into())
 }
 
 /// A `personal-<8 hex>` slug for a new personal context.
@@ -74,15 +75,5 @@ pub async fn reserve_personal(
             return Ok(candidate);
         }
     }
-    Err(AppError::SlugTaken)
-}
-
-/// Which org holds `slug`, now or formerly.
-pub async fn holder(conn: &mut AnyConnection, slug: &str) -> Result<Option<OrgId>, AppError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM org_slugs WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|(id,)| id.parse().map_err(|_| AppError::CorruptRow("org id")))
-        .transpose()
+    Err(OrgError::SlugTaken.into())
 }

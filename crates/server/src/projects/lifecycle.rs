@@ -7,11 +7,13 @@ use orgdesk_model::project::{Project, ProjectStatus};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
 
-use crate::audit::{Actor, Entry};
+use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::orgs::access::{self, require};
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
+use crate::membership::{self, require};
+use crate::projects::error::ProjectError;
 use crate::projects::repo::{self, ProjectKey};
 use crate::projects::service::{check_limit, visible};
 
@@ -73,16 +75,15 @@ pub async fn apply(
 ) -> Result<Project, AppError> {
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let current = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
-    let status = transition.target(current.status).ok_or_else(|| {
-        AppError::InvalidState(format!(
-            "The project is {}: it cannot be {}.",
-            current.status.as_str(),
-            transition.action().as_str().trim_start_matches("project.")
-        ))
-    })?;
+    let status = transition
+        .target(current.status)
+        .ok_or_else(|| ProjectError::Transition {
+            status: current.status.as_str(),
+            action: transition.action().as_str().trim_start_matches("project."),
+        })?;
     if transition == Transition::Restore {
         check_limit(&mut tx, &view).await?;
     }

@@ -2,11 +2,11 @@
 
 use orgdesk_model::project::{Project, ProjectCounts, ProjectStatus};
 use orgdesk_model::{OrgId, ProjectId};
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::db::{to_datetime, Params};
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
 
 /// How a request names a project within an org: its id or its slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +25,11 @@ impl ProjectKey {
     }
 }
 
-/// The keyset position of a project in its org's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListKey(pub String, pub String);
+/// The keyset position of a project in its org's list: (sort name, id).
+pub type ListKey = (String, String);
+
+/// The list's order: by lowercased name, then id.
+const ORDER: Order<'static> = Order::ascending(&["sort_name", "id"]);
 
 const SELECT: &str = "SELECT id, org_id, slug, name, sort_name, description, status, \
      suspended_reason, version, created_at, updated_at FROM projects";
@@ -49,7 +51,7 @@ struct ProjectRow {
 
 impl ProjectRow {
     fn into_project(self) -> Result<(Project, ListKey), AppError> {
-        let key = ListKey(self.sort_name, self.id.clone());
+        let key = (self.sort_name, self.id.clone());
         let project = Project {
             id: self
                 .id
@@ -105,8 +107,7 @@ pub async fn list(
     org: OrgId,
     scope: Option<&[ProjectId]>,
     status: Option<ProjectStatus>,
-    after: Option<&ListKey>,
-    limit: i64,
+    page: &PageRequest<ListKey>,
 ) -> Result<Vec<(Project, ListKey)>, AppError> {
     if scope.is_some_and(<[ProjectId]>::is_empty) {
         return Ok(Vec::new());
@@ -120,14 +121,10 @@ pub async fn list(
     if let Some(status) = status {
         sql += &format!(" AND status = {}", params.text(status.as_str()));
     }
-    if let Some(ListKey(name, id)) = after {
-        sql += &format!(
-            " AND (sort_name, id) > ({}, {})",
-            params.text(name.clone()),
-            params.text(id.clone())
-        );
+    if let Some(after) = page.after_sql(ORDER, &mut params) {
+        sql += &format!(" AND {after}");
     }
-    sql += &format!(" ORDER BY sort_name, id LIMIT {}", params.int(limit));
+    sql += &format!(" {}", page.order_sql(ORDER, &mut params));
     let rows: Vec<ProjectRow> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter().map(ProjectRow::into_project).collect()
 }

@@ -10,18 +10,20 @@ use orgdesk_model::project::{
     UpdateProjectRequest,
 };
 use orgdesk_model::Page;
+use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
-use crate::audit::Actor;
+use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
-use crate::orgs::OrgKey;
+use crate::membership::{OrgKey, OrgPath};
 use crate::projects::lifecycle::{self, Transition};
 use crate::projects::{service, ProjectKey};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,6 +33,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unsuspend_project))
         .routes(routes!(archive_project))
         .routes(routes!(restore_project))
+}
+
+/// `{project}` in `/v1/orgs/{org}/projects/{project}…`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ProjectSegment {
+    /// Project id or slug
+    #[serde(deserialize_with = "project_key")]
+    #[param(value_type = String)]
+    project: ProjectKey,
+}
+
+fn project_key<'de, D: Deserializer<'de>>(raw: D) -> Result<ProjectKey, D::Error> {
+    String::deserialize(raw).map(|raw| ProjectKey::parse(&raw))
 }
 
 /// A project with its version as `ETag`.
@@ -44,7 +60,7 @@ fn with_etag(project: Project) -> Response {
     path = "/v1/orgs/{org}/projects",
     tag = "projects",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), ProjectQuery),
+    params(OrgPath, ProjectQuery),
     responses(
         (status = 200, description = "By lowercased name, then id", body = Page<Project>),
         (status = 400, description = "`malformed_request`: a bad cursor, limit or status"),
@@ -54,10 +70,9 @@ fn with_etag(project: Project) -> Response {
 async fn list_projects(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<ProjectQuery>,
 ) -> Result<Json<Page<Project>>, AppError> {
-    let key = OrgKey::parse(&org);
     Ok(Json(
         service::list(&state.db, session.user_id(), &key, &query).await?,
     ))
@@ -70,7 +85,7 @@ async fn list_projects(
     path = "/v1/orgs/{org}/projects",
     tag = "projects",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug")),
+    params(OrgPath),
     request_body = CreateProjectRequest,
     responses(
         (status = 201, description = "Created", body = Project,
@@ -84,10 +99,10 @@ async fn list_projects(
 async fn create_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiJson(req): ApiJson<CreateProjectRequest>,
 ) -> Result<Response, AppError> {
-    let project = service::create(&state.db, &actor, &OrgKey::parse(&org), &req).await?;
+    let project = service::create(&state.db, &actor, &org, &req).await?;
     Ok((StatusCode::CREATED, with_etag(project)).into_response())
 }
 
@@ -97,10 +112,7 @@ async fn create_project(
     path = "/v1/orgs/{org}/projects/{project}",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "The project", body = Project,
             headers(("ETag" = String, description = "The project's version"))),
@@ -110,9 +122,9 @@ async fn create_project(
 async fn get_project(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
 ) -> Result<Response, AppError> {
-    let (org, project) = (OrgKey::parse(&org), ProjectKey::parse(&project));
     Ok(with_etag(
         service::get(&state.db, session.user_id(), &org, &project).await?,
     ))
@@ -125,8 +137,8 @@ async fn get_project(
     tag = "projects",
     security(("session" = [])),
     params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
+        OrgPath,
+        ProjectSegment,
         ("If-Match" = Option<String>, Header, description = "The version last seen, e.g. \"3\""),
     ),
     request_body = UpdateProjectRequest,
@@ -143,11 +155,11 @@ async fn get_project(
 async fn update_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<UpdateProjectRequest>,
 ) -> Result<Response, AppError> {
-    let (org, project) = (OrgKey::parse(&org), ProjectKey::parse(&project));
     let if_match = IfMatch::from_headers(&headers);
     Ok(with_etag(
         service::update(&state.db, &actor, &org, &project, &req, &if_match).await?,
@@ -160,11 +172,7 @@ async fn update_project(
     path = "/v1/orgs/{org}/projects/{project}",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-        DeleteProjectQuery,
-    ),
+    params(OrgPath, ProjectSegment, DeleteProjectQuery),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`malformed_request`: no `confirm`"),
@@ -176,10 +184,10 @@ async fn update_project(
 async fn delete_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
     ApiQuery(query): ApiQuery<DeleteProjectQuery>,
 ) -> Result<StatusCode, AppError> {
-    let (org, project) = (OrgKey::parse(&org), ProjectKey::parse(&project));
     service::delete(&state.db, &actor, &org, &project, &query.confirm).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -190,10 +198,7 @@ async fn delete_project(
     path = "/v1/orgs/{org}/projects/{project}/suspend",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-    ),
+    params(OrgPath, ProjectSegment),
     request_body = SuspendProjectRequest,
     responses(
         (status = 200, description = "Suspended", body = Project),
@@ -206,7 +211,8 @@ async fn delete_project(
 async fn suspend_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
     ApiJson(req): ApiJson<SuspendProjectRequest>,
 ) -> Result<Json<Project>, AppError> {
     let transition = Transition::suspend(&req.reason)?;
@@ -219,10 +225,7 @@ async fn suspend_project(
     path = "/v1/orgs/{org}/projects/{project}/unsuspend",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Active again", body = Project),
         (status = 403, description = "`forbidden`"),
@@ -233,7 +236,8 @@ async fn suspend_project(
 async fn unsuspend_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Unsuspend).await
 }
@@ -244,10 +248,7 @@ async fn unsuspend_project(
     path = "/v1/orgs/{org}/projects/{project}/archive",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Archived", body = Project),
         (status = 403, description = "`forbidden`"),
@@ -258,7 +259,8 @@ async fn unsuspend_project(
 async fn archive_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Archive).await
 }
@@ -269,10 +271,7 @@ async fn archive_project(
     path = "/v1/orgs/{org}/projects/{project}/restore",
     tag = "projects",
     security(("session" = [])),
-    params(
-        ("org" = String, Path, description = "Org id, current slug or former slug"),
-        ("project" = String, Path, description = "Project id or slug"),
-    ),
+    params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "Active again", body = Project),
         (status = 403, description = "`forbidden`"),
@@ -283,7 +282,8 @@ async fn archive_project(
 async fn restore_project(
     State(state): State<AppState>,
     actor: Actor,
-    Path((org, project)): Path<(String, String)>,
+    OrgPath(org): OrgPath,
+    Path(ProjectSegment { project }): Path<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Restore).await
 }
@@ -291,12 +291,11 @@ async fn restore_project(
 async fn transition_to(
     state: &AppState,
     actor: &Actor,
-    org: &str,
-    project: &str,
+    org: &OrgKey,
+    project: &ProjectKey,
     transition: Transition,
 ) -> Result<Json<Project>, AppError> {
-    let (org, project) = (OrgKey::parse(org), ProjectKey::parse(project));
     Ok(Json(
-        lifecycle::apply(&state.db, actor, &org, &project, transition).await?,
+        lifecycle::apply(&state.db, actor, org, project, transition).await?,
     ))
 }

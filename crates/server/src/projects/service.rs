@@ -4,40 +4,25 @@
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::project::{
-    CreateProjectRequest, Project, ProjectQuery, ProjectStatus, UpdateProjectRequest,
+    CreateProjectRequest, Project, ProjectCounts, ProjectQuery, ProjectStatus, UpdateProjectRequest,
 };
-use orgdesk_model::{slug, validate, Capability, FieldError, Page, ProjectId, Role, UserId};
+use orgdesk_model::{slug, validate, Capability, FieldError, OrgId, Page, ProjectId, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use crate::audit::{Actor, Changes, Entry};
+use crate::audit::{Changes, Entry};
+use crate::auth::Actor;
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
-use crate::http::cursor;
+use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
-use crate::members;
-use crate::orgs::access::{self, require};
-use crate::orgs::repo::MemberView;
-use crate::orgs::OrgKey;
+use crate::membership::rows::scope_of;
+use crate::membership::{self, require, MemberView, OrgKey};
+use crate::projects::error::ProjectError;
 use crate::projects::repo::{self, ListKey, ProjectKey};
 
 /// How many candidates a generated slug tries.
 const MAX_CANDIDATES: u32 = 500;
-
-/// The projects `user` is limited to in this org: `None` for all (owners, admins and
-/// unscoped members).
-pub async fn scope_of(
-    conn: &mut AnyConnection,
-    view: &MemberView,
-    user: UserId,
-) -> Result<Option<Vec<ProjectId>>, AppError> {
-    if view.role != Role::Member {
-        return Ok(None);
-    }
-    Ok(members::repo::find(conn, view.org.id, user)
-        .await?
-        .and_then(|(_, scope)| scope))
-}
 
 /// The project named by `key` if `user` may see it; 404 otherwise, exactly as for a
 /// project that does not exist.
@@ -56,16 +41,47 @@ pub async fn visible(
     }
 }
 
+/// Projects of `org` by status: all of them, or those in `scope`.
+pub async fn counts(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    scope: Option<&[ProjectId]>,
+) -> Result<ProjectCounts, AppError> {
+    repo::counts(conn, org, scope).await
+}
+
+/// Projects that count toward the plan's limit: active and suspended ones.
+pub async fn counted_toward_limit(conn: &mut AnyConnection, org: OrgId) -> Result<i64, AppError> {
+    Ok(repo::counted_toward_limit(conn, org).await?)
+}
+
+/// Which of `ids` are projects of `org`.
+pub async fn existing(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    ids: &[ProjectId],
+) -> Result<Vec<ProjectId>, AppError> {
+    repo::existing(conn, org, ids).await
+}
+
+/// The project of `org` named by `key`, whoever asks (the caller checks who may).
+pub async fn find_in(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    key: &ProjectKey,
+) -> Result<Option<Project>, AppError> {
+    repo::find(conn, org, key).await
+}
+
 pub async fn list(
     db: &Db,
     user: UserId,
     org: &OrgKey,
     query: &ProjectQuery,
 ) -> Result<Page<Project>, AppError> {
-    let after: Option<ListKey> = cursor::after(query.cursor.as_deref())?;
-    let limit = cursor::page_limit(query.limit);
+    let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     let scope = scope_of(&mut conn, &view, user).await?;
     let rows = repo::list(
@@ -73,11 +89,10 @@ pub async fn list(
         view.org.id,
         scope.as_deref(),
         query.status,
-        after.as_ref(),
-        cursor::fetch_count(limit),
+        &page,
     )
     .await?;
-    Ok(cursor::page(rows, limit))
+    Ok(page.page(rows))
 }
 
 pub async fn get(
@@ -87,7 +102,7 @@ pub async fn get(
     project: &ProjectKey,
 ) -> Result<Project, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = access::find(&mut conn, org, user).await?;
+    let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewOrg)?;
     visible(&mut conn, &view, user, project).await
 }
@@ -105,7 +120,7 @@ fn optional(value: Option<&String>) -> Option<String> {
 pub async fn check_limit(conn: &mut AnyConnection, view: &MemberView) -> Result<(), AppError> {
     let limit = view.org.plan.limits().projects;
     if repo::counted_toward_limit(conn, view.org.id).await? >= i64::from(limit) {
-        return Err(AppError::ProjectLimit { limit });
+        return Err(ProjectError::LimitReached { limit }.into());
     }
     Ok(())
 }
@@ -131,7 +146,7 @@ pub async fn create(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ManageProjects)?;
     check_limit(&mut tx, &view).await?;
     let mut project = Project {
@@ -150,7 +165,7 @@ pub async fn create(
         Some(s) => {
             project.slug = s;
             if !repo::insert(&mut tx, &project).await? {
-                return Err(AppError::ProjectSlugTaken);
+                return Err(ProjectError::SlugTaken.into());
             }
         }
         None => insert_with_generated_slug(&mut tx, &mut project).await?,
@@ -187,7 +202,7 @@ async fn insert_with_generated_slug(
             return Ok(());
         }
     }
-    Err(AppError::ProjectSlugTaken)
+    Err(ProjectError::SlugTaken.into())
 }
 
 pub async fn update(
@@ -214,7 +229,7 @@ pub async fn update(
 
     let now = now_ms();
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let current = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     if_match.check(current.version)?;
@@ -240,7 +255,7 @@ pub async fn update(
             .await?
             .is_some()
     {
-        return Err(AppError::ProjectSlugTaken);
+        return Err(ProjectError::SlugTaken.into());
     }
     if !repo::update(&mut tx, &next, current.version, now).await? {
         return Err(AppError::VersionConflict {
@@ -267,13 +282,11 @@ pub async fn delete(
     confirm: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.write().await?;
-    let view = access::lock_for_member(&mut tx, org, actor.user_id).await?;
+    let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     let project = visible(&mut tx, &view, actor.user_id, key).await?;
     require(&view, Capability::ManageProjects)?;
     if confirm.trim() != project.slug {
-        return Err(AppError::ConfirmationMismatch {
-            expected: "project's slug",
-        });
+        return Err(ProjectError::ConfirmationMismatch.into());
     }
     repo::delete(&mut tx, view.org.id, project.id).await?;
     Entry::project(view.org.id, AuditAction::ProjectDeleted, project.id)

@@ -1,6 +1,9 @@
 //! Metered usage: recording it through an API key ([`record`]) and reporting it
 //! ([`report`]).
 
+pub mod error;
 pub mod record;
 pub mod report;
 pub mod routes;
+
+pub use error::UsageError;

@@ -13,17 +13,19 @@ use orgdesk_model::api_key::ApiKeyScope;
 use orgdesk_model::billing::LedgerKind;
 use orgdesk_model::project::ProjectStatus;
 use orgdesk_model::usage::{UsageRecorded, UsageRequest};
-use orgdesk_model::{FieldError, OrgId, Role};
+use orgdesk_model::{FieldError, OrgId};
 use sqlx::AnyConnection;
 
-use crate::api_keys::repo::{self as keys, KeyRecord};
-use crate::billing::{alerts, format_credits, rates, repo as billing};
+use crate::auth::api_key::{self, KeyRecord};
+use crate::auth::AuthError;
+use crate::billing::{alerts, format_credits, rates, service as billing};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
-use crate::ledger::{self, repo::replayed, Posting};
-use crate::members;
+use crate::ledger::{self, replayed, Posting};
+use crate::membership::rows;
 use crate::projects::{self, ProjectKey};
+use crate::usage::error::UsageError;
 
 fn invalid(field: &str, message: String) -> AppError {
     AppError::Validation(vec![FieldError {
@@ -58,7 +60,7 @@ pub async fn record(
     req: &UsageRequest,
 ) -> Result<UsageRecorded, AppError> {
     if !key.scopes.contains(&ApiKeyScope::UsageWrite) {
-        return Err(AppError::MissingScope("usage:write"));
+        return Err(UsageError::MissingScope("usage:write").into());
     }
     if req.quantity < 1 {
         return Err(invalid("quantity", "Record at least 1 unit.".to_owned()));
@@ -70,21 +72,22 @@ pub async fn record(
     if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
         return Ok(answer(entry));
     }
-    let project = projects::repo::find(&mut tx, org, &ProjectKey::parse(&req.project))
+    let project = projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project))
         .await?
         .ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
-        return Err(AppError::KeyProjectMismatch);
+        return Err(UsageError::KeyProjectMismatch.into());
     }
     if project.status != ProjectStatus::Active {
-        return Err(AppError::ProjectNotActive {
+        return Err(UsageError::ProjectNotActive {
             status: project.status.as_str(),
             reason: project.suspended_reason.clone(),
-        });
+        }
+        .into());
     }
-    check_policy(&mut tx, key, project.id).await?;
+    billing::check_spend(&mut tx, key, project.id).await?;
     if let Some(user) = req.user {
-        if members::repo::find(&mut tx, org, user).await?.is_none() {
+        if rows::find(&mut tx, org, user).await?.is_none() {
             return Err(invalid(
                 "user",
                 "This person is not a member of the organization.".to_owned(),
@@ -93,7 +96,7 @@ pub async fn record(
     }
     let (version, per_unit) = rates::price_of(&mut tx, req.modality, now).await?;
     let price = rates::price(per_unit, req.quantity)
-        .filter(|p| *p <= ledger::repo::MAX_BALANCE)
+        .filter(|p| *p <= ledger::MAX_BALANCE)
         .ok_or_else(|| {
             invalid(
                 "quantity",
@@ -119,41 +122,19 @@ pub async fn record(
     posting.rate_version = Some(version);
     posting.idempotency = Some(idempotency);
     let posted = match ledger::post(&mut tx, org, &posting, now).await {
-        Err(error) if ledger::repo::is_duplicate(&error) => {
+        Err(error) if ledger::is_duplicate(&error) => {
             drop(tx);
-            return ledger::repo::replay_after_duplicate(db, Some(idempotency))
+            return ledger::replay_after_duplicate(db, Some(idempotency))
                 .await
                 .map(answer);
         }
         other => other?,
     };
     // Last, to keep the key's row locked only briefly: the debit already queued us.
-    if !keys::touch(&mut tx, key.id, now).await? {
-        return Err(AppError::InvalidApiKey);
+    if !api_key::touch(&mut tx, key.id, now).await? {
+        return Err(AuthError::InvalidApiKey.into());
     }
     alerts::after_post(&mut tx, &posted, None, now).await?;
     tx.commit().await?;
     Ok(answer(posted.entry))
-}
-
-/// The org's spend policy for this key and project.
-async fn check_policy(
-    conn: &mut AnyConnection,
-    key: &KeyRecord,
-    project: orgdesk_model::ProjectId,
-) -> Result<(), AppError> {
-    match billing::policy_kind(conn, key.org_id).await?.as_str() {
-        "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
-            Err(AppError::SpendNotAllowed(
-                "Only keys created by owners and admins may spend this organization's credits.",
-            ))
-        }
-        "projects" if !billing::policy_lists(conn, key.org_id, project).await? => {
-            Err(AppError::SpendNotAllowed(
-                "This project is not one the spend policy lets spend credits.",
-            ))
-        }
-        "everyone" | "admins_only" | "projects" => Ok(()),
-        _ => Err(AppError::CorruptRow("spend policy")),
-    }
 }

@@ -9,7 +9,8 @@ use sqlx::AnyConnection;
 use crate::billing::service::viewer;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::orgs::OrgKey;
+use crate::membership::OrgKey;
+use crate::usage::error::UsageError;
 
 const DAY_MS: i64 = 86_400_000;
 /// The default range: this many days back from now.
@@ -133,7 +134,7 @@ async fn rows(
 pub fn csv(report: &UsageReport) -> Result<Vec<u8>, AppError> {
     report
         .to_csv(chrono::Utc::now())
-        .map_err(|e| AppError::Export(e.to_string()))
+        .map_err(|e| UsageError::Report(e.to_string()).into())
 }
 
 #[cfg(test)]

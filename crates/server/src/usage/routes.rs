@@ -1,7 +1,7 @@
 //! `POST /v1/usage` (API-key auth) and the usage reports: thin handlers over
 //! [`crate::usage::record`] and [`crate::usage::report`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,13 +9,12 @@ use orgdesk_model::usage::{UsageGroup, UsageQuery, UsageRecorded, UsageReport, U
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api_keys::ApiKeyCaller;
-use crate::app::AppState;
-use crate::auth::CurrentSession;
+use crate::auth::{ApiKeyCaller, CurrentSession};
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
-use crate::orgs::OrgKey;
+use crate::membership::OrgPath;
+use crate::state::AppState;
 use crate::usage::{record, report};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,7 +60,7 @@ async fn record_usage(
     path = "/v1/orgs/{org}/usage",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), UsageQuery),
+    params(OrgPath, UsageQuery),
     responses(
         (status = 200, description = "The report", body = UsageReport),
         (status = 400, description = "`malformed_request`: a bad or missing `group_by`"),
@@ -73,10 +72,9 @@ async fn record_usage(
 async fn usage_report(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageReport>, AppError> {
-    let org = OrgKey::parse(&org);
     let (report, _) = report::report(&state.db, session.user_id(), &org, &query).await?;
     Ok(Json(report))
 }
@@ -87,7 +85,7 @@ async fn usage_report(
     path = "/v1/orgs/{org}/reports/usage.csv",
     tag = "billing",
     security(("session" = [])),
-    params(("org" = String, Path, description = "Org id, current slug or former slug"), UsageQuery),
+    params(OrgPath, UsageQuery),
     responses(
         (status = 200, description = "`key,label,credits,events` lines and a total",
             content_type = "text/csv", body = String),
@@ -100,10 +98,9 @@ async fn usage_report(
 async fn usage_csv(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(org): Path<String>,
+    OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<UsageQuery>,
 ) -> Result<Response, AppError> {
-    let org = OrgKey::parse(&org);
     let (report, slug) = report::report(&state.db, session.user_id(), &org, &query).await?;
     let body = report::csv(&report)?;
     let group = match report.group_by {

@@ -80,8 +80,14 @@ async fn create_pg_database() -> (String, String) {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |config| config).await
+}
+
+/// Like [`spawn_app`], with the configuration changed by `configure` first (another
+/// payment provider, say).
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(Config) -> Config) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::local(dir.path().join("data"));
+    let mut config = configure(Config::local(dir.path().join("data")));
     let mut pg_database = None;
     if backend == Backend::Postgres {
         let (url, name) = create_pg_database().await;
@@ -230,7 +236,7 @@ impl TestApp {
                 .collect()
         });
         let mut conn = self.db.acquire().await.expect("connection");
-        orgdesk_server::members::repo::insert(
+        orgdesk_server::membership::rows::insert(
             &mut conn,
             org_id.parse().expect("org id"),
             user_id.parse().expect("user id"),

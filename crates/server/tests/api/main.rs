@@ -25,6 +25,7 @@ mod metering;
 mod orgs;
 mod orgs_access;
 mod orgs_concurrency;
+mod payments;
 mod projects;
 mod projects_lifecycle;
 mod statements;

@@ -1,5 +1,5 @@
 //! Who does something, and from where: the signed-in account plus the client's address and
-//! user agent, as the audit log records them.
+//! user agent. Every change is made by one (the audit log records it as its actor).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -8,9 +8,9 @@ use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 use orgdesk_model::UserId;
 
-use crate::app::AppState;
-use crate::auth::CurrentSession;
+use crate::auth::extractor::CurrentSession;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// User agents are cut to this many characters.
 const USER_AGENT_MAX: usize = 300;

@@ -1,13 +1,14 @@
-//! Memberships in the database: the row, its search terms and its project scope. The
-//! owner's row stores role `admin`; who owns the org is `orgs.owner_user_id` (see the
-//! foundation migration), and [`role_of`] derives the role the API shows.
+//! Memberships in the database: the row, its search terms and its project scope, and the
+//! org's one owner. The owner's row stores role `admin`; who owns the org is
+//! `orgs.owner_user_id` (see the foundation migration: it references the owner's
+//! membership row), and [`role_of`] derives the role the API shows.
 
 use orgdesk_model::{OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::db::Params;
 use crate::error::AppError;
-use crate::members::search;
+use crate::membership::{search, MemberView};
 
 /// The role stored on the membership row: everything but `member` is stored as `admin`.
 fn stored_role(role: Role) -> &'static str {
@@ -35,6 +36,24 @@ pub async fn owner_of(conn: &mut AnyConnection, org: OrgId) -> Result<UserId, Ap
         .fetch_one(conn)
         .await?;
     owner.parse().map_err(|_| AppError::CorruptRow("org owner"))
+}
+
+/// Makes `owner` the org's one owner (their row must already be a plain `admin` row).
+pub async fn set_owner(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    owner: UserId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orgs SET owner_user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(owner.to_string())
+    .bind(now)
+    .bind(org.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Adds `user` to `org` with `role` and, for members, an optional project scope.
@@ -178,6 +197,21 @@ pub async fn find(
         None
     };
     Ok(Some((role, scope)))
+}
+
+/// The projects `user` is limited to in this org: `None` for all (owners, admins and
+/// unscoped members).
+pub async fn scope_of(
+    conn: &mut AnyConnection,
+    view: &MemberView,
+    user: UserId,
+) -> Result<Option<Vec<ProjectId>>, AppError> {
+    if view.role != Role::Member {
+        return Ok(None);
+    }
+    Ok(find(conn, view.org.id, user)
+        .await?
+        .and_then(|(_, scope)| scope))
 }
 
 /// The scoped projects of each of `users` that has any, in one query.

@@ -1,10 +1,9 @@
-//! `application/problem+json` answers (RFC 9457) and the router's fallbacks.
+//! `application/problem+json` answers (RFC 9457): a leaf that knows only the wire's
+//! [`Problem`], so that every error type can answer through it.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::Problem;
-
-use crate::error::AppError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -16,19 +15,4 @@ pub fn problem_response(problem: Problem) -> Response {
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
-}
-
-/// Answers paths no route matches.
-pub async fn no_route() -> AppError {
-    AppError::NoRoute
-}
-
-/// Answers a known path asked with a method it does not serve.
-pub async fn method_not_allowed() -> AppError {
-    AppError::MethodNotAllowed
-}
-
-/// Turns a panic inside a handler into a logged, generic 500.
-pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    AppError::Panic.into_response()
 }

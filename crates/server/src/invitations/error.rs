@@ -1,0 +1,68 @@
+//! What inviting and answering an invitation can fail with.
+
+use orgdesk_model::ErrorCode;
+
+use crate::error::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvitationError {
+    #[error("the plan's {seats} seats are taken")]
+    SeatLimit { seats: u32 },
+    /// The email of the person, or empty when it is the caller.
+    #[error("already a member")]
+    AlreadyMember(String),
+    #[error("an invitation is pending")]
+    Pending(String),
+    #[error("the invitation is no longer valid")]
+    Expired,
+    #[error("the invitation is for another account")]
+    ForAnotherAccount { masked_email: String },
+    #[error("invalid state: the invitation was {status}, nothing to revoke")]
+    NothingToRevoke { status: String },
+    #[error("invalid state: the invitation was {status}, it cannot be resent")]
+    NotResendable { status: String },
+}
+
+impl DomainError for InvitationError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::SeatLimit { .. } => ErrorCode::SeatLimitReached,
+            Self::AlreadyMember(_) => ErrorCode::AlreadyMember,
+            Self::Pending(_) => ErrorCode::InvitationPending,
+            Self::Expired => ErrorCode::InvitationExpired,
+            Self::ForAnotherAccount { .. } => ErrorCode::InvitationForAnotherAccount,
+            Self::NothingToRevoke { .. } | Self::NotResendable { .. } => ErrorCode::InvalidState,
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::SeatLimit { seats } => format!(
+                "All {seats} seats of the plan are taken by members and pending invitations. \
+                 Revoke an invitation, remove a member, or upgrade."
+            ),
+            Self::AlreadyMember(email) if email.is_empty() => {
+                "You are already a member of this organization.".to_owned()
+            }
+            Self::AlreadyMember(email) => {
+                format!("{email} is already a member of this organization.")
+            }
+            Self::Pending(email) => {
+                format!("An invitation for {email} is already pending. Resend it instead.")
+            }
+            Self::Expired => "This invitation was used, declined or revoked, or it has \
+                              expired. Ask for a new one."
+                .to_owned(),
+            Self::ForAnotherAccount { masked_email } => format!(
+                "This invitation was sent to {masked_email}. Sign in with that account to \
+                 accept it."
+            ),
+            Self::NothingToRevoke { status } => {
+                format!("This invitation was {status}; there is nothing to revoke.")
+            }
+            Self::NotResendable { status } => {
+                format!("This invitation was {status}; invite again instead.")
+            }
+        }
+    }
+}

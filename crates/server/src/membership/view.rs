@@ -1,0 +1,208 @@
+//! Who may reach an org, and how: every org-scoped route starts here. A non-member gets
+//! exactly what a missing org gets (404); a member whose role lacks the capability gets
+//! 403; people-management in a personal context gets 409.
+
+use orgdesk_model::org::{LogoInfo, Membership, Org, OrgKind};
+use orgdesk_model::role::{allows_in, capabilities};
+use orgdesk_model::{Capability, OrgId, Plan, Role, UserId};
+use sqlx::AnyConnection;
+
+use crate::db::{lock_org, to_datetime};
+use crate::error::AppError;
+use crate::membership::error::AccessError;
+use crate::membership::OrgKey;
+
+/// The org row with its logo, as every reader of an org selects it.
+pub(crate) const SELECT_ORG: &str = "SELECT o.id, o.kind, o.slug, o.name, o.sort_name, \
+     o.description, o.website, o.plan, o.version, o.created_at, l.content_type AS logo_type, \
+     l.etag AS logo_etag, l.size AS logo_size";
+pub(crate) const FROM_ORG: &str = "FROM orgs o LEFT JOIN org_logos l ON l.org_id = o.id";
+/// The role the API shows: the org's one owner, else the stored `admin` or `member`.
+pub(crate) const ROLE: &str =
+    "CASE WHEN o.owner_user_id = m.user_id THEN 'owner' ELSE m.role END AS role";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct OrgRecord {
+    pub id: String,
+    pub kind: String,
+    slug: String,
+    name: String,
+    pub sort_name: String,
+    description: Option<String>,
+    website: Option<String>,
+    plan: String,
+    version: i64,
+    created_at: i64,
+    logo_type: Option<String>,
+    logo_etag: Option<String>,
+    logo_size: Option<i64>,
+}
+
+/// An org row joined with one membership (`SELECT_ORG, ROLE FROM_ORG JOIN memberships m`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct MemberRecord {
+    #[sqlx(flatten)]
+    pub org: OrgRecord,
+    role: String,
+}
+
+/// An org as one member sees it.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub org: Org,
+    pub role: Role,
+}
+
+impl MemberView {
+    /// The wire form: the org, the role and what the role may do there.
+    pub fn into_membership(self) -> Membership {
+        let capabilities = capabilities(self.org.kind, self.role);
+        Membership {
+            org: self.org,
+            role: self.role,
+            capabilities,
+        }
+    }
+}
+
+impl MemberRecord {
+    pub(crate) fn into_view(self) -> Result<MemberView, AppError> {
+        let role = Role::parse(&self.role).ok_or(AppError::CorruptRow("membership role"))?;
+        Ok(MemberView {
+            org: self.org.into_org()?,
+            role,
+        })
+    }
+}
+
+/// The logo of an org from the columns of its `org_logos` row (all `NULL` without one).
+pub(crate) fn logo_info(
+    content_type: Option<String>,
+    etag: Option<String>,
+    size: Option<i64>,
+) -> Result<Option<LogoInfo>, AppError> {
+    match (content_type, etag, size) {
+        (Some(content_type), Some(etag), Some(size)) => Ok(Some(LogoInfo {
+            content_type,
+            etag,
+            size: u32::try_from(size).map_err(|_| AppError::CorruptRow("logo size"))?,
+        })),
+        _ => Ok(None),
+    }
+}
+
+impl OrgRecord {
+    fn into_org(self) -> Result<Org, AppError> {
+        let logo = logo_info(self.logo_type, self.logo_etag, self.logo_size)?;
+        Ok(Org {
+            id: self
+                .id
+                .parse()
+                .map_err(|_| AppError::CorruptRow("org id"))?,
+            kind: OrgKind::parse(&self.kind).ok_or(AppError::CorruptRow("org kind"))?,
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            website: self.website,
+            logo,
+            plan: Plan::parse(&self.plan).ok_or(AppError::CorruptRow("org plan"))?,
+            version: self.version,
+            created_at: to_datetime(self.created_at),
+        })
+    }
+}
+
+/// Which org holds `slug`, now or formerly.
+pub async fn holder(conn: &mut AnyConnection, slug: &str) -> Result<Option<OrgId>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT org_id FROM org_slugs WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|(id,)| id.parse().map_err(|_| AppError::CorruptRow("org id")))
+        .transpose()
+}
+
+/// The id of the org named by `key`, whoever may see it.
+pub async fn resolve(conn: &mut AnyConnection, key: &OrgKey) -> Result<Option<OrgId>, AppError> {
+    match key {
+        OrgKey::Id(id) => Ok(Some(*id)),
+        OrgKey::Slug(slug) => holder(conn, slug).await,
+    }
+}
+
+/// The org named by `key`, if `user` is a member; otherwise `None`, exactly as for an org
+/// that does not exist.
+pub async fn find_for_member(
+    conn: &mut AnyConnection,
+    key: &OrgKey,
+    user: UserId,
+) -> Result<Option<MemberView>, AppError> {
+    let (filter, value) = match key {
+        OrgKey::Id(id) => ("o.id = $2", id.to_string()),
+        OrgKey::Slug(slug) => (
+            "o.id = (SELECT org_id FROM org_slugs WHERE slug = $2)",
+            slug.clone(),
+        ),
+    };
+    let sql = format!(
+        "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
+         WHERE {filter}"
+    );
+    let record: Option<MemberRecord> = sqlx::query_as(&sql)
+        .bind(user.to_string())
+        .bind(value)
+        .fetch_optional(conn)
+        .await?;
+    record.map(MemberRecord::into_view).transpose()
+}
+
+/// The org as `user` sees it, for reading.
+pub async fn find(
+    conn: &mut AnyConnection,
+    key: &OrgKey,
+    user: UserId,
+) -> Result<MemberView, AppError> {
+    find_for_member(conn, key, user)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The org as `user` sees it, with its row locked for the rest of the transaction, so
+/// that concurrent changes to its members, seats and projects happen one after the other.
+/// The membership is read after the lock is taken, so it is the current one.
+pub async fn lock_for_member(
+    conn: &mut AnyConnection,
+    key: &OrgKey,
+    user: UserId,
+) -> Result<MemberView, AppError> {
+    let id = resolve(conn, key).await?.ok_or(AppError::NotFound)?;
+    lock_org(conn, id).await?;
+    find(conn, &OrgKey::Id(id), user).await
+}
+
+/// Fails with 403 unless the caller's role may do `capability` in this org.
+pub fn require(view: &MemberView, capability: Capability) -> Result<(), AppError> {
+    if allows_in(view.org.kind, view.role, capability) {
+        Ok(())
+    } else {
+        Err(AccessError::Forbidden(capability).into())
+    }
+}
+
+/// Like [`require`], for what needs other people (members, invitations, leaving,
+/// transfers): a personal context answers 409 `personal_context` first.
+pub fn require_team(view: &MemberView, capability: Capability) -> Result<(), AppError> {
+    if view.org.kind == OrgKind::Personal {
+        return Err(AccessError::PersonalContext.into());
+    }
+    require(view, capability)
+}
+
+/// The plan of an org (for a caller who is not yet its member, such as an invitee).
+pub async fn plan_of(conn: &mut AnyConnection, org: OrgId) -> Result<Plan, AppError> {
+    let (plan,): (String,) = sqlx::query_as("SELECT plan FROM orgs WHERE id = $1")
+        .bind(org.to_string())
+        .fetch_one(conn)
+        .await?;
+    Plan::parse(&plan).ok_or(AppError::CorruptRow("org plan"))
+}

@@ -1,0 +1,111 @@
+//! The documented router: every domain's routes merged with the API's own, the fallbacks
+//! and the middleware around them, and the OpenAPI document they make together.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{HeaderName, Request, Response};
+use axum::response::IntoResponse;
+use axum::{middleware, Extension, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::error::AppError;
+use crate::openapi::{self, RenderedDoc};
+use crate::state::AppState;
+use crate::{
+    api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs, projects,
+    signup, usage,
+};
+
+/// JSON bodies are small; the logo route sets its own, larger limit.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every route, documented; returns the router and the rendered OpenAPI document.
+pub fn router(state: AppState) -> (Router, String) {
+    let (routes, mut doc) = openapi::base()
+        .merge(auth::routes::router())
+        .merge(signup::routes::router())
+        .merge(orgs::routes::router())
+        .merge(orgs::logo_routes::router())
+        .merge(projects::routes::router())
+        .merge(members::routes::router())
+        .merge(invitations::routes::router())
+        .merge(audit::routes::router())
+        .merge(billing::routes::router())
+        .merge(usage::routes::router())
+        .merge(invoices::routes::router())
+        .merge(api_keys::routes::router())
+        .merge(openapi::router())
+        .split_for_parts();
+    openapi::finish(&mut doc);
+    let rendered = doc.to_pretty_json().unwrap_or_default();
+    let router = routes
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state.clone())
+        .layer(Extension(RenderedDoc(Arc::new(rendered.clone()))))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(panic_response))
+        // Outside the panic catcher, so that a panic's 500 releases the idempotency key.
+        .layer(middleware::from_fn_with_state(
+            state,
+            idempotency::layer::idempotency,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(record_response)
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    (router, rendered)
+}
+
+/// Answers paths no route matches.
+async fn no_route() -> AppError {
+    AppError::NoRoute
+}
+
+/// Answers a known path asked with a method it does not serve.
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// Turns a panic inside a handler into a logged, generic 500.
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    AppError::Panic.into_response()
+}
+
+/// One span per request: method, the route's template (never the raw path, which may one
+/// day carry a token) and request id; the answer is logged with status and latency.
+/// Headers and bodies are never logged.
+fn request_span<B>(request: &Request<B>) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("<no route>", MatchedPath::as_str);
+    let request_id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = %route,
+        request_id = %request_id,
+    )
+}
+
+fn record_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+    let status = response.status().as_u16();
+    let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(status, latency_ms, "answered");
+}

@@ -1,0 +1,40 @@
+//! `POST /v1/auth/signup`: a thin handler over [`crate::signup::service`].
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use orgdesk_model::auth::{SessionGrant, SignupRequest};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::http::extract::ApiJson;
+use crate::signup::service;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(signup))
+}
+
+/// Create an account, its personal context and a session.
+#[utoipa::path(
+    post,
+    path = "/v1/auth/signup",
+    tag = "auth",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Signed up and signed in", body = SessionGrant),
+        (status = 400, description = "`malformed_request`"),
+        (status = 409, description = "`email_taken`"),
+        (status = 422, description = "`validation_failed`: every invalid field is listed"),
+    )
+)]
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<SignupRequest>,
+) -> Result<(StatusCode, Json<SessionGrant>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::signup(&state.db, req).await?),
+    ))
+}

@@ -1,0 +1,20 @@
+//! What every handler and extractor can reach. It sits low: storage, mail and payments,
+//! never a route, so any module may take it.
+
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::payments::PaymentProvider;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Puts mail in the outbox and wakes its delivery.
+    pub mail: Mailer,
+    /// Whether `X-Forwarded-For` names the client (see [`crate::Config::trust_proxy`]).
+    pub trust_proxy: bool,
+    /// Where top-ups are paid.
+    pub payments: Arc<dyn PaymentProvider>,
+}
