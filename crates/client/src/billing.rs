@@ -15,17 +15,8 @@ use reqwest::{Method, RequestBuilder};
 
 use crate::cache::Cached;
 use crate::download::stream_to_file;
-use crate::keys::{OrgRead, ReadKey};
+use crate::keys::{OrgRead, Period, ReadKey};
 use crate::{Client, Result};
-
-pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-
-/// The time range of a usage report; `None` ends are the server's defaults.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Period {
-    pub from: Option<chrono::DateTime<chrono::Utc>>,
-    pub to: Option<chrono::DateTime<chrono::Utc>>,
-}
 
 fn with_period(mut req: RequestBuilder, period: Period) -> RequestBuilder {
     if let Some(from) = period.from {

@@ -12,6 +12,9 @@ use crate::cache::{read_through, Cached, MemoryCache, ReadCache};
 use crate::keys::ReadKey;
 use crate::{ClientError, Result};
 
+/// The header that makes a mutating request safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
 /// Offline is noticed from failed or slow requests, so these stay short.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -108,7 +111,7 @@ impl Client {
             req = req.bearer_auth(token);
         }
         match &self.idempotency_key {
-            Some(key) if mutating => req.header(crate::IDEMPOTENCY_KEY, key),
+            Some(key) if mutating => req.header(IDEMPOTENCY_KEY, key),
             _ => req,
         }
     }

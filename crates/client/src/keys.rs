@@ -13,9 +13,14 @@ use orgdesk_model::usage::UsageGroup;
 use orgdesk_model::{OrgId, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::Period;
-
 /// One read, with everything that tells it apart from another.
+/// The time range of a usage report; `None` ends are the server's defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadKey {
     /// The signed-in account.

@@ -15,11 +15,10 @@ mod members;
 mod orgs;
 mod projects;
 
-pub use billing::{Period, IDEMPOTENCY_KEY};
 pub use cache::{Cached, MemoryCache, ReadCache};
 pub use error::ClientError;
-pub use http::Client;
-pub use keys::{OrgData, OrgRead, ReadKey, ReadScope};
+pub use http::{Client, IDEMPOTENCY_KEY};
+pub use keys::{OrgData, OrgRead, Period, ReadKey, ReadScope};
 pub use orgs::{Logo, OrgRef};
 pub use projects::ProjectTransition;
 

@@ -1,0 +1,28 @@
+//! The app core's modules, in the layers docs/architecture.md draws: each imports only
+//! layers below its own, so no import circle can form.
+
+#[test]
+fn modules_import_only_lower_layers() {
+    orgdesk_layering::assert_layers(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        &[
+            &["secrets", "staleness", "navigation"],
+            &["store"],
+            &["error"],
+            &["host", "prefs"],
+            &["signed_in"],
+            &["connectivity"],
+            &["reads", "outbox", "exports", "alerts"],
+            &[
+                "logo",
+                "api_keys",
+                "audit",
+                "invitations",
+                "members",
+                "projects",
+            ],
+            &["orgs", "billing", "session"],
+            &["services"],
+        ],
+    );
+}

@@ -1,0 +1,16 @@
+//! The model's modules, in layers: each imports only layers below its own, so no import
+//! circle can form (org and role once imported each other).
+
+#[test]
+fn modules_import_only_lower_layers() {
+    orgdesk_layering::assert_layers(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        &[
+            &["error", "ids", "kind", "page", "plan", "slug"],
+            &["role", "project", "auth", "validate", "billing"],
+            &["member", "navigation", "usage"],
+            &["org", "api_key", "audit"],
+            &["invitation"],
+        ],
+    );
+}

@@ -1,0 +1,26 @@
+//! The server's modules, in the layers docs/architecture.md draws: each imports only
+//! layers below its own, so no import circle can form between domains.
+
+#[test]
+fn modules_import_only_lower_layers() {
+    orgdesk_layering::assert_layers(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
+        &[
+            &["problem", "payments"],
+            &["config"],
+            &["error"],
+            &["db"],
+            &["http", "mail"],
+            &["state"],
+            &["openapi", "membership", "auth"],
+            &["audit", "idempotency"],
+            &["ledger", "projects"],
+            &["members", "invitations", "api_keys"],
+            &["orgs"],
+            &["billing", "signup"],
+            &["usage", "invoices", "demo"],
+            &["router"],
+            &["serve"],
+        ],
+    );
+}
