@@ -22,6 +22,8 @@ pub enum AppError {
     Query(#[from] QueryRejection),
     #[error("unreadable body: {0}")]
     Body(#[from] BytesRejection),
+    /// A cursor in the documented alphabet that this server did not issue (422, field
+    /// `cursor`: the request has the documented form, its content is refused).
     #[error("the cursor is not one this server issued")]
     BadCursor,
     #[error("no valid session")]
@@ -137,7 +139,7 @@ pub enum MediaRefusal {
 impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation(_) => ErrorCode::ValidationFailed,
+            Self::Validation(_) | Self::BadCursor => ErrorCode::ValidationFailed,
             Self::Json(rejection) => match rejection.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
@@ -148,7 +150,6 @@ impl AppError {
             }
             Self::Query(_)
             | Self::Body(_)
-            | Self::BadCursor
             | Self::MethodNotAllowed
             | Self::BadIdempotencyKey => ErrorCode::MalformedRequest,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
@@ -214,7 +215,13 @@ impl AppError {
                 "The request body is too large.".to_owned()
             }
             Self::Body(rejection) => rejection.body_text(),
-            Self::BadCursor => "The cursor is not valid; start again without one.".to_owned(),
+            Self::BadCursor => {
+                return Problem::new(code, "The cursor is not valid; start again without one.")
+                    .with_fields(vec![FieldError {
+                        field: "cursor".to_owned(),
+                        message: "Start again without a cursor.".to_owned(),
+                    }])
+            }
             Self::Unauthenticated => "Sign in and send the session as a Bearer token.".to_owned(),
             Self::InvalidCredentials => "The email or the password is wrong.".to_owned(),
             Self::Forbidden(_) => "Your role in this organization does not allow this.".to_owned(),
