@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::{Capability, ErrorCode, FieldError, Problem};
@@ -20,6 +20,8 @@ pub enum AppError {
     Json(#[from] JsonRejection),
     #[error("unreadable query: {0}")]
     Query(#[from] QueryRejection),
+    #[error("unreadable path: {0}")]
+    Path(#[from] PathRejection),
     #[error("unreadable body: {0}")]
     Body(#[from] BytesRejection),
     /// A cursor in the documented alphabet that this server did not issue (422, field
@@ -149,6 +151,7 @@ impl AppError {
                 ErrorCode::PayloadTooLarge
             }
             Self::Query(_)
+            | Self::Path(_)
             | Self::Body(_)
             | Self::MethodNotAllowed
             | Self::BadIdempotencyKey => ErrorCode::MalformedRequest,
@@ -211,6 +214,7 @@ impl AppError {
                 MediaRefusal::NotJson.to_string() + "; send Content-Type: application/json."
             }
             Self::Query(rejection) => rejection.body_text(),
+            Self::Path(rejection) => rejection.body_text(),
             Self::Json(_) | Self::Body(_) if code == ErrorCode::PayloadTooLarge => {
                 "The request body is too large.".to_owned()
             }

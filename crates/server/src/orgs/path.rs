@@ -1,12 +1,13 @@
 //! The `{org}` segment of every route under `/v1/orgs/{org}`: parsed and documented once.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
+use crate::error::AppError;
+use crate::http::extract::ApiPath;
 use crate::orgs::repo::OrgKey;
 
 /// The org a route names. Name it in the route's `params(…)` to document the segment;
@@ -23,10 +24,10 @@ struct Segment {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for OrgPath {
-    type Rejection = PathRejection;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PathRejection> {
-        let Path(Segment { org }) = Path::from_request_parts(parts, state).await?;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ApiPath(Segment { org }) = ApiPath::from_request_parts(parts, state).await?;
         Ok(Self(OrgKey::parse(&org)))
     }
 }
