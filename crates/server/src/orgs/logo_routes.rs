@@ -1,13 +1,13 @@
 //! `/v1/orgs/{org}/logo`: upload, serve and remove an org's logo.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use orgdesk_model::org::Org;
 use orgdesk_model::validate::LOGO_MAX_BYTES;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Actor;
@@ -19,10 +19,11 @@ use crate::orgs::{logo, OrgPath};
 use crate::state::AppState;
 
 /// Logos may be larger than the JSON bodies every other route accepts.
+/// The logo's body limit, larger than the JSON routes' ([`crate::router`] applies it).
+pub const BODY_LIMIT: usize = LOGO_MAX_BYTES;
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(
-        routes!(put_logo, get_logo, delete_logo).layer(DefaultBodyLimit::max(LOGO_MAX_BYTES)),
-    )
+    OpenApiRouter::new().routes(routes!(put_logo, get_logo, delete_logo))
 }
 
 /// Upload the logo: PNG, JPEG or SVG without active content, at most 2 MB.
