@@ -38,7 +38,9 @@ pub struct PageQuery {
 
 impl PageQuery {
     pub fn limit(&self) -> u32 {
-        self.limit.unwrap_or(DEFAULT_LIMIT).clamp(MIN_LIMIT, MAX_LIMIT)
+        self.limit
+            .unwrap_or(DEFAULT_LIMIT)
+            .clamp(MIN_LIMIT, MAX_LIMIT)
     }
 }
 
@@ -105,7 +107,10 @@ mod tests {
     #[test]
     fn an_empty_cursor_is_no_cursor() {
         assert_eq!(read("cursor=").unwrap().cursor, None);
-        assert_eq!(read("cursor=eyJh-_").unwrap().cursor.as_deref(), Some("eyJh-_"));
+        assert_eq!(
+            read("cursor=eyJh-_").unwrap().cursor.as_deref(),
+            Some("eyJh-_")
+        );
         assert!(read("cursor=a%20b").is_err());
         assert!(read("cursor=a+b").is_err());
     }

@@ -69,7 +69,10 @@ mod tests {
     fn integral_floats_become_integers() {
         let mut body = json!({ "a": 5.0, "b": [2.0, 2.5], "c": { "d": -0.0 }, "e": 1e300 });
         integral_numbers_as_integers(&mut body);
-        assert_eq!(body, json!({ "a": 5, "b": [2, 2.5], "c": { "d": 0 }, "e": 1e300 }));
+        assert_eq!(
+            body,
+            json!({ "a": 5, "b": [2, 2.5], "c": { "d": 0 }, "e": 1e300 })
+        );
         assert!(body["a"].is_i64());
     }
 }
