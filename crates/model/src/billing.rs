@@ -108,6 +108,7 @@ pub struct LedgerFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct TopUpRequest {
     /// Credits to add, 1 to 10,000,000.
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub amount: i64,
     /// The payment's reference (invoice number, transfer id, …).
     #[serde(default)]
@@ -128,6 +129,7 @@ pub struct ChangePlanRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct AlertSettings {
     /// Warn when the balance falls below this many credits; `None` turns the alert off.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub low_balance_threshold: Option<i64>,
 }
 

@@ -44,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Path)]
 struct InvitationSegment {
     /// Invitation id
+    #[param(value_type = InvitationId)]
     id: String,
 }
 

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Path)]
 struct MemberSegment {
     /// The member's user id
+    #[param(value_type = UserId)]
     user_id: String,
 }
 

@@ -14,7 +14,7 @@ use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
-use crate::openapi::ImageBytes;
+use crate::openapi::RawBytes;
 use crate::orgs::{logo, OrgPath};
 use crate::state::AppState;
 
@@ -34,9 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("session" = [])),
     params(OrgPath),
     request_body(content(
-        (ImageBytes = "image/png"),
-        (ImageBytes = "image/jpeg"),
-        (ImageBytes = "image/svg+xml"),
+        (RawBytes = "image/png"),
+        (RawBytes = "image/jpeg"),
+        (RawBytes = "image/svg+xml"),
     )),
     responses(
         (status = 200, description = "Stored; the org with its new logo and version", body = Org),
@@ -75,9 +75,9 @@ async fn put_logo(
     ),
     responses(
         (status = 200, description = "The image", content(
-            (ImageBytes = "image/png"),
-            (ImageBytes = "image/jpeg"),
-            (ImageBytes = "image/svg+xml"),
+            (RawBytes = "image/png"),
+            (RawBytes = "image/jpeg"),
+            (RawBytes = "image/svg+xml"),
         ), headers(("ETag" = String, description = "Content hash"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "`not_found`: no such org, not a member, or no logo"),
