@@ -36,9 +36,8 @@ fn integral_numbers_as_integers(value: &mut Value) {
                 // Strictly inside the i64 range, where the conversion is exact.
                 let fits = float.fract() == 0.0 && float.abs() < 9.2e18;
                 if fits {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let integer = float as i64;
-                    *value = Value::from(integer);
+                    // Exact: `float` is whole and within the range.
+                    *value = Value::from(float as i64);
                 }
             }
         }
