@@ -11,6 +11,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/steps.sh
 source "$ROOT/scripts/lib/steps.sh"
+# shellcheck source=scripts/lib/schemathesis.sh
+source "$ROOT/scripts/lib/schemathesis.sh"
 
 PROFILE="test"
 case "${1:-}" in
@@ -37,6 +39,8 @@ TEST_PACKAGES=(
   postgresql
   # screenshots, window inspection, PDF checks
   imagemagick x11-utils xdotool poppler-utils
+  # Schemathesis (the API contract) in a virtual environment
+  python3-venv
 )
 
 as_root() {
@@ -128,6 +132,28 @@ install_tauri_driver() {
   echo "    installed $(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
 }
 
+# The API contract's fuzzer, pinned to one release series (scripts/lib/schemathesis.sh).
+install_schemathesis() {
+  local st
+  st=$(schemathesis_bin)
+  if [[ -n $st ]]; then
+    echo "    $st ($("$st" --version)) already installed"
+    return
+  fi
+  command -v python3 >/dev/null || {
+    echo "    missing: python3 (with venv and pip)" >&2
+    return 1
+  }
+  quietly python3 -m venv "$SCHEMATHESIS_VENV"
+  quietly "$SCHEMATHESIS_VENV/bin/pip" install --disable-pip-version-check "$SCHEMATHESIS_REQUIREMENT"
+  st=$(schemathesis_bin)
+  [[ -n $st ]] || {
+    echo "    $SCHEMATHESIS_VENV/bin/st is not $SCHEMATHESIS_SERIES.x after installing" >&2
+    return 1
+  }
+  echo "    installed $("$st" --version) in $SCHEMATHESIS_VENV"
+}
+
 install_ui_deps() {
   local ui=$ROOT/ui
   local marker=$ui/node_modules/.package-lock.json
@@ -144,6 +170,7 @@ step "System packages ($PROFILE)" install_packages
 if [[ $PROFILE == test ]]; then
   step "PostgreSQL" start_postgres
   step "tauri-driver" install_tauri_driver
+  step "Schemathesis" install_schemathesis
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"

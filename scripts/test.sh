@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: setup, UI checks, Rust formatting, lints and tests,
-# then the end-to-end suite against the real app under Xvfb. Stops at the first failure.
+# the API contract (Schemathesis against the real server), then the end-to-end suite
+# against the real app under Xvfb. Stops at the first failure.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,5 +25,7 @@ step "Rust: format" cargo fmt --all --check
 step "Rust: clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: tests (SQLite and PostgreSQL)" cargo test --workspace --exclude orgdesk-e2e --locked
 step "App: build" cargo build -p orgdesk-app --bin orgdesk -p orgdesk-server --bin orgdesk-server --locked
+# The OpenAPI document against the real server (about 3 minutes; scripts/contract.sh).
+step "API contract (schemathesis)" bash scripts/contract.sh
 step "End-to-end" bash scripts/e2e.sh
 steps_summary

@@ -41,6 +41,8 @@ pub struct CreateApiKeyRequest {
     /// Required for members (one of their projects); optional for owners and admins.
     #[serde(default)]
     pub project_id: Option<ProjectId>,
+    /// At least one.
+    #[schema(min_items = 1)]
     pub scopes: Vec<ApiKeyScope>,
 }
 

@@ -284,7 +284,14 @@ pub struct AuditQuery {
     pub actor: Option<UserId>,
     pub action: Option<AuditAction>,
     pub project: Option<ProjectId>,
+    /// Opaque cursor from the previous page's `next_cursor`; empty or absent for the first
+    /// page.
+    #[serde(default, deserialize_with = "crate::page::cursor")]
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::page::limit")]
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<u32>,
 }
 

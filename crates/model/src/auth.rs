@@ -16,6 +16,8 @@ pub struct User {
 #[derive(Clone, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct SignupRequest {
     pub email: String,
+    /// 10 to 200 characters.
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
     pub display_name: String,
 }

@@ -79,7 +79,14 @@ pub struct LedgerQuery {
     pub project: Option<ProjectId>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Opaque cursor from the previous page's `next_cursor`; empty or absent for the first
+    /// page.
+    #[serde(default, deserialize_with = "crate::page::cursor")]
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[serde(default, deserialize_with = "crate::page::limit")]
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<u32>,
 }
 
@@ -101,6 +108,7 @@ pub struct LedgerFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct TopUpRequest {
     /// Credits to add, 1 to 10,000,000.
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub amount: i64,
     /// The payment's reference (invoice number, transfer id, …).
     #[serde(default)]
@@ -121,6 +129,7 @@ pub struct ChangePlanRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct AlertSettings {
     /// Warn when the balance falls below this many credits; `None` turns the alert off.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub low_balance_threshold: Option<i64>,
 }
 

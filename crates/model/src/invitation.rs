@@ -42,7 +42,8 @@ pub struct Invitation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct CreateInvitationsRequest {
-    /// One or several emails; all are invited or none.
+    /// 1 to 50 emails; all are invited or none.
+    #[schema(min_items = 1, max_items = 50)]
     pub emails: Vec<String>,
     /// `admin` or `member`.
     pub role: Role,

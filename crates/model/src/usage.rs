@@ -13,6 +13,7 @@ pub struct UsageRequest {
     pub project: String,
     pub modality: Modality,
     /// Units of the modality's rate, at least 1.
+    #[schema(minimum = 1)]
     pub quantity: i64,
     /// The member this usage is for, if the caller knows.
     #[serde(default)]

@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::{ErrorCode, FieldError, Problem};
@@ -45,8 +45,12 @@ pub enum AppError {
     Json(#[from] JsonRejection),
     #[error("unreadable query: {0}")]
     Query(#[from] QueryRejection),
+    #[error("unreadable path: {0}")]
+    Path(#[from] PathRejection),
     #[error("unreadable body: {0}")]
     Body(#[from] BytesRejection),
+    /// A cursor in the documented alphabet that this server did not issue (422, field
+    /// `cursor`: the request has the documented form, its content is refused).
     #[error("the cursor is not one this server issued")]
     BadCursor,
     #[error("the Idempotency-Key is not valid")]
@@ -84,7 +88,7 @@ impl<E: DomainError> From<E> for AppError {
 impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation(_) => ErrorCode::ValidationFailed,
+            Self::Validation(_) | Self::BadCursor => ErrorCode::ValidationFailed,
             Self::Json(rejection) => match rejection.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
@@ -94,8 +98,8 @@ impl AppError {
                 ErrorCode::PayloadTooLarge
             }
             Self::Query(_)
+            | Self::Path(_)
             | Self::Body(_)
-            | Self::BadCursor
             | Self::MethodNotAllowed
             | Self::BadIdempotencyKey => ErrorCode::MalformedRequest,
             Self::NotFound | Self::NoRoute => ErrorCode::NotFound,
@@ -141,8 +145,15 @@ impl AppError {
             }
             Self::Json(rejection) => rejection.body_text(),
             Self::Query(rejection) => rejection.body_text(),
+            Self::Path(rejection) => rejection.body_text(),
             Self::Body(rejection) => rejection.body_text(),
-            Self::BadCursor => "The cursor is not valid; start again without one.".to_owned(),
+            Self::BadCursor => {
+                return Problem::new(code, "The cursor is not valid; start again without one.")
+                    .with_fields(vec![FieldError {
+                        field: "cursor".to_owned(),
+                        message: "Start again without a cursor.".to_owned(),
+                    }])
+            }
             Self::BadIdempotencyKey => {
                 "The Idempotency-Key must be 1 to 255 visible ASCII characters.".to_owned()
             }

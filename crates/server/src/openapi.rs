@@ -1,20 +1,22 @@
 //! The OpenAPI 3.1 document, generated from the handlers themselves: every route is added
 //! through `utoipa_axum::routes!`, so a route cannot exist without its documentation.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
+use orgdesk_model::audit::ExportFormat;
 use orgdesk_model::{ErrorCode, FieldError, Problem};
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{Content, OpenApi as Document, RefOr, Response};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::problem::PROBLEM_JSON;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -30,7 +32,7 @@ use crate::state::AppState;
             `idempotency_key_in_flight`.",
         version = "1"
     ),
-    components(schemas(Problem, FieldError, ErrorCode)),
+    components(schemas(Problem, FieldError, ErrorCode, ExportFormat)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "orgs", description = "Organizations and personal contexts"),
@@ -58,9 +60,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi_json))
 }
 
-/// Completes the collected document: bearer security and the problem body of every error.
+/// Completes the collected document: the answers and header every operation shares
+/// ([`common`]), and the security schemes.
 pub fn finish(doc: &mut Document) {
-    ProblemResponses.modify(doc);
+    common::add(doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "session",
@@ -82,65 +85,10 @@ pub fn finish(doc: &mut Document) {
     );
 }
 
-/// Gives each 4xx/5xx response the problem document as its body, adds 401 to every
-/// authenticated operation and 500 to all.
-struct ProblemResponses;
-
-fn problem_content() -> Content {
-    Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-        "Problem",
-    ))))
-}
-
-fn problem_response(description: &str) -> Response {
-    Response::builder()
-        .description(description)
-        .content(PROBLEM_JSON, problem_content())
-        .build()
-}
-
-impl Modify for ProblemResponses {
-    fn modify(&self, doc: &mut Document) {
-        for item in doc.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-                let responses = &mut op.responses.responses;
-                if secured {
-                    responses.entry("401".to_owned()).or_insert_with(|| {
-                        RefOr::T(problem_response("`unauthenticated`: no valid session"))
-                    });
-                }
-                responses.entry("500".to_owned()).or_insert_with(|| {
-                    RefOr::T(problem_response("`internal`: see the server log"))
-                });
-                for (status, response) in responses.iter_mut() {
-                    let is_error = status.starts_with('4') || status.starts_with('5');
-                    if let (true, RefOr::T(response)) = (is_error, response) {
-                        if response.content.is_empty() {
-                            response
-                                .content
-                                .insert(PROBLEM_JSON.to_owned(), problem_content());
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The raw bytes of an image (logos).
+/// The raw bytes of a file (logos, PDF statements).
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
-pub struct ImageBytes(pub Vec<u8>);
+pub struct RawBytes(pub Vec<u8>);
 
 #[derive(Serialize, ToSchema)]
 struct Health {

@@ -12,6 +12,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
@@ -21,17 +22,16 @@ use crate::{
     signup, usage,
 };
 
-/// JSON bodies are small; the logo route sets its own, larger limit.
+/// JSON bodies are small; the logo route has its own, larger limit.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Every route, documented; returns the router and the rendered OpenAPI document.
 pub fn router(state: AppState) -> (Router, String) {
-    let (routes, mut doc) = openapi::base()
+    let json_routes = openapi::base()
         .merge(auth::routes::router())
         .merge(signup::routes::router())
         .merge(orgs::routes::router())
-        .merge(orgs::logo_routes::router())
         .merge(projects::routes::router())
         .merge(members::routes::router())
         .merge(invitations::routes::router())
@@ -40,22 +40,24 @@ pub fn router(state: AppState) -> (Router, String) {
         .merge(usage::routes::router())
         .merge(invoices::routes::router())
         .merge(api_keys::routes::router())
-        .merge(openapi::router())
+        .merge(openapi::router());
+    let (routes, mut doc) = around_each_route(json_routes, JSON_BODY_LIMIT, &state)
+        .merge(around_each_route(
+            orgs::logo_routes::router(),
+            orgs::logo_routes::BODY_LIMIT,
+            &state,
+        ))
         .split_for_parts();
     openapi::finish(&mut doc);
     let rendered = doc.to_pretty_json().unwrap_or_default();
     let router = routes
+        // Set after the route layers, so that a 405 does not pass through them.
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state.clone())
+        .with_state(state)
         .layer(Extension(RenderedDoc(Arc::new(rendered.clone()))))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        // The fallbacks and the middleware below; each route has its own catcher.
         .layer(CatchPanicLayer::custom(panic_response))
-        // Outside the panic catcher, so that a panic's 500 releases the idempotency key.
-        .layer(middleware::from_fn_with_state(
-            state,
-            idempotency::layer::idempotency,
-        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -66,6 +68,25 @@ pub fn router(state: AppState) -> (Router, String) {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     (router, rendered)
+}
+
+/// What runs around each route once it matched (path and method), outermost first: the
+/// route's body limit, then idempotency (inside the limit, so an oversized body is 413
+/// before anything is buffered; authentication comes before the key, see
+/// [`idempotency::layer`]), then the panic catcher (inside idempotency, so a panic's 500
+/// releases the key).
+fn around_each_route(
+    routes: OpenApiRouter<AppState>,
+    body_limit: usize,
+    state: &AppState,
+) -> OpenApiRouter<AppState> {
+    routes
+        .route_layer(CatchPanicLayer::custom(panic_response))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer::idempotency,
+        ))
+        .route_layer(DefaultBodyLimit::max(body_limit))
 }
 
 /// Answers paths no route matches.

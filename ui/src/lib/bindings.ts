@@ -359,11 +359,12 @@ export type CreateApiKeyRequest = {
 	name: string,
 	/**  Required for members (one of their projects); optional for owners and admins. */
 	project_id?: ProjectId | null,
+	/**  At least one. */
 	scopes: ApiKeyScope[],
 };
 
 export type CreateInvitationsRequest = {
-	/**  One or several emails; all are invited or none. */
+	/**  1 to 50 emails; all are invited or none. */
 	emails: string[],
 	/**  `admin` or `member`. */
 	role: Role,

@@ -1,6 +1,6 @@
 //! `/v1/orgs/{org}/api-keys…`: thin handlers over [`crate::api_keys::service`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -16,7 +16,7 @@ use crate::api_keys::service;
 use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::idempotency::Sensitive;
 use crate::membership::OrgPath;
 use crate::state::AppState;
@@ -107,7 +107,7 @@ async fn revoke_api_key(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ApiKeySegment { id }): Path<ApiKeySegment>,
+    ApiPath(ApiKeySegment { id }): ApiPath<ApiKeySegment>,
 ) -> Result<StatusCode, AppError> {
     let id: ApiKeyId = id.parse().map_err(|_| AppError::NotFound)?;
     service::revoke(&state.db, &actor, &org, id).await?;

@@ -1,8 +1,11 @@
-//! The middleware: one place that makes every mutation under `/v1` idempotent (see the
-//! module documentation of [`crate::idempotency`]).
+//! The middleware: one place that makes every mutation idempotent (see the module
+//! documentation of [`crate::idempotency`]). It is a route layer ([`crate::router`]): it
+//! runs only for a request that matched a route and method, inside that route's body limit,
+//! and only once the caller is known, so a wrong path is 404, a wrong method 405 and a
+//! missing or invalid session 401 before any key is looked at.
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,8 +17,6 @@ use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
 use crate::idempotency::{caller, request_hash, Idempotency, Sensitive, HEADER};
 use crate::state::AppState;
 
-/// Request bodies are read whole to fingerprint them (the largest route takes 2 MB).
-const REQUEST_LIMIT: usize = 4 * 1024 * 1024;
 /// Answers of mutations are small; a larger one is answered but not stored.
 const RESPONSE_LIMIT: usize = 8 * 1024 * 1024;
 const MAX_KEY_LEN: usize = 255;
@@ -41,13 +42,13 @@ fn parse_key(value: &HeaderValue) -> Result<String, AppError> {
 }
 
 pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !is_mutation(request.method()) || !request.uri().path().starts_with("/v1/") {
+    if !is_mutation(request.method()) {
         return next.run(request).await;
     }
-    let Some(value) = request.headers().get(HEADER) else {
+    let Some(value) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    match prepare(&state, value.clone(), request).await {
+    match prepare(&state, value, request).await {
         Ok(Prepared::Pass(request)) => next.run(request).await,
         Ok(Prepared::Answer(response)) => response,
         Ok(Prepared::Run(request, ctx)) => {
@@ -71,16 +72,15 @@ async fn prepare(
     value: HeaderValue,
     request: Request,
 ) -> Result<Prepared, AppError> {
-    let key = parse_key(&value)?;
+    // The caller first: a request that names nobody is the route's to refuse (401), or to
+    // answer as without a key (sign-up, sign-in), whatever its key looks like.
     let Some(caller) = caller::find(&state.db, request.headers()).await? else {
         return Ok(Prepared::Pass(request));
     };
+    let key = parse_key(&value)?;
+    // Read whole to fingerprint it, within the route's own body limit (413 beyond it).
     let (mut parts, body) = request.into_parts();
-    let bytes = to_bytes(body, REQUEST_LIMIT)
-        .await
-        .map_err(|_| AppError::PayloadTooLarge {
-            max_bytes: REQUEST_LIMIT,
-        })?;
+    let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await?;
     let path = parts
         .uri
         .path_and_query()

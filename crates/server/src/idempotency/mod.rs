@@ -4,12 +4,16 @@
 //!
 //! # Design
 //!
-//! * **One layer** ([`layer::idempotency`]) wraps the whole router. A mutation without an
-//!   `Idempotency-Key` header passes straight through (`POST /v1/usage` then refuses it
-//!   itself: 400 `idempotency_key_required`).
+//! * **One layer** ([`layer::idempotency`]), put around every route by [`crate::router`]
+//!   as a route layer: it runs after routing (an unknown path is 404, a method the route
+//!   does not serve 405) and inside the route's body limit (413 before anything is
+//!   buffered past it). A mutation without an `Idempotency-Key` header passes straight
+//!   through (`POST /v1/usage` then refuses it itself: 400 `idempotency_key_required`).
 //! * **Scope.** A key belongs to its caller: `user:<id>` for a session (so signing in again
-//!   keeps it) or `key:<id>` for an API key ([`caller`]). Requests that name no valid
-//!   caller (sign-up, sign-in, a bad token) are not recorded; they answer as without a key.
+//!   keeps it) or `key:<id>` for an API key ([`caller`]). The caller is found before the
+//!   key is read: requests that name no valid caller (sign-up, sign-in, a bad token) are
+//!   not recorded and answer as without a key (so a secured route answers 401, whatever
+//!   the key looks like).
 //! * **Fingerprint.** The request is `method`, path with query, and the SHA-256 of the body
 //!   ([`request_hash`]). The same key with another fingerprint answers 422
 //!   `idempotency_key_reused`.

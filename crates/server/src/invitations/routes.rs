@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/invitations…`, `/v1/me/invitations` and `/v1/invitations/{token}…`:
 //! thin handlers over [`crate::invitations::service`] and [`crate::invitations::respond`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use orgdesk_model::invitation::{
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::idempotency::Sensitive;
 use crate::invitations::token::InvitationRef;
 use crate::invitations::{respond, service};
@@ -44,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Path)]
 struct InvitationSegment {
     /// Invitation id
+    #[param(value_type = InvitationId)]
     id: String,
 }
 
@@ -128,7 +129,7 @@ async fn revoke_invitation(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(InvitationSegment { id }): Path<InvitationSegment>,
+    ApiPath(InvitationSegment { id }): ApiPath<InvitationSegment>,
 ) -> Result<StatusCode, AppError> {
     let id = invitation_id(&id)?;
     service::revoke(&state.db, &actor, &org, id).await?;
@@ -154,7 +155,7 @@ async fn resend_invitation(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(InvitationSegment { id }): Path<InvitationSegment>,
+    ApiPath(InvitationSegment { id }): ApiPath<InvitationSegment>,
 ) -> Result<(Extension<Sensitive>, Json<IssuedInvitation>), AppError> {
     let id = invitation_id(&id)?;
     let issued = service::resend(&state.db, &state.mail, &actor, &org, id).await?;
@@ -200,7 +201,7 @@ async fn my_invitations(
 async fn get_invitation(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path(TokenSegment { token }): Path<TokenSegment>,
+    ApiPath(TokenSegment { token }): ApiPath<TokenSegment>,
 ) -> Result<Json<ReceivedInvitation>, AppError> {
     let by = InvitationRef::parse(&token);
     Ok(Json(
@@ -226,7 +227,7 @@ async fn get_invitation(
 async fn accept_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path(TokenSegment { token }): Path<TokenSegment>,
+    ApiPath(TokenSegment { token }): ApiPath<TokenSegment>,
 ) -> Result<Json<Membership>, AppError> {
     let by = InvitationRef::parse(&token);
     Ok(Json(respond::accept(&state.db, &actor, &by).await?))
@@ -249,7 +250,7 @@ async fn accept_invitation(
 async fn decline_invitation(
     State(state): State<AppState>,
     actor: Actor,
-    Path(TokenSegment { token }): Path<TokenSegment>,
+    ApiPath(TokenSegment { token }): ApiPath<TokenSegment>,
 ) -> Result<StatusCode, AppError> {
     let by = InvitationRef::parse(&token);
     respond::decline(&state.db, &actor, &by).await?;

@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/invoices…`: thin handlers over [`crate::invoices::statement`] and
 //! [`crate::invoices::pdf`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,9 +15,10 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentSession;
 use crate::error::AppError;
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::invoices::{pdf, statement};
 use crate::membership::OrgPath;
+use crate::openapi::RawBytes;
 use crate::state::AppState;
 
 pub const PDF: &str = "application/pdf";
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Path)]
 struct InvoiceSegment {
     /// The month, `YYYY-MM`
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$")]
     id: String,
 }
 
@@ -72,7 +74,7 @@ async fn list_invoices(
     responses(
         (status = 200, description = "The statement", content(
             (Invoice = "application/json"),
-            (Vec<u8> = "application/pdf"),
+            (RawBytes = "application/pdf"),
         )),
         (status = 403, description = "`forbidden`"),
         (status = 404, description = "`not_found`: no activity that month"),
@@ -82,7 +84,7 @@ async fn get_invoice(
     State(state): State<AppState>,
     session: CurrentSession,
     OrgPath(org): OrgPath,
-    Path(InvoiceSegment { id }): Path<InvoiceSegment>,
+    ApiPath(InvoiceSegment { id }): ApiPath<InvoiceSegment>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (invoice, slug) = statement::get(&state.db, session.user_id(), &org, &id).await?;

@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/members…`, `…/leave` and `…/transfer-ownership`: thin handlers over
 //! [`crate::members::service`] and [`crate::members::ownership`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use orgdesk_model::member::{Member, MemberQuery, TransferOwnershipRequest, UpdateMemberRequest};
@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::members::{ownership, service};
 use crate::membership::OrgPath;
 use crate::state::AppState;
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Path)]
 struct MemberSegment {
     /// The member's user id
+    #[param(value_type = UserId)]
     user_id: String,
 }
 
@@ -87,7 +88,7 @@ async fn update_member(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(MemberSegment { user_id: user }): Path<MemberSegment>,
+    ApiPath(MemberSegment { user_id: user }): ApiPath<MemberSegment>,
     ApiJson(req): ApiJson<UpdateMemberRequest>,
 ) -> Result<Json<Member>, AppError> {
     let target = user_id(&user)?;
@@ -114,7 +115,7 @@ async fn remove_member(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(MemberSegment { user_id: user }): Path<MemberSegment>,
+    ApiPath(MemberSegment { user_id: user }): ApiPath<MemberSegment>,
 ) -> Result<StatusCode, AppError> {
     let target = user_id(&user)?;
     service::remove(&state.db, &actor, &org, target).await?;

@@ -1,13 +1,15 @@
 //! How a request names an org ([`OrgKey`]), and the `{org}` segment of every route under
 //! `/v1/orgs/{org}` ([`OrgPath`]): parsed and documented once.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use orgdesk_model::OrgId;
 use serde::Deserialize;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
+
+use crate::error::AppError;
+use crate::http::extract::ApiPath;
 
 /// How a request names an org: its id, or one of its slugs (current or former).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +42,10 @@ struct Segment {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for OrgPath {
-    type Rejection = PathRejection;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PathRejection> {
-        let Path(Segment { org }) = Path::from_request_parts(parts, state).await?;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ApiPath(Segment { org }) = ApiPath::from_request_parts(parts, state).await?;
         Ok(Self(OrgKey::parse(&org)))
     }
 }

@@ -1,13 +1,13 @@
 //! `/v1/orgs/{org}/logo`: upload, serve and remove an org's logo.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use orgdesk_model::org::Org;
 use orgdesk_model::validate::LOGO_MAX_BYTES;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Actor;
@@ -15,15 +15,16 @@ use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
 use crate::membership::OrgPath;
-use crate::openapi::ImageBytes;
+use crate::openapi::RawBytes;
 use crate::orgs::logo;
 use crate::state::AppState;
 
 /// Logos may be larger than the JSON bodies every other route accepts.
+/// The logo's body limit, larger than the JSON routes' ([`crate::router`] applies it).
+pub const BODY_LIMIT: usize = LOGO_MAX_BYTES;
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(
-        routes!(put_logo, get_logo, delete_logo).layer(DefaultBodyLimit::max(LOGO_MAX_BYTES)),
-    )
+    OpenApiRouter::new().routes(routes!(put_logo, get_logo, delete_logo))
 }
 
 /// Upload the logo: PNG, JPEG or SVG without active content, at most 2 MB.
@@ -34,9 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("session" = [])),
     params(OrgPath),
     request_body(content(
-        (ImageBytes = "image/png"),
-        (ImageBytes = "image/jpeg"),
-        (ImageBytes = "image/svg+xml"),
+        (RawBytes = "image/png"),
+        (RawBytes = "image/jpeg"),
+        (RawBytes = "image/svg+xml"),
     )),
     responses(
         (status = 200, description = "Stored; the org with its new logo and version", body = Org),
@@ -75,9 +76,9 @@ async fn put_logo(
     ),
     responses(
         (status = 200, description = "The image", content(
-            (ImageBytes = "image/png"),
-            (ImageBytes = "image/jpeg"),
-            (ImageBytes = "image/svg+xml"),
+            (RawBytes = "image/png"),
+            (RawBytes = "image/jpeg"),
+            (RawBytes = "image/svg+xml"),
         ), headers(("ETag" = String, description = "Content hash"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "`not_found`: no such org, not a member, or no logo"),

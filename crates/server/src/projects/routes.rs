@@ -1,7 +1,7 @@
 //! `/v1/orgs/{org}/projects…`: thin handlers over [`crate::projects::service`] and
 //! [`crate::projects::lifecycle`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
 use crate::membership::{OrgKey, OrgPath};
 use crate::projects::lifecycle::{self, Transition};
@@ -123,7 +123,7 @@ async fn get_project(
     State(state): State<AppState>,
     session: CurrentSession,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
 ) -> Result<Response, AppError> {
     Ok(with_etag(
         service::get(&state.db, session.user_id(), &org, &project).await?,
@@ -156,7 +156,7 @@ async fn update_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<UpdateProjectRequest>,
 ) -> Result<Response, AppError> {
@@ -185,7 +185,7 @@ async fn delete_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
     ApiQuery(query): ApiQuery<DeleteProjectQuery>,
 ) -> Result<StatusCode, AppError> {
     service::delete(&state.db, &actor, &org, &project, &query.confirm).await?;
@@ -212,7 +212,7 @@ async fn suspend_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
     ApiJson(req): ApiJson<SuspendProjectRequest>,
 ) -> Result<Json<Project>, AppError> {
     let transition = Transition::suspend(&req.reason)?;
@@ -237,7 +237,7 @@ async fn unsuspend_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Unsuspend).await
 }
@@ -260,7 +260,7 @@ async fn archive_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Archive).await
 }
@@ -283,7 +283,7 @@ async fn restore_project(
     State(state): State<AppState>,
     actor: Actor,
     OrgPath(org): OrgPath,
-    Path(ProjectSegment { project }): Path<ProjectSegment>,
+    ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
 ) -> Result<Json<Project>, AppError> {
     transition_to(&state, &actor, &org, &project, Transition::Restore).await
 }

@@ -11,6 +11,7 @@ mod audit_export;
 mod auth;
 mod bank;
 mod billing;
+mod contract;
 mod credits;
 mod idempotency;
 mod idempotency_recovery;

@@ -118,7 +118,7 @@ async fn list_paginates_by_name_and_filters_by_status(backend: Backend) {
     let bad = app.get("/v1/orgs/acme/projects?status=gone", &token).await;
     expect_problem(bad, StatusCode::BAD_REQUEST, "malformed_request").await;
     let bad = app.get("/v1/orgs/acme/projects?cursor=zzz", &token).await;
-    expect_problem(bad, StatusCode::BAD_REQUEST, "malformed_request").await;
+    expect_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
 
 async fn get_patch_with_etag_and_if_match(backend: Backend) {
