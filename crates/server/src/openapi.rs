@@ -85,11 +85,6 @@ pub fn finish(doc: &mut Document) {
     );
 }
 
-/// The raw bytes of a file (logos, PDF statements).
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct RawBytes(pub Vec<u8>);
-
 #[derive(Serialize, ToSchema)]
 struct Health {
     /// Always `ok` while the server answers.

@@ -5,3 +5,4 @@
 pub mod cursor;
 pub mod extract;
 pub mod precondition;
+pub mod raw;

@@ -16,9 +16,9 @@ use utoipa_axum::routes;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::raw::RawBytes;
 use crate::invoices::{pdf, statement};
 use crate::membership::OrgPath;
-use crate::openapi::RawBytes;
 use crate::state::AppState;
 
 pub const PDF: &str = "application/pdf";

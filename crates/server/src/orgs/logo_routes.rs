@@ -14,8 +14,8 @@ use crate::auth::Actor;
 use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::precondition::{etag, none_match_hits};
+use crate::http::raw::RawBytes;
 use crate::membership::OrgPath;
-use crate::openapi::RawBytes;
 use crate::orgs::logo;
 use crate::state::AppState;
 
