@@ -125,7 +125,7 @@ fn root_reexports(src: &Path) -> BTreeMap<String, String> {
 
 /// The last segment of each path in `a::B`, `{B, c::D as E}`: `B`, `D`/`E`.
 fn leaf_names(tree: &str) -> Vec<String> {
-    tree.split(|c| matches!(c, '{' | '}' | ','))
+    tree.split(['{', '}', ','])
         .filter_map(|part| {
             let part = part.trim();
             let part = part.split(" as ").last()?.trim();
