@@ -17,6 +17,7 @@ pub mod page;
 pub mod plan;
 pub mod project;
 pub mod role;
+pub mod security;
 pub mod slug;
 pub mod usage;
 pub mod validate;

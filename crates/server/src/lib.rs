@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod invoices;
 pub mod ledger;
+pub mod limits;
 pub mod mail;
 pub mod members;
 pub mod membership;

@@ -1,5 +1,6 @@
 //! Who does something, and from where: the signed-in account plus the client's address and
-//! user agent. Every change is made by one (the audit log records it as its actor).
+//! user agent ([`Actor`]; every change is made by one, the audit log records it as its
+//! actor), or only the address and agent before anyone is signed in ([`Client`]).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -40,15 +41,58 @@ impl FromRequestParts<AppState> for Actor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let session = CurrentSession::from_request_parts(parts, state).await?;
+        let Client { ip, user_agent } = Client::of(parts, state.trust_proxy);
         Ok(Self {
             user_id: session.user_id(),
-            ip: client_ip(parts, state.trust_proxy).map(|ip| ip.to_string()),
+            ip,
+            user_agent,
+        })
+    }
+}
+
+/// Where a request comes from, signed in or not (sign-in and sign-up have no session
+/// yet): the client's address as [`client_ip`] reads it, and its user agent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Client {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    fn of(parts: &Parts, trust_proxy: bool) -> Self {
+        Self {
+            ip: client_ip(parts, trust_proxy).map(|ip| ip.to_string()),
             user_agent: parts
                 .headers
                 .get(USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.chars().take(USER_AGENT_MAX).collect()),
-        })
+        }
+    }
+
+    /// The address as limits key it (`unknown` when the server cannot tell).
+    pub fn ip_or_unknown(&self) -> &str {
+        self.ip.as_deref().unwrap_or("unknown")
+    }
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::of(parts, state.trust_proxy))
+    }
+}
+
+impl From<&Actor> for Client {
+    fn from(actor: &Actor) -> Self {
+        Self {
+            ip: actor.ip.clone(),
+            user_agent: actor.user_agent.clone(),
+        }
     }
 }
 

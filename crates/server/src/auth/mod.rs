@@ -6,6 +6,7 @@ pub mod account;
 pub mod actor;
 pub mod api_key;
 pub mod error;
+pub mod events;
 pub mod extractor;
 pub mod password;
 pub mod routes;
@@ -13,7 +14,7 @@ pub mod service;
 pub mod session;
 pub mod throttle;
 
-pub use actor::Actor;
+pub use actor::{Actor, Client};
 pub use api_key::ApiKeyCaller;
 pub use error::AuthError;
 pub use extractor::CurrentSession;

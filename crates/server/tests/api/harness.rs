@@ -40,6 +40,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Direct access to the same database, for setting up what no route does yet.
     pub db: AnyPool,
+    /// The same database as the server's own handle (write transactions), for tests of
+    /// the building blocks routes use.
+    pub store: orgdesk_server::db::Db,
     server: Option<RunningServer>,
     config: Config,
     _dir: TempDir,
@@ -108,6 +111,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(Config) -> 
             .build()
             .expect("http client"),
         db: db.pool().clone(),
+        store: db,
         server: Some(server),
         config,
         _dir: dir,

@@ -18,6 +18,7 @@ mod idempotency_recovery;
 mod invitations;
 mod invitations_respond;
 mod isolation;
+mod limits;
 mod logo;
 mod members;
 mod members_ownership;
