@@ -19,6 +19,7 @@ pub mod project;
 pub mod role;
 pub mod security;
 pub mod slug;
+pub mod spreadsheet;
 pub mod usage;
 pub mod validate;
 

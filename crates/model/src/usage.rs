@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::{LedgerEntry, Modality};
 use crate::ids::{OrgId, UserId};
+use crate::spreadsheet::cell;
 
 /// `POST /v1/usage`, authenticated with an API key and an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
@@ -97,15 +98,6 @@ pub struct Invoice {
     pub summary: InvoiceSummary,
     pub org_name: String,
     pub lines: Vec<InvoiceLine>,
-}
-
-/// A cell as a spreadsheet should take it: text that would start a formula gets a `'`.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 impl UsageReport {

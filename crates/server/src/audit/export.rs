@@ -4,6 +4,7 @@
 use axum::body::Bytes;
 use futures::Stream;
 use orgdesk_model::audit::{AuditEvent, ExportFormat};
+use orgdesk_model::spreadsheet::cell;
 use orgdesk_model::OrgId;
 
 use crate::audit::error::AuditError;
@@ -124,9 +125,12 @@ fn failed(error: impl Into<AppError>) -> std::io::Error {
     std::io::Error::other("the export could not be completed")
 }
 
+/// One event as CSV cells, each defused as the usage report's are
+/// ([`orgdesk_model::spreadsheet::cell`]): names, user agents and details are free text
+/// that could otherwise start a formula.
 fn csv_record(event: &AuditEvent) -> [String; 13] {
     let actor = event.actor.as_ref();
-    [
+    let cells = [
         event.id.to_string(),
         event.created_at.to_rfc3339(),
         actor.map(|a| a.id.to_string()).unwrap_or_default(),
@@ -140,7 +144,8 @@ fn csv_record(event: &AuditEvent) -> [String; 13] {
         event.user_agent.clone().unwrap_or_default(),
         event.details.to_string(),
         event.org_id.to_string(),
-    ]
+    ];
+    cells.map(|text| cell(&text))
 }
 
 /// CSV lines, quoted where needed (commas, quotes, line breaks) by the `csv` crate.
