@@ -96,12 +96,9 @@ pub async fn set_plan(
     Ok(repo::set_plan(conn, org, plan, now).await?)
 }
 
-/// Trimmed optional text: blank means "none".
+/// Optional text in its stored form ([`validate::clean`]): blank means "none".
 fn optional(value: Option<&String>) -> Option<String> {
-    value
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    value.map(|v| validate::clean(v)).filter(|v| !v.is_empty())
 }
 
 pub async fn create(
@@ -110,7 +107,8 @@ pub async fn create(
     req: &CreateOrgRequest,
 ) -> Result<Membership, AppError> {
     let user = actor.user_id;
-    let name = req.name.trim();
+    let name = validate::clean(&req.name);
+    let name = name.as_str();
     let explicit_slug = optional(req.slug.as_ref());
     let description = optional(req.description.as_ref());
     let website = optional(req.website.as_ref());
@@ -192,7 +190,8 @@ pub async fn update(
     require(&view, Capability::EditSettings)?;
     if_match.check(view.org.version)?;
     let current = &view.org;
-    let name = req.name.as_deref().map_or(current.name.as_str(), str::trim);
+    let cleaned_name = req.name.as_deref().map(validate::clean);
+    let name = cleaned_name.as_deref().unwrap_or(current.name.as_str());
     let slug = req.slug.as_deref().map_or(current.slug.as_str(), str::trim);
     let description = match &req.description {
         Some(d) => optional(Some(d)),

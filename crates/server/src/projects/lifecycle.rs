@@ -4,6 +4,7 @@
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::project::{Project, ProjectStatus};
+use orgdesk_model::validate::{self, Lines};
 use orgdesk_model::{Capability, FieldError};
 use serde_json::json;
 
@@ -29,19 +30,23 @@ pub enum Transition {
 }
 
 impl Transition {
-    /// Checks a suspension reason: 1–300 characters once trimmed.
+    /// Checks a suspension reason: 1–300 characters in its stored form
+    /// ([`validate::clean`]), without control, text-direction or invisible characters.
     pub fn suspend(reason: &str) -> Result<Self, AppError> {
-        let reason = reason.trim();
+        let reason = validate::clean(reason);
         let n = reason.chars().count();
+        let mut errors = Vec::new();
         if n == 0 || n > REASON_MAX {
-            return Err(AppError::Validation(vec![FieldError {
+            errors.push(FieldError {
                 field: "reason".to_owned(),
                 message: format!("Give a reason of 1 to {REASON_MAX} characters."),
-            }]));
+            });
         }
-        Ok(Self::Suspend {
-            reason: reason.to_owned(),
-        })
+        validate::plain_text("reason", &reason, Lines::Many, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(Self::Suspend { reason })
     }
 
     fn action(&self) -> AuditAction {

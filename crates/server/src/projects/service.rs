@@ -107,12 +107,9 @@ pub async fn get(
     visible(&mut conn, &view, user, project).await
 }
 
-/// Trimmed optional text: blank means "none".
+/// Optional text in its stored form ([`validate::clean`]): blank means "none".
 fn optional(value: Option<&String>) -> Option<String> {
-    value
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    value.map(|v| validate::clean(v)).filter(|v| !v.is_empty())
 }
 
 /// Fails with 409 `plan_limit_reached` when the org has no room for one more project
@@ -131,7 +128,8 @@ pub async fn create(
     org: &OrgKey,
     req: &CreateProjectRequest,
 ) -> Result<Project, AppError> {
-    let name = req.name.trim();
+    let name = validate::clean(&req.name);
+    let name = name.as_str();
     let explicit_slug = optional(req.slug.as_ref());
     let description = optional(req.description.as_ref());
     let mut errors = Vec::new();
@@ -235,7 +233,7 @@ pub async fn update(
     if_match.check(current.version)?;
     let mut next = current.clone();
     if let Some(name) = &req.name {
-        name.trim().clone_into(&mut next.name);
+        next.name = validate::clean(name);
     }
     if let Some(s) = &req.slug {
         s.trim().clone_into(&mut next.slug);

@@ -29,7 +29,7 @@ impl NewAccount {
         }
         Ok(Self {
             email: validate::normalize_email(&req.email),
-            display_name: req.display_name.trim().to_owned(),
+            display_name: validate::clean(&req.display_name),
             password: req.password,
         })
     }
