@@ -67,6 +67,7 @@ async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
         name: "CI".into(),
         project_id: None,
         scopes: vec![ApiKeyScope::UsageWrite],
+        expires_at: None,
     };
     let key = app.api_keys.create(org, input).await.unwrap();
     let resp = reqwest::Client::new()

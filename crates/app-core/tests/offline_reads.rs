@@ -134,6 +134,7 @@ async fn meter(world: &World, org: OrgId) {
                 name: "CI".into(),
                 project_id: None,
                 scopes: vec![orgdesk_model::api_key::ApiKeyScope::UsageWrite],
+                expires_at: None,
             },
         )
         .await

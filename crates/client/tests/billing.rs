@@ -90,6 +90,7 @@ async fn top_up_meter_report_and_alert() {
         name: "CI".into(),
         project_id: Some(site.id),
         scopes: vec![ApiKeyScope::UsageWrite],
+        expires_at: None,
     };
     let created = owner.create_api_key(org, &key).await.unwrap();
     assert!(created.secret.starts_with("odk_"));

@@ -33,6 +33,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the key stops working by itself; `None` for never.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
@@ -44,6 +46,10 @@ pub struct CreateApiKeyRequest {
     /// At least one.
     #[schema(min_items = 1)]
     pub scopes: Vec<ApiKeyScope>,
+    /// When the key stops working by itself; it must be in the future. Omitted or `null`:
+    /// it works until revoked.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A new key with its secret, shown this once.

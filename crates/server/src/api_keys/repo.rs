@@ -24,6 +24,8 @@ pub struct NewKey<'a> {
     pub hash: &'a str,
     pub scopes: &'a [ApiKeyScope],
     pub created_by: UserId,
+    /// When it stops working (ms since the epoch); `None` for never.
+    pub expires_at: Option<i64>,
 }
 
 pub async fn insert(
@@ -34,7 +36,7 @@ pub async fn insert(
     let scopes: Vec<&str> = key.scopes.iter().map(|s| scope_str(*s)).collect();
     sqlx::query(
         "INSERT INTO api_keys (id, org_id, project_id, name, prefix, secret_hash, scopes, \
-         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(key.id.to_string())
     .bind(key.org.to_string())
@@ -45,6 +47,7 @@ pub async fn insert(
     .bind(scopes.join(" "))
     .bind(key.created_by.to_string())
     .bind(now)
+    .bind(key.expires_at)
     .execute(conn)
     .await?;
     Ok(())
@@ -57,7 +60,7 @@ const ORDER: Order<'static> = Order::descending(&["k.created_at", "k.id"]);
 
 const SELECT: &str = "SELECT k.id, k.org_id, k.project_id, k.name, k.prefix, k.scopes, \
      k.created_by, u.email AS creator_email, u.display_name AS creator_name, k.created_at, \
-     k.last_used_at, k.revoked_at FROM api_keys k LEFT JOIN users u ON u.id = k.created_by";
+     k.last_used_at, k.revoked_at, k.expires_at FROM api_keys k LEFT JOIN users u ON u.id = k.created_by";
 
 #[derive(Debug, sqlx::FromRow)]
 struct KeyRow {
@@ -73,6 +76,7 @@ struct KeyRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    expires_at: Option<i64>,
 }
 
 impl KeyRow {
@@ -100,6 +104,7 @@ impl KeyRow {
             created_at: to_datetime(self.created_at),
             last_used_at: self.last_used_at.map(to_datetime),
             revoked_at: self.revoked_at.map(to_datetime),
+            expires_at: self.expires_at.map(to_datetime),
         };
         Ok((key, list_key))
     }

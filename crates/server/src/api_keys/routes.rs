@@ -61,7 +61,8 @@ async fn list_api_keys(
 }
 
 /// Create a key; its secret (`odk_…`) is in this answer only. Owners and admins: for any
-/// project or the whole org; members: for one project of their scope.
+/// project or the whole org; members: for one project of their scope. It may expire
+/// (`expires_at`); it always acts with its creator's current role and project scope.
 #[utoipa::path(
     post,
     path = "/v1/orgs/{org}/api-keys",
@@ -73,7 +74,7 @@ async fn list_api_keys(
         (status = 201, description = "Created; a replay by Idempotency-Key has an empty secret", body = CreatedApiKey),
         (status = 403, description = "`forbidden`: a member, for a project outside their scope"),
         (status = 404, description = "`not_found`"),
-        (status = 422, description = "`validation_failed`: `name`, `scopes`, `project_id` (required for members)"),
+        (status = 422, description = "`validation_failed`: `name`, `scopes`, `project_id` (required for members), `expires_at` (not in the future)"),
     )
 )]
 async fn create_api_key(

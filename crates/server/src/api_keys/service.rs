@@ -6,6 +6,7 @@ use orgdesk_model::api_key::{ApiKey, CreateApiKeyRequest, CreatedApiKey};
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::role::allows_in;
+use orgdesk_model::validate::{self, Lines};
 use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
 use serde_json::json;
 
@@ -22,7 +23,7 @@ use crate::membership::{self, require, MemberView, OrgKey};
 use crate::projects::{self, ProjectKey};
 
 /// At most this many characters in a key's name.
-const NAME_MAX: usize = 100;
+const NAME_MAX: usize = validate::NAME_MAX;
 
 /// Whether the caller manages every key of the org (owners and admins).
 fn manages_all(view: &MemberView) -> bool {
@@ -57,12 +58,22 @@ pub async fn create(
     org: &OrgKey,
     req: &CreateApiKeyRequest,
 ) -> Result<CreatedApiKey, AppError> {
-    let name = req.name.trim();
+    let name = validate::clean(&req.name);
+    let name = name.as_str();
     let mut errors = Vec::new();
     if name.is_empty() || name.chars().count() > NAME_MAX {
         errors.push(FieldError {
             field: "name".to_owned(),
             message: format!("Give the key a name of 1 to {NAME_MAX} characters."),
+        });
+    }
+    validate::plain_text("name", name, Lines::One, &mut errors);
+    let now = now_ms();
+    let expires_at = req.expires_at.map(|at| at.timestamp_millis());
+    if expires_at.is_some_and(|at| at <= now) {
+        errors.push(FieldError {
+            field: "expires_at".to_owned(),
+            message: "Pick an expiry in the future, or none.".to_owned(),
         });
     }
     let mut scopes = req.scopes.clone();
@@ -78,7 +89,6 @@ pub async fn create(
         return Err(AppError::Validation(errors));
     }
 
-    let now = now_ms();
     let mut tx = db.write().await?;
     let view = membership::lock_for_member(&mut tx, org, actor.user_id).await?;
     require(&view, Capability::ViewOrg)?;
@@ -117,6 +127,7 @@ pub async fn create(
         hash: &made.hash,
         scopes: &scopes,
         created_by: actor.user_id,
+        expires_at,
     };
     repo::insert(&mut tx, &new, now).await?;
     let scope_names: Vec<&str> = scopes.iter().map(|s| scope_str(*s)).collect();
@@ -126,6 +137,7 @@ pub async fn create(
             "prefix": made.prefix,
             "project_id": req.project_id,
             "scopes": scope_names,
+            "expires_at": req.expires_at,
         }))
         .write(&mut tx, actor, now)
         .await?;

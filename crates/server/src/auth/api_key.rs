@@ -1,8 +1,10 @@
 //! API keys as credentials: the secret (`odk_` and 32 bytes from the OS CSPRNG in
 //! base64url, shown once; only the SHA-256 is stored, with the first 8 characters after
 //! `odk_` to tell keys apart), the live key behind a secret, and the key as the caller of
-//! the metering route ([`ApiKeyCaller`]: a missing, unknown or revoked key, or one whose
-//! creator left the org, answers 401). Managing keys is [`crate::api_keys`].
+//! the metering route ([`ApiKeyCaller`]: a missing, unknown, revoked or expired key, or one
+//! whose creator left the org, answers 401). A key acts for its creator as they are now:
+//! the metering route reads their role and project scope again inside its transaction
+//! ([`crate::usage::record`]). Managing keys is [`crate::api_keys`].
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::extract::FromRequestParts;
@@ -16,6 +18,7 @@ use sqlx::AnyConnection;
 
 use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
+use crate::db::now_ms;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -77,23 +80,27 @@ pub struct KeyRecord {
     pub project_id: Option<ProjectId>,
     pub scopes: Vec<ApiKeyScope>,
     pub created_by: UserId,
-    /// The creator's role in the org now.
+    /// The creator's role in the org when the key was looked up.
     pub creator_role: Role,
 }
 
-/// The live key with this secret: not revoked, and its creator still a member of its org.
+/// The live key with this secret at `now`: not revoked, not expired, and its creator still
+/// a member of its org.
 pub async fn find_live(
     conn: &mut AnyConnection,
     secret: &str,
+    now: i64,
 ) -> Result<Option<KeyRecord>, AppError> {
     let row: Option<(String, String, Option<String>, String, String, String)> = sqlx::query_as(
         "SELECT k.id, k.org_id, k.project_id, k.scopes, k.created_by, \
          CASE WHEN o.owner_user_id = k.created_by THEN 'owner' ELSE m.role END AS creator_role \
          FROM api_keys k JOIN orgs o ON o.id = k.org_id \
          JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.created_by \
-         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
+         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL \
+         AND (k.expires_at IS NULL OR k.expires_at > $2)",
     )
     .bind(hash(secret))
+    .bind(now)
     .fetch_optional(conn)
     .await?;
     let Some((id, org, project, scopes, creator, role)) = row else {
@@ -109,14 +116,16 @@ pub async fn find_live(
     }))
 }
 
-/// Marks the key used now; `false` when it was revoked meanwhile.
+/// Marks the key used now; `false` when it was revoked, or expired, meanwhile.
 pub async fn touch(conn: &mut AnyConnection, key: ApiKeyId, now: i64) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(key.to_string())
-            .execute(conn)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $1)",
+    )
+    .bind(now)
+    .bind(key.to_string())
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -136,7 +145,7 @@ impl FromRequestParts<AppState> for ApiKeyCaller {
             .filter(|t| t.starts_with(PREFIX))
             .ok_or(AuthError::InvalidApiKey)?;
         let mut conn = state.db.pool().acquire().await?;
-        let key = find_live(&mut conn, token)
+        let key = find_live(&mut conn, token, now_ms())
             .await?
             .ok_or(AuthError::InvalidApiKey)?;
         Ok(Self(key))

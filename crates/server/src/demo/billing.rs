@@ -122,6 +122,7 @@ async fn make_keys(
             name: "Production backend".to_owned(),
             project_id: None,
             scopes: vec![ApiKeyScope::UsageWrite, ApiKeyScope::Read],
+            expires_at: None,
         },
     )];
     for (id, name) in projects {
@@ -131,6 +132,7 @@ async fn make_keys(
                 name: format!("{name} CI"),
                 project_id: Some(*id),
                 scopes: vec![ApiKeyScope::UsageWrite],
+                expires_at: None,
             },
         ));
     }
@@ -144,6 +146,7 @@ async fn make_keys(
                 name: "Prototype notebook".to_owned(),
                 project_id: Some(*project),
                 scopes: vec![ApiKeyScope::UsageWrite],
+                expires_at: None,
             },
         ));
     }

@@ -40,7 +40,7 @@ pub async fn find(db: &Db, headers: &HeaderMap) -> Result<Option<Caller>, AppErr
         return Ok(found.map(|s| Caller::User(s.user_id)));
     }
     if token.starts_with(api_key::PREFIX) {
-        let found = api_key::find_live(&mut conn, token).await?;
+        let found = api_key::find_live(&mut conn, token, now_ms()).await?;
         return Ok(found.map(Caller::Key));
     }
     Ok(None)

@@ -10,6 +10,8 @@ pub enum UsageError {
     MissingScope(&'static str),
     #[error("the API key is limited to another project")]
     KeyProjectMismatch,
+    #[error("the API key's creator can no longer reach the project")]
+    CreatorOutOfScope,
     #[error("the project is {status}")]
     ProjectNotActive {
         status: &'static str,
@@ -22,7 +24,9 @@ pub enum UsageError {
 impl DomainError for UsageError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::MissingScope(_) | Self::KeyProjectMismatch => ErrorCode::Forbidden,
+            Self::MissingScope(_) | Self::KeyProjectMismatch | Self::CreatorOutOfScope => {
+                ErrorCode::Forbidden
+            }
             Self::ProjectNotActive { .. } => ErrorCode::ProjectNotActive,
             Self::Report(_) => ErrorCode::Internal,
         }
@@ -32,6 +36,9 @@ impl DomainError for UsageError {
         match self {
             Self::MissingScope(scope) => format!("This API key lacks the `{scope}` scope."),
             Self::KeyProjectMismatch => "This API key is limited to another project.".to_owned(),
+            Self::CreatorOutOfScope => "The person who created this API key can no longer \
+                reach this project, so the key cannot either."
+                .to_owned(),
             Self::ProjectNotActive {
                 status,
                 reason: Some(reason),

@@ -1,13 +1,16 @@
 //! Metering: `POST /v1/usage` debits the key's org for usage in one of its projects.
 //!
 //! Checks, in order: the key's scope (403), the quantity (422), then inside one
-//! transaction: the project in the key's org (404) and within the key's project (403),
-//! active (409 `project_not_active`), allowed by the spend policy (403
-//! `spend_not_allowed`), the person a member (422), the price at the current rate card
-//! with checked arithmetic (422), the atomic debit (402 `insufficient_credits`), and the
-//! key still live (401, rolling the debit back). The org's row is share-locked first, so
-//! usage queues behind changes to the org (a suspension, a policy change, a revocation)
-//! and they behind it.
+//! transaction: the key's creator still a member (401), the project in the key's org
+//! (404), within the key's project (403) and within what its creator may reach now (403:
+//! an org-wide key made by an admin who was later demoted to a member limited to some
+//! projects meters only those), active (409 `project_not_active`), allowed by the spend
+//! policy for the creator's current role (403 `spend_not_allowed`), the person a member
+//! (422), the price at the current rate card with checked arithmetic (422), the atomic
+//! debit (402 `insufficient_credits`), and the key still live (401, rolling the debit
+//! back). The org's row is share-locked first, so usage queues behind changes to the org
+//! (a suspension, a policy change, a role or scope change, a revocation) and they behind
+//! it.
 
 use orgdesk_model::api_key::ApiKeyScope;
 use orgdesk_model::billing::LedgerKind;
@@ -72,11 +75,22 @@ pub async fn record(
     if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
         return Ok(answer(entry));
     }
+    // The key acts for its creator as they are now, not as they were when they made it.
+    let (creator_role, creator_scope) = rows::find(&mut tx, org, key.created_by)
+        .await?
+        .ok_or(AuthError::InvalidApiKey)?;
+    let key = &KeyRecord {
+        creator_role,
+        ..key.clone()
+    };
     let project = projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project))
         .await?
         .ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
         return Err(UsageError::KeyProjectMismatch.into());
+    }
+    if creator_scope.is_some_and(|ids| !ids.contains(&project.id)) {
+        return Err(UsageError::CreatorOutOfScope.into());
     }
     if project.status != ProjectStatus::Active {
         return Err(UsageError::ProjectNotActive {

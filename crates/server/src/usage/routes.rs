@@ -35,9 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 201, description = "Debited", body = UsageRecorded),
         (status = 400, description = "`idempotency_key_required` or `malformed_request`"),
-        (status = 401, description = "`unauthenticated`: no live API key"),
+        (status = 401, description = "`unauthenticated`: no live API key (unknown, revoked or expired, or its creator left the org)"),
         (status = 402, description = "`insufficient_credits`: nothing was debited"),
-        (status = 403, description = "`forbidden` (scope or project of the key) or `spend_not_allowed`"),
+        (status = 403, description = "`forbidden` (scope or project of the key, or a project its creator can no longer reach) or `spend_not_allowed`"),
         (status = 404, description = "`not_found`: no such project in the key's org"),
         (status = 409, description = "`project_not_active` or `idempotency_key_in_flight`"),
         (status = 422, description = "`validation_failed` (`quantity`, `user`) or `idempotency_key_reused`"),
