@@ -71,7 +71,7 @@ impl DomainError for LimitError {
 }
 
 /// "40 seconds", "15 minutes", "3 hours".
-fn wait_text(secs: u64) -> String {
+pub fn wait_text(secs: u64) -> String {
     let (n, unit) = match secs {
         0..=119 => (secs.max(1), "second"),
         120..=7199 => (secs.div_ceil(60), "minute"),

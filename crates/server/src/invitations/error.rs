@@ -1,8 +1,17 @@
 //! What inviting and answering an invitation can fail with.
 
+use axum::http::{header, HeaderMap, HeaderValue};
 use orgdesk_model::ErrorCode;
 
 use crate::error::DomainError;
+use crate::limits::wait_text;
+
+/// Whose daily invitation mail ran out, and how much it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailLimitOf {
+    Inviter(u32),
+    Org(u32),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvitationError {
@@ -21,6 +30,11 @@ pub enum InvitationError {
     NothingToRevoke { status: String },
     #[error("invalid state: the invitation was {status}, it cannot be resent")]
     NotResendable { status: String },
+    #[error("invitation mail limit ({of:?}) reached, retry in {retry_after_secs}s")]
+    MailLimit {
+        of: MailLimitOf,
+        retry_after_secs: u64,
+    },
 }
 
 impl DomainError for InvitationError {
@@ -32,6 +46,16 @@ impl DomainError for InvitationError {
             Self::Expired => ErrorCode::InvitationExpired,
             Self::ForAnotherAccount { .. } => ErrorCode::InvitationForAnotherAccount,
             Self::NothingToRevoke { .. } | Self::NotResendable { .. } => ErrorCode::InvalidState,
+            Self::MailLimit { .. } => ErrorCode::RateLimited,
+        }
+    }
+
+    fn headers(&self, headers: &mut HeaderMap) {
+        if let Self::MailLimit {
+            retry_after_secs, ..
+        } = self
+        {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
     }
 
@@ -62,6 +86,20 @@ impl DomainError for InvitationError {
             }
             Self::NotResendable { status } => {
                 format!("This invitation was {status}; invite again instead.")
+            }
+            Self::MailLimit {
+                of,
+                retry_after_secs,
+            } => {
+                let (who, max) = match of {
+                    MailLimitOf::Inviter(max) => ("You have", max),
+                    MailLimitOf::Org(max) => ("This organization has", max),
+                };
+                format!(
+                    "{who} sent {max} invitation emails in the last 24 hours, the most \
+                     allowed (revoked invitations count too). Try again in {}.",
+                    wait_text(*retry_after_secs)
+                )
             }
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod email;
 pub mod error;
+pub mod quota;
 pub mod received;
 pub mod repo;
 pub mod respond;

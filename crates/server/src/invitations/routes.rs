@@ -85,7 +85,8 @@ async fn list_invitations(
 }
 
 /// Invite people by email, all or none. Each gets a link with a secret token, shown here
-/// once and mailed.
+/// once and mailed. Each message counts against the inviter's invitation mail (200 per 24
+/// hours) and the org's (twice the plan's seats, at least 20).
 #[utoipa::path(
     post,
     path = "/v1/orgs/{org}/invitations",
@@ -99,6 +100,8 @@ async fn list_invitations(
         (status = 404, description = "`not_found`"),
         (status = 409, description = "`already_member`, `invitation_pending`, `seat_limit_reached` or `personal_context`"),
         (status = 422, description = "`validation_failed`: `emails`, `role` or `project_scope`"),
+        (status = 429, description = "`rate_limited`: the inviter's or the org's invitation mail for the last 24 hours is used up; see `Retry-After`",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn create_invitations(
@@ -137,7 +140,7 @@ async fn revoke_invitation(
 }
 
 /// Send again with a new token and expiry (the old token stops working); an expired
-/// invitation needs a free seat.
+/// invitation needs a free seat. The message counts like a new invitation's.
 #[utoipa::path(
     post,
     path = "/v1/orgs/{org}/invitations/{id}/resend",
@@ -149,6 +152,8 @@ async fn revoke_invitation(
         (status = 403, description = "`forbidden`"),
         (status = 404, description = "`not_found`"),
         (status = 409, description = "`invalid_state`, `seat_limit_reached`, `already_member`, `invitation_pending` or `personal_context`"),
+        (status = 429, description = "`rate_limited`: the inviter's or the org's invitation mail for the last 24 hours is used up; see `Retry-After`",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn resend_invitation(

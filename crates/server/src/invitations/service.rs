@@ -1,5 +1,7 @@
 //! Inviting: owners and admins invite by email (all or none), see pending invitations,
-//! revoke and resend them. Seats are members plus pending, unexpired invitations.
+//! revoke and resend them. Seats are members plus pending, unexpired invitations. Every
+//! message sent (invitations and resends) counts against the inviter's and the org's daily
+//! invitation mail ([`quota`]).
 
 use lettre::Address;
 use orgdesk_model::audit::AuditAction;
@@ -21,6 +23,7 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::invitations::email::Invite;
 use crate::invitations::error::InvitationError;
+use crate::invitations::quota;
 use crate::invitations::repo::{self, ListKey, NewInvitation};
 use crate::invitations::token;
 use crate::mail::Mailer;
@@ -168,6 +171,15 @@ pub async fn create(
         now,
     )
     .await?;
+    quota::reserve(
+        &mut tx,
+        actor.user_id,
+        org_id,
+        view.org.plan,
+        emails.len(),
+        now,
+    )
+    .await?;
     let (inviter, _) = account::profile(&mut tx, actor.user_id)
         .await?
         .ok_or(AuthError::Unauthenticated)?;
@@ -289,6 +301,7 @@ pub async fn resend(
         }
         check_seats(&mut tx, &view, 1, now).await?;
     }
+    quota::reserve(&mut tx, actor.user_id, org_id, view.org.plan, 1, now).await?;
     let minted = token::mint();
     let expires_at = now + TTL_MS;
     repo::renew(&mut tx, id, &minted.hash, expires_at, now).await?;
