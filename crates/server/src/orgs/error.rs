@@ -21,8 +21,8 @@ pub enum LogoRefusal {
     NotAccepted,
     #[error("the bytes are not what the Content-Type says")]
     Mismatch,
-    #[error("the SVG contains active content")]
-    ActiveSvg,
+    #[error("the SVG cannot be read or drawn")]
+    UnreadableSvg,
 }
 
 impl DomainError for OrgError {

@@ -1,5 +1,6 @@
-//! Org logos: PNG, JPEG or inert SVG, at most 2 MB, judged by their bytes, stored in the
-//! database so every instance serves the same image.
+//! Org logos: PNG, JPEG or SVG, at most 2 MB, judged by their bytes, stored in the
+//! database so every instance serves the same image. An SVG is drawn to a PNG on upload
+//! ([`crate::orgs::svg`]) and only the PNG is kept: what is served is PNG or JPEG.
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::org::Org;
@@ -16,6 +17,10 @@ use crate::membership::OrgKey;
 use crate::membership::{self, require};
 use crate::orgs::error::{LogoRefusal, OrgError};
 use crate::orgs::repo;
+use crate::orgs::svg;
+
+const PNG: &str = "image/png";
+const SVG: &str = "image/svg+xml";
 
 /// A stored logo, ready to serve.
 pub struct Logo {
@@ -30,7 +35,7 @@ pub fn declared_type(header: Option<&str>) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
-/// Checks an upload: an accepted declared type, bytes of that type, no active SVG content.
+/// Checks an upload: an accepted declared type, and bytes of that type.
 pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<&'static str, AppError> {
     if bytes.len() > validate::LOGO_MAX_BYTES {
         return Err(AppError::PayloadTooLarge {
@@ -43,10 +48,28 @@ pub fn check_upload(declared: Option<&str>, bytes: &[u8]) -> Result<&'static str
     let sniffed = validate::sniff_logo(bytes)
         .filter(|s| *s == declared)
         .ok_or(OrgError::Logo(LogoRefusal::Mismatch))?;
-    if sniffed == "image/svg+xml" && !validate::svg_is_inert(bytes) {
-        return Err(OrgError::Logo(LogoRefusal::ActiveSvg).into());
-    }
     Ok(sniffed)
+}
+
+/// The image to keep for a checked upload: PNG and JPEG as they are, an SVG drawn to PNG
+/// (on a blocking thread: drawing is CPU work).
+async fn stored_image(
+    content_type: &'static str,
+    bytes: Vec<u8>,
+) -> Result<(&'static str, Vec<u8>), AppError> {
+    if content_type != SVG {
+        return Ok((content_type, bytes));
+    }
+    let drawn = tokio::task::spawn_blocking(move || svg::to_png(&bytes))
+        .await
+        .map_err(|_| AppError::Panic)?;
+    match drawn {
+        Ok(png) => Ok((PNG, png)),
+        Err(error) => {
+            tracing::info!(%error, "SVG logo refused");
+            Err(OrgError::Logo(LogoRefusal::UnreadableSvg).into())
+        }
+    }
 }
 
 /// A content hash: the first 16 hex digits of the SHA-256.
@@ -61,16 +84,28 @@ pub async fn put(
     declared: Option<&str>,
     bytes: Vec<u8>,
 ) -> Result<Org, AppError> {
+    // Who may, and what it is, before any drawing; the drawing before the write lock.
+    {
+        let mut conn = db.pool().acquire().await?;
+        let view = membership::find(&mut conn, key, actor.user_id).await?;
+        require(&view, Capability::EditSettings)?;
+    }
+    let uploaded = check_upload(declared, &bytes)?;
+    let (content_type, bytes) = stored_image(uploaded, bytes).await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
     require(&view, Capability::EditSettings)?;
-    let content_type = check_upload(declared, &bytes)?;
     let etag = content_etag(&bytes);
     store(&mut tx, view.org.id, content_type, &etag, &bytes, now).await?;
     repo::bump_version(&mut tx, view.org.id, now).await?;
     Entry::org(view.org.id, AuditAction::OrgLogoUpdated)
-        .details(json!({ "content_type": content_type, "etag": etag, "size": bytes.len() }))
+        .details(json!({
+            "content_type": content_type,
+            "uploaded_as": uploaded,
+            "etag": etag,
+            "size": bytes.len(),
+        }))
         .write(&mut tx, actor, now)
         .await?;
     let updated = membership::find(&mut tx, &OrgKey::Id(view.org.id), actor.user_id).await?;
@@ -159,10 +194,10 @@ mod tests {
             check_upload(Some("image/gif"), b"GIF89a"),
             Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::NotAccepted)))
         ));
-        assert!(matches!(
-            check_upload(Some("image/svg+xml"), b"<svg onload=\"x()\"></svg>"),
-            Err(e) if matches!(e.domain(), Some(OrgError::Logo(LogoRefusal::ActiveSvg)))
-        ));
+        assert_eq!(
+            check_upload(Some("image/svg+xml"), b"<svg onload=\"x()\"></svg>").unwrap(),
+            "image/svg+xml"
+        );
         assert_eq!(
             declared_type(Some("Image/PNG; q=1")).as_deref(),
             Some("image/png")

@@ -1,4 +1,5 @@
-//! Organizations and personal contexts: storage, slugs, the rules, logos and routes. How a
+//! Organizations and personal contexts: storage, slugs, the rules, logos (SVG ones drawn
+//! to PNG, [`svg`]) and routes. How a
 //! request names an org and who may reach it is the membership core ([`crate::membership`]).
 
 pub mod error;
@@ -8,5 +9,6 @@ pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod slugs;
+pub mod svg;
 
 pub use error::OrgError;
