@@ -68,6 +68,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The uploaded content type is not accepted.
     UnsupportedMediaType,
+    /// The request (its body, or the work on it) took longer than the server allows.
+    RequestTimeout,
     /// Something failed on the server; details are in its log, never in the response.
     Internal,
     /// The server could not be reached (client side).
@@ -84,7 +86,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 35] = [
+    pub const ALL: [ErrorCode; 36] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -114,6 +116,7 @@ impl ErrorCode {
         Self::RateLimited,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
+        Self::RequestTimeout,
         Self::Internal,
         Self::ServerUnreachable,
         Self::BadResponse,
@@ -152,6 +155,7 @@ impl ErrorCode {
             Self::VersionConflict => 412,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
+            Self::RequestTimeout => 408,
             Self::RateLimited => 429,
             Self::Internal
             | Self::BadResponse
@@ -194,6 +198,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RequestTimeout => "request_timeout",
             Self::Internal => "internal",
             Self::ServerUnreachable => "server_unreachable",
             Self::BadResponse => "bad_response",
@@ -235,6 +240,7 @@ impl ErrorCode {
             Self::RateLimited => "Too many attempts",
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",
+            Self::RequestTimeout => "The request took too long",
             Self::Internal => "Something went wrong on the server",
             Self::ServerUnreachable => "The server cannot be reached",
             Self::BadResponse => "The server's answer could not be read",

@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::payments::{PaymentProvider, RecordedPayments};
 
@@ -28,6 +29,34 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: PaymentsConfig,
+    /// How long a client may take, and how many connections one address may hold.
+    pub connections: ConnectionLimits,
+}
+
+/// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's head (request line and headers) must arrive within this, from the
+    /// moment the server waits for it: on a new connection and between requests on a
+    /// kept-alive one. Otherwise the connection is closed.
+    pub header_read_timeout: Duration,
+    /// A request's body must arrive, and its answer start, within this: otherwise 408
+    /// `request_timeout` and the connection is closed.
+    pub request_timeout: Duration,
+    /// Connections one client address may hold open at once; more are closed as they
+    /// are accepted. `None`: no limit. Not applied with `trust_proxy` (every connection
+    /// then comes from the proxy, which should limit its clients itself).
+    pub max_per_ip: Option<usize>,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_per_ip: Some(256),
+        }
+    }
 }
 
 /// Which [`PaymentProvider`] takes the top-ups.
@@ -114,6 +143,7 @@ impl Config {
             mail: MailConfig::default(),
             trust_proxy: false,
             payments: PaymentsConfig::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 

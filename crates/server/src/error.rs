@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::{ErrorCode, FieldError, Problem};
 
@@ -65,6 +65,9 @@ pub enum AppError {
     NoRoute,
     #[error("the route does not accept this method")]
     MethodNotAllowed,
+    /// The request (its body, or the work on it) outlasted the server's request timeout.
+    #[error("the request took longer than {secs} s")]
+    RequestTimeout { secs: u64 },
     #[error("{0}")]
     Domain(Box<dyn DomainError>),
     #[error("database: {0}")]
@@ -105,6 +108,7 @@ impl AppError {
             Self::NotFound | Self::NoRoute => ErrorCode::NotFound,
             Self::VersionConflict { .. } => ErrorCode::VersionConflict,
             Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            Self::RequestTimeout { .. } => ErrorCode::RequestTimeout,
             Self::Domain(error) => error.code(),
             Self::Database(_)
             | Self::Task(_)
@@ -166,6 +170,10 @@ impl AppError {
             }
             Self::NoRoute => "This API has no such route.".to_owned(),
             Self::MethodNotAllowed => "This route does not accept this method.".to_owned(),
+            Self::RequestTimeout { secs } => format!(
+                "The request was not received and answered within {secs} seconds; send it \
+                 again."
+            ),
             Self::Database(_)
             | Self::Task(_)
             | Self::CorruptRow(_)
@@ -197,6 +205,10 @@ impl IntoResponse for AppError {
             Self::NoRoute | Self::MethodNotAllowed => {
                 headers.insert(FALLBACK_HEADER, HeaderValue::from_static("route"));
             }
+            // The body may be half read: the connection cannot carry another request.
+            Self::RequestTimeout { .. } => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             _ => {}
         }
         response
@@ -223,6 +235,8 @@ pub enum ServerError {
     },
     #[error("cannot seed the demo data: {0}")]
     Demo(AppError),
+    #[error("cannot redraw the logos stored as SVG: {0}")]
+    Logos(AppError),
     #[error("mail settings: {0}")]
     Mail(String),
 }

@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use orgdesk_server::config::{MailConfig, PaymentsConfig};
+use orgdesk_server::config::{ConnectionLimits, MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -47,6 +48,17 @@ struct Cli {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "ORGDESK_TRUST_PROXY")]
     trust_proxy: bool,
+    /// Seconds a client has to send a request's head (request line and headers), on a new
+    /// connection or between requests on a kept-alive one; then the connection is closed.
+    #[arg(long, env = "ORGDESK_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds within which a request's body must arrive and its answer start; then 408.
+    #[arg(long, env = "ORGDESK_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Connections one client address may hold open at once (0: no limit). Not applied
+    /// with --trust-proxy: let the proxy limit its clients.
+    #[arg(long, env = "ORGDESK_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    max_connections_per_ip: usize,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -112,6 +124,11 @@ async fn main() -> ExitCode {
         },
         trust_proxy: cli.trust_proxy,
         payments: PaymentsConfig::default(),
+        connections: ConnectionLimits {
+            header_read_timeout: Duration::from_secs(cli.header_timeout),
+            request_timeout: Duration::from_secs(cli.request_timeout),
+            max_per_ip: (cli.max_connections_per_ip > 0).then_some(cli.max_connections_per_ip),
+        },
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

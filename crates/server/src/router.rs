@@ -1,15 +1,23 @@
 //! The documented router: every domain's routes merged with the API's own, the fallbacks
 //! and the middleware around them, and the OpenAPI document they make together.
+//!
+//! Every answer carries `X-Content-Type-Options: nosniff` and, unless its route says
+//! otherwise, `Cache-Control: no-store`: answers hold tokens, secrets and people's data,
+//! which no browser, proxy or disk cache should keep. The one route that sets its own is
+//! the logo (`private, no-cache` with an `ETag`: kept by the caller only, and checked
+//! with the server before each use, so a changed or removed logo is never shown stale).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{HeaderName, Request, Response};
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::http::{header, HeaderName, HeaderValue, Request, Response};
+use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::{middleware, Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use utoipa_axum::router::OpenApiRouter;
@@ -26,8 +34,9 @@ use crate::{
 const JSON_BODY_LIMIT: usize = 64 * 1024;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Every route, documented; returns the router and the rendered OpenAPI document.
-pub fn router(state: AppState) -> (Router, String) {
+/// Every route, documented; returns the router and the rendered OpenAPI document. A
+/// request (its body included) must be answered within `request_timeout`.
+pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
     let json_routes = openapi::base()
         .merge(auth::routes::router())
         .merge(signup::routes::router())
@@ -41,13 +50,15 @@ pub fn router(state: AppState) -> (Router, String) {
         .merge(invoices::routes::router())
         .merge(api_keys::routes::router())
         .merge(openapi::router());
-    let (routes, mut doc) = around_each_route(json_routes, JSON_BODY_LIMIT, &state)
-        .merge(around_each_route(
-            orgs::logo_routes::router(),
-            orgs::logo_routes::BODY_LIMIT,
-            &state,
-        ))
-        .split_for_parts();
+    let (routes, mut doc) =
+        around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)
+            .merge(around_each_route(
+                orgs::logo_routes::router(),
+                orgs::logo_routes::BODY_LIMIT,
+                &state,
+                request_timeout,
+            ))
+            .split_for_parts();
     openapi::finish(&mut doc);
     let rendered = doc.to_pretty_json().unwrap_or_default();
     let router = routes
@@ -66,19 +77,32 @@ pub fn router(state: AppState) -> (Router, String) {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Outermost, so fallbacks and panics carry them too.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
     (router, rendered)
 }
 
 /// What runs around each route once it matched (path and method), outermost first: the
-/// route's body limit, then idempotency (inside the limit, so an oversized body is 413
-/// before anything is buffered; authentication comes before the key, see
-/// [`idempotency::layer`]), then the panic catcher (inside idempotency, so a panic's 500
-/// releases the key).
+/// request timeout (around everything that reads the body, the idempotency layer
+/// included: a body that trickles in is cut off like a slow handler), the route's body
+/// limit, then idempotency (inside the limit, so an oversized body is 413 before anything
+/// is buffered; authentication comes before the key, see [`idempotency::layer`]), then the
+/// panic catcher (inside idempotency, so a panic's 500 releases the key). A request cut
+/// off by the timeout after its key was claimed leaves the key in flight until its lease
+/// runs out, as a request of a process that died would.
 fn around_each_route(
     routes: OpenApiRouter<AppState>,
     body_limit: usize,
     state: &AppState,
+    request_timeout: Duration,
 ) -> OpenApiRouter<AppState> {
     routes
         .route_layer(CatchPanicLayer::custom(panic_response))
@@ -87,6 +111,27 @@ fn around_each_route(
             idempotency::layer::idempotency,
         ))
         .route_layer(DefaultBodyLimit::max(body_limit))
+        .route_layer(middleware::from_fn_with_state(
+            request_timeout,
+            within_request_timeout,
+        ))
+}
+
+/// Answers 408 `request_timeout` (and closes the connection) when the request is not
+/// read and answered within `limit`; what it was doing is dropped (its transaction rolls
+/// back).
+async fn within_request_timeout(
+    State(limit): State<Duration>,
+    request: axum::extract::Request,
+    next: Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::RequestTimeout {
+            secs: limit.as_secs().max(1),
+        }
+        .into_response(),
+    }
 }
 
 /// Answers paths no route matches.

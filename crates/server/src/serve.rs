@@ -13,7 +13,7 @@ use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
 use crate::router::router;
 use crate::state::AppState;
-use crate::{auth, demo};
+use crate::{auth, connections, demo, orgs};
 
 /// A server running in a tokio task.
 pub struct RunningServer {
@@ -78,6 +78,9 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     let sink = Sink::from_config(&config)?;
     let db = Db::connect(&config.resolved_database_url()).await?;
     db.migrate().await?;
+    orgs::logo::redraw_stored_svgs(&db)
+        .await
+        .map_err(ServerError::Logos)?;
     if config.demo {
         demo::seed(&db).await.map_err(ServerError::Demo)?;
     }
@@ -99,18 +102,20 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         trust_proxy: config.trust_proxy,
         payments: config.payments.provider(),
     };
-    let (app, _doc) = router(state);
+    let mut limits = config.connections;
+    if config.trust_proxy {
+        // Every connection comes from the proxy: it limits its own clients.
+        limits.max_per_ip = None;
+    }
+    let (app, _doc) = router(state, limits.request_timeout);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         tokio::spawn(auth::password::warm_up());
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        connections::serve(listener, app, limits, async move {
             let _ = stopped.await;
         })
-        .await
+        .await;
+        Ok(())
     });
     tracing::info!(%addr, backend = ?db.backend(), "serving");
     Ok(RunningServer {

@@ -8,6 +8,7 @@
 //! | 400 `malformed_request` | a parameter or the body cannot be read; a bad `Idempotency-Key` | operations with parameters or a body, and secured mutations |
 //! | 401 `unauthenticated` | no valid session or API key | secured operations |
 //! | 404 `not_found` | the path names nothing the caller can see | operations with path parameters |
+//! | 408 `request_timeout` | the body did not arrive, or the answer did not start, within the server's request timeout (30 s by default) | every operation |
 //! | 409 `idempotency_key_in_flight` | the key's first request still runs | secured mutations |
 //! | 413 `payload_too_large` | the body is over the route's limit | operations with a body, and secured mutations |
 //! | 415 `unsupported_media_type` | the body is not of the documented type | operations with a body |
@@ -103,6 +104,11 @@ fn add_to_operation(op: &mut Operation, mutation: bool) {
             "`unsupported_media_type`: the body is not of the documented type",
         );
     }
+    add(
+        "408",
+        "`request_timeout`: the request was not received and answered within the server's \
+         request timeout; the connection is closed",
+    );
     add("500", "`internal`: see the server log");
     if paged {
         also(

@@ -139,6 +139,41 @@ async fn store(
     Ok(())
 }
 
+/// Draws the logos stored as SVG (by a server from before SVGs were drawn on upload) to
+/// PNG, once: afterwards none is left. One that cannot be drawn is removed, and logged.
+pub async fn redraw_stored_svgs(db: &Db) -> Result<(), AppError> {
+    let orgs: Vec<(String,)> =
+        sqlx::query_as("SELECT org_id FROM org_logos WHERE content_type = $1")
+            .bind(SVG)
+            .fetch_all(db.pool())
+            .await?;
+    for (org,) in orgs {
+        let org_id: OrgId = org.parse().map_err(|_| AppError::CorruptRow("org id"))?;
+        let row: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT bytes FROM org_logos WHERE org_id = $1 AND content_type = $2")
+                .bind(&org)
+                .bind(SVG)
+                .fetch_optional(db.pool())
+                .await?;
+        let Some((bytes,)) = row else { continue };
+        let drawn = tokio::task::spawn_blocking(move || svg::to_png(&bytes)).await?;
+        let now = now_ms();
+        let mut tx = db.write().await?;
+        match drawn {
+            Ok(png) => store(&mut tx, org_id, PNG, &content_etag(&png), &png, now).await?,
+            Err(error) => {
+                tracing::warn!(%org, %error, "a stored SVG logo cannot be drawn: removed");
+                sqlx::query("DELETE FROM org_logos WHERE org_id = $1")
+                    .bind(&org)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 /// The logo of an org `user` belongs to; 404 when there is none.
 pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Logo, AppError> {
     let mut conn = db.pool().acquire().await?;

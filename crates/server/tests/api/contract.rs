@@ -192,7 +192,7 @@ async fn the_document_lists_what_every_operation_can_answer(backend: Backend) {
             let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
             let mutation = method != "get";
             let has_body = op.get("requestBody").is_some();
-            let mut expected = vec!["500"];
+            let mut expected = vec!["408", "500"];
             if secured {
                 expected.push("401");
             }
