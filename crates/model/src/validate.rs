@@ -47,7 +47,10 @@ fn unfit(before: Option<char>, c: char, after: Option<char>, lines: Lines) -> Op
         c if c.is_control() => Some("control character"),
         // Embeddings, overrides and isolates (U+202E shows "gpj.exe" as "exe.jpg"), and the
         // marks that steer the direction of the text around them.
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
         | '\u{061C}' => Some("text-direction character"),
         // Joiners shape the letters on both sides in Arabic and Indic scripts and in emoji
         // sequences; anywhere else (at an edge, next to a space or an ASCII character) they

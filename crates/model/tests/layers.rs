@@ -6,7 +6,16 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["error", "ids", "kind", "page", "plan", "slug", "security", "spreadsheet"],
+            &[
+                "error",
+                "ids",
+                "kind",
+                "page",
+                "plan",
+                "slug",
+                "security",
+                "spreadsheet",
+            ],
             &["role", "project", "auth", "validate", "billing"],
             &["member", "navigation", "usage"],
             &["org", "api_key", "audit"],

@@ -132,7 +132,10 @@ mod tests {
     fn names_that_look_like_links_are_written_so_no_client_links_them() {
         assert_eq!(inert("Acme Inc."), "Acme Inc.");
         assert_eq!(inert("Ana Lima"), "Ana Lima");
-        assert_eq!(inert("https://evil.example/x"), "https[:]//evil[.]example/x");
+        assert_eq!(
+            inert("https://evil.example/x"),
+            "https[:]//evil[.]example/x"
+        );
         assert_eq!(inert("www.evil.example"), "www[.]evil[.]example");
         assert_eq!(inert("win-a-prize.example"), "win-a-prize[.]example");
         assert_eq!(inert("evil\u{3002}example"), "evil[\u{3002}]example");

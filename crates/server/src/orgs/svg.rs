@@ -121,8 +121,8 @@ mod tests {
             red.display()
         );
         let png = to_png(svg.as_bytes()).unwrap();
-        let blank = to_png(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>"#)
-            .unwrap();
+        let blank =
+            to_png(br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>"#).unwrap();
         assert_eq!(png, blank, "the file named by href was drawn");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -130,6 +130,9 @@ mod tests {
     #[test]
     fn what_is_not_an_svg_is_refused() {
         assert!(matches!(to_png(b"<svg"), Err(SvgError::Unreadable(_))));
-        assert!(matches!(to_png(b"not xml at all"), Err(SvgError::Unreadable(_))));
+        assert!(matches!(
+            to_png(b"not xml at all"),
+            Err(SvgError::Unreadable(_))
+        ));
     }
 }
