@@ -44,9 +44,10 @@ where
         Ok(value) => (Attempt::Applied(value), None),
         Err(e) if e.is_connectivity() => (Attempt::Later, Some(e)),
         Err(ClientError::Api(api)) => match api.code {
-            ErrorCode::Internal | ErrorCode::IdempotencyKeyInFlight | ErrorCode::RateLimited => {
-                (Attempt::Later, None)
-            }
+            ErrorCode::Internal
+            | ErrorCode::IdempotencyKeyInFlight
+            | ErrorCode::RateLimited
+            | ErrorCode::RequestTimeout => (Attempt::Later, None),
             ErrorCode::VersionConflict => {
                 let theirs = change.current_version(&client).await;
                 (stopped(ChangeState::Conflict, api, theirs), None)
