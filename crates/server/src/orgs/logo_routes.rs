@@ -27,7 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(put_logo, get_logo, delete_logo))
 }
 
-/// Upload the logo: PNG, JPEG or SVG without active content, at most 2 MB.
+/// Upload the logo: PNG, JPEG or SVG, at most 2 MB. An SVG is drawn to a PNG (512 px on
+/// its longer side) and only the PNG is kept: the answer's logo is `image/png`.
 #[utoipa::path(
     put,
     path = "/v1/orgs/{org}/logo",
@@ -44,7 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 403, description = "`forbidden`"),
         (status = 404, description = "`not_found`"),
         (status = 413, description = "`payload_too_large`: over 2 MB"),
-        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or inert SVG, or the bytes differ from the Content-Type"),
+        (status = 415, description = "`unsupported_media_type`: not PNG, JPEG or SVG, the bytes differ from the Content-Type, or an SVG that cannot be read or drawn"),
     )
 )]
 async fn put_logo(
@@ -64,7 +65,8 @@ async fn put_logo(
     Ok(Json(org))
 }
 
-/// The logo's bytes; honours `If-None-Match`.
+/// The logo's bytes, PNG or JPEG; honours `If-None-Match`. Cached by the caller only, and
+/// revalidated before each use (`Cache-Control: private, no-cache`).
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/logo",
@@ -78,7 +80,6 @@ async fn put_logo(
         (status = 200, description = "The image", content(
             (RawBytes = "image/png"),
             (RawBytes = "image/jpeg"),
-            (RawBytes = "image/svg+xml"),
         ), headers(("ETag" = String, description = "Content hash"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "`not_found`: no such org, not a member, or no logo"),
