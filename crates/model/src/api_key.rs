@@ -46,10 +46,27 @@ pub struct CreateApiKeyRequest {
     /// At least one.
     #[schema(min_items = 1)]
     pub scopes: Vec<ApiKeyScope>,
-    /// When the key stops working by itself; it must be in the future. Omitted or `null`:
-    /// it works until revoked.
+    /// When the key stops working by itself (RFC 3339, e.g. `2027-01-31T00:00:00Z`); it
+    /// must be in the future. Omitted or `null`: it works until revoked. Read by
+    /// [`CreateApiKeyRequest::expiry`], so a value that is not a date and time is a field
+    /// error (422), not an unreadable body.
     #[serde(default)]
-    pub expires_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<String>,
+}
+
+impl CreateApiKeyRequest {
+    /// The expiry asked for, if any, or why it cannot be read.
+    pub fn expiry(&self) -> Result<Option<DateTime<Utc>>, &'static str> {
+        self.expires_at
+            .as_deref()
+            .map(|at| {
+                DateTime::parse_from_rfc3339(at.trim())
+                    .map(|at| at.to_utc())
+                    .map_err(|_| "Give a date and time like 2027-01-31T00:00:00Z, or none.")
+            })
+            .transpose()
+    }
 }
 
 /// A new key with its secret, shown this once.

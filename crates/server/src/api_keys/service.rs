@@ -69,7 +69,14 @@ pub async fn create(
     }
     validate::plain_text("name", name, Lines::One, &mut errors);
     let now = now_ms();
-    let expires_at = req.expires_at.map(|at| at.timestamp_millis());
+    let expiry = req.expiry().unwrap_or_else(|unreadable| {
+        errors.push(FieldError {
+            field: "expires_at".to_owned(),
+            message: unreadable.to_owned(),
+        });
+        None
+    });
+    let expires_at = expiry.map(|at| at.timestamp_millis());
     if expires_at.is_some_and(|at| at <= now) {
         errors.push(FieldError {
             field: "expires_at".to_owned(),
@@ -137,7 +144,7 @@ pub async fn create(
             "prefix": made.prefix,
             "project_id": req.project_id,
             "scopes": scope_names,
-            "expires_at": req.expires_at,
+            "expires_at": expiry,
         }))
         .write(&mut tx, actor, now)
         .await?;

@@ -139,7 +139,14 @@ async fn keys_expire(backend: Backend) {
     let site = site["id"].as_str().unwrap();
     top_up(&app, &owner, "acme", 1_000).await;
 
-    for past in ["2020-01-01T00:00:00Z", &chrono::Utc::now().to_rfc3339()] {
+    let now = chrono::Utc::now().to_rfc3339();
+    for past in [
+        "2020-01-01T00:00:00Z",
+        &now,
+        "",
+        "tomorrow",
+        "2027-02-30T00:00:00Z",
+    ] {
         let body = json!({ "name": "old", "scopes": ["usage:write"], "expires_at": past });
         let problem = expect_problem(
             app.post_json("/v1/orgs/acme/api-keys", Some(&owner), &body)
