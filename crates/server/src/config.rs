@@ -28,6 +28,37 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: PaymentsConfig,
+    /// How many sign-ups, reset mails and verification mails a day the server allows.
+    pub account_limits: AccountLimits,
+}
+
+/// Daily limits on account mail and sign-ups, counted in the database (so every instance
+/// sharing it counts the same): past one, the route answers 429 `rate_limited` with
+/// `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountLimits {
+    /// Sign-ups from one client address a day (an office behind one address may need more).
+    pub signups_per_ip: u32,
+    /// Password-reset requests from one client address a day.
+    pub resets_per_ip: u32,
+    /// Password-reset mails to one address a day (whether or not an account has it).
+    pub resets_per_email: u32,
+    /// Verification mails an account may ask to be sent again, a day.
+    pub verification_resends_per_user: u32,
+    /// Changes of email an account may start (each mails the new address), a day.
+    pub email_changes_per_user: u32,
+}
+
+impl Default for AccountLimits {
+    fn default() -> Self {
+        Self {
+            signups_per_ip: 30,
+            resets_per_ip: 30,
+            resets_per_email: 5,
+            verification_resends_per_user: 5,
+            email_changes_per_user: 5,
+        }
+    }
 }
 
 /// Which [`PaymentProvider`] takes the top-ups.
@@ -114,6 +145,7 @@ impl Config {
             mail: MailConfig::default(),
             trust_proxy: false,
             payments: PaymentsConfig::default(),
+            account_limits: AccountLimits::default(),
         }
     }
 
@@ -196,6 +228,7 @@ impl fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("trust_proxy", &self.trust_proxy)
             .field("payments", &self.payments)
+            .field("account_limits", &self.account_limits)
             .finish()
     }
 }

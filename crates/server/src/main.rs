@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use orgdesk_server::config::{MailConfig, PaymentsConfig};
+use orgdesk_server::config::{AccountLimits, MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -47,6 +47,10 @@ struct Cli {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "ORGDESK_TRUST_PROXY")]
     trust_proxy: bool,
+    /// Sign-ups allowed from one client address a day (raise it for an office that signs
+    /// many people up from one address).
+    #[arg(long, env = "ORGDESK_SIGNUPS_PER_IP_PER_DAY", default_value_t = AccountLimits::default().signups_per_ip)]
+    signups_per_ip_per_day: u32,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -112,6 +116,10 @@ async fn main() -> ExitCode {
         },
         trust_proxy: cli.trust_proxy,
         payments: PaymentsConfig::default(),
+        account_limits: AccountLimits {
+            signups_per_ip: cli.signups_per_ip_per_day,
+            ..AccountLimits::default()
+        },
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

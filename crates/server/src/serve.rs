@@ -98,6 +98,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         mail,
         trust_proxy: config.trust_proxy,
         payments: config.payments.provider(),
+        account_limits: config.account_limits,
     };
     let (app, _doc) = router(state);
     let (stop, stopped) = oneshot::channel::<()>();

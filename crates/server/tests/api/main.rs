@@ -5,6 +5,9 @@ mod fixtures;
 mod harness;
 mod money;
 
+mod account_email;
+mod account_password;
+mod account_profile;
 mod api_keys;
 mod audit;
 mod audit_export;
@@ -30,5 +33,6 @@ mod orgs_concurrency;
 mod payments;
 mod projects;
 mod projects_lifecycle;
+mod security_accounts;
 mod statements;
 mod team_concurrency;
