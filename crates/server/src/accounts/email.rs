@@ -9,7 +9,7 @@ use orgdesk_model::{validate, FieldError, UserId};
 use serde_json::json;
 
 use crate::accounts::error::AccountError;
-use crate::accounts::passwords;
+use crate::accounts::{checked, passwords};
 use crate::auth::links::{self, Proof};
 use crate::auth::tokens::{self, Purpose, Redeemed};
 use crate::auth::{account, events, quotas, AuthError, Client};
@@ -123,11 +123,7 @@ pub async fn change(
     client: &Client,
     req: &ChangeEmailRequest,
 ) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    validate::email(&req.new_email, &mut errors);
-    if let Some(error) = errors.first() {
-        return Err(invalid_new_email(&error.message));
-    }
+    checked(validate::email, &req.new_email, "new_email")?;
     let new_email = validate::normalize_email(&req.new_email);
     passwords::confirm_current(db, user, &req.password, "password").await?;
     let now = now_ms();

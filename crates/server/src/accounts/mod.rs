@@ -15,3 +15,21 @@ pub mod recovery;
 pub mod routes;
 
 pub use error::AccountError;
+
+use orgdesk_model::FieldError;
+
+use crate::error::AppError;
+
+/// Runs a field rule of `orgdesk_model::validate` on `value`: 422 naming `field` (the
+/// request's name for it) with every problem the rule finds.
+fn checked(rule: fn(&str, &mut Vec<FieldError>), value: &str, field: &str) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    rule(value, &mut errors);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    for error in &mut errors {
+        field.clone_into(&mut error.field);
+    }
+    Err(AppError::Validation(errors))
+}

@@ -4,6 +4,7 @@
 use orgdesk_model::{validate, FieldError, UserId};
 use sqlx::AnyConnection;
 
+use crate::accounts::checked;
 use crate::accounts::error::AccountError;
 use crate::auth::{account, password, quotas};
 use crate::db::{now_ms, Db};
@@ -28,22 +29,15 @@ pub async fn check_new(
     new_password: &str,
     field: &str,
 ) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    validate::password(new_password, &mut errors);
+    checked(validate::password, new_password, field)?;
     let min = min_length_for(conn, user).await?;
-    if errors.is_empty() && new_password.chars().count() < min {
-        errors.push(FieldError {
+    if new_password.chars().count() < min {
+        return Err(AppError::Validation(vec![FieldError {
             field: field.to_owned(),
             message: format!("Use at least {min} characters."),
-        });
+        }]));
     }
-    if errors.is_empty() {
-        return Ok(());
-    }
-    for error in &mut errors {
-        field.clone_into(&mut error.field);
-    }
-    Err(AppError::Validation(errors))
+    Ok(())
 }
 
 /// Confirms that `given` is `user`'s password. Each attempt is counted before argon2 runs

@@ -7,7 +7,7 @@ use orgdesk_model::validate;
 use serde_json::json;
 
 use crate::accounts::error::AccountError;
-use crate::accounts::passwords;
+use crate::accounts::{checked, passwords};
 use crate::audit::Entry;
 use crate::auth::session::{self, SessionRecord};
 use crate::auth::tokens::{self, Purpose};
@@ -24,11 +24,7 @@ pub async fn rename(
     client: &Client,
     req: &UpdateProfileRequest,
 ) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    validate::display_name(&req.display_name, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    checked(validate::display_name, &req.display_name, "display_name")?;
     let name = req.display_name.trim();
     let user = current.user_id;
     let now = now_ms();

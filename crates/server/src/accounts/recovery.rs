@@ -16,7 +16,7 @@ use orgdesk_model::validate;
 use serde_json::json;
 
 use crate::accounts::error::AccountError;
-use crate::accounts::passwords;
+use crate::accounts::{checked, passwords};
 use crate::api_keys;
 use crate::auth::links::{self, Proof, ResetReason};
 use crate::auth::tokens::{self, Purpose};
@@ -35,11 +35,7 @@ pub async fn request(
     client: &Client,
     req: &PasswordResetRequest,
 ) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    validate::email(&req.email, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    checked(validate::email, &req.email, "email")?;
     let email = validate::normalize_email(&req.email);
     let now = now_ms();
     let mut tx = db.write().await?;
