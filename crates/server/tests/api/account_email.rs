@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::harness::{
     expect_json, expect_problem, on_both_backends, spawn_app, Backend, TestApp, PASSWORD,
-    VERIFY_LINK,
 };
+use crate::mailbox::VERIFY_LINK;
 
 on_both_backends!(
     signup_mails_a_single_use_verification_link,
@@ -93,7 +93,7 @@ async fn links_expire_and_only_the_newest_works(backend: Backend) {
     let resent = app.post("/v1/me/verify-email/resend", &bo.token).await;
     assert_eq!(resent.status(), StatusCode::ACCEPTED);
     let mails = app.wait_for_mails("bo@example.com", VERIFY_LINK, 2).await;
-    let second = crate::harness::link_token(&mails[1], VERIFY_LINK).unwrap();
+    let second = crate::mailbox::link_token(&mails[1], VERIFY_LINK).unwrap();
     assert_ne!(first, second);
     // The first link was replaced.
     expect_problem(
@@ -132,7 +132,7 @@ async fn links_expire_and_only_the_newest_works(backend: Backend) {
     expect_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // The newest link still works.
     let newest = app.wait_for_mails("bo@example.com", VERIFY_LINK, 6).await;
-    let token = crate::harness::link_token(newest.last().unwrap(), VERIFY_LINK).unwrap();
+    let token = crate::mailbox::link_token(newest.last().unwrap(), VERIFY_LINK).unwrap();
     expect_json(verify(&app, &token).await, StatusCode::OK).await;
 }
 

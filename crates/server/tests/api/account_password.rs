@@ -8,8 +8,9 @@ use serde_json::{json, Value};
 
 use crate::harness::{
     expect_json, expect_problem, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
-    PASSWORD, RESET_LINK,
+    PASSWORD,
 };
+use crate::mailbox::RESET_LINK;
 
 on_both_backends!(
     changing_the_password_ends_every_other_session,

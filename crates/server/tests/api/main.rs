@@ -3,6 +3,7 @@
 
 mod fixtures;
 mod harness;
+mod mailbox;
 mod money;
 
 mod account_email;

@@ -11,9 +11,10 @@ use serde_json::{json, Value};
 
 use crate::fixtures::{acme, invite};
 use crate::harness::{
-    expect_json, expect_problem, link_token, on_both_backends, spawn_app, spawn_app_with, Backend,
-    TestApp, PASSWORD, RESET_LINK,
+    expect_json, expect_problem, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
+    PASSWORD,
 };
+use crate::mailbox::{link_token, RESET_LINK};
 
 on_both_backends!(
     a_squatter_cannot_see_or_accept_the_invitation,
