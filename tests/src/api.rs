@@ -132,8 +132,41 @@ impl Api {
 }
 
 impl Api {
-    /// Accepts the signed-in account's pending invitation to the org `slug`; answers the
-    /// new membership.
+    /// Follows a verification link (`orgdesk://verify-email/<token>`); needs no session.
+    pub async fn verify_email(&self, token: &str) -> Result<()> {
+        let (status, body) = self
+            .post("/v1/auth/verify-email", &json!({ "token": token }))
+            .await?;
+        anyhow::ensure!(
+            status == 200,
+            "following the verification link answered {status}: {body}"
+        );
+        Ok(())
+    }
+
+    /// Accepts the invitation whose link (`orgdesk://invite/<token>`) is the first one in
+    /// `issued` (what inviting answered), as the invitee following the mailed link does;
+    /// answers the new membership. The token proves the invitee's email, so this works for
+    /// an account that has not verified it yet (and verifies it).
+    pub async fn accept_invitation_link(&self, issued: &Value) -> Result<Value> {
+        let link = issued["invitations"][0]["link"]
+            .as_str()
+            .with_context(|| format!("no invitation link in {issued}"))?;
+        let token = link
+            .strip_prefix("orgdesk://invite/")
+            .with_context(|| format!("not an invitation link: {link}"))?;
+        let (status, body) = self
+            .post(&format!("/v1/invitations/{token}/accept"), &Value::Null)
+            .await?;
+        anyhow::ensure!(
+            status == 200,
+            "accepting the invitation answered {status}: {body}"
+        );
+        Ok(body)
+    }
+
+    /// Accepts the signed-in account's pending invitation to the org `slug` from its list
+    /// (the account's email must be verified); answers the new membership.
     pub async fn accept_invitation_to(&self, slug: &str) -> Result<Value> {
         let (status, body) = self.get("/v1/me/invitations").await?;
         anyhow::ensure!(

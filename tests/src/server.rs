@@ -103,6 +103,31 @@ impl TestServer {
         Ok(mails)
     }
 
+    /// The token of the newest link starting with `prefix` (`orgdesk://verify-email/`, say)
+    /// on a line of its own in a mail to `email`, waiting up to 15 s for its delivery.
+    pub async fn mailed_link_token(&self, email: &str, prefix: &str) -> Result<String> {
+        let to = format!("To: {email}\r\n");
+        for _ in 0..75 {
+            let token = self
+                .mails()?
+                .into_iter()
+                .rev()
+                .filter(|(_, text)| text.contains(&to))
+                .find_map(|(_, text)| {
+                    text.lines()
+                        .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
+                });
+            if let Some(token) = token {
+                return Ok(token);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        anyhow::bail!(
+            "no mail to {email} with a {prefix} link in {} after 15 s",
+            self.mail_dir().display()
+        )
+    }
+
     pub fn stop(mut self) -> Result<()> {
         self.process.stop()
     }

@@ -42,7 +42,7 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     owner_sets_up_projects(app, url).await?;
     owner_invites(app, server).await?;
     scoped_member_joins(app, url).await?;
-    admin_joins_through_the_api(url).await?;
+    admin_joins_through_the_api(server).await?;
     owner_transfers_ownership(app, url).await?;
     member_leaves(app, url).await?;
     deep_links(app, url).await
@@ -272,10 +272,15 @@ async fn attributes(app: &App, selector: &str, attribute: &str) -> Result<Vec<St
     Ok(values)
 }
 
-/// Cy accepts as a plain API client.
-async fn admin_joins_through_the_api(url: &str) -> Result<()> {
-    let mut api = Api::new(url);
+/// Cy accepts as a plain API client, from the list once the link mailed at sign-up
+/// verified the email.
+async fn admin_joins_through_the_api(server: &TestServer) -> Result<()> {
+    let mut api = Api::new(server.base_url());
     api.sign_up("Cy Chen", CY, PASSWORD).await?;
+    let token = server
+        .mailed_link_token(CY, "orgdesk://verify-email/")
+        .await?;
+    api.verify_email(&token).await?;
     let joined = api.accept_invitation_to(SLUG).await?;
     ensure!(
         joined["role"] == "admin",

@@ -2,6 +2,7 @@
 //! [`orgdesk_model::ErrorCode`]s; reads can go through a [`cache::ReadCache`] so an
 //! offline store slots in without the callers changing.
 
+mod account;
 mod api_keys;
 mod audit;
 mod billing;

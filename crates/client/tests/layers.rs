@@ -10,6 +10,7 @@ fn modules_import_only_lower_layers() {
             &["cache", "download"],
             &["http"],
             &[
+                "account",
                 "api_keys",
                 "audit",
                 "billing",

@@ -2,7 +2,11 @@
 //! invitations from invite to accept (by the id listed for the invitee), members, the
 //! audit log and its streamed export to a file.
 
+mod common;
+
+use common::mailed_token;
 use orgdesk_client::{Client, ClientError, ProjectTransition};
+use orgdesk_model::account::VERIFY_LINK_PREFIX;
 use orgdesk_model::audit::{AuditFilter, ExportFormat};
 use orgdesk_model::auth::SignupRequest;
 use orgdesk_model::invitation::CreateInvitationsRequest;
@@ -91,6 +95,10 @@ async fn projects_invitations_members_and_audit() {
         ErrorCode::InvitationPending
     );
     let bo = signed_up(&base, "bo@example.com", "Bo Member").await;
+    // Invitations are listed (and accepted by id) once the email is verified.
+    assert!(bo.my_invitations().await.unwrap().value.is_empty());
+    let token = mailed_token(dir.path(), "bo@example.com", VERIFY_LINK_PREFIX).await;
+    bo.verify_email(&token).await.unwrap();
     let waiting = bo.my_invitations().await.unwrap().value;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].org.name, "Acme");

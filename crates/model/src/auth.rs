@@ -69,4 +69,11 @@ pub struct Me {
     pub user: User,
     pub personal_org_id: OrgId,
     pub session_expires_at: DateTime<Utc>,
+    /// Whether the account proved its email (through a mailed link). Until then it works
+    /// in its personal context and its own orgs, but is not shown invitations and cannot
+    /// accept one by id (the mailed invitation link still works, and verifies it).
+    /// Absent in what older servers sent: read as `false`.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub email_verified: bool,
 }

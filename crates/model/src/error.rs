@@ -24,6 +24,10 @@ pub enum ErrorCode {
     NotFound,
     /// An account with this email already exists.
     EmailTaken,
+    /// The account has not verified its email yet (invitations by id need it).
+    EmailNotVerified,
+    /// A mailed link's token is unknown, was used already, or has expired.
+    InvalidToken,
     /// The slug is used (now or formerly) by another organization.
     SlugTaken,
     /// `If-Match` named a version that is no longer current.
@@ -44,6 +48,8 @@ pub enum ErrorCode {
     InvitationForAnotherAccount,
     /// The owner cannot leave; ownership must be transferred first.
     OwnerMustTransfer,
+    /// The account still owns organizations; they must be transferred or deleted first.
+    OwnsOrganizations,
     /// A typed confirmation (such as the slug of what is deleted) did not match.
     ConfirmationMismatch,
     /// Not possible in the resource's current state (e.g. suspending an archived project).
@@ -86,7 +92,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 39] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -94,6 +100,8 @@ impl ErrorCode {
         Self::Forbidden,
         Self::NotFound,
         Self::EmailTaken,
+        Self::EmailNotVerified,
+        Self::InvalidToken,
         Self::SlugTaken,
         Self::VersionConflict,
         Self::PlanLimitReached,
@@ -104,6 +112,7 @@ impl ErrorCode {
         Self::InvitationExpired,
         Self::InvitationForAnotherAccount,
         Self::OwnerMustTransfer,
+        Self::OwnsOrganizations,
         Self::ConfirmationMismatch,
         Self::InvalidState,
         Self::InsufficientCredits,
@@ -141,6 +150,7 @@ impl ErrorCode {
             | Self::AlreadyMember
             | Self::InvitationPending
             | Self::OwnerMustTransfer
+            | Self::OwnsOrganizations
             | Self::InvalidState
             | Self::ProjectNotActive
             | Self::PlanDowngradeBlocked
@@ -151,6 +161,8 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => 422,
             Self::InvitationExpired => 410,
             Self::InvitationForAnotherAccount => 403,
+            Self::EmailNotVerified => 403,
+            Self::InvalidToken => 422,
             Self::ConfirmationMismatch => 422,
             Self::VersionConflict => 412,
             Self::PayloadTooLarge => 413,
@@ -176,6 +188,8 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::EmailTaken => "email_taken",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::InvalidToken => "invalid_token",
             Self::SlugTaken => "slug_taken",
             Self::VersionConflict => "version_conflict",
             Self::PlanLimitReached => "plan_limit_reached",
@@ -186,6 +200,7 @@ impl ErrorCode {
             Self::InvitationExpired => "invitation_expired",
             Self::InvitationForAnotherAccount => "invitation_for_another_account",
             Self::OwnerMustTransfer => "owner_must_transfer",
+            Self::OwnsOrganizations => "owns_organizations",
             Self::ConfirmationMismatch => "confirmation_mismatch",
             Self::InvalidState => "invalid_state",
             Self::InsufficientCredits => "insufficient_credits",
@@ -218,6 +233,8 @@ impl ErrorCode {
             Self::Forbidden => "Your role does not allow this",
             Self::NotFound => "Not found",
             Self::EmailTaken => "An account with this email exists",
+            Self::EmailNotVerified => "Verify your email first",
+            Self::InvalidToken => "This link is no longer valid",
             Self::SlugTaken => "This slug is taken",
             Self::VersionConflict => "Changed by someone else meanwhile",
             Self::PlanLimitReached => "Your plan's limit is reached",
@@ -228,6 +245,7 @@ impl ErrorCode {
             Self::InvitationExpired => "This invitation is no longer valid",
             Self::InvitationForAnotherAccount => "This invitation is for another account",
             Self::OwnerMustTransfer => "Transfer ownership first",
+            Self::OwnsOrganizations => "You still own organizations",
             Self::ConfirmationMismatch => "The confirmation does not match",
             Self::InvalidState => "Not possible right now",
             Self::InsufficientCredits => "Not enough credits",

@@ -2,6 +2,7 @@
 //! table, plan limits and slug rules. No I/O lives here; the server, the HTTP client and
 //! the desktop app (and, through specta, the UI) all depend on this one definition.
 
+pub mod account;
 pub mod api_key;
 pub mod audit;
 pub mod auth;

@@ -24,10 +24,13 @@ pub enum SecurityEvent {
     RecoveryCodesRegenerated,
     SessionRevoked,
     SignedOutEverywhere,
+    DisplayNameChanged,
+    EmailChangeRequested,
+    PasswordResetRequested,
 }
 
 impl SecurityEvent {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 16] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignedOut,
@@ -41,6 +44,9 @@ impl SecurityEvent {
         Self::RecoveryCodesRegenerated,
         Self::SessionRevoked,
         Self::SignedOutEverywhere,
+        Self::DisplayNameChanged,
+        Self::EmailChangeRequested,
+        Self::PasswordResetRequested,
     ];
 
     /// The wire and database form, e.g. `password_changed`.
@@ -59,6 +65,9 @@ impl SecurityEvent {
             Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
             Self::SessionRevoked => "session_revoked",
             Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::DisplayNameChanged => "display_name_changed",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::PasswordResetRequested => "password_reset_requested",
         }
     }
 
@@ -78,6 +87,9 @@ impl SecurityEvent {
             Self::RecoveryCodesRegenerated => "New recovery codes made",
             Self::SessionRevoked => "Session ended",
             Self::SignedOutEverywhere => "Signed out everywhere",
+            Self::DisplayNameChanged => "Name changed",
+            Self::EmailChangeRequested => "Change of email asked for",
+            Self::PasswordResetRequested => "Password reset link mailed",
         }
     }
 

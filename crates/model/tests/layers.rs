@@ -15,6 +15,7 @@ fn modules_import_only_lower_layers() {
                 "slug",
                 "security",
                 "spreadsheet",
+                "account",
             ],
             &["role", "project", "auth", "validate", "billing"],
             &["member", "navigation", "usage"],

@@ -31,6 +31,8 @@ pub struct Config {
     pub payments: PaymentsConfig,
     /// How long a client may take, and how many connections one address may hold.
     pub connections: ConnectionLimits,
+    /// How many sign-ups, reset mails and verification mails a day the server allows.
+    pub account_limits: AccountLimits,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -55,6 +57,35 @@ impl Default for ConnectionLimits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_per_ip: Some(256),
+        }
+    }
+}
+
+/// Daily limits on account mail and sign-ups, counted in the database (so every instance
+/// sharing it counts the same): past one, the route answers 429 `rate_limited` with
+/// `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountLimits {
+    /// Sign-ups from one client address a day (an office behind one address may need more).
+    pub signups_per_ip: u32,
+    /// Password-reset requests from one client address a day.
+    pub resets_per_ip: u32,
+    /// Password-reset mails to one address a day (whether or not an account has it).
+    pub resets_per_email: u32,
+    /// Verification mails an account may ask to be sent again, a day.
+    pub verification_resends_per_user: u32,
+    /// Changes of email an account may start (each mails the new address), a day.
+    pub email_changes_per_user: u32,
+}
+
+impl Default for AccountLimits {
+    fn default() -> Self {
+        Self {
+            signups_per_ip: 30,
+            resets_per_ip: 30,
+            resets_per_email: 5,
+            verification_resends_per_user: 5,
+            email_changes_per_user: 5,
         }
     }
 }
@@ -144,6 +175,7 @@ impl Config {
             trust_proxy: false,
             payments: PaymentsConfig::default(),
             connections: ConnectionLimits::default(),
+            account_limits: AccountLimits::default(),
         }
     }
 
@@ -226,6 +258,7 @@ impl fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("trust_proxy", &self.trust_proxy)
             .field("payments", &self.payments)
+            .field("account_limits", &self.account_limits)
             .finish()
     }
 }

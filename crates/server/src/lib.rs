@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

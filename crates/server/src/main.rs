@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use orgdesk_server::config::{ConnectionLimits, MailConfig, PaymentsConfig};
+use orgdesk_server::config::{AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -59,6 +59,10 @@ struct Cli {
     /// with --trust-proxy: let the proxy limit its clients.
     #[arg(long, env = "ORGDESK_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
     max_connections_per_ip: usize,
+    /// Sign-ups allowed from one client address a day (raise it for an office that signs
+    /// many people up from one address).
+    #[arg(long, env = "ORGDESK_SIGNUPS_PER_IP_PER_DAY", default_value_t = AccountLimits::default().signups_per_ip)]
+    signups_per_ip_per_day: u32,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -128,6 +132,10 @@ async fn main() -> ExitCode {
             header_read_timeout: Duration::from_secs(cli.header_timeout),
             request_timeout: Duration::from_secs(cli.request_timeout),
             max_per_ip: (cli.max_connections_per_ip > 0).then_some(cli.max_connections_per_ip),
+        },
+        account_limits: AccountLimits {
+            signups_per_ip: cli.signups_per_ip_per_day,
+            ..AccountLimits::default()
         },
     };
     tracing::info!(?config, "starting");

@@ -34,7 +34,8 @@ use crate::state::AppState;
     ),
     components(schemas(Problem, FieldError, ErrorCode, ExportFormat)),
     tags(
-        (name = "auth", description = "Accounts and sessions"),
+        (name = "auth", description = "Sign-up, sign-in and sessions"),
+        (name = "account", description = "One's own account: name, password, email (verified through mailed links), deleting it"),
         (name = "orgs", description = "Organizations and personal contexts"),
         (name = "projects", description = "Projects of an org and their lifecycle"),
         (name = "members", description = "Members, roles, project scopes, leaving and ownership"),

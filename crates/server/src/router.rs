@@ -26,8 +26,8 @@ use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
-    api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs, projects,
-    signup, usage,
+    accounts, api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs,
+    projects, signup, usage,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -40,6 +40,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
     let json_routes = openapi::base()
         .merge(auth::routes::router())
         .merge(signup::routes::router())
+        .merge(accounts::routes::router())
         .merge(orgs::routes::router())
         .merge(projects::routes::router())
         .merge(members::routes::router())

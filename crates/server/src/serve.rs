@@ -101,6 +101,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         mail,
         trust_proxy: config.trust_proxy,
         payments: config.payments.provider(),
+        account_limits: config.account_limits,
     };
     let mut limits = config.connections;
     if config.trust_proxy {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::config::AccountLimits;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::payments::PaymentProvider;
@@ -17,4 +18,6 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: Arc<dyn PaymentProvider>,
+    /// Daily limits on sign-ups and account mail.
+    pub account_limits: AccountLimits,
 }

@@ -17,7 +17,7 @@ fn modules_import_only_lower_layers() {
             &["ledger", "projects"],
             &["members", "invitations", "api_keys"],
             &["orgs"],
-            &["billing", "signup"],
+            &["billing", "signup", "accounts"],
             &["usage", "invoices", "demo"],
             &["openapi"],
             &["router"],

@@ -10,7 +10,7 @@ import Sidebar from './Sidebar.svelte';
 
 const personal = membership(org({ id: 'p', kind: 'personal', name: 'Ana Lima', slug: 'personal-ana' }));
 const session: SessionInfo = {
-  me: { user: { id: 'u', email: 'ana@example.com', display_name: 'Ana Lima', created_at: '' }, personal_org_id: 'p', session_expires_at: '' },
+  me: { user: { id: 'u', email: 'ana@example.com', display_name: 'Ana Lima', created_at: '' }, personal_org_id: 'p', session_expires_at: '', email_verified: true },
   server: { kind: 'embedded' },
   token_storage: { kind: 'keychain' },
   location: null,

@@ -12,7 +12,7 @@ import App from './App.svelte';
 const personal = membership(org({ id: 'p', kind: 'personal', name: 'Ana Lima', slug: 'personal-ana' }));
 const acme = membership(org({ id: 'a', name: 'Acme Studio', slug: 'acme' }), 'admin');
 const session: SessionInfo = {
-  me: { user: { id: 'u', email: 'ana@example.com', display_name: 'Ana Lima', created_at: '' }, personal_org_id: 'p', session_expires_at: '' },
+  me: { user: { id: 'u', email: 'ana@example.com', display_name: 'Ana Lima', created_at: '' }, personal_org_id: 'p', session_expires_at: '', email_verified: true },
   server: { kind: 'embedded' },
   token_storage: { kind: 'keychain' },
   location: null,

@@ -423,6 +423,10 @@ export type ErrorCode =
 "not_found" | 
 /**  An account with this email already exists. */
 "email_taken" | 
+/**  The account has not verified its email yet (invitations by id need it). */
+"email_not_verified" | 
+/**  A mailed link's token is unknown, was used already, or has expired. */
+"invalid_token" | 
 /**  The slug is used (now or formerly) by another organization. */
 "slug_taken" | 
 /**  `If-Match` named a version that is no longer current. */
@@ -443,6 +447,8 @@ export type ErrorCode =
 "invitation_for_another_account" | 
 /**  The owner cannot leave; ownership must be transferred first. */
 "owner_must_transfer" | 
+/**  The account still owns organizations; they must be transferred or deleted first. */
+"owns_organizations" | 
 /**  A typed confirmation (such as the slug of what is deleted) did not match. */
 "confirmation_mismatch" | 
 /**  Not possible in the resource's current state (e.g. suspending an archived project). */
@@ -650,6 +656,13 @@ export type Me = {
 	user: User,
 	personal_org_id: OrgId,
 	session_expires_at: string,
+	/**
+	 *  Whether the account proved its email (through a mailed link). Until then it works
+	 *  in its personal context and its own orgs, but is not shown invitations and cannot
+	 *  accept one by id (the mailed invitation link still works, and verifies it).
+	 *  Absent in what older servers sent: read as `false`.
+	 */
+	email_verified: boolean,
 };
 
 export type Member = {

@@ -7,7 +7,7 @@ import { MAX_TOASTS, clearToasts, toast, toasts } from './toast.svelte';
 import { workspace } from './workspace.svelte';
 
 const session = (id: string, email: string): SessionInfo => ({
-  me: { user: { id, email, display_name: email, created_at: '' }, personal_org_id: `${id}-p`, session_expires_at: '' },
+  me: { user: { id, email, display_name: email, created_at: '' }, personal_org_id: `${id}-p`, session_expires_at: '', email_verified: true },
   server: { kind: 'embedded' },
   token_storage: { kind: 'keychain' },
   location: null,

@@ -162,3 +162,27 @@ pub async fn revoke(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A live key `user` created: (org, id, name, prefix).
+pub type MadeBy = (OrgId, ApiKeyId, String, String);
+
+/// The live keys `user` created, in every org.
+pub async fn live_made_by(conn: &mut AnyConnection, user: UserId) -> Result<Vec<MadeBy>, AppError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT org_id, id, name, prefix FROM api_keys \
+         WHERE created_by = $1 AND revoked_at IS NULL ORDER BY org_id, id",
+    )
+    .bind(user.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(org, id, name, prefix)| {
+            Ok((
+                parse_id(&org, "org id")?,
+                parse_id(&id, "api key id")?,
+                name,
+                prefix,
+            ))
+        })
+        .collect()
+}

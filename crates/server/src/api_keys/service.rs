@@ -9,6 +9,7 @@ use orgdesk_model::role::allows_in;
 use orgdesk_model::validate::{self, Lines};
 use orgdesk_model::{ApiKeyId, Capability, FieldError, Page, Role, UserId};
 use serde_json::json;
+use sqlx::AnyConnection;
 
 use crate::api_keys::repo::{self, ListKey, NewKey};
 use crate::audit::Entry;
@@ -183,4 +184,27 @@ pub async fn revoke(db: &Db, actor: &Actor, org: &OrgKey, id: ApiKeyId) -> Resul
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Revokes every live key the actor created, in every org, each with an audit event
+/// giving `reason` (a password reset that took over an account whose email had never been
+/// proved: its keys may be someone else's). Returns how many were revoked.
+pub async fn revoke_all_made_by(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    reason: &str,
+    now: i64,
+) -> Result<usize, AppError> {
+    let keys = repo::live_made_by(conn, actor.user_id).await?;
+    let mut revoked = 0;
+    for (org, id, name, prefix) in keys {
+        if repo::revoke(conn, org, id, now).await? {
+            Entry::new(org, AuditAction::ApiKeyRevoked, id)
+                .details(json!({ "name": name, "prefix": prefix, "reason": reason }))
+                .write(conn, actor, now)
+                .await?;
+            revoked += 1;
+        }
+    }
+    Ok(revoked)
 }

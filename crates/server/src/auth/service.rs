@@ -44,10 +44,14 @@ pub async fn me(db: &Db, current: &SessionRecord) -> Result<Me, AppError> {
     let (user, personal_org_id) = account::profile(&mut conn, current.user_id)
         .await?
         .ok_or(AuthError::Unauthenticated)?;
+    let email = account::email_state(&mut conn, current.user_id)
+        .await?
+        .ok_or(AuthError::Unauthenticated)?;
     Ok(Me {
         user,
         personal_org_id,
         session_expires_at: to_datetime(current.expires_at),
+        email_verified: email.verified,
     })
 }
 

@@ -85,6 +85,31 @@ pub async fn revoke(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sq
     Ok(())
 }
 
+/// Ends every session of `user` but the one whose hash is `keep` (changing the password
+/// keeps the session that did it); returns how many ended.
+// t9-signin builds the sessions list and exposes the same function; on merge keep one.
+pub async fn revoke_all_except(
+    conn: &mut AnyConnection,
+    user: UserId,
+    keep: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.to_string())
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session of `user` (a password reset); returns how many ended.
+pub async fn revoke_all(conn: &mut AnyConnection, user: UserId) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Drops sessions that expired long ago; called opportunistically at sign-in.
 pub async fn purge_expired(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

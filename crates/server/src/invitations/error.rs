@@ -26,6 +26,8 @@ pub enum InvitationError {
     Expired,
     #[error("the invitation is for another account")]
     ForAnotherAccount { masked_email: String },
+    #[error("the account has not verified its email")]
+    EmailNotVerified,
     #[error("invalid state: the invitation was {status}, nothing to revoke")]
     NothingToRevoke { status: String },
     #[error("invalid state: the invitation was {status}, it cannot be resent")]
@@ -45,6 +47,7 @@ impl DomainError for InvitationError {
             Self::Pending(_) => ErrorCode::InvitationPending,
             Self::Expired => ErrorCode::InvitationExpired,
             Self::ForAnotherAccount { .. } => ErrorCode::InvitationForAnotherAccount,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
             Self::NothingToRevoke { .. } | Self::NotResendable { .. } => ErrorCode::InvalidState,
             Self::MailLimit { .. } => ErrorCode::RateLimited,
         }
@@ -81,6 +84,10 @@ impl DomainError for InvitationError {
                 "This invitation was sent to {masked_email}. Sign in with that account to \
                  accept it."
             ),
+            Self::EmailNotVerified => "Verify your email first: open the link we mailed you \
+                                        (or ask for a new one), or accept through the \
+                                        link in the invitation mail."
+                .to_owned(),
             Self::NothingToRevoke { status } => {
                 format!("This invitation was {status}; there is nothing to revoke.")
             }

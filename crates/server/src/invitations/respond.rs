@@ -1,6 +1,11 @@
 //! The invitee's side: the invitations waiting for me, looking one up by its token (or,
 //! from my list, its id), accepting and declining. Accepting checks everything again
 //! inside one transaction with the org's row locked, so the last seat goes to one person.
+//!
+//! Only an account that proved its email is shown invitations and may answer one by id:
+//! anyone can sign up with any address, so the address alone proves nothing. The token
+//! was mailed to the address, so answering by token needs no proof, and accepting by
+//! token is the proof: it verifies the account.
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::invitation::{InvitationStatus, ReceivedInvitation};
@@ -11,9 +16,9 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::Entry;
-use crate::auth::account;
-use crate::auth::Actor;
-use crate::auth::AuthError;
+use crate::auth::account::{self, EmailState};
+use crate::auth::links::{self, Proof};
+use crate::auth::{Actor, AuthError, Client};
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
@@ -24,26 +29,30 @@ use crate::invitations::token::{mask_email, InvitationRef};
 use crate::membership::view::plan_of;
 use crate::membership::{self, rows, OrgKey};
 
-async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<String, AppError> {
-    let (me, _) = account::profile(conn, user)
+async fn email_of(conn: &mut AnyConnection, user: UserId) -> Result<EmailState, AppError> {
+    Ok(account::email_state(conn, user)
         .await?
-        .ok_or(AuthError::Unauthenticated)?;
-    Ok(me.email)
+        .ok_or(AuthError::Unauthenticated)?)
 }
 
-/// The invitation `by` names, as `email` may act on it: 404 when unknown (or, by id,
-/// addressed to someone else), 410 when no longer pending, 403 when the token is for
-/// another account.
+/// The invitation `by` names, as the account with `email` may act on it: 404 when unknown
+/// (or, by id, addressed to someone else), 403 by id until the account verified its email,
+/// 410 when no longer pending, 403 when the token is for another account.
 async fn usable(
     conn: &mut AnyConnection,
     by: &InvitationRef,
-    email: &str,
+    email: &EmailState,
     now: i64,
 ) -> Result<Stored, AppError> {
     let stored = repo::find(conn, by).await?.ok_or(AppError::NotFound)?;
-    if matches!(by, InvitationRef::Id(_)) && stored.email != email {
+    let by_id = matches!(by, InvitationRef::Id(_));
+    if by_id && stored.email != email.email {
         return Err(AppError::NotFound);
     }
+    if by_id && !email.verified {
+        return Err(InvitationError::EmailNotVerified.into());
+    }
+    let email = email.email.as_str();
     if stored.status(now) != InvitationStatus::Pending {
         return Err(InvitationError::Expired.into());
     }
@@ -64,7 +73,10 @@ pub async fn mine(
     let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let email = email_of(&mut conn, user).await?;
-    let rows = received::list(&mut conn, &email, now_ms(), &page).await?;
+    if !email.verified {
+        return Ok(page.page(Vec::new()));
+    }
+    let rows = received::list(&mut conn, &email.email, now_ms(), &page).await?;
     Ok(page.page(rows))
 }
 
@@ -111,6 +123,11 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     rows::insert(&mut tx, org, actor.user_id, role, scope.as_deref(), now).await?;
     if !repo::finish(&mut tx, id, "accepted", now).await? {
         return Err(InvitationError::Expired.into());
+    }
+    if matches!(by, InvitationRef::TokenHash(_)) {
+        let client = Client::from(actor);
+        let proof = Proof::InvitationLink;
+        links::mark_verified(&mut tx, actor.user_id, &stored.email, proof, &client, now).await?;
     }
     Entry::new(org, AuditAction::InvitationAccepted, id)
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))

@@ -167,7 +167,8 @@ async fn resend_invitation(
     Ok((Extension(LINKS), Json(issued)))
 }
 
-/// Invitations waiting for the signed-in account's email, newest first.
+/// Invitations waiting for the signed-in account's email, newest first; none until the
+/// account verified its email.
 #[utoipa::path(
     get,
     path = "/v1/me/invitations",
@@ -175,7 +176,7 @@ async fn resend_invitation(
     security(("session" = [])),
     params(PageQuery),
     responses(
-        (status = 200, description = "Pending, unexpired", body = Page<ReceivedInvitation>),
+        (status = 200, description = "Pending, unexpired (empty while the email is not verified)", body = Page<ReceivedInvitation>),
         (status = 400, description = "`malformed_request`"),
     )
 )]
@@ -189,7 +190,7 @@ async fn my_invitations(
     ))
 }
 
-/// An invitation by its token (or, for its invitee, its id).
+/// An invitation by its token (or, for its invitee with a verified email, its id).
 #[utoipa::path(
     get,
     path = "/v1/invitations/{token}",
@@ -198,7 +199,7 @@ async fn my_invitations(
     params(TokenSegment),
     responses(
         (status = 200, description = "The invitation", body = ReceivedInvitation),
-        (status = 403, description = "`invitation_for_another_account`: the detail shows the invited email masked"),
+        (status = 403, description = "`invitation_for_another_account`: the detail shows the invited email masked; `email_not_verified`: by id, before the account verified its email"),
         (status = 404, description = "`not_found`"),
         (status = 410, description = "`invitation_expired`: used, declined, revoked or expired"),
     )
@@ -214,7 +215,8 @@ async fn get_invitation(
     ))
 }
 
-/// Accept: join the org with the invited role and scope.
+/// Accept: join the org with the invited role and scope. Accepting by the mailed token
+/// proves the email, and verifies the account.
 #[utoipa::path(
     post,
     path = "/v1/invitations/{token}/accept",
@@ -222,8 +224,8 @@ async fn get_invitation(
     security(("session" = [])),
     params(TokenSegment),
     responses(
-        (status = 200, description = "Joined; the new membership", body = Membership),
-        (status = 403, description = "`invitation_for_another_account`"),
+        (status = 200, description = "Joined; the new membership (by token, the account's email counts as verified from now)", body = Membership),
+        (status = 403, description = "`invitation_for_another_account`; `email_not_verified`: by id, before the account verified its email"),
         (status = 404, description = "`not_found`"),
         (status = 409, description = "`already_member` or `seat_limit_reached`"),
         (status = 410, description = "`invitation_expired`"),
@@ -247,7 +249,7 @@ async fn accept_invitation(
     params(TokenSegment),
     responses(
         (status = 204, description = "Declined"),
-        (status = 403, description = "`invitation_for_another_account`"),
+        (status = 403, description = "`invitation_for_another_account`; `email_not_verified`: by id, before the account verified its email"),
         (status = 404, description = "`not_found`"),
         (status = 410, description = "`invitation_expired`"),
     )

@@ -83,14 +83,29 @@ pub async fn insert(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let terms = search::terms(&display_name, &email);
+    write_terms(conn, org, user, &display_name, &email).await?;
+    if let Some(ids) = scope {
+        insert_scope(conn, org, user, ids).await?;
+    }
+    Ok(())
+}
+
+/// The search terms and prefixes of `user`'s row in `org`.
+async fn write_terms(
+    conn: &mut AnyConnection,
+    org: OrgId,
+    user: UserId,
+    display_name: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    let terms = search::terms(display_name, email);
     for prefix in search::prefixes(&terms) {
         sqlx::query(
             "INSERT INTO member_prefixes (org_id, prefix, sort_name, user_id) VALUES ($1, $2, $3, $4)",
         )
         .bind(org.to_string())
         .bind(prefix)
-        .bind(search::sort_name(&display_name))
+        .bind(search::sort_name(display_name))
         .bind(user.to_string())
         .execute(&mut *conn)
         .await?;
@@ -103,10 +118,64 @@ pub async fn insert(
             .execute(&mut *conn)
             .await?;
     }
-    if let Some(ids) = scope {
-        insert_scope(conn, org, user, ids).await?;
+    Ok(())
+}
+
+/// After `user` changed their display name or email: every membership row's list order
+/// and search terms, rewritten from the account.
+pub async fn refresh_person(conn: &mut AnyConnection, user: UserId) -> Result<(), AppError> {
+    let (display_name, email): (String, String) =
+        sqlx::query_as("SELECT display_name, email FROM users WHERE id = $1")
+            .bind(user.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    let orgs: Vec<(String,)> = sqlx::query_as("SELECT org_id FROM memberships WHERE user_id = $1")
+        .bind(user.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE memberships SET sort_name = $1 WHERE user_id = $2")
+        .bind(search::sort_name(&display_name))
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for (org,) in orgs {
+        for table in ["member_terms", "member_prefixes"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE org_id = $1 AND user_id = $2"
+            ))
+            .bind(&org)
+            .bind(user.to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
+        let org = org.parse().map_err(|_| AppError::CorruptRow("org id"))?;
+        write_terms(conn, org, user, &display_name, &email).await?;
     }
     Ok(())
+}
+
+/// The organizations (not personal contexts) `user` is a member of, with their role.
+pub async fn team_memberships(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<Vec<(OrgId, Role)>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT m.org_id, m.role, o.owner_user_id FROM memberships m \
+         JOIN orgs o ON o.id = m.org_id WHERE m.user_id = $1 AND o.kind = 'organization' \
+         ORDER BY m.org_id",
+    )
+    .bind(user.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(org, stored, owner)| {
+            let owner: UserId = owner
+                .parse()
+                .map_err(|_| AppError::CorruptRow("org owner"))?;
+            let org = org.parse().map_err(|_| AppError::CorruptRow("org id"))?;
+            Ok((org, role_of(&stored, user, owner)?))
+        })
+        .collect()
 }
 
 async fn insert_scope(

@@ -119,6 +119,21 @@ pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i
     Ok(count)
 }
 
+/// The names of the organizations (not personal contexts) `user` owns, by name.
+pub async fn owned_org_names(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM orgs WHERE owner_user_id = $1 AND kind = 'organization' \
+         ORDER BY sort_name, id",
+    )
+    .bind(user.to_string())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
 /// The settings an update writes (all of them, already merged with the current values).
 pub struct Settings<'a> {
     pub name: &'a str,

@@ -86,6 +86,14 @@ pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i
     Ok(repo::owned_org_count(conn, user).await?)
 }
 
+/// The names of the organizations (not personal contexts) `user` owns.
+pub async fn owned_org_names(
+    conn: &mut AnyConnection,
+    user: UserId,
+) -> Result<Vec<String>, AppError> {
+    Ok(repo::owned_org_names(conn, user).await?)
+}
+
 /// Puts the org on `plan` (the billing rules decide whether it may), as a new version.
 pub async fn set_plan(
     conn: &mut AnyConnection,

@@ -4,4 +4,4 @@
 pub mod routes;
 pub mod service;
 
-pub use service::{create_account, NewAccount};
+pub use service::{create_account, mark_seeded_verified, NewAccount};

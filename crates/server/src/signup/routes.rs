@@ -7,6 +7,7 @@ use orgdesk_model::auth::{SessionGrant, SignupRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::Client;
 use crate::error::AppError;
 use crate::http::extract::ApiJson;
 use crate::signup::service;
@@ -16,7 +17,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(signup))
 }
 
-/// Create an account, its personal context and a session.
+/// Create an account, its personal context and a session, and mail the address a link
+/// that verifies it (until then, invitations are not shown and cannot be accepted by id).
 #[utoipa::path(
     post,
     path = "/v1/auth/signup",
@@ -25,16 +27,19 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 201, description = "Signed up and signed in", body = SessionGrant),
         (status = 400, description = "`malformed_request`"),
-        (status = 409, description = "`email_taken`"),
+        (status = 409, description = "`email_taken`: whether or not that account verified \
+            the email; when it did not, the address is mailed a link to take the account over"),
         (status = 422, description = "`validation_failed`: every invalid field is listed"),
+        (status = 429, description = "`rate_limited`: too many sign-ups from this address today",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn signup(
     State(state): State<AppState>,
+    client: Client,
     ApiJson(req): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<SessionGrant>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(service::signup(&state.db, req).await?),
-    ))
+    let grant =
+        service::signup(&state.db, &state.mail, &state.account_limits, &client, req).await?;
+    Ok((StatusCode::CREATED, Json(grant)))
 }

@@ -100,7 +100,8 @@ async fn every_change_writes_an_event(backend: Backend) {
         &json!({ "role": "member", "project_scope": { "kind": "projects", "ids": [site["id"]] } }),
     )
     .await;
-    let cy = app.signup("cy@example.com").await;
+    // Declining by id needs a verified email.
+    let cy = app.signup_verified("cy@example.com").await;
     let issued = expect_json(
         app.post_json(
             "/v1/orgs/acme/invitations",

@@ -3,8 +3,12 @@
 
 mod fixtures;
 mod harness;
+mod mailbox;
 mod money;
 
+mod account_email;
+mod account_password;
+mod account_profile;
 mod api_keys;
 mod audit;
 mod audit_export;
@@ -30,6 +34,7 @@ mod orgs_concurrency;
 mod payments;
 mod projects;
 mod projects_lifecycle;
+mod security_accounts;
 mod security_edges;
 mod security_keys;
 mod security_mail;

@@ -55,8 +55,9 @@ async fn two_accepts_race_for_the_last_seat(backend: Backend) {
         }
         out
     };
-    let a = app.signup("a@example.com").await;
-    let b = app.signup("b@example.com").await;
+    // They accept by id, which needs a verified email.
+    let a = app.signup_verified("a@example.com").await;
+    let b = app.signup_verified("b@example.com").await;
     for round in 0..ROUNDS {
         let (org, slug) = fresh_org(&app, &owner, round).await;
         // Owner + seats-3 fillers + 2 invitations = seats; then one more filler joins, so

@@ -57,7 +57,7 @@ afterAll(() => {
 });
 beforeEach(() => {
   workspace.session = {
-    me: { user: { id: 'u0', email: 'user0@example.com', display_name: 'User 0', created_at: '' }, personal_org_id: 'me-p', session_expires_at: '' },
+    me: { user: { id: 'u0', email: 'user0@example.com', display_name: 'User 0', created_at: '' }, personal_org_id: 'me-p', session_expires_at: '', email_verified: true },
     server: { kind: 'embedded' },
     token_storage: { kind: 'keychain' },
     location: null,

@@ -85,6 +85,11 @@ const fn with_body(
 const SIGNUP: &str =
     r#"{"email":"new{uniq}@example.com","password":"correct horse battery","display_name":"New"}"#;
 const LOGIN: &str = r#"{"email":"outsider@example.com","password":"correct horse battery"}"#;
+/// The same password again: the change goes through and the people keep their password.
+const CHANGE_PASSWORD: &str =
+    r#"{"current_password":"correct horse battery","new_password":"correct horse battery"}"#;
+const CHANGE_EMAIL: &str =
+    r#"{"new_email":"moved{uniq}@example.com","password":"correct horse battery"}"#;
 
 pub fn table() -> Vec<Row> {
     vec![
@@ -114,6 +119,58 @@ pub fn table() -> Vec<Row> {
             "401 204 204 204 204 204",
         ),
         public("GET", "/v1/me", Body::None, "401 200 200 200 200 200"),
+        // The caller's own account: anonymous 401, everyone else acts on their own.
+        public(
+            "PATCH",
+            "/v1/me",
+            Body::Json(r#"{"display_name":"Renamed {uniq}"}"#),
+            "401 200 200 200 200 200",
+        ),
+        // A wrong password (the people are kept for the whole matrix); the owner of the
+        // tenant is refused first for owning it.
+        public(
+            "DELETE",
+            "/v1/me",
+            Body::Json(r#"{"password":"not the password"}"#),
+            "401 422 422 422 422 409",
+        ),
+        public(
+            "POST",
+            "/v1/me/password",
+            Body::Json(CHANGE_PASSWORD),
+            "401 204 204 204 204 204",
+        ),
+        public(
+            "POST",
+            "/v1/me/email",
+            Body::Json(CHANGE_EMAIL),
+            "401 202 202 202 202 202",
+        ),
+        public(
+            "POST",
+            "/v1/me/verify-email/resend",
+            Body::None,
+            "401 202 202 202 202 202",
+        ),
+        // Mailed links and resets need no session: the token (or nothing) decides.
+        public(
+            "POST",
+            "/v1/auth/verify-email",
+            Body::Json(r#"{"token":"matrix-{uniq}"}"#),
+            "422 422 422 422 422 422",
+        ),
+        public(
+            "POST",
+            "/v1/auth/password-reset",
+            Body::Json(r#"{"email":"nobody{uniq}@example.com"}"#),
+            "202 202 202 202 202 202",
+        ),
+        public(
+            "POST",
+            "/v1/auth/password-reset/confirm",
+            Body::Json(r#"{"token":"matrix-{uniq}","new_password":"correct horse battery"}"#),
+            "422 422 422 422 422 422",
+        ),
         public("GET", "/v1/orgs", Body::None, "401 200 200 200 200 200"),
         public(
             "POST",
