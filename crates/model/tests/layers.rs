@@ -6,7 +6,9 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["error", "ids", "kind", "page", "plan", "slug", "security"],
+            &[
+                "error", "ids", "kind", "page", "plan", "slug", "security", "built_in",
+            ],
             &["role", "project", "auth", "validate", "billing"],
             &["member", "navigation", "usage"],
             &["org", "api_key", "audit"],

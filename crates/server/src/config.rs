@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::access::{AllowedHosts, AppSecret};
 use crate::payments::{PaymentProvider, RecordedPayments};
 
 /// The SQLite file's name inside the data folder.
@@ -28,6 +29,12 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: PaymentsConfig,
+    /// The `Host` names answered; any other gets 403 before routing (against DNS
+    /// rebinding). Every name unless configured.
+    pub allowed_hosts: AllowedHosts,
+    /// When set, every request must carry it in
+    /// [`orgdesk_model::built_in::APP_SECRET_HEADER`], or gets 403 before routing.
+    pub app_secret: Option<AppSecret>,
 }
 
 /// Which [`PaymentProvider`] takes the top-ups.
@@ -114,6 +121,19 @@ impl Config {
             mail: MailConfig::default(),
             trust_proxy: false,
             payments: PaymentsConfig::default(),
+            allowed_hosts: AllowedHosts::Any,
+            app_secret: None,
+        }
+    }
+
+    /// The desktop app's built-in server: [`Config::local`] answering only requests for
+    /// `127.0.0.1:<port>` or `localhost:<port>` that carry `secret`, which the app made
+    /// for this launch and keeps in its process.
+    pub fn built_in(data_dir: impl Into<PathBuf>, secret: AppSecret) -> Self {
+        Self {
+            allowed_hosts: AllowedHosts::Loopback,
+            app_secret: Some(secret),
+            ..Self::local(data_dir)
         }
     }
 
@@ -196,6 +216,8 @@ impl fmt::Debug for Config {
             .field("mail", &self.mail)
             .field("trust_proxy", &self.trust_proxy)
             .field("payments", &self.payments)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("app_secret", &self.app_secret)
             .finish()
     }
 }

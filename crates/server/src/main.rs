@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::config::{MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
@@ -47,6 +48,15 @@ struct Cli {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "ORGDESK_TRUST_PROXY")]
     trust_proxy: bool,
+    /// A Host name the server answers (`name` for any port, or `name:port`); repeat for
+    /// more. Requests naming any other host are refused (403), against DNS rebinding.
+    /// Default: every name.
+    #[arg(
+        long = "allowed-host",
+        env = "ORGDESK_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -97,6 +107,19 @@ async fn stop_signal() {
     }
 }
 
+fn allowed_hosts(names: Vec<String>) -> AllowedHosts {
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        AllowedHosts::Any
+    } else {
+        AllowedHosts::Only(names)
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -112,6 +135,8 @@ async fn main() -> ExitCode {
         },
         trust_proxy: cli.trust_proxy,
         payments: PaymentsConfig::default(),
+        allowed_hosts: allowed_hosts(cli.allowed_hosts),
+        app_secret: None,
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

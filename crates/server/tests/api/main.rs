@@ -30,5 +30,6 @@ mod orgs_concurrency;
 mod payments;
 mod projects;
 mod projects_lifecycle;
+mod security_built_in;
 mod statements;
 mod team_concurrency;
