@@ -4,7 +4,7 @@
 
 pub mod commands;
 pub mod deeplink;
-mod embedded;
+pub mod embedded;
 pub mod events;
 pub mod host;
 pub mod keychain;

@@ -75,6 +75,24 @@ pub trait UiEvents: Send + Sync {
 /// The server the app runs itself (on loopback, with its data in the app data folder),
 /// started the first time an account on it is used.
 pub trait BuiltInServer: Send + Sync {
-    /// Its base URL, starting it if needed.
-    fn url(&self) -> BoxFuture<'_, Result<String, AppError>>;
+    /// Where it listens and the secret it requires, starting it if needed.
+    fn address(&self) -> BoxFuture<'_, Result<BuiltInAddress, AppError>>;
+}
+
+/// How to reach the built-in server.
+#[derive(Clone)]
+pub struct BuiltInAddress {
+    /// Its base URL, on loopback.
+    pub url: String,
+    /// The secret made for this launch, which every request to it carries; it never
+    /// leaves the app's process.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for BuiltInAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuiltInAddress")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }
