@@ -140,7 +140,9 @@ pub fn install<R: Runtime>(
     keychain: Arc<dyn SecretStore>,
     notifier: Arc<dyn Notifier>,
 ) -> std::io::Result<Arc<Services>> {
-    std::fs::create_dir_all(data_dir)?;
+    // The folder, and what earlier versions left readable in it, for the owner only.
+    orgdesk_app_core::owner_only::dir(data_dir)?;
+    orgdesk_app_core::store::make_private(data_dir)?;
     let embedded = Arc::new(Embedded::new(data_dir.join("server")));
     let services = Services::new(Host {
         data_dir: data_dir.to_path_buf(),

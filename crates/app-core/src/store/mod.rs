@@ -19,6 +19,7 @@ use thiserror::Error;
 pub use crypto::{Cipher, CryptoError};
 pub use files::FileKey;
 
+use crate::owner_only;
 use crate::secrets::SecretStore;
 
 #[derive(Debug, Error)]
@@ -78,10 +79,20 @@ pub struct LocalStore {
     cipher: Cipher,
 }
 
+/// The folder of every account's local data, inside the app data folder.
+const ACCOUNTS: &str = "accounts";
+/// Each account's SQLite file.
+const STORE_FILE: &str = "store.db";
+
 /// The folder of one account's local data.
 pub fn account_dir(data_dir: &Path, account: &str) -> PathBuf {
     let digest = hex_prefix(&Sha256::digest(account.as_bytes()));
-    data_dir.join("accounts").join(digest)
+    data_dir.join(ACCOUNTS).join(digest)
+}
+
+/// Makes every account's local data, as earlier versions left it, the owner's only.
+pub fn make_private(data_dir: &Path) -> std::io::Result<()> {
+    owner_only::tighten_tree(&data_dir.join(ACCOUNTS))
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {
@@ -105,8 +116,15 @@ impl LocalStore {
     ) -> Result<Self, StoreError> {
         let cipher = Cipher::for_account(keychain, account)?;
         let dir = account_dir(data_dir, account);
-        std::fs::create_dir_all(&dir)?;
-        let conn = Connection::open(dir.join("store.db"))?;
+        owner_only::dir(&data_dir.join(ACCOUNTS))?;
+        owner_only::dir(&dir)?;
+        // Made 0600 before SQLite opens it: its -wal and -shm files take the same mode.
+        let db = dir.join(STORE_FILE);
+        owner_only::touch(&db)?;
+        for companion in ["-wal", "-shm", "-journal"] {
+            owner_only::file(&dir.join(format!("{STORE_FILE}{companion}")))?;
+        }
+        let conn = Connection::open(db)?;
         // A previous run of the app may still be closing the file (its last checkpoint
         // holds a lock for a moment): wait for it rather than answer "nothing stored".
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
