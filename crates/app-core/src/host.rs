@@ -3,6 +3,7 @@
 //! desktop implements these with Tauri; tests with tokio and recorders.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
@@ -48,6 +49,24 @@ impl Spawner for TokioSpawner {
 /// Shows a desktop notification.
 pub trait Notifier: Send + Sync {
     fn notify(&self, title: &str, body: &str);
+}
+
+/// What a save dialog shows: its title, the file name it suggests and the file type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveRequest {
+    pub title: &'static str,
+    pub file_name: String,
+    /// The file type's name in the dialog's filter, e.g. "CSV".
+    pub file_type: &'static str,
+    /// Its extension, without the dot.
+    pub extension: &'static str,
+}
+
+/// Asks the user where to save a file: the desktop's native save dialog. Exports write
+/// only where it answers, never where the UI says.
+pub trait SaveDialog: Send + Sync {
+    /// The path the user chose; `None` when they cancelled.
+    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>>;
 }
 
 /// What the offline banner shows.

@@ -3,10 +3,14 @@
 
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use orgdesk_app_core::host::Notifier;
+use orgdesk_app::Desktop;
+use orgdesk_app_core::host::{BoxFuture, Notifier, SaveDialog, SaveRequest};
 use orgdesk_app_core::secrets::SecretStore;
+use orgdesk_app_core::AppError;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
@@ -27,17 +31,56 @@ impl Notifier for NoNotifications {
     fn notify(&self, _: &str, _: &str) {}
 }
 
+/// The save dialog as the test scripts it (there is no native one under the mock
+/// runtime): each dialog takes the next answer, and what it asked is recorded.
+#[derive(Default)]
+pub struct ScriptedDialog {
+    answers: Mutex<VecDeque<Option<PathBuf>>>,
+    pub asked: Mutex<Vec<SaveRequest>>,
+}
+
+impl ScriptedDialog {
+    /// The next dialog answers `path` (`None`: the user cancels).
+    pub fn will_answer(&self, path: Option<PathBuf>) {
+        self.answers.lock().unwrap().push_back(path);
+    }
+}
+
+impl SaveDialog for ScriptedDialog {
+    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>> {
+        self.asked.lock().unwrap().push(request);
+        let answer = self.answers.lock().unwrap().pop_front();
+        Box::pin(async move {
+            answer.ok_or_else(|| AppError::SaveDialog("the test expected no save dialog".into()))
+        })
+    }
+}
+
 /// An app whose services use `secrets` and keep their preferences in `app_dir`. (A mock
 /// app never runs its setup hook, so the services are installed here, as `run()`'s setup
 /// does.)
 pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
+    app_with_dialog(app_dir, secrets, Arc::new(ScriptedDialog::default()))
+}
+
+/// [`app`], with the save dialog answering as `dialog` is scripted.
+pub fn app_with_dialog(
+    app_dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+    dialog: Arc<ScriptedDialog>,
+) -> App<MockRuntime> {
     let commands = orgdesk_app::specta_builder::<MockRuntime>();
     let app = mock_builder()
         .invoke_handler(commands.invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
     commands.mount_events(&app);
-    orgdesk_app::install(app.handle(), app_dir, secrets, Arc::new(NoNotifications)).unwrap();
+    let desktop = Desktop {
+        keychain: secrets,
+        notifier: Arc::new(NoNotifications),
+        dialog,
+    };
+    orgdesk_app::install(app.handle(), app_dir, desktop).unwrap();
     app
 }
 
