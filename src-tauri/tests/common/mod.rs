@@ -3,19 +3,20 @@
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use orgdesk_app::Desktop;
-use orgdesk_app_core::host::{BoxFuture, Notifier, SaveDialog, SaveRequest};
+use orgdesk_app_core::host::Notifier;
 use orgdesk_app_core::secrets::SecretStore;
-use orgdesk_app_core::AppError;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
+
+#[path = "../../../crates/app-core/tests/common/dialog.rs"]
+mod dialog;
+pub use dialog::ScriptedDialog;
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -29,31 +30,6 @@ struct NoNotifications;
 
 impl Notifier for NoNotifications {
     fn notify(&self, _: &str, _: &str) {}
-}
-
-/// The save dialog as the test scripts it (there is no native one under the mock
-/// runtime): each dialog takes the next answer, and what it asked is recorded.
-#[derive(Default)]
-pub struct ScriptedDialog {
-    answers: Mutex<VecDeque<Option<PathBuf>>>,
-    pub asked: Mutex<Vec<SaveRequest>>,
-}
-
-impl ScriptedDialog {
-    /// The next dialog answers `path` (`None`: the user cancels).
-    pub fn will_answer(&self, path: Option<PathBuf>) {
-        self.answers.lock().unwrap().push_back(path);
-    }
-}
-
-impl SaveDialog for ScriptedDialog {
-    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>> {
-        self.asked.lock().unwrap().push(request);
-        let answer = self.answers.lock().unwrap().pop_front();
-        Box::pin(async move {
-            answer.ok_or_else(|| AppError::SaveDialog("the test expected no save dialog".into()))
-        })
-    }
 }
 
 /// An app whose services use `secrets` and keep their preferences in `app_dir`. (A mock

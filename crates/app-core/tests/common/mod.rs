@@ -4,16 +4,16 @@
 
 #![allow(dead_code)]
 
+pub mod dialog;
 pub mod proxy;
 pub mod world;
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
+pub use dialog::ScriptedDialog;
+
 use std::sync::Mutex;
 
 use orgdesk_app_core::host::{
-    BoxFuture, BuiltInAddress, BuiltInServer, ConnectivityStatus, Notifier, SaveDialog,
-    SaveRequest, UiEvents,
+    BoxFuture, BuiltInAddress, BuiltInServer, ConnectivityStatus, Notifier, UiEvents,
 };
 use orgdesk_app_core::AppError;
 use orgdesk_client::ReadScope;
@@ -62,29 +62,5 @@ pub struct NoBuiltInServer;
 impl BuiltInServer for NoBuiltInServer {
     fn address(&self) -> BoxFuture<'_, Result<BuiltInAddress, AppError>> {
         Box::pin(async { Err(AppError::EmbeddedServer("not in tests".into())) })
-    }
-}
-
-/// Answers save dialogs as the test scripted them, and records what each one asked.
-#[derive(Default)]
-pub struct ScriptedDialog {
-    answers: Mutex<VecDeque<Option<PathBuf>>>,
-    pub asked: Mutex<Vec<SaveRequest>>,
-}
-
-impl ScriptedDialog {
-    /// The next dialog is answered with `path` (`None`: the user cancels).
-    pub fn will_answer(&self, path: Option<PathBuf>) {
-        self.answers.lock().unwrap().push_back(path);
-    }
-}
-
-impl SaveDialog for ScriptedDialog {
-    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>> {
-        self.asked.lock().unwrap().push(request);
-        let answer = self.answers.lock().unwrap().pop_front();
-        Box::pin(async move {
-            answer.ok_or_else(|| AppError::SaveDialog("the test expected no save dialog".into()))
-        })
     }
 }
