@@ -1,8 +1,12 @@
 //! The desktop's side of what the core asks of its host: background work on Tauri's async
-//! runtime, and desktop notifications.
+//! runtime, desktop notifications, and the native save dialog.
 
-use orgdesk_app_core::host::{BoxFuture, Notifier, Spawner};
-use tauri::{AppHandle, Runtime};
+use std::path::PathBuf;
+
+use orgdesk_app_core::host::{BoxFuture, Notifier, SaveDialog, SaveRequest, Spawner};
+use orgdesk_app_core::AppError;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_notification::NotificationExt;
 
 /// Runs the core's background work on Tauri's runtime.
@@ -28,5 +32,38 @@ impl<R: Runtime> Notifier for DesktopNotifier<R> {
         {
             tracing::warn!(error = %e, "the desktop notification could not be shown");
         }
+    }
+}
+
+/// The native save dialog (GTK on Linux), over the main window, opened by the export
+/// commands themselves: the webview never names a path to write.
+pub struct NativeSaveDialog<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> SaveDialog for NativeSaveDialog<R> {
+    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>> {
+        let mut dialog = self
+            .0
+            .dialog()
+            .file()
+            .set_title(request.title)
+            .set_file_name(request.file_name)
+            .add_filter(request.file_type, &[request.extension]);
+        if let Some(window) = self.0.get_webview_window("main") {
+            dialog = dialog.set_parent(&window);
+        }
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        // Shown from the main thread; the answer comes back on a thread of the plugin's.
+        dialog.save_file(move |path| {
+            let _ = answer.send(path);
+        });
+        Box::pin(async move {
+            let chosen = answered
+                .await
+                .map_err(|_| AppError::SaveDialog("it closed without an answer".into()))?;
+            chosen
+                .map(|path| path.into_path())
+                .transpose()
+                .map_err(|e| AppError::SaveDialog(e.to_string()))
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 pub mod commands;
 pub mod deeplink;
-mod embedded;
+pub mod embedded;
 pub mod events;
 pub mod host;
 pub mod keychain;
@@ -12,7 +12,7 @@ pub mod keychain;
 use std::path::Path;
 use std::sync::Arc;
 
-use orgdesk_app_core::host::Notifier;
+use orgdesk_app_core::host::{Notifier, SaveDialog};
 use orgdesk_app_core::prefs::JsonFilePrefs;
 use orgdesk_app_core::secrets::SecretStore;
 use orgdesk_app_core::{Host, Services};
@@ -22,7 +22,7 @@ use tauri_specta::collect_commands;
 use crate::deeplink::PendingLink;
 use crate::embedded::Embedded;
 use crate::events::TauriEvents;
-use crate::host::{DesktopNotifier, TauriSpawner};
+use crate::host::{DesktopNotifier, NativeSaveDialog, TauriSpawner};
 use crate::keychain::OsKeychain;
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
@@ -131,16 +131,30 @@ pub fn export_bindings(path: &Path) -> Result<(), specta_typescript::Error> {
     )
 }
 
-/// Builds the core's services over an app data folder (preferences in `prefs.json` there,
-/// secrets in `keychain`) and hands each to the commands: one managed state per service.
-/// Answers them, so the caller may start their background work.
+/// What the desktop gives the core besides the app data folder: the keychain, the
+/// notifications and the save dialog (tests give stand-ins).
+pub struct Desktop {
+    pub keychain: Arc<dyn SecretStore>,
+    pub notifier: Arc<dyn Notifier>,
+    pub dialog: Arc<dyn SaveDialog>,
+}
+
+/// Builds the core's services over an app data folder (preferences in `prefs.json` there)
+/// and hands each to the commands: one managed state per service. Answers them, so the
+/// caller may start their background work.
 pub fn install<R: Runtime>(
     app: &tauri::AppHandle<R>,
     data_dir: &Path,
-    keychain: Arc<dyn SecretStore>,
-    notifier: Arc<dyn Notifier>,
+    desktop: Desktop,
 ) -> std::io::Result<Arc<Services>> {
-    std::fs::create_dir_all(data_dir)?;
+    let Desktop {
+        keychain,
+        notifier,
+        dialog,
+    } = desktop;
+    // The folder, and what earlier versions left readable in it, for the owner only.
+    orgdesk_app_core::owner_only::dir(data_dir)?;
+    orgdesk_app_core::store::make_private(data_dir)?;
     let embedded = Arc::new(Embedded::new(data_dir.join("server")));
     let services = Services::new(Host {
         data_dir: data_dir.to_path_buf(),
@@ -150,6 +164,7 @@ pub fn install<R: Runtime>(
         keychain,
         prefs: Arc::new(JsonFilePrefs::open(data_dir.join("prefs.json"))),
         server: embedded.clone(),
+        dialog,
     });
     app.manage(embedded);
     app.manage(PendingLink::default());
@@ -225,8 +240,12 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
-            let notifier = Arc::new(DesktopNotifier(app.handle().clone()));
-            let services = install(app.handle(), &data_dir, Arc::new(OsKeychain), notifier)?;
+            let desktop = Desktop {
+                keychain: Arc::new(OsKeychain),
+                notifier: Arc::new(DesktopNotifier(app.handle().clone())),
+                dialog: Arc::new(NativeSaveDialog(app.handle().clone())),
+            };
+            let services = install(app.handle(), &data_dir, desktop)?;
             services.start();
             listen_for_links(app.handle());
             Ok(())

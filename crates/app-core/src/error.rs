@@ -31,6 +31,8 @@ pub enum AppError {
     Refused(ApiError),
     #[error("The file could not be written: {0}")]
     Export(String),
+    #[error("The save dialog could not open: {0}")]
+    SaveDialog(String),
     /// A change was stored in the outbox, and then it was not there to answer with.
     #[error("A change was queued but is no longer in the outbox (change {0}).")]
     QueuedChangeMissing(i64),
@@ -60,7 +62,9 @@ impl From<AppError> for ApiError {
                 ApiError::new(ErrorCode::ServerUnreachable, e.to_string())
             }
             AppError::Refused(api) => api,
-            AppError::Export(_) => ApiError::new(ErrorCode::LocalStorage, e.to_string()),
+            AppError::Export(_) | AppError::SaveDialog(_) => {
+                ApiError::new(ErrorCode::LocalStorage, e.to_string())
+            }
             AppError::Store(_) | AppError::QueuedChangeMissing(_) => {
                 ApiError::new(ErrorCode::LocalStorage, e.to_string())
             }

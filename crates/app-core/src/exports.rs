@@ -1,7 +1,8 @@
-//! Exports to files the user picked in a save dialog, streamed to disk (never half a
-//! file: the data is written beside the destination and renamed). Offline, the usage CSV
-//! and statement PDFs come from the local store, and the file says when its figures are
-//! from.
+//! Exports to files the user picks in the native save dialog, which each export opens
+//! itself ([`SaveDialog`]): the UI suggests a file name, never a path, and nothing is
+//! written anywhere the user did not choose. Streamed to disk (never half a file: the data
+//! is written beside the destination and renamed). Offline, the usage CSV and statement
+//! PDFs come from the local store, and the file says when its figures are from.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use specta::Type;
 
 use crate::connectivity::Connectivity;
 use crate::error::AppError;
-use crate::host::Spawner;
+use crate::host::{SaveDialog, SaveRequest, Spawner};
 use crate::signed_in::SignedIn;
 use crate::store::{FileKey, LocalStore};
 
@@ -31,10 +32,39 @@ pub struct ExportDone {
     pub as_of: Option<DateTime<Utc>>,
 }
 
+/// What an export's save dialog says, and the type of file it makes.
+struct SaveAs {
+    title: &'static str,
+    file_type: &'static str,
+    extension: &'static str,
+}
+
+const AUDIT_CSV: SaveAs = SaveAs {
+    title: "Export the audit log",
+    file_type: "CSV",
+    extension: "csv",
+};
+const AUDIT_JSON: SaveAs = SaveAs {
+    title: "Export the audit log",
+    file_type: "JSON",
+    extension: "json",
+};
+const USAGE_CSV: SaveAs = SaveAs {
+    title: "Export usage",
+    file_type: "CSV",
+    extension: "csv",
+};
+const STATEMENT_PDF: SaveAs = SaveAs {
+    title: "Save the statement",
+    file_type: "PDF",
+    extension: "pdf",
+};
+
 pub struct Exports {
     signed_in: Arc<SignedIn>,
     connectivity: Arc<Connectivity>,
     spawner: Arc<dyn Spawner>,
+    dialog: Arc<dyn SaveDialog>,
 }
 
 impl Exports {
@@ -42,41 +72,84 @@ impl Exports {
         signed_in: Arc<SignedIn>,
         connectivity: Arc<Connectivity>,
         spawner: Arc<dyn Spawner>,
+        dialog: Arc<dyn SaveDialog>,
     ) -> Self {
         Self {
             signed_in,
             connectivity,
             spawner,
+            dialog,
         }
     }
 
-    /// Streams the filtered audit log as CSV or JSON to `dest`. The whole log lives on the
-    /// server, so this needs it.
+    /// Asks where to save, suggesting `file_name`; once a place is chosen, `progress`
+    /// hears 0 (writing starts). `None` when the user cancelled.
+    async fn ask(
+        &self,
+        save_as: &SaveAs,
+        file_name: &str,
+        progress: &mut impl FnMut(u64),
+    ) -> Result<Option<PathBuf>, AppError> {
+        let request = SaveRequest {
+            title: save_as.title,
+            file_name: suggested_name(file_name, save_as.extension),
+            file_type: save_as.file_type,
+            extension: save_as.extension,
+        };
+        let chosen = self.dialog.ask(request).await?;
+        if chosen.is_some() {
+            progress(0);
+        }
+        Ok(chosen)
+    }
+
+    /// Asks where, then streams the filtered audit log as CSV or JSON there. The whole log
+    /// lives on the server, so this needs it. `None`: the user cancelled.
     pub async fn audit_log(
         &self,
         org: OrgId,
         filter: &AuditFilter,
         format: ExportFormat,
-        dest: PathBuf,
-        progress: impl FnMut(u64),
-    ) -> Result<ExportDone, AppError> {
+        file_name: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Option<ExportDone>, AppError> {
         if !self.connectivity.is_online() {
             return Err(AppError::NeedsServer("Exporting the whole audit log"));
         }
+        let save_as = match format {
+            ExportFormat::Csv => &AUDIT_CSV,
+            ExportFormat::Json => &AUDIT_JSON,
+        };
+        let Some(dest) = self.ask(save_as, file_name, &mut progress).await? else {
+            return Ok(None);
+        };
         let client = self.signed_in.client().await?;
         let result = client
             .export_audit_log(org, filter, format, &dest, progress)
             .await;
         self.connectivity.observe(&result);
-        Ok(ExportDone {
-            path: dest.display().to_string(),
-            bytes: result?,
-            as_of: None,
-        })
+        Ok(Some(done(&dest, result?, None)))
     }
 
-    /// The usage report as CSV: from the server, or offline from the report last seen.
+    /// Asks where, then writes the usage report as CSV there: from the server, or offline
+    /// from the report last seen. `None`: the user cancelled.
     pub async fn usage_csv(
+        &self,
+        org: OrgId,
+        period: Period,
+        group: UsageGroup,
+        file_name: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Option<ExportDone>, AppError> {
+        let Some(dest) = self.ask(&USAGE_CSV, file_name, &mut progress).await? else {
+            return Ok(None);
+        };
+        self.usage_csv_to(org, period, group, dest, progress)
+            .await
+            .map(Some)
+    }
+
+    async fn usage_csv_to(
         &self,
         org: OrgId,
         period: Period,
@@ -104,9 +177,25 @@ impl Exports {
         Ok(done(&dest, csv.len() as u64, Some(as_of)))
     }
 
-    /// A statement's PDF: from the server (kept for offline use too), or offline from the
-    /// copy kept when it was last seen.
+    /// Asks where, then saves a statement's PDF there: from the server (kept for offline
+    /// use too), or offline from the copy kept when it was last seen. `None`: the user
+    /// cancelled.
     pub async fn invoice_pdf(
+        &self,
+        org: OrgId,
+        month: &str,
+        file_name: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Option<ExportDone>, AppError> {
+        let Some(dest) = self.ask(&STATEMENT_PDF, file_name, &mut progress).await? else {
+            return Ok(None);
+        };
+        self.invoice_pdf_to(org, month, dest, progress)
+            .await
+            .map(Some)
+    }
+
+    async fn invoice_pdf_to(
         &self,
         org: OrgId,
         month: &str,
@@ -183,6 +272,22 @@ fn keep_pdf(store: &LocalStore, org: OrgId, month: &str, pdf: &[u8], at: DateTim
     }
 }
 
+/// The name the dialog suggests: the last part of what was proposed (a name, never a
+/// folder), without control characters or leading dots, ending in the file type's
+/// extension.
+fn suggested_name(proposed: &str, extension: &str) -> String {
+    let last = proposed.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim().trim_start_matches('.').trim();
+    let stem = if clean.is_empty() { "export" } else { clean };
+    let dotted = format!(".{extension}");
+    if stem.to_ascii_lowercase().ends_with(&dotted) {
+        stem.to_owned()
+    } else {
+        format!("{stem}{dotted}")
+    }
+}
+
 fn done(dest: &Path, bytes: u64, as_of: Option<DateTime<Utc>>) -> ExportDone {
     ExportDone {
         path: dest.display().to_string(),
@@ -205,4 +310,21 @@ async fn write_whole(dest: &Path, bytes: &[u8]) -> Result<(), AppError> {
         return Err(AppError::Export(e.to_string()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggested_name;
+
+    #[test]
+    fn the_suggested_name_is_a_bare_name_of_the_right_type() {
+        assert_eq!(suggested_name("acme-usage.csv", "csv"), "acme-usage.csv");
+        assert_eq!(suggested_name("acme-usage.CSV", "csv"), "acme-usage.CSV");
+        assert_eq!(suggested_name("acme-usage", "csv"), "acme-usage.csv");
+        assert_eq!(suggested_name("/home/ana/.bashrc", "csv"), "bashrc.csv");
+        assert_eq!(suggested_name("..\\..\\x.pdf", "pdf"), "x.pdf");
+        assert_eq!(suggested_name("../../", "json"), "export.json");
+        assert_eq!(suggested_name("a\nb\u{0}.csv", "csv"), "ab.csv");
+        assert_eq!(suggested_name("", "pdf"), "export.pdf");
+    }
 }

@@ -3,6 +3,7 @@
 //! desktop implements these with Tauri; tests with tokio and recorders.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
@@ -50,6 +51,24 @@ pub trait Notifier: Send + Sync {
     fn notify(&self, title: &str, body: &str);
 }
 
+/// What a save dialog shows: its title, the file name it suggests and the file type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveRequest {
+    pub title: &'static str,
+    pub file_name: String,
+    /// The file type's name in the dialog's filter, e.g. "CSV".
+    pub file_type: &'static str,
+    /// Its extension, without the dot.
+    pub extension: &'static str,
+}
+
+/// Asks the user where to save a file: the desktop's native save dialog. Exports write
+/// only where it answers, never where the UI says.
+pub trait SaveDialog: Send + Sync {
+    /// The path the user chose; `None` when they cancelled.
+    fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>>;
+}
+
 /// What the offline banner shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct ConnectivityStatus {
@@ -75,6 +94,24 @@ pub trait UiEvents: Send + Sync {
 /// The server the app runs itself (on loopback, with its data in the app data folder),
 /// started the first time an account on it is used.
 pub trait BuiltInServer: Send + Sync {
-    /// Its base URL, starting it if needed.
-    fn url(&self) -> BoxFuture<'_, Result<String, AppError>>;
+    /// Where it listens and the secret it requires, starting it if needed.
+    fn address(&self) -> BoxFuture<'_, Result<BuiltInAddress, AppError>>;
+}
+
+/// How to reach the built-in server.
+#[derive(Clone)]
+pub struct BuiltInAddress {
+    /// Its base URL, on loopback.
+    pub url: String,
+    /// The secret made for this launch, which every request to it carries; it never
+    /// leaves the app's process.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for BuiltInAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuiltInAddress")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }

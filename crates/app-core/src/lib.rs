@@ -5,8 +5,8 @@
 //! built-in server; [`secrets::SecretStore`]; [`prefs::PrefStore`]), builds the
 //! [`Services`] and hands each command the service it needs.
 //!
-//! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `prefs`, `store`;
-//! `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
+//! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
+//! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
 //! `members`, `invitations`, `billing`, `audit`, `api_keys`); `services` (wiring).
 //! A module only imports from layers below it.
@@ -25,6 +25,7 @@ pub mod members;
 pub mod navigation;
 pub mod orgs;
 pub mod outbox;
+pub mod owner_only;
 pub mod prefs;
 pub mod projects;
 pub mod reads;

@@ -14,6 +14,7 @@ use specta::Type;
 
 use crate::error::AppError;
 use crate::navigation::Location;
+use crate::owner_only;
 
 /// Key-value storage of JSON values that survives restarts.
 pub trait PrefStore: Send + Sync {
@@ -33,8 +34,13 @@ pub struct JsonFilePrefs {
 }
 
 impl JsonFilePrefs {
+    /// Opens the file at `path`; one an earlier version left readable by others is made
+    /// the owner's only ([`owner_only`]).
     pub fn open(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
+        if let Err(e) = owner_only::file(&path) {
+            tracing::warn!(path = %path.display(), error = %e, "preferences could not be made private");
+        }
         let values = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 tracing::warn!(path = %path.display(), error = %e, "ignoring unreadable preferences");
@@ -63,8 +69,8 @@ impl JsonFilePrefs {
         let mut partial = self.path.as_os_str().to_owned();
         partial.push(".part");
         let partial = PathBuf::from(partial);
-        let written =
-            std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, &self.path));
+        let written = owner_only::write(&partial, &bytes)
+            .and_then(|()| std::fs::rename(&partial, &self.path));
         written.map_err(|e| {
             let _ = std::fs::remove_file(&partial);
             AppError::Prefs(e.to_string())

@@ -11,7 +11,7 @@ use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
 use crate::exports::Exports;
-use crate::host::{BuiltInServer, Notifier, Spawner, UiEvents};
+use crate::host::{BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
 use crate::invitations::Invitations;
 use crate::logo::Logos;
 use crate::members::Members;
@@ -35,6 +35,8 @@ pub struct Host {
     pub keychain: Arc<dyn SecretStore>,
     pub prefs: Arc<dyn PrefStore>,
     pub server: Arc<dyn BuiltInServer>,
+    /// Where exports ask the user for a file.
+    pub dialog: Arc<dyn SaveDialog>,
 }
 
 /// Every service, built once.
@@ -65,6 +67,7 @@ impl Services {
             keychain,
             prefs,
             server,
+            dialog,
         } = host;
         let prefs = Prefs::new(prefs);
         let signed_in = Arc::new(SignedIn::default());
@@ -94,6 +97,7 @@ impl Services {
             signed_in.clone(),
             connectivity.clone(),
             spawner,
+            dialog,
         ));
         let logos = Arc::new(Logos::new(
             signed_in.clone(),

@@ -91,16 +91,20 @@ impl SessionService {
         }
     }
 
-    async fn server_url(&self, server: &ServerChoice) -> Result<String, AppError> {
+    /// A client for `server`: the built-in one's carries its secret, no other does.
+    async fn client_for(&self, server: &ServerChoice) -> Result<Client, AppError> {
         match server {
-            ServerChoice::Embedded => self.parts.server.url().await,
-            ServerChoice::Remote { url } => Ok(url.clone()),
+            ServerChoice::Embedded => {
+                let address = self.parts.server.address().await?;
+                Ok(Client::new(&address.url)?.with_app_secret(address.secret))
+            }
+            ServerChoice::Remote { url } => Ok(Client::new(url)?),
         }
     }
 
     pub async fn sign_up(&self, input: SignUpInput) -> Result<SessionInfo, AppError> {
         let server = ServerChoice::from_input(input.server_url.as_deref())?;
-        let client = Client::new(&self.server_url(&server).await?)?;
+        let client = self.client_for(&server).await?;
         let request = SignupRequest {
             email: input.email,
             password: input.password,
@@ -112,7 +116,7 @@ impl SessionService {
 
     pub async fn sign_in(&self, input: SignInInput) -> Result<SessionInfo, AppError> {
         let server = ServerChoice::from_input(input.server_url.as_deref())?;
-        let client = Client::new(&self.server_url(&server).await?)?;
+        let client = self.client_for(&server).await?;
         let request = LoginRequest {
             email: input.email,
             password: input.password,
@@ -243,11 +247,9 @@ impl SessionService {
                 )))
             }
         };
-        let url = self
-            .server_url(&account.server)
+        let client = self
+            .client_for(&account.server)
             .await
-            .map_err(|e| Some(e.to_string()))?;
-        let client = Client::new(&url)
             .map_err(|e| Some(e.to_string()))?
             .with_token(token);
         match client.me().await {

@@ -174,9 +174,10 @@ async fn billing_exports_are_made_from_the_store_offline_with_their_time() {
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         go_offline(&world, &app).await;
+        world.dialog.will_answer(Some(pdf_path.clone()));
         match app
             .exports
-            .invoice_pdf(org, &month, pdf_path.clone(), |_| {})
+            .invoice_pdf(org, &month, "statement.pdf", |_| {})
             .await
         {
             Ok(done) => {
@@ -189,17 +190,34 @@ async fn billing_exports_are_made_from_the_store_offline_with_their_time() {
             }
         }
     }
-    let done = kept.expect("the statement PDF was kept for offline use");
+    let done = kept
+        .expect("the statement PDF was kept for offline use")
+        .expect("a place was chosen");
     assert!(done.as_of.is_some(), "made from the store");
     let pdf = std::fs::read(&pdf_path).unwrap();
     assert!(pdf.starts_with(b"%PDF"), "a whole PDF");
 
     let csv_path = dir.path().join("usage.csv");
+    world.dialog.will_answer(Some(csv_path.clone()));
+    let mut heard = Vec::new();
     let done = app
         .exports
-        .usage_csv(org, period, UsageGroup::Project, csv_path.clone(), |_| {})
+        .usage_csv(org, period, UsageGroup::Project, "acme-usage", |n| {
+            heard.push(n)
+        })
         .await
-        .unwrap();
+        .unwrap()
+        .expect("a place was chosen");
+    assert_eq!(
+        heard.first(),
+        Some(&0),
+        "writing starts once a place is chosen"
+    );
+    let asked = world.dialog.asked.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        (asked.title, asked.file_name.as_str(), asked.extension),
+        ("Export usage", "acme-usage.csv", "csv")
+    );
     let as_of = done.as_of.expect("made from the store");
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(
@@ -217,18 +235,31 @@ async fn billing_exports_are_made_from_the_store_offline_with_their_time() {
     );
 
     // Never seen: no file, and nothing half-written.
+    world.dialog.will_answer(Some(dir.path().join("days.csv")));
     let unseen = app
         .exports
-        .usage_csv(
-            org,
-            period,
-            UsageGroup::Day,
-            dir.path().join("days.csv"),
-            |_| {},
-        )
+        .usage_csv(org, period, UsageGroup::Day, "days.csv", |_| {})
         .await;
     assert!(unseen.is_err());
     assert!(!dir.path().join("days.csv").exists());
+
+    // Cancelled: nothing written, nothing to report.
+    world.dialog.will_answer(None);
+    let mut heard = Vec::new();
+    let cancelled = app
+        .exports
+        .usage_csv(org, period, UsageGroup::Project, "usage.csv", |n| {
+            heard.push(n)
+        })
+        .await
+        .unwrap();
+    assert!(cancelled.is_none());
+    assert!(heard.is_empty(), "no progress for a cancelled export");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "only the PDF and the CSV saved before"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
+use orgdesk_model::built_in::APP_SECRET_HEADER;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -26,6 +27,8 @@ pub struct Client {
     token: Option<String>,
     /// Sent as `Idempotency-Key` on mutating requests (see [`Client::idempotent`]).
     idempotency_key: Option<String>,
+    /// Sent on every request to the app's built-in server (see [`Client::with_app_secret`]).
+    app_secret: Option<String>,
     pub(crate) cache: Arc<dyn ReadCache>,
 }
 
@@ -34,6 +37,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base", &self.base.as_str())
             .field("signed_in", &self.token.is_some())
+            .field("built_in", &self.app_secret.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -59,12 +63,21 @@ impl Client {
             base,
             token: None,
             idempotency_key: None,
+            app_secret: None,
             cache: Arc::new(MemoryCache::default()),
         })
     }
 
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// A client for the app's built-in server, which answers only requests carrying the
+    /// secret it was started with ([`APP_SECRET_HEADER`]). Never for another server: the
+    /// secret stays between the app and the server running in its process.
+    pub fn with_app_secret(mut self, secret: impl Into<String>) -> Self {
+        self.app_secret = Some(secret.into());
         self
     }
 
@@ -109,6 +122,9 @@ impl Client {
         let mut req = self.http.request(method, self.url(segments));
         if let Some(token) = &self.token {
             req = req.bearer_auth(token);
+        }
+        if let Some(secret) = &self.app_secret {
+            req = req.header(APP_SECRET_HEADER, secret);
         }
         match &self.idempotency_key {
             Some(key) if mutating => req.header(IDEMPOTENCY_KEY, key),

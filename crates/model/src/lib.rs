@@ -7,6 +7,7 @@ pub mod api_key;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod built_in;
 pub mod error;
 pub mod ids;
 pub mod invitation;

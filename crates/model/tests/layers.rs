@@ -16,6 +16,7 @@ fn modules_import_only_lower_layers() {
                 "security",
                 "spreadsheet",
                 "account",
+                "built_in",
             ],
             &["role", "project", "auth", "validate", "billing"],
             &["member", "navigation", "usage"],

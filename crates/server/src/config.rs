@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::access::{AllowedHosts, AppSecret};
 use crate::payments::{PaymentProvider, RecordedPayments};
 
 /// The SQLite file's name inside the data folder.
@@ -29,6 +30,12 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: PaymentsConfig,
+    /// The `Host` names answered; any other gets 403 before routing (against DNS
+    /// rebinding). Every name unless configured.
+    pub allowed_hosts: AllowedHosts,
+    /// When set, every request must carry it in
+    /// [`orgdesk_model::built_in::APP_SECRET_HEADER`], or gets 403 before routing.
+    pub app_secret: Option<AppSecret>,
     /// How long a client may take, and how many connections one address may hold.
     pub connections: ConnectionLimits,
     /// How many sign-ups, reset mails and verification mails a day the server allows.
@@ -176,6 +183,19 @@ impl Config {
             payments: PaymentsConfig::default(),
             connections: ConnectionLimits::default(),
             account_limits: AccountLimits::default(),
+            allowed_hosts: AllowedHosts::Any,
+            app_secret: None,
+        }
+    }
+
+    /// The desktop app's built-in server: [`Config::local`] answering only requests for
+    /// `127.0.0.1:<port>` or `localhost:<port>` that carry `secret`, which the app made
+    /// for this launch and keeps in its process.
+    pub fn built_in(data_dir: impl Into<PathBuf>, secret: AppSecret) -> Self {
+        Self {
+            allowed_hosts: AllowedHosts::Loopback,
+            app_secret: Some(secret),
+            ..Self::local(data_dir)
         }
     }
 
@@ -259,6 +279,8 @@ impl fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("payments", &self.payments)
             .field("account_limits", &self.account_limits)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("app_secret", &self.app_secret)
             .finish()
     }
 }

@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod access;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
@@ -33,6 +34,7 @@ pub mod members;
 pub mod membership;
 pub mod openapi;
 pub mod orgs;
+pub mod owner_only;
 pub mod payments;
 pub mod problem;
 pub mod projects;

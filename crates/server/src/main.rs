@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::config::{AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
@@ -63,6 +64,15 @@ struct Cli {
     /// many people up from one address).
     #[arg(long, env = "ORGDESK_SIGNUPS_PER_IP_PER_DAY", default_value_t = AccountLimits::default().signups_per_ip)]
     signups_per_ip_per_day: u32,
+    /// A Host name the server answers (`name` for any port, or `name:port`); repeat for
+    /// more. Requests naming any other host are refused (403), against DNS rebinding.
+    /// Default: every name.
+    #[arg(
+        long = "allowed-host",
+        env = "ORGDESK_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -113,6 +123,19 @@ async fn stop_signal() {
     }
 }
 
+fn allowed_hosts(names: Vec<String>) -> AllowedHosts {
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        AllowedHosts::Any
+    } else {
+        AllowedHosts::Only(names)
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -137,6 +160,8 @@ async fn main() -> ExitCode {
             signups_per_ip: cli.signups_per_ip_per_day,
             ..AccountLimits::default()
         },
+        allowed_hosts: allowed_hosts(cli.allowed_hosts),
+        app_secret: None,
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

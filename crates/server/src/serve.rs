@@ -6,14 +6,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::Config;
+use crate::config::{Config, SQLITE_FILE};
 use crate::db::Db;
 use crate::error::ServerError;
+use crate::http::gate::{self, Gate};
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
 use crate::router::router;
 use crate::state::AppState;
-use crate::{auth, connections, demo, orgs};
+use crate::{auth, connections, demo, orgs, owner_only};
 
 /// A server running in a tokio task.
 pub struct RunningServer {
@@ -66,10 +67,7 @@ impl Drop for RunningServer {
 
 /// Opens (and migrates) the database, seeds the demo if asked, binds and serves in a task.
 pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::DataDir {
-        path: config.data_dir.clone(),
-        source,
-    })?;
+    private_data_dir(&config)?;
     let from = config
         .mail
         .from
@@ -109,6 +107,14 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         limits.max_per_ip = None;
     }
     let (app, _doc) = router(state, limits.request_timeout);
+    let app = gate::guard(
+        app,
+        Gate {
+            hosts: config.allowed_hosts.clone(),
+            secret: config.app_secret.clone(),
+            port: addr.port(),
+        },
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         tokio::spawn(auth::password::warm_up());
@@ -126,4 +132,34 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         delivery: Some(delivery),
         db,
     })
+}
+
+/// Makes the data folder and what it holds the owner's only (see [`owner_only`]): the
+/// folder and its mail folder, the default SQLite file (created 0600 before SQLite opens
+/// it, so that its `-wal` and `-shm` files are 0600 too), and what an earlier version left.
+fn private_data_dir(config: &Config) -> Result<(), ServerError> {
+    let failed = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| ServerError::DataDir { path, source }
+    };
+    let data_dir = &config.data_dir;
+    owner_only::dir(data_dir).map_err(failed(data_dir))?;
+    if config
+        .database_url
+        .as_deref()
+        .is_none_or(|url| url.trim().is_empty())
+    {
+        let db = data_dir.join(SQLITE_FILE);
+        owner_only::create(&db).map_err(failed(&db))?;
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let companion = data_dir.join(format!("{SQLITE_FILE}{suffix}"));
+            owner_only::tighten(&companion).map_err(failed(&companion))?;
+        }
+    }
+    let mail = config.mail_dir();
+    if mail.exists() {
+        owner_only::dir(&mail).map_err(failed(&mail))?;
+        owner_only::tighten_files_in(&mail).map_err(failed(&mail))?;
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["problem", "payments"],
+            &["problem", "payments", "access", "owner_only"],
             &["config"],
             &["error"],
             &["db"],

@@ -1,4 +1,3 @@
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use orgdesk_app_core::audit::Audit;
@@ -23,9 +22,10 @@ pub async fn audit_log(
     Ok(audit.log(org_id, filter, cursor).await?)
 }
 
-/// Streams the filtered log as CSV or JSON to `path` (picked by the user in a save
-/// dialog), reporting the bytes written on `progress`. The whole log lives on the
-/// server, so this needs it.
+/// Asks where in the native save dialog (suggesting `file_name`, a name and never a
+/// path), then streams the filtered log there as CSV or JSON, reporting the bytes written
+/// on `progress` (0 once a place is chosen). `null` when the dialog was cancelled. The
+/// whole log lives on the server, so this needs it.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_audit_log(
@@ -33,14 +33,13 @@ pub async fn export_audit_log(
     org_id: OrgId,
     filter: AuditFilter,
     format: ExportFormat,
-    path: String,
+    file_name: String,
     progress: Channel<u64>,
-) -> CmdResult<ExportDone> {
+) -> CmdResult<Option<ExportDone>> {
     let report = |bytes| {
         let _ = progress.send(bytes);
     };
-    let dest = PathBuf::from(path);
     Ok(exports
-        .audit_log(org_id, &filter, format, dest, report)
+        .audit_log(org_id, &filter, format, &file_name, report)
         .await?)
 }

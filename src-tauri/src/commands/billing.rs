@@ -1,4 +1,3 @@
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -75,8 +74,10 @@ pub async fn usage_report(
     Ok(billing.usage(org_id, Period { from, to }, group_by).await?)
 }
 
-/// Writes the usage CSV to `path` (picked in a save dialog): streamed from the server,
-/// or offline made from the report last seen, with its "as of" time in the file.
+/// Asks where in the native save dialog (suggesting `file_name`, a name and never a
+/// path), then writes the usage CSV there: streamed from the server, or offline made from
+/// the report last seen, with its "as of" time in the file. `progress` hears 0 once a
+/// place is chosen, then the bytes written. `null` when the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_usage_csv(
@@ -85,16 +86,15 @@ pub async fn export_usage_csv(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     group_by: UsageGroup,
-    path: String,
+    file_name: String,
     progress: Channel<u64>,
-) -> CmdResult<ExportDone> {
+) -> CmdResult<Option<ExportDone>> {
     let report = |bytes| {
         let _ = progress.send(bytes);
     };
     let period = Period { from, to };
-    let dest = PathBuf::from(&path);
     Ok(exports
-        .usage_csv(org_id, period, group_by, dest, report)
+        .usage_csv(org_id, period, group_by, &file_name, report)
         .await?)
 }
 
@@ -119,22 +119,24 @@ pub async fn get_invoice(
     Ok(billing.invoice(org_id, month).await?)
 }
 
-/// Saves the statement's PDF to `path` (picked in a save dialog); offline, the copy kept
-/// when it was last seen.
+/// Asks where in the native save dialog (suggesting `file_name`), then saves the
+/// statement's PDF there; offline, the copy kept when it was last seen. `null` when the
+/// dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_invoice_pdf(
     exports: State<'_, Arc<Exports>>,
     org_id: OrgId,
     month: String,
-    path: String,
+    file_name: String,
     progress: Channel<u64>,
-) -> CmdResult<ExportDone> {
+) -> CmdResult<Option<ExportDone>> {
     let report = |bytes| {
         let _ = progress.send(bytes);
     };
-    let dest = PathBuf::from(&path);
-    Ok(exports.invoice_pdf(org_id, &month, dest, report).await?)
+    Ok(exports
+        .invoice_pdf(org_id, &month, &file_name, report)
+        .await?)
 }
 
 /// Sets (or, with `None`, turns off) the low-balance threshold.

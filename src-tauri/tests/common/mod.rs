@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use orgdesk_app::Desktop;
 use orgdesk_app_core::host::Notifier;
 use orgdesk_app_core::secrets::SecretStore;
 use serde_json::Value;
@@ -12,6 +13,10 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
+
+#[path = "../../../crates/app-core/tests/common/dialog.rs"]
+mod dialog;
+pub use dialog::ScriptedDialog;
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -31,13 +36,27 @@ impl Notifier for NoNotifications {
 /// app never runs its setup hook, so the services are installed here, as `run()`'s setup
 /// does.)
 pub fn app(app_dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> App<MockRuntime> {
+    app_with_dialog(app_dir, secrets, Arc::new(ScriptedDialog::default()))
+}
+
+/// [`app`], with the save dialog answering as `dialog` is scripted.
+pub fn app_with_dialog(
+    app_dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+    dialog: Arc<ScriptedDialog>,
+) -> App<MockRuntime> {
     let commands = orgdesk_app::specta_builder::<MockRuntime>();
     let app = mock_builder()
         .invoke_handler(commands.invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
     commands.mount_events(&app);
-    orgdesk_app::install(app.handle(), app_dir, secrets, Arc::new(NoNotifications)).unwrap();
+    let desktop = Desktop {
+        keychain: secrets,
+        notifier: Arc::new(NoNotifications),
+        dialog,
+    };
+    orgdesk_app::install(app.handle(), app_dir, desktop).unwrap();
     app
 }
 

@@ -89,11 +89,12 @@ export const commands = {
 	/**  One page of the audit log, newest first. */
 	auditLog: (orgId: OrgId, filter: AuditFilter, cursor: string | null) => typedError<Fresh<Page<AuditEvent>>, ApiError>(__TAURI_INVOKE("audit_log", { orgId, filter, cursor })),
 	/**
-	 *  Streams the filtered log as CSV or JSON to `path` (picked by the user in a save
-	 *  dialog), reporting the bytes written on `progress`. The whole log lives on the
-	 *  server, so this needs it.
+	 *  Asks where in the native save dialog (suggesting `file_name`, a name and never a
+	 *  path), then streams the filtered log there as CSV or JSON, reporting the bytes written
+	 *  on `progress` (0 once a place is chosen). `null` when the dialog was cancelled. The
+	 *  whole log lives on the server, so this needs it.
 	 */
-	exportAuditLog: (orgId: OrgId, filter: AuditFilter, format: ExportFormat, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_audit_log", { orgId, filter, format, path, progress })),
+	exportAuditLog: (orgId: OrgId, filter: AuditFilter, format: ExportFormat, fileName: string, progress: Channel<number>) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("export_audit_log", { orgId, filter, format, fileName, progress })),
 	/**  The `orgdesk://` link waiting to be opened, if any (taking it clears it). */
 	takeDeepLink: () => __TAURI_INVOKE<DeepLink | null>("take_deep_link"),
 	getBilling: (orgId: OrgId) => typedError<Fresh<BillingSummary>, ApiError>(__TAURI_INVOKE("get_billing", { orgId })),
@@ -111,19 +112,22 @@ export const commands = {
 	ledger: (orgId: OrgId, filter: LedgerFilter, cursor: string | null) => typedError<Fresh<Page<LedgerEntry>>, ApiError>(__TAURI_INVOKE("ledger", { orgId, filter, cursor })),
 	usageReport: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup) => typedError<Fresh<UsageReport>, ApiError>(__TAURI_INVOKE("usage_report", { orgId, from, to, groupBy })),
 	/**
-	 *  Writes the usage CSV to `path` (picked in a save dialog): streamed from the server,
-	 *  or offline made from the report last seen, with its "as of" time in the file.
+	 *  Asks where in the native save dialog (suggesting `file_name`, a name and never a
+	 *  path), then writes the usage CSV there: streamed from the server, or offline made from
+	 *  the report last seen, with its "as of" time in the file. `progress` hears 0 once a
+	 *  place is chosen, then the bytes written. `null` when the dialog was cancelled.
 	 */
-	exportUsageCsv: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("export_usage_csv", { orgId, from, to, groupBy, path, progress })),
+	exportUsageCsv: (orgId: OrgId, from: string | null, to: string | null, groupBy: UsageGroup, fileName: string, progress: Channel<number>) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("export_usage_csv", { orgId, from, to, groupBy, fileName, progress })),
 	/**  The org's monthly statements; their PDFs are kept for offline use in the background. */
 	listInvoices: (orgId: OrgId) => typedError<Fresh<InvoiceSummary[]>, ApiError>(__TAURI_INVOKE("list_invoices", { orgId })),
 	/**  A monthly statement; `month` is `YYYY-MM`. */
 	getInvoice: (orgId: OrgId, month: string) => typedError<Fresh<Invoice>, ApiError>(__TAURI_INVOKE("get_invoice", { orgId, month })),
 	/**
-	 *  Saves the statement's PDF to `path` (picked in a save dialog); offline, the copy kept
-	 *  when it was last seen.
+	 *  Asks where in the native save dialog (suggesting `file_name`), then saves the
+	 *  statement's PDF there; offline, the copy kept when it was last seen. `null` when the
+	 *  dialog was cancelled.
 	 */
-	saveInvoicePdf: (orgId: OrgId, month: string, path: string, progress: Channel<number>) => typedError<ExportDone, ApiError>(__TAURI_INVOKE("save_invoice_pdf", { orgId, month, path, progress })),
+	saveInvoicePdf: (orgId: OrgId, month: string, fileName: string, progress: Channel<number>) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("save_invoice_pdf", { orgId, month, fileName, progress })),
 	/**  Sets (or, with `None`, turns off) the low-balance threshold. */
 	setLowBalanceThreshold: (orgId: OrgId, threshold: number | null) => typedError<Outcome<BillingSummary>, ApiError>(__TAURI_INVOKE("set_low_balance_threshold", { orgId, threshold })),
 	setSpendPolicy: (orgId: OrgId, policy: SpendPolicy) => typedError<Outcome<BillingSummary>, ApiError>(__TAURI_INVOKE("set_spend_policy", { orgId, policy })),

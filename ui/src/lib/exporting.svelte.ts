@@ -3,13 +3,16 @@
 import { exportToFile, type ExportJob } from './exportFile';
 
 export class Exporting<K = true> {
-  /** The export under way, once a path was chosen; null when none is. */
+  /** The export under way, once a place was chosen; null when none is. */
   running = $state<K | null>(null);
   written = $state(0);
+  /** Whether an export (its save dialog included) is under way: one at a time. */
+  #busy = false;
 
   /** Runs `job` as `kind` unless one is running; resolves when done, failed or cancelled. */
   async run(kind: K, job: Omit<ExportJob, 'onstart' | 'onprogress'>): Promise<void> {
-    if (this.running !== null) return;
+    if (this.#busy) return;
+    this.#busy = true;
     try {
       await exportToFile({
         ...job,
@@ -21,6 +24,7 @@ export class Exporting<K = true> {
       });
     } finally {
       this.running = null;
+      this.#busy = false;
     }
   }
 }

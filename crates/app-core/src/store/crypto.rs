@@ -2,7 +2,7 @@
 //! value, under a 256-bit key that lives in the OS keychain (never on disk).
 
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, OsRng};
+use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
 use chacha20poly1305::{AeadCore, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use thiserror::Error;
@@ -18,6 +18,9 @@ pub enum CryptoError {
     #[error("a stored value could not be decrypted")]
     Decrypt,
 }
+
+/// XChaCha20's nonce, stored before each ciphertext.
+const NONCE_LEN: usize = 24;
 
 pub struct Cipher(XChaCha20Poly1305);
 
@@ -45,23 +48,39 @@ impl Cipher {
         keychain.delete(&format!("{account}#store"))
     }
 
-    /// `nonce || ciphertext`
-    pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
+    /// `nonce || ciphertext`, authenticated together with `bound_to` (where the value is
+    /// stored): opening it with other associated data fails.
+    pub fn seal(&self, plain: &[u8], bound_to: &[u8]) -> Vec<u8> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let sealed = self.0.encrypt(&nonce, plain).unwrap_or_default();
+        let payload = Payload {
+            msg: plain,
+            aad: bound_to,
+        };
+        let sealed = self.0.encrypt(&nonce, payload).unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(sealed);
         out
     }
 
-    pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        if sealed.len() < 24 {
+    /// The plaintext of a value sealed with the same `bound_to`.
+    pub fn open(&self, sealed: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < NONCE_LEN {
             return Err(CryptoError::Decrypt);
         }
-        let (nonce, body) = sealed.split_at(24);
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        let payload = Payload {
+            msg: body,
+            aad: bound_to,
+        };
         self.0
-            .decrypt(XNonce::from_slice(nonce), body)
+            .decrypt(XNonce::from_slice(nonce), payload)
             .map_err(|_| CryptoError::Decrypt)
+    }
+
+    /// The plaintext of a value sealed by an earlier version, bound to nothing; only to
+    /// seal it again where it lives.
+    pub fn open_unbound(&self, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        self.open(sealed, &[])
     }
 }
 
@@ -74,16 +93,33 @@ mod tests {
     fn round_trip_and_tamper_detection() {
         let keychain = MemorySecrets::default();
         let cipher = Cipher::for_account(&keychain, "a").unwrap();
-        let sealed = cipher.seal(b"balance: 42");
+        let sealed = cipher.seal(b"balance: 42", b"reads/balance");
         assert_ne!(&sealed[24..], b"balance: 42");
-        assert_eq!(cipher.open(&sealed).unwrap(), b"balance: 42");
+        assert_eq!(
+            cipher.open(&sealed, b"reads/balance").unwrap(),
+            b"balance: 42"
+        );
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
-        assert!(cipher.open(&tampered).is_err());
+        assert!(cipher.open(&tampered, b"reads/balance").is_err());
         // The same account gets the same key back; another account another key.
         let again = Cipher::for_account(&keychain, "a").unwrap();
-        assert_eq!(again.open(&sealed).unwrap(), b"balance: 42");
+        assert_eq!(
+            again.open(&sealed, b"reads/balance").unwrap(),
+            b"balance: 42"
+        );
         let other = Cipher::for_account(&keychain, "b").unwrap();
-        assert!(other.open(&sealed).is_err());
+        assert!(other.open(&sealed, b"reads/balance").is_err());
+    }
+
+    #[test]
+    fn a_value_opens_only_where_it_was_sealed() {
+        let cipher = Cipher::for_account(&MemorySecrets::default(), "a").unwrap();
+        let sealed = cipher.seal(b"42", b"reads/balance");
+        assert!(cipher.open(&sealed, b"reads/members").is_err());
+        assert!(cipher.open_unbound(&sealed).is_err());
+        let unbound = cipher.seal(b"42", b"");
+        assert_eq!(cipher.open_unbound(&unbound).unwrap(), b"42");
+        assert!(cipher.open(&unbound, b"reads/balance").is_err());
     }
 }

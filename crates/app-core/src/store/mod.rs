@@ -1,11 +1,14 @@
 //! The local store: one SQLite file per account, holding the last-seen answer of every
 //! read (with the time it was fetched), downloaded files (statement PDFs), and the outbox
 //! of changes not yet applied by the server. Values and payloads are encrypted with the
-//! account's key from the OS keychain; only keys and timestamps are in the clear.
-//! Sign-out deletes the file and forgets the key.
+//! account's key from the OS keychain, each bound to where it is stored (`place.rs`); only
+//! keys and timestamps are in the clear. Sign-out deletes the file and forgets the key.
 
 mod crypto;
 mod files;
+mod outbox;
+mod place;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,7 +22,9 @@ use thiserror::Error;
 pub use crypto::{Cipher, CryptoError};
 pub use files::FileKey;
 
+use crate::owner_only;
 use crate::secrets::SecretStore;
+use place::Place;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -74,14 +79,26 @@ pub struct StoredChange {
 
 pub struct LocalStore {
     dir: PathBuf,
+    /// Whose store this is: part of every sealed value's place.
+    account: String,
     conn: Mutex<Connection>,
     cipher: Cipher,
 }
 
+/// The folder of every account's local data, inside the app data folder.
+const ACCOUNTS: &str = "accounts";
+/// Each account's SQLite file.
+const STORE_FILE: &str = "store.db";
+
 /// The folder of one account's local data.
 pub fn account_dir(data_dir: &Path, account: &str) -> PathBuf {
     let digest = hex_prefix(&Sha256::digest(account.as_bytes()));
-    data_dir.join("accounts").join(digest)
+    data_dir.join(ACCOUNTS).join(digest)
+}
+
+/// Makes every account's local data, as earlier versions left it, the owner's only.
+pub fn make_private(data_dir: &Path) -> std::io::Result<()> {
+    owner_only::tighten_tree(&data_dir.join(ACCOUNTS))
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {
@@ -105,15 +122,24 @@ impl LocalStore {
     ) -> Result<Self, StoreError> {
         let cipher = Cipher::for_account(keychain, account)?;
         let dir = account_dir(data_dir, account);
-        std::fs::create_dir_all(&dir)?;
-        let conn = Connection::open(dir.join("store.db"))?;
+        owner_only::dir(&data_dir.join(ACCOUNTS))?;
+        owner_only::dir(&dir)?;
+        // Made 0600 before SQLite opens it: its -wal and -shm files take the same mode.
+        let db = dir.join(STORE_FILE);
+        owner_only::touch(&db)?;
+        for companion in ["-wal", "-shm", "-journal"] {
+            owner_only::file(&dir.join(format!("{STORE_FILE}{companion}")))?;
+        }
+        let mut conn = Connection::open(db)?;
         // A previous run of the app may still be closing the file (its last checkpoint
         // holds a lock for a moment): wait for it rather than answer "nothing stored".
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
         conn.execute_batch(SCHEMA)?;
+        upgrade::bind_to_places(&mut conn, &cipher, account)?;
         Ok(Self {
             dir,
+            account: account.to_owned(),
             conn: Mutex::new(conn),
             cipher,
         })
@@ -142,12 +168,24 @@ impl LocalStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn seal_json<T: serde::Serialize>(&self, value: &T) -> Result<Vec<u8>, StoreError> {
-        Ok(self.cipher.seal(&serde_json::to_vec(value)?))
+    fn seal(&self, plain: &[u8], place: Place<'_>) -> Vec<u8> {
+        self.cipher.seal(plain, &place.bytes(&self.account))
     }
 
-    fn open_json(&self, sealed: &[u8]) -> Result<serde_json::Value, StoreError> {
-        Ok(serde_json::from_slice(&self.cipher.open(sealed)?)?)
+    fn open_sealed(&self, sealed: &[u8], place: Place<'_>) -> Result<Vec<u8>, CryptoError> {
+        self.cipher.open(sealed, &place.bytes(&self.account))
+    }
+
+    fn seal_json<T: serde::Serialize>(
+        &self,
+        value: &T,
+        place: Place<'_>,
+    ) -> Result<Vec<u8>, StoreError> {
+        Ok(self.seal(&serde_json::to_vec(value)?, place))
+    }
+
+    fn open_json(&self, sealed: &[u8], place: Place<'_>) -> Result<serde_json::Value, StoreError> {
+        Ok(serde_json::from_slice(&self.open_sealed(sealed, place)?)?)
     }
 
     pub fn put_file(
@@ -156,120 +194,45 @@ impl LocalStore {
         bytes: &[u8],
         fetched_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let (key, fetched_at) = (key.to_string(), ms(fetched_at));
+        let place = Place::File {
+            key: &key,
+            fetched_at,
+        };
         self.conn().execute(
             "INSERT INTO files (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
-            params![key.to_string(), ms(fetched_at), self.cipher.seal(bytes)],
+            params![key, fetched_at, self.seal(bytes, place)],
         )?;
         Ok(())
     }
 
+    /// A kept file; one that does not open where it is (altered, or moved there from
+    /// another key) is an error, and is replaced the next time the file is kept.
     pub fn file(&self, key: &FileKey) -> Result<Option<Dated<Vec<u8>>>, StoreError> {
+        let key = key.to_string();
         let row: Option<(Vec<u8>, i64)> = self
             .conn()
             .query_row(
                 "SELECT sealed, fetched_at FROM files WHERE key = ?1",
-                [key.to_string()],
+                [&key],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        row.map(|(sealed, at)| Ok((self.cipher.open(&sealed)?, time(at))))
-            .transpose()
-    }
-
-    /// Adds a change to the outbox; it is stored before anything is sent.
-    pub fn push_change<T: serde::Serialize>(
-        &self,
-        org_id: &str,
-        idempotency_key: &str,
-        payload: &T,
-    ) -> Result<i64, StoreError> {
-        let sealed = self.seal_json(payload)?;
-        let conn = self.conn();
-        conn.execute(
-            "INSERT INTO outbox (org_id, idempotency_key, created_at, state, sealed)
-             VALUES (?1, ?2, ?3, 'pending', ?4)",
-            params![org_id, idempotency_key, ms(Utc::now()), sealed],
-        )?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    /// Every change in the outbox, oldest first.
-    pub fn changes(&self) -> Result<Vec<StoredChange>, StoreError> {
-        struct Row {
-            change: StoredChange,
-            sealed: Vec<u8>,
-            sealed_detail: Option<Vec<u8>>,
-        }
-        let rows: Vec<Row> = {
-            let conn = self.conn();
-            let mut stmt = conn.prepare(
-                "SELECT id, org_id, idempotency_key, created_at, state, attempts, sealed, sealed_detail
-                 FROM outbox ORDER BY id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(Row {
-                    change: StoredChange {
-                        id: r.get(0)?,
-                        org_id: r.get(1)?,
-                        idempotency_key: r.get(2)?,
-                        created_at: time(r.get(3)?),
-                        state: r.get(4)?,
-                        attempts: r.get(5)?,
-                        payload: serde_json::Value::Null,
-                        detail: None,
-                    },
-                    sealed: r.get(6)?,
-                    sealed_detail: r.get(7)?,
-                })
-            })?;
-            rows.collect::<Result<_, _>>()?
+        let Some((sealed, fetched_at)) = row else {
+            return Ok(None);
         };
-        rows.into_iter()
-            .map(|row| {
-                let mut change = row.change;
-                change.payload = self.open_json(&row.sealed)?;
-                change.detail = row.sealed_detail.map(|d| self.open_json(&d)).transpose()?;
-                Ok(change)
-            })
-            .collect()
-    }
-
-    /// Records the outcome of an attempt that did not apply the change.
-    pub fn mark_change<T: serde::Serialize>(
-        &self,
-        id: i64,
-        state: &str,
-        detail: Option<&T>,
-    ) -> Result<(), StoreError> {
-        let sealed = detail.map(|d| self.seal_json(d)).transpose()?;
-        self.conn().execute(
-            "UPDATE outbox SET state = ?2, attempts = attempts + 1, sealed_detail = ?3 WHERE id = ?1",
-            params![id, state, sealed],
-        )?;
-        Ok(())
-    }
-
-    /// Puts another change (under a new idempotency key) in this one's place, pending.
-    pub fn replace_change<T: serde::Serialize>(
-        &self,
-        id: i64,
-        idempotency_key: &str,
-        payload: &T,
-    ) -> Result<(), StoreError> {
-        let sealed = self.seal_json(payload)?;
-        self.conn().execute(
-            "UPDATE outbox SET idempotency_key = ?2, sealed = ?3, state = 'pending', sealed_detail = NULL
-             WHERE id = ?1",
-            params![id, idempotency_key, sealed],
-        )?;
-        Ok(())
-    }
-
-    pub fn remove_change(&self, id: i64) -> Result<(), StoreError> {
-        self.conn()
-            .execute("DELETE FROM outbox WHERE id = ?1", [id])?;
-        Ok(())
+        let place = Place::File {
+            key: &key,
+            fetched_at,
+        };
+        match self.open_sealed(&sealed, place) {
+            Ok(bytes) => Ok(Some((bytes, time(fetched_at)))),
+            Err(e) => {
+                tracing::warn!(%key, "a kept file does not open where it is stored: altered or moved");
+                Err(e.into())
+            }
+        }
     }
 }
 
@@ -287,11 +250,17 @@ impl ReadCache for LocalStore {
                 tracing::warn!(key = %key, error = %e, "the local store could not be read");
                 None
             });
-        let (sealed, at) = row?;
-        match self.open_json(&sealed) {
-            Ok(value) => Some((value, time(at))),
+        let (sealed, fetched_at) = row?;
+        let storage_key = key.storage_key();
+        let place = Place::Read {
+            key: &storage_key,
+            fetched_at,
+        };
+        match self.open_json(&sealed, place) {
+            Ok(value) => Some((value, time(fetched_at))),
             Err(e) => {
-                tracing::warn!(key = %key, error = %e, "dropping an unreadable cached value");
+                // Altered, or moved here from another key: never shown, and reported.
+                tracing::warn!(key = %key, error = %e, "dropping a cached value that does not open where it is stored");
                 self.forget(key);
                 None
             }
@@ -299,14 +268,19 @@ impl ReadCache for LocalStore {
     }
 
     fn store(&self, key: &ReadKey, value: serde_json::Value, fetched_at: DateTime<Utc>) {
-        let sealed = match self.seal_json(&value) {
+        let (storage_key, fetched_at) = (key.storage_key(), ms(fetched_at));
+        let place = Place::Read {
+            key: &storage_key,
+            fetched_at,
+        };
+        let sealed = match self.seal_json(&value, place) {
             Ok(s) => s,
             Err(e) => return tracing::warn!(error = %e, "not cached"),
         };
         if let Err(e) = self.conn().execute(
             "INSERT INTO reads (key, fetched_at, sealed) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET fetched_at = excluded.fetched_at, sealed = excluded.sealed",
-            params![key.storage_key(), ms(fetched_at), sealed],
+            params![storage_key, fetched_at, sealed],
         ) {
             tracing::warn!(error = %e, "not cached");
         }

@@ -4,12 +4,17 @@
 
 #![allow(dead_code)]
 
+pub mod dialog;
 pub mod proxy;
 pub mod world;
 
+pub use dialog::ScriptedDialog;
+
 use std::sync::Mutex;
 
-use orgdesk_app_core::host::{BoxFuture, BuiltInServer, ConnectivityStatus, Notifier, UiEvents};
+use orgdesk_app_core::host::{
+    BoxFuture, BuiltInAddress, BuiltInServer, ConnectivityStatus, Notifier, UiEvents,
+};
 use orgdesk_app_core::AppError;
 use orgdesk_client::ReadScope;
 
@@ -55,7 +60,7 @@ impl UiEvents for Heard {
 pub struct NoBuiltInServer;
 
 impl BuiltInServer for NoBuiltInServer {
-    fn url(&self) -> BoxFuture<'_, Result<String, AppError>> {
+    fn address(&self) -> BoxFuture<'_, Result<BuiltInAddress, AppError>> {
         Box::pin(async { Err(AppError::EmbeddedServer("not in tests".into())) })
     }
 }

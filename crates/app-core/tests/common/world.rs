@@ -19,7 +19,7 @@ use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::OrgId;
 
 use super::proxy::{Fault, FaultProxy};
-use super::{server, Heard, NoBuiltInServer, Recorded};
+use super::{server, Heard, NoBuiltInServer, Recorded, ScriptedDialog};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -27,6 +27,8 @@ pub struct World {
     pub server: orgdesk_server::RunningServer,
     pub proxy: FaultProxy,
     pub secrets: Arc<MemorySecrets>,
+    /// What the save dialog answers, and what it was asked.
+    pub dialog: Arc<ScriptedDialog>,
     pub app_dir: tempfile::TempDir,
     _server_dir: tempfile::TempDir,
 }
@@ -54,6 +56,7 @@ impl World {
             server,
             proxy,
             secrets: Arc::new(MemorySecrets::default()),
+            dialog: Arc::new(ScriptedDialog::default()),
             app_dir: tempfile::tempdir().unwrap(),
             _server_dir: server_dir,
         }
@@ -70,6 +73,7 @@ impl World {
             keychain: self.secrets.clone(),
             prefs: Arc::new(JsonFilePrefs::open(self.app_dir.path().join("prefs.json"))),
             server: Arc::new(NoBuiltInServer),
+            dialog: self.dialog.clone(),
         });
         App {
             services,

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::db::{now_ms, Db};
 use crate::error::ServerError;
 use crate::mail::outbox::{self, Pending};
+use crate::owner_only;
 
 /// How often the outbox is looked at when nobody wakes the task.
 const POLL: Duration = Duration::from_secs(3);
@@ -61,12 +62,10 @@ impl Sink {
                 Ok(())
             }
             Self::Files(dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                owner_only::dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 let path = dir.join(format!("{}.eml", mail.id));
                 let partial = dir.join(format!(".{}.eml.partial", mail.id));
-                tokio::fs::write(&partial, &mail.message)
+                owner_only::write(&partial, &mail.message)
                     .await
                     .map_err(|e| format!("{}: {e}", partial.display()))?;
                 tokio::fs::rename(&partial, &path)

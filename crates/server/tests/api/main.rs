@@ -35,6 +35,7 @@ mod payments;
 mod projects;
 mod projects_lifecycle;
 mod security_accounts;
+mod security_built_in;
 mod security_edges;
 mod security_keys;
 mod security_mail;

@@ -76,12 +76,12 @@ describe('AuditLogPage', () => {
     });
   });
 
-  it('exports through the save dialog, with progress, then names the file', async () => {
+  it('exports through the command, which asks where; progress once a place is chosen, then the file', async () => {
     let finish: (v: unknown) => void = () => {};
     const calls = backend({
       ...base,
-      'plugin:dialog|save': () => '/home/ana/northwind-audit.csv',
       export_audit_log: (a) => {
+        (a.progress as Channel<number>).onmessage(0);
         (a.progress as Channel<number>).onmessage(2048);
         return new Promise((resolve) => (finish = resolve));
       },
@@ -91,10 +91,11 @@ describe('AuditLogPage', () => {
     await screen.findAllByTestId('audit-row');
     await user.click(screen.getByTestId('audit-export-csv'));
 
-    const dialog = calls.of('plugin:dialog|save')[0] as { options: { defaultPath: string } };
-    expect(dialog.options.defaultPath).toBe(`northwind-audit-${isoDay()}.csv`);
     await vi.waitFor(() => expect(calls.of('export_audit_log')).toHaveLength(1));
-    expect(calls.of('export_audit_log')[0]).toMatchObject({ orgId: 'o1', format: 'csv', path: '/home/ana/northwind-audit.csv' });
+    const args = calls.of('export_audit_log')[0]!;
+    expect(args).toMatchObject({ orgId: 'o1', format: 'csv', fileName: `northwind-audit-${isoDay()}.csv` });
+    expect(args).not.toHaveProperty('path');
+    expect(calls.log.some((c) => c.cmd.startsWith('plugin:dialog'))).toBe(false);
     expect(await screen.findByTestId('audit-export-progress')).toHaveTextContent('2.0 KB written');
 
     finish({ path: '/home/ana/northwind-audit.csv', bytes: 4096 });
@@ -103,13 +104,17 @@ describe('AuditLogPage', () => {
   });
 
   it('does nothing when the save dialog is cancelled', async () => {
-    const calls = backend({ ...base, 'plugin:dialog|save': () => null, export_audit_log: () => null });
+    const calls = backend({ ...base, export_audit_log: () => null });
     const user = userEvent.setup();
     render(AuditLogPage, { props: { membership: membership(o) } });
     await screen.findAllByTestId('audit-row');
+    const before = toasts.length;
     await user.click(screen.getByTestId('audit-export-json'));
-    await vi.waitFor(() => expect(calls.of('plugin:dialog|save')).toHaveLength(1));
-    expect(calls.of('export_audit_log')).toHaveLength(0);
+    await vi.waitFor(() => expect(calls.of('export_audit_log')).toHaveLength(1));
+    expect(calls.of('export_audit_log')[0]).toMatchObject({ format: 'json', fileName: `northwind-audit-${isoDay()}.json` });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(toasts.length).toBe(before);
+    expect(screen.queryByTestId('audit-export-progress')).toBeNull();
   });
 });
 

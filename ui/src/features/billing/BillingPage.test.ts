@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { tick } from 'svelte';
 import type { Channel } from '@tauri-apps/api/core';
 import { backend, membership, org, reset } from '../../test/ipc';
 import { entry, reads, summary } from '../../test/billing';
 import type { LedgerEntry } from '../../lib/bindings';
+import { isoDay } from '../../lib/format';
 import { toasts } from '../../lib/toast.svelte';
 import BillingPage from './BillingPage.svelte';
 import { fillDays, parseCredits } from './billing';
@@ -123,12 +125,12 @@ describe('BillingPage', () => {
     expect(days).toBeLessThanOrEqual(7);
   });
 
-  it('exports usage as CSV through the save dialog, with progress', async () => {
+  it('exports usage as CSV: the command asks where, then reports progress', async () => {
     let finish: (v: unknown) => void = () => {};
+    let progress: Channel<number> | undefined;
     const calls = backend(reads({
-      'plugin:dialog|save': () => '/home/ana/usage.csv',
       export_usage_csv: (a) => {
-        (a.progress as Channel<number>).onmessage(3072);
+        progress = a.progress as Channel<number>;
         return new Promise((resolve) => (finish = resolve));
       },
     }));
@@ -137,14 +139,37 @@ describe('BillingPage', () => {
     await screen.findByTestId('billing-balance');
     await user.click(screen.getByTestId('usage-export-csv'));
     await vi.waitFor(() => expect(calls.of('export_usage_csv')).toHaveLength(1));
-    expect(calls.of('export_usage_csv')[0]).toMatchObject({ orgId: 'o1', groupBy: 'project', path: '/home/ana/usage.csv' });
+    const args = calls.of('export_usage_csv')[0]!;
+    expect(args).toMatchObject({ orgId: 'o1', groupBy: 'project', fileName: `northwind-usage-by-project-${isoDay()}.csv` });
+    expect(args).not.toHaveProperty('path');
+    // The dialog is open (in the command): nothing shows until a place is chosen.
+    expect(screen.queryByTestId('usage-export-progress')).toBeNull();
+    progress!.onmessage(0);
+    progress!.onmessage(3072);
     expect(await screen.findByTestId('usage-export-progress')).toHaveTextContent('3.0 KB written');
+    // One export at a time.
+    await user.click(screen.getByTestId('usage-export-csv'));
+    expect(calls.of('export_usage_csv')).toHaveLength(1);
     finish({ path: '/home/ana/usage.csv', bytes: 4096 });
     await vi.waitFor(() => expect(screen.queryByTestId('usage-export-progress')).toBeNull());
     expect(toasts.at(-1)?.message).toContain('/home/ana/usage.csv');
   });
 
-  it('lists statements and saves one as PDF: the save dialog first, then the command', async () => {
+  it('says nothing when the save dialog is cancelled', async () => {
+    const calls = backend(reads({ export_usage_csv: () => null }));
+    const user = userEvent.setup();
+    render(BillingPage, { props: { membership: membership(o) } });
+    await screen.findByTestId('billing-balance');
+    const before = toasts.length;
+    await user.click(screen.getByTestId('usage-export-csv'));
+    await vi.waitFor(() => expect(calls.of('export_usage_csv')).toHaveLength(1));
+    await tick();
+    expect(toasts.length).toBe(before);
+    expect(screen.queryByTestId('usage-export-progress')).toBeNull();
+    expect(screen.getByTestId('usage-export-csv')).toBeEnabled();
+  });
+
+  it('lists statements and saves one as PDF through the command, which asks where', async () => {
     const calls = backend(reads({
       get_invoice: (a) => ({
         summary: { ...reads().list_invoices()[0]!, id: a.month },
@@ -154,7 +179,6 @@ describe('BillingPage', () => {
           { description: 'Website · text', quantity: 62, amount: -750 },
         ],
       }),
-      'plugin:dialog|save': () => '/home/ana/northwind-2026-10.pdf',
       save_invoice_pdf: () => ({ path: '/home/ana/northwind-2026-10.pdf', bytes: 20480 }),
     }));
     const user = userEvent.setup();
@@ -171,11 +195,10 @@ describe('BillingPage', () => {
     expect(within(dialog).getAllByTestId('invoice-line')[1]).toHaveTextContent('\u2212750');
     await user.click(within(dialog).getByTestId('invoice-pdf'));
     await vi.waitFor(() => expect(calls.of('save_invoice_pdf')).toHaveLength(1));
-    const order = calls.log.map((c) => c.cmd).filter((c) => c === 'plugin:dialog|save' || c === 'save_invoice_pdf');
-    expect(order).toEqual(['plugin:dialog|save', 'save_invoice_pdf']);
-    const opts = calls.of('plugin:dialog|save')[0] as { options: { defaultPath: string } };
-    expect(opts.options.defaultPath).toBe('northwind-statement-2026-10.pdf');
-    expect(calls.of('save_invoice_pdf')[0]).toMatchObject({ orgId: 'o1', month: '2026-10', path: '/home/ana/northwind-2026-10.pdf' });
+    expect(calls.log.some((c) => c.cmd.startsWith('plugin:dialog'))).toBe(false);
+    const args = calls.of('save_invoice_pdf')[0]!;
+    expect(args).toMatchObject({ orgId: 'o1', month: '2026-10', fileName: 'northwind-statement-2026-10.pdf' });
+    expect(args).not.toHaveProperty('path');
     await vi.waitFor(() => expect(toasts.at(-1)?.message).toContain('northwind-2026-10.pdf'));
   });
 
