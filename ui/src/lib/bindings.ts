@@ -192,6 +192,8 @@ export type ApiKey = {
 	created_at: string,
 	last_used_at: string | null,
 	revoked_at: string | null,
+	/**  When the key stops working by itself; `None` for never. */
+	expires_at: string | null,
 };
 
 /**  An API key (not its secret). */
@@ -365,6 +367,13 @@ export type CreateApiKeyRequest = {
 	project_id?: ProjectId | null,
 	/**  At least one. */
 	scopes: ApiKeyScope[],
+	/**
+	 *  When the key stops working by itself (RFC 3339, e.g. `2027-01-31T00:00:00Z`); it
+	 *  must be in the future. Omitted or `null`: it works until revoked. Read by
+	 *  [`CreateApiKeyRequest::expiry`], so a value that is not a date and time is a field
+	 *  error (422), not an unreadable body.
+	 */
+	expires_at?: string | null,
 };
 
 export type CreateInvitationsRequest = {
@@ -477,6 +486,8 @@ export type ErrorCode =
 "payload_too_large" | 
 /**  The uploaded content type is not accepted. */
 "unsupported_media_type" | 
+/**  The request (its body, or the work on it) took longer than the server allows. */
+"request_timeout" | 
 /**  Something failed on the server; details are in its log, never in the response. */
 "internal" | 
 /**  The server could not be reached (client side). */
@@ -666,7 +677,7 @@ export type Me = {
 	 *  accept one by id (the mailed invitation link still works, and verifies it).
 	 *  Absent in what older servers sent: read as `false`.
 	 */
-	email_verified: boolean,
+	email_verified?: boolean,
 };
 
 export type Member = {

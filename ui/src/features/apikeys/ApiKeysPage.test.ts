@@ -23,6 +23,7 @@ function key(over: Partial<ApiKey> = {}): ApiKey {
     created_at: '2026-11-02T10:00:00Z',
     last_used_at: null,
     revoked_at: null,
+    expires_at: null,
     ...over,
   };
 }
