@@ -16,6 +16,7 @@ struct Harness {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     server_url: String,
+    server_dir: std::path::PathBuf,
     _server: orgdesk_server::RunningServer,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
@@ -29,6 +30,7 @@ async fn harness(secrets: Arc<dyn SecretStore>) -> Harness {
         .unwrap();
     Harness {
         server_url: server.base_url(),
+        server_dir: server_dir.path().to_path_buf(),
         _app: app,
         window,
         _server: server,
@@ -188,6 +190,8 @@ async fn team_commands_invite_accept_and_scope() {
     let input = json!({"server_url": h.server_url, "email": "bo@example.com",
         "password": "correct horse battery", "display_name": "Bo"});
     invoke(&h.window, "sign_up", json!({ "input": input })).unwrap();
+    // Invitations are shown to proven addresses only: Bo follows his verification link.
+    common::verify_mailed_address(&h.server_url, &h.server_dir, "bo@example.com").await;
     let waiting = fresh(invoke(&h.window, "my_invitations", json!({})).unwrap());
     let id = waiting[0]["id"].as_str().unwrap().to_owned();
     let joined = invoke(&h.window, "accept_invitation", json!({"tokenOrId": id})).unwrap();

@@ -24,6 +24,34 @@ pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     (orgdesk_server::spawn(config).await.unwrap(), dir)
 }
 
+/// Follows the verification link the server mailed to `email` (it writes `.eml` files to
+/// `<data dir>/mail`), as its owner would from their mailbox.
+pub async fn verify_mailed_address(server_url: &str, data_dir: &std::path::Path, email: &str) {
+    let to = format!("To: {email}\r\n");
+    for _ in 0..150 {
+        let token = std::fs::read_dir(data_dir.join("mail"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter(|text| text.contains(&to))
+            .find_map(|text| {
+                text.lines().find_map(|l| {
+                    l.trim()
+                        .strip_prefix("orgdesk://verify-email/")
+                        .map(str::to_owned)
+                })
+            });
+        if let Some(token) = token {
+            let client = orgdesk_client::Client::new(server_url).unwrap();
+            client.verify_email(&token).await.unwrap();
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no verification link mailed to {email}");
+}
+
 /// The desktop's notification service is not part of the test machine (what is notified
 /// is tested in the core).
 struct NoNotifications;
