@@ -7,7 +7,15 @@ fn modules_import_only_lower_layers() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
             &["error", "ids", "kind", "page", "plan", "slug", "security"],
-            &["role", "project", "auth", "validate", "billing"],
+            &[
+                "role",
+                "project",
+                "auth",
+                "validate",
+                "billing",
+                "policy",
+                "two_factor",
+            ],
             &["member", "navigation", "usage"],
             &["org", "api_key", "audit"],
             &["invitation"],
