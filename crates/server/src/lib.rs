@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod config;
+pub mod cpu;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use orgdesk_server::config::{MailConfig, PaymentsConfig};
+use orgdesk_server::config::{parse_duration, MailConfig, PaymentsConfig, SessionLifetimes};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -47,6 +48,13 @@ struct Cli {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "ORGDESK_TRUST_PROXY")]
     trust_proxy: bool,
+    /// End a session after this long without a request (`90m`, `12h`, `14d`); an org's
+    /// security policy may shorten it for its members.
+    #[arg(long, env = "ORGDESK_SESSION_IDLE_TIMEOUT", default_value = "14d", value_parser = parse_duration)]
+    session_idle_timeout: Duration,
+    /// End a session this long after sign-in, used or not.
+    #[arg(long, env = "ORGDESK_SESSION_MAX_AGE", default_value = "30d", value_parser = parse_duration)]
+    session_max_age: Duration,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -112,6 +120,10 @@ async fn main() -> ExitCode {
         },
         trust_proxy: cli.trust_proxy,
         payments: PaymentsConfig::default(),
+        sessions: SessionLifetimes {
+            idle_timeout: cli.session_idle_timeout,
+            max_age: cli.session_max_age,
+        },
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

@@ -30,8 +30,11 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> (Router, String) {
     let json_routes = openapi::base()
         .merge(auth::routes::router())
+        .merge(auth::session_routes::router())
+        .merge(auth::two_factor::routes::router())
         .merge(signup::routes::router())
         .merge(orgs::routes::router())
+        .merge(orgs::security_routes::router())
         .merge(projects::routes::router())
         .merge(members::routes::router())
         .merge(invitations::routes::router())

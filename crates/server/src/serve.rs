@@ -7,6 +7,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::cpu::Gate;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::mail::delivery::{self, DeliveryTask, Sink};
@@ -78,8 +79,9 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     let sink = Sink::from_config(&config)?;
     let db = Db::connect(&config.resolved_database_url()).await?;
     db.migrate().await?;
+    let cpu = Gate::for_cores();
     if config.demo {
-        demo::seed(&db).await.map_err(ServerError::Demo)?;
+        demo::seed(&db, &cpu).await.map_err(ServerError::Demo)?;
     }
     let listener = TcpListener::bind(config.listen)
         .await
@@ -98,11 +100,13 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         mail,
         trust_proxy: config.trust_proxy,
         payments: config.payments.provider(),
+        sessions: config.sessions,
+        cpu: cpu.clone(),
     };
     let (app, _doc) = router(state);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        tokio::spawn(auth::password::warm_up());
+        tokio::spawn(auth::password::warm_up(cpu));
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -1,8 +1,10 @@
-//! What every handler and extractor can reach. It sits low: storage, mail and payments,
-//! never a route, so any module may take it.
+//! What every handler and extractor can reach. It sits low: storage, mail, payments and
+//! the CPU gate, never a route, so any module may take it.
 
 use std::sync::Arc;
 
+use crate::config::SessionLifetimes;
+use crate::cpu::Gate;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::payments::PaymentProvider;
@@ -17,4 +19,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Where top-ups are paid.
     pub payments: Arc<dyn PaymentProvider>,
+    /// How long sessions live (the server's setting; orgs may shorten the idle timeout).
+    pub sessions: SessionLifetimes,
+    /// Password hashing waits here for a core (503 `server_busy` when the line is full).
+    pub cpu: Gate,
 }

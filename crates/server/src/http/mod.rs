@@ -1,8 +1,14 @@
 //! HTTP plumbing shared by every domain: preconditions (ETag and If-Match), keyset paging
-//! with opaque cursors, and extractors whose rejections are problem documents
-//! ([`crate::problem`]).
+//! with opaque cursors, extractors whose rejections are problem documents
+//! ([`crate::problem`]), and the [`Sensitive`] marker of answers holding secrets.
 
 pub mod cursor;
 pub mod extract;
 pub mod precondition;
 pub mod raw;
+
+/// Marks an answer whose JSON holds secrets under these field names (anywhere in the
+/// document): the idempotency layer ([`crate::idempotency`]) keeps a copy with them
+/// blanked. Here, below every domain, so that any route may set it.
+#[derive(Debug, Clone, Copy)]
+pub struct Sensitive(pub &'static [&'static str]);

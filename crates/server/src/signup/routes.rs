@@ -7,6 +7,7 @@ use orgdesk_model::auth::{SessionGrant, SignupRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::Client;
 use crate::error::AppError;
 use crate::http::extract::ApiJson;
 use crate::signup::service;
@@ -27,14 +28,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 400, description = "`malformed_request`"),
         (status = 409, description = "`email_taken`"),
         (status = 422, description = "`validation_failed`: every invalid field is listed"),
+        (status = 503, description = "`server_busy`: too many passwords being hashed; see \
+            `Retry-After`",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn signup(
     State(state): State<AppState>,
+    client: Client,
     ApiJson(req): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<SessionGrant>), AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(service::signup(&state.db, req).await?),
+        Json(service::signup(&state, req, &client).await?),
     ))
 }

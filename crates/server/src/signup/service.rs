@@ -5,11 +5,13 @@
 use orgdesk_model::auth::{SessionGrant, SignupRequest};
 use orgdesk_model::{validate, FieldError, UserId};
 
-use crate::auth::AuthError;
 use crate::auth::{account, password, service as auth, session};
+use crate::auth::{AuthError, Client};
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
 use crate::orgs;
+use crate::state::AppState;
 
 /// A new account as the demo seed and sign-up create it.
 pub struct NewAccount {
@@ -36,8 +38,8 @@ impl NewAccount {
 }
 
 /// Creates the account and its personal context in one transaction (the demo seed's way in).
-pub async fn create_account(db: &Db, account: NewAccount) -> Result<UserId, AppError> {
-    let hash = password::hash(account.password.clone()).await?;
+pub async fn create_account(db: &Db, gate: &Gate, account: NewAccount) -> Result<UserId, AppError> {
+    let hash = password::hash(gate, account.password.clone()).await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     let user_id = insert_account(&mut tx, &account, &hash, now).await?;
@@ -58,14 +60,19 @@ async fn insert_account(
     Ok(user_id)
 }
 
-/// Account, personal context and first session, all or nothing.
-pub async fn signup(db: &Db, req: SignupRequest) -> Result<SessionGrant, AppError> {
+/// Account, personal context and first session, all or nothing. The password is hashed
+/// behind the CPU gate: a flood of sign-ups waits in a bounded line or is answered 503.
+pub async fn signup(
+    state: &AppState,
+    req: SignupRequest,
+    client: &Client,
+) -> Result<SessionGrant, AppError> {
     let account = NewAccount::from_request(req)?;
-    let hash = password::hash(account.password.clone()).await?;
+    let hash = password::hash(&state.cpu, account.password.clone()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
+    let mut tx = state.db.write().await?;
     let user_id = insert_account(&mut tx, &account, &hash, now).await?;
-    let issued = session::issue(&mut tx, user_id, now).await?;
+    let issued = session::issue(&mut tx, user_id, client, &state.sessions, now).await?;
     tx.commit().await?;
-    auth::grant(db, issued).await
+    auth::grant(&state.db, issued).await
 }
