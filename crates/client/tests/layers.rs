@@ -17,6 +17,7 @@ fn modules_import_only_lower_layers() {
                 "members",
                 "orgs",
                 "projects",
+                "security",
             ],
         ],
     );
