@@ -53,16 +53,7 @@ pub async fn login(
     let mut tx = state.db.write().await?;
     let Some(user_id) = user_id.filter(|_| matches) else {
         if let Some(user) = user_id {
-            let details = json!({ "reason": "wrong_password" });
-            events::record(
-                &mut tx,
-                user,
-                SecurityEvent::SignInFailed,
-                client,
-                details,
-                now,
-            )
-            .await?;
+            failed(&mut tx, user, client, "wrong_password", now).await?;
         }
         tx.commit().await?;
         return Err(attempt.failed());
@@ -108,16 +99,7 @@ pub async fn login_two_factor(
         .filter(|s| s.enabled_at.is_some())
         .ok_or(TwoFactorError::ChallengeExpired)?;
     if !two_factor::check(&mut tx, user, &stored, proof, client, now).await? {
-        let details = json!({ "reason": "wrong_two_factor_code" });
-        events::record(
-            &mut tx,
-            user,
-            SecurityEvent::SignInFailed,
-            client,
-            details,
-            now,
-        )
-        .await?;
+        failed(&mut tx, user, client, "wrong_two_factor_code", now).await?;
         tx.commit().await?;
         return Err(TwoFactorError::InvalidCode.into());
     }
@@ -128,6 +110,26 @@ pub async fn login_two_factor(
     let issued = sign_in(&mut tx, &state.sessions, user, client, details, now).await?;
     tx.commit().await?;
     grant(&state.db, issued).await
+}
+
+/// Writes a failed sign-in of `user` (and why) to the security log.
+async fn failed(
+    conn: &mut AnyConnection,
+    user: UserId,
+    client: &Client,
+    reason: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let details = json!({ "reason": reason });
+    events::record(
+        conn,
+        user,
+        SecurityEvent::SignInFailed,
+        client,
+        details,
+        now,
+    )
+    .await
 }
 
 /// A new session for `user`, written to the security log, in the caller's transaction.

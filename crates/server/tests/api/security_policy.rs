@@ -7,9 +7,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::fixtures::acme;
+use crate::fixtures::{acme, code_at, enrol, now_secs};
 use crate::harness::{expect_json, expect_problem, on_both_backends, spawn_app, Backend, TestApp};
-use crate::security_two_factor::{code_at, enrol, now_secs};
 
 on_both_backends!(
     owners_and_admins_set_the_policy_and_it_is_audited,

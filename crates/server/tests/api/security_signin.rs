@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::fixtures::after_sign_in_window;
 use crate::harness::{
     expect_json, expect_problem, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
     PASSWORD,
@@ -73,10 +74,7 @@ async fn a_parallel_login_burst_gets_at_most_five_passwords_checked(backend: Bac
     assert_eq!(owner, StatusCode::TOO_MANY_REQUESTS);
 
     // Once the window has passed, the owner signs in, and that clears the failures.
-    sqlx::query("UPDATE rate_limit_hits SET at = at - 16 * 60 * 1000")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    after_sign_in_window(&app).await;
     expect_json(
         app.login("victim@example.com", PASSWORD).await,
         StatusCode::OK,
@@ -213,10 +211,7 @@ async fn a_blocked_address_never_refuses_another_persons_right_password(backend:
         expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     }
     // Once the window passes, the address is free again.
-    sqlx::query("UPDATE rate_limit_hits SET at = at - 16 * 60 * 1000")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    after_sign_in_window(&app).await;
     expect_json(
         app.login("other@example.com", PASSWORD).await,
         StatusCode::OK,

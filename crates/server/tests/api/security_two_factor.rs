@@ -4,10 +4,10 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use totp_rs::{Algorithm, Builder, Secret};
 
+use crate::fixtures::{after_sign_in_window, code_at, enrol, now_secs};
 use crate::harness::{
-    expect_json, expect_problem, on_both_backends, spawn_app, Account, Backend, TestApp, PASSWORD,
+    expect_json, expect_problem, on_both_backends, spawn_app, Backend, TestApp, PASSWORD,
 };
 
 on_both_backends!(
@@ -17,50 +17,6 @@ on_both_backends!(
     codes_are_rate_limited_like_passwords,
     turning_two_factor_off_needs_a_code,
 );
-
-/// The code an authenticator app shows for `secret` at `unix_secs`.
-pub fn code_at(secret: &str, unix_secs: u64) -> String {
-    Builder::new()
-        .with_algorithm(Algorithm::SHA1)
-        .with_digits(6)
-        .with_step_duration(30)
-        .with_secret(Secret::try_from_base32(secret).unwrap())
-        .build()
-        .unwrap()
-        .generate(unix_secs)
-        .to_string()
-}
-
-pub fn now_secs() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp()).unwrap()
-}
-
-/// Enrols `account`; returns the secret and the recovery codes.
-pub async fn enrol(app: &TestApp, account: &Account) -> (String, Vec<String>) {
-    let shown = expect_json(
-        app.post("/v1/me/two-factor", &account.token).await,
-        StatusCode::OK,
-    )
-    .await;
-    let secret = shown["secret"].as_str().unwrap().to_owned();
-    let confirmed = expect_json(
-        app.post_json(
-            "/v1/me/two-factor/confirm",
-            Some(&account.token),
-            &json!({ "code": code_at(&secret, now_secs()) }),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let codes = confirmed["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_owned())
-        .collect();
-    (secret, codes)
-}
 
 /// Signs in with the password; returns the challenge of the `mfa_required` answer.
 async fn challenge(app: &TestApp, email: &str) -> String {
@@ -379,10 +335,7 @@ async fn codes_are_rate_limited_like_passwords(backend: Backend) {
         "rate_limited",
     )
     .await;
-    sqlx::query("UPDATE rate_limit_hits SET at = at - 16 * 60 * 1000")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    after_sign_in_window(&app).await;
     expect_json(
         second_step(&app, &json!({ "challenge": step, "code": right })).await,
         StatusCode::OK,

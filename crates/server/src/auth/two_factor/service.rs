@@ -23,7 +23,7 @@ use crate::auth::two_factor::codes;
 use crate::auth::two_factor::error::TwoFactorError;
 use crate::auth::two_factor::repo::{self, Stored};
 use crate::auth::{account, events, throttle};
-use crate::db::{now_ms, to_datetime, Db};
+use crate::db::{now_ms, to_datetime, Db, Tx};
 use crate::error::AppError;
 use crate::limits;
 
@@ -179,24 +179,27 @@ pub async fn confirm(
     Ok(RecoveryCodes { codes: recovery })
 }
 
-/// The enabled two-factor row of `user`, after `proof` was checked against it.
+/// A write transaction in which `proof` was checked against `user`'s enabled two-factor,
+/// and its time. A wrong proof is committed (it stays counted) and answered
+/// `invalid_two_factor_code`.
 async fn proven(
-    conn: &mut AnyConnection,
+    db: &Db,
     user: UserId,
     proof: &TwoFactorProof,
     client: &Client,
-    now: i64,
-) -> Result<Result<(), TwoFactorError>, AppError> {
+) -> Result<(Tx, i64), AppError> {
     let proof = Proof::of(proof.code.as_deref(), proof.recovery_code.as_deref())?;
-    let stored = repo::find(conn, user)
+    let now = now_ms();
+    let mut tx = db.write().await?;
+    let stored = repo::find(&mut tx, user)
         .await?
         .filter(|s| s.enabled_at.is_some())
         .ok_or(TwoFactorError::NotEnabled)?;
-    if check(conn, user, &stored, proof, client, now).await? {
-        Ok(Ok(()))
-    } else {
-        Ok(Err(TwoFactorError::InvalidCode))
+    if !check(&mut tx, user, &stored, proof, client, now).await? {
+        tx.commit().await?;
+        return Err(TwoFactorError::InvalidCode.into());
     }
+    Ok((tx, now))
 }
 
 /// New recovery codes in place of the old ones.
@@ -206,12 +209,7 @@ pub async fn regenerate(
     client: &Client,
     proof: &TwoFactorProof,
 ) -> Result<RecoveryCodes, AppError> {
-    let now = now_ms();
-    let mut tx = db.write().await?;
-    if let Err(wrong) = proven(&mut tx, user, proof, client, now).await? {
-        tx.commit().await?;
-        return Err(wrong.into());
-    }
+    let (mut tx, now) = proven(db, user, proof, client).await?;
     let recovery = codes::new_recovery_codes();
     repo::replace_recovery_codes(&mut tx, user, &recovery).await?;
     events::record(
@@ -235,12 +233,7 @@ pub async fn disable(
     client: &Client,
     proof: &TwoFactorProof,
 ) -> Result<(), AppError> {
-    let now = now_ms();
-    let mut tx = db.write().await?;
-    if let Err(wrong) = proven(&mut tx, user, proof, client, now).await? {
-        tx.commit().await?;
-        return Err(wrong.into());
-    }
+    let (mut tx, now) = proven(db, user, proof, client).await?;
     repo::remove(&mut tx, user).await?;
     events::record(
         &mut tx,
