@@ -75,9 +75,28 @@ with direct.open(request, timeout=30) as answer:
     print(json.load(answer)["token"])
 PY
 }
+# Throwaway accounts of their own for ending sessions (see schemathesis.toml).
+sign_up() {
+  python3 - "$BASE" "$1" <<'PY'
+import json, sys, urllib.request
+base, email = sys.argv[1:]
+request = urllib.request.Request(
+    base + "/v1/auth/signup",
+    data=json.dumps({"email": email, "password": "contract-sessions-2026",
+                     "display_name": "Contract Sessions"}).encode(),
+    headers={"content-type": "application/json"},
+)
+direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with direct.open(request, timeout=30) as answer:
+    print(json.load(answer)["token"])
+PY
+}
 ORGDESK_CONTRACT_TOKEN=$(sign_in)
 ORGDESK_CONTRACT_LOGOUT_TOKEN=$(sign_in)
-export ORGDESK_CONTRACT_TOKEN ORGDESK_CONTRACT_LOGOUT_TOKEN
+ORGDESK_CONTRACT_EVERYWHERE_TOKEN=$(sign_up contract-everywhere@example.com)
+ORGDESK_CONTRACT_SESSION_TOKEN=$(sign_up contract-session@example.com)
+export ORGDESK_CONTRACT_TOKEN ORGDESK_CONTRACT_LOGOUT_TOKEN ORGDESK_CONTRACT_EVERYWHERE_TOKEN \
+  ORGDESK_CONTRACT_SESSION_TOKEN
 
 log "schemathesis for ${MAX_TIME}s, seed $SEED (again: CONTRACT_SEED=$SEED $0)"
 # From the scratch folder: Schemathesis keeps its example database and reports in the

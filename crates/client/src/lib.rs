@@ -15,6 +15,7 @@ pub mod keys;
 mod members;
 mod orgs;
 mod projects;
+mod security;
 
 pub use cache::{Cached, MemoryCache, ReadCache};
 pub use error::ClientError;
@@ -22,5 +23,6 @@ pub use http::{Client, IDEMPOTENCY_KEY};
 pub use keys::{OrgData, OrgRead, Period, ReadKey, ReadScope};
 pub use orgs::{Logo, OrgRef};
 pub use projects::ProjectTransition;
+pub use security::LoginStep;
 
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;

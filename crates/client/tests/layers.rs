@@ -18,6 +18,7 @@ fn modules_import_only_lower_layers() {
                 "members",
                 "orgs",
                 "projects",
+                "security",
             ],
         ],
     );

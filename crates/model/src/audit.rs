@@ -28,6 +28,8 @@ pub enum AuditAction {
     OrgPlanChanged,
     #[serde(rename = "org.deleted")]
     OrgDeleted,
+    #[serde(rename = "org.security_updated")]
+    OrgSecurityUpdated,
     #[serde(rename = "member.role_changed")]
     MemberRoleChanged,
     #[serde(rename = "member.scope_changed")]
@@ -112,7 +114,7 @@ impl AuditTarget {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::OrgCreated,
         Self::OrgUpdated,
         Self::OrgLogoUpdated,
@@ -120,6 +122,7 @@ impl AuditAction {
         Self::OrgOwnershipTransferred,
         Self::OrgPlanChanged,
         Self::OrgDeleted,
+        Self::OrgSecurityUpdated,
         Self::MemberRoleChanged,
         Self::MemberScopeChanged,
         Self::MemberRemoved,
@@ -154,6 +157,7 @@ impl AuditAction {
             Self::OrgOwnershipTransferred => "org.ownership_transferred",
             Self::OrgPlanChanged => "org.plan_changed",
             Self::OrgDeleted => "org.deleted",
+            Self::OrgSecurityUpdated => "org.security_updated",
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberScopeChanged => "member.scope_changed",
             Self::MemberRemoved => "member.removed",
@@ -189,6 +193,7 @@ impl AuditAction {
             Self::OrgOwnershipTransferred => "Ownership transferred",
             Self::OrgPlanChanged => "Plan changed",
             Self::OrgDeleted => "Organization deleted",
+            Self::OrgSecurityUpdated => "Security policy changed",
             Self::MemberRoleChanged => "Role changed",
             Self::MemberScopeChanged => "Project scope changed",
             Self::MemberRemoved => "Member removed",
@@ -224,6 +229,7 @@ impl AuditAction {
             | Self::OrgOwnershipTransferred
             | Self::OrgPlanChanged
             | Self::OrgDeleted
+            | Self::OrgSecurityUpdated
             | Self::BillingTopUp
             | Self::BillingLowBalance
             | Self::BillingAlertsUpdated

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{OrgId, UserId};
+use crate::ids::{OrgId, SessionId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct User {
@@ -76,4 +76,47 @@ pub struct Me {
     #[serde(default)]
     #[schema(required = true)]
     pub email_verified: bool,
+}
+
+/// One live session of the account, as its owner sees it (never its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct SessionInfo {
+    pub id: SessionId,
+    /// The app or browser that signed in, as it named itself.
+    pub user_agent: Option<String>,
+    /// The address it signed in from (behind a trusted proxy: the forwarded one).
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The last request made with it, to within a minute.
+    pub last_seen_at: DateTime<Utc>,
+    /// When it ends at the latest (its maximum age); it ends sooner when left idle.
+    pub expires_at: DateTime<Utc>,
+    /// The session this request was made with.
+    pub current: bool,
+}
+
+/// The account's live sessions, most recently used first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionInfo>,
+}
+
+/// Sign out everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct RevokeSessionsRequest {
+    /// Keep the session this request is made with (the default): "sign out everywhere
+    /// else". `false` ends it too.
+    #[serde(default = "keep_current_default")]
+    #[schema(default = true)]
+    pub keep_current: bool,
+}
+
+fn keep_current_default() -> bool {
+    true
+}
+
+/// How many sessions ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct RevokedSessions {
+    pub revoked: u32,
 }

@@ -2,6 +2,7 @@
 //! (RFC 9457) carrying an [`ErrorCode`]; the client turns that back into the same code;
 //! the desktop app hands `{code, message, field}` to the UI over IPC.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A stable, machine-readable error code. Codes are never renamed: clients match on them.
@@ -76,6 +77,17 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The request (its body, or the work on it) took longer than the server allows.
     RequestTimeout,
+    /// The password was right and the account has two-factor sign-in: finish with a code
+    /// (`POST /v1/auth/login/two-factor`, with the problem's `two_factor` challenge).
+    MfaRequired,
+    /// The two-factor sign-in step is unknown, used or expired: sign in again.
+    MfaChallengeExpired,
+    /// The two-factor or recovery code is wrong, or was already used.
+    InvalidTwoFactorCode,
+    /// The organization requires two-factor sign-in and the account has not turned it on.
+    MfaRequiredByOrg,
+    /// The server is busy with expensive work (password hashing); retry after the time given.
+    ServerBusy,
     /// Something failed on the server; details are in its log, never in the response.
     Internal,
     /// The server could not be reached (client side).
@@ -92,7 +104,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 44] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -126,6 +138,11 @@ impl ErrorCode {
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::RequestTimeout,
+        Self::MfaRequired,
+        Self::MfaChallengeExpired,
+        Self::InvalidTwoFactorCode,
+        Self::MfaRequiredByOrg,
+        Self::ServerBusy,
         Self::Internal,
         Self::ServerUnreachable,
         Self::BadResponse,
@@ -139,7 +156,13 @@ impl ErrorCode {
         match self {
             Self::ValidationFailed => 422,
             Self::MalformedRequest => 400,
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::MfaRequired
+            | Self::MfaChallengeExpired => 401,
+            Self::InvalidTwoFactorCode => 422,
+            Self::MfaRequiredByOrg => 403,
+            Self::ServerBusy => 503,
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::EmailTaken
@@ -214,6 +237,11 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RequestTimeout => "request_timeout",
+            Self::MfaRequired => "mfa_required",
+            Self::MfaChallengeExpired => "mfa_challenge_expired",
+            Self::InvalidTwoFactorCode => "invalid_two_factor_code",
+            Self::MfaRequiredByOrg => "mfa_required_by_org",
+            Self::ServerBusy => "server_busy",
             Self::Internal => "internal",
             Self::ServerUnreachable => "server_unreachable",
             Self::BadResponse => "bad_response",
@@ -259,6 +287,11 @@ impl ErrorCode {
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",
             Self::RequestTimeout => "The request took too long",
+            Self::MfaRequired => "Enter the code from your authenticator app",
+            Self::MfaChallengeExpired => "Sign in again",
+            Self::InvalidTwoFactorCode => "The code is not valid",
+            Self::MfaRequiredByOrg => "This organization requires two-factor sign-in",
+            Self::ServerBusy => "The server is busy",
             Self::Internal => "Something went wrong on the server",
             Self::ServerUnreachable => "The server cannot be reached",
             Self::BadResponse => "The server's answer could not be read",
@@ -327,6 +360,25 @@ pub struct Problem {
     /// Every invalid field, for validation failures.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `mfa_required` only: the second step of this sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor: Option<TwoFactorChallenge>,
+}
+
+/// The second step of a sign-in with two-factor on: send `challenge` with a code to
+/// `POST /v1/auth/login/two-factor` before `expires_at` (5 minutes). It works once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct TwoFactorChallenge {
+    pub challenge: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for TwoFactorChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoFactorChallenge")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Problem {
@@ -339,6 +391,7 @@ impl Problem {
             code,
             field: None,
             errors: Vec::new(),
+            two_factor: None,
         }
     }
 

@@ -92,6 +92,10 @@ typed_id!(
     /// One line of an org's credit ledger.
     LedgerEntryId
 );
+typed_id!(
+    /// A signed-in session (never its token: the token is a secret, the id is not).
+    SessionId
+);
 
 #[cfg(test)]
 mod tests {

@@ -17,16 +17,20 @@ pub mod navigation;
 pub mod org;
 pub mod page;
 pub mod plan;
+pub mod policy;
 pub mod project;
 pub mod role;
 pub mod security;
 pub mod slug;
 pub mod spreadsheet;
+pub mod two_factor;
 pub mod usage;
 pub mod validate;
 
-pub use error::{ApiError, ErrorCode, FieldError, Problem};
-pub use ids::{ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, ProjectId, UserId};
+pub use error::{ApiError, ErrorCode, FieldError, Problem, TwoFactorChallenge};
+pub use ids::{
+    ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, ProjectId, SessionId, UserId,
+};
 pub use navigation::AppPage;
 pub use page::Page;
 pub use plan::{Plan, PlanLimits};

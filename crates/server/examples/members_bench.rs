@@ -102,6 +102,7 @@ fn person(i: usize) -> (String, String) {
 async fn seed(db: &Db) -> Result<(UserId, OrgId), Box<dyn std::error::Error>> {
     let owner = create_account(
         db,
+        &orgdesk_server::cpu::Gate::for_cores(),
         NewAccount {
             email: "owner@bench.example".into(),
             display_name: "Bench Owner".into(),

@@ -40,6 +40,8 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// How many sign-ups, reset mails and verification mails a day the server allows.
     pub account_limits: AccountLimits,
+    /// How long sessions live.
+    pub sessions: SessionLifetimes,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -64,6 +66,29 @@ impl Default for ConnectionLimits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_per_ip: Some(256),
+        }
+    }
+}
+
+/// How long a session lives: it ends after `idle_timeout` without a request (an org's
+/// security policy may shorten that for its members) and `max_age` after sign-in at the
+/// latest, whatever happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetimes {
+    pub idle_timeout: Duration,
+    pub max_age: Duration,
+}
+
+/// `--session-idle-timeout`'s default: 14 days.
+pub const DEFAULT_SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(14 * 24 * 3600);
+/// `--session-max-age`'s default: 30 days.
+pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+
+impl Default for SessionLifetimes {
+    fn default() -> Self {
+        Self {
+            idle_timeout: DEFAULT_SESSION_IDLE_TIMEOUT,
+            max_age: DEFAULT_SESSION_MAX_AGE,
         }
     }
 }
@@ -95,6 +120,41 @@ impl Default for AccountLimits {
             email_changes_per_user: 5,
         }
     }
+}
+
+impl SessionLifetimes {
+    pub fn idle_timeout_ms(&self) -> i64 {
+        i64::try_from(self.idle_timeout.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    pub fn max_age_ms(&self) -> i64 {
+        i64::try_from(self.max_age.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
+/// Reads a duration flag: a whole number and a unit, `s`, `m`, `h` or `d` (`90m`, `14d`),
+/// at least one minute.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("{text:?}: add a unit (s, m, h or d), e.g. 14d"))?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: start with a whole number, e.g. 14d"))?;
+    let seconds = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        other => return Err(format!("{other:?} is not a unit: use s, m, h or d")),
+    };
+    let duration = Duration::from_secs(number.saturating_mul(seconds));
+    if duration < Duration::from_secs(60) {
+        return Err(format!("{text:?}: use at least one minute"));
+    }
+    Ok(duration)
 }
 
 /// Which [`PaymentProvider`] takes the top-ups.
@@ -183,6 +243,7 @@ impl Config {
             payments: PaymentsConfig::default(),
             connections: ConnectionLimits::default(),
             account_limits: AccountLimits::default(),
+            sessions: SessionLifetimes::default(),
             allowed_hosts: AllowedHosts::Any,
             app_secret: None,
         }
@@ -281,6 +342,7 @@ impl fmt::Debug for Config {
             .field("account_limits", &self.account_limits)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("app_secret", &self.app_secret)
+            .field("sessions", &self.sessions)
             .finish()
     }
 }
@@ -305,6 +367,17 @@ mod tests {
             Some(Backend::Postgres)
         );
         assert_eq!(Backend::of_url("mysql://u@h/db"), None);
+    }
+
+    #[test]
+    fn durations_read_with_their_unit() {
+        assert_eq!(parse_duration("14d"), Ok(Duration::from_secs(14 * 86_400)));
+        assert_eq!(parse_duration(" 90m "), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
+        for bad in ["14", "d", "-1d", "1.5h", "3w", "59s", ""] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

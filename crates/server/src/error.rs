@@ -35,6 +35,10 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
 
     /// Headers the answer carries besides the document (`Retry-After`, say).
     fn headers(&self, _headers: &mut HeaderMap) {}
+
+    /// Extension members of the document (RFC 9457 §3.2), such as the second step of a
+    /// sign-in that needs a two-factor code.
+    fn extend(&self, _problem: &mut Problem) {}
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,7 +143,9 @@ impl AppError {
                     .with_fields(errors.clone())
             }
             Self::Domain(error) => {
-                return Problem::new(code, error.detail()).with_fields(error.fields())
+                let mut problem = Problem::new(code, error.detail()).with_fields(error.fields());
+                error.extend(&mut problem);
+                return problem;
             }
             Self::Json(_) if code == ErrorCode::UnsupportedMediaType => {
                 "the body is not JSON; send Content-Type: application/json.".to_owned()

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod billing;
 pub mod config;
 pub mod connections;
+pub mod cpu;
 pub mod db;
 pub mod demo;
 pub mod error;

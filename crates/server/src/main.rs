@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use orgdesk_server::access::AllowedHosts;
-use orgdesk_server::config::{AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig};
+use orgdesk_server::config::{
+    parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
+};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -73,6 +75,13 @@ struct Cli {
         value_delimiter = ','
     )]
     allowed_hosts: Vec<String>,
+    /// End a session after this long without a request (`90m`, `12h`, `14d`); an org's
+    /// security policy may shorten it for its members.
+    #[arg(long, env = "ORGDESK_SESSION_IDLE_TIMEOUT", default_value = "14d", value_parser = parse_duration)]
+    session_idle_timeout: Duration,
+    /// End a session this long after sign-in, used or not.
+    #[arg(long, env = "ORGDESK_SESSION_MAX_AGE", default_value = "30d", value_parser = parse_duration)]
+    session_max_age: Duration,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -162,6 +171,10 @@ async fn main() -> ExitCode {
         },
         allowed_hosts: allowed_hosts(cli.allowed_hosts),
         app_secret: None,
+        sessions: SessionLifetimes {
+            idle_timeout: cli.session_idle_timeout,
+            max_age: cli.session_max_age,
+        },
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

@@ -39,9 +39,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
     let json_routes = openapi::base()
         .merge(auth::routes::router())
+        .merge(auth::session_routes::router())
+        .merge(auth::two_factor::routes::router())
         .merge(signup::routes::router())
         .merge(accounts::routes::router())
         .merge(orgs::routes::router())
+        .merge(orgs::security_routes::router())
         .merge(projects::routes::router())
         .merge(members::routes::router())
         .merge(invitations::routes::router())

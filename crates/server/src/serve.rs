@@ -7,6 +7,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, SQLITE_FILE};
+use crate::cpu::Gate as CpuGate;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::http::gate::{self, Gate};
@@ -79,8 +80,9 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     orgs::logo::redraw_stored_svgs(&db)
         .await
         .map_err(ServerError::Logos)?;
+    let cpu = CpuGate::for_cores();
     if config.demo {
-        demo::seed(&db).await.map_err(ServerError::Demo)?;
+        demo::seed(&db, &cpu).await.map_err(ServerError::Demo)?;
     }
     let listener = TcpListener::bind(config.listen)
         .await
@@ -100,6 +102,8 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         trust_proxy: config.trust_proxy,
         payments: config.payments.provider(),
         account_limits: config.account_limits,
+        sessions: config.sessions,
+        cpu: cpu.clone(),
     };
     let mut limits = config.connections;
     if config.trust_proxy {
@@ -117,7 +121,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     );
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        tokio::spawn(auth::password::warm_up());
+        tokio::spawn(auth::password::warm_up(cpu));
         connections::serve(listener, app, limits, async move {
             let _ = stopped.await;
         })

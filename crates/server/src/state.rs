@@ -1,9 +1,11 @@
-//! What every handler and extractor can reach. It sits low: storage, mail and payments,
-//! never a route, so any module may take it.
+//! What every handler and extractor can reach. It sits low: storage, mail, payments and
+//! the CPU gate, never a route, so any module may take it.
 
 use std::sync::Arc;
 
 use crate::config::AccountLimits;
+use crate::config::SessionLifetimes;
+use crate::cpu::Gate;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::payments::PaymentProvider;
@@ -20,4 +22,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// Daily limits on sign-ups and account mail.
     pub account_limits: AccountLimits,
+    /// How long sessions live (the server's setting; orgs may shorten the idle timeout).
+    pub sessions: SessionLifetimes,
+    /// Password hashing waits here for a core (503 `server_busy` when the line is full).
+    pub cpu: Gate,
 }

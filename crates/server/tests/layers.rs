@@ -10,7 +10,7 @@ fn modules_import_only_lower_layers() {
             &["config"],
             &["error"],
             &["db"],
-            &["http", "mail", "limits", "connections"],
+            &["http", "mail", "limits", "connections", "cpu"],
             &["state"],
             &["membership", "auth"],
             &["audit", "idempotency"],

@@ -14,6 +14,7 @@ use crate::auth::links::{self, Proof};
 use crate::auth::tokens::{self, Purpose, Redeemed};
 use crate::auth::{account, events, quotas, AuthError, Client};
 use crate::config::AccountLimits;
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
 use crate::limits;
@@ -117,6 +118,7 @@ fn invalid_new_email(message: &str) -> AppError {
 /// (a change still waiting is replaced), the current one a notice.
 pub async fn change(
     db: &Db,
+    gate: &Gate,
     mailer: &Mailer,
     quota: &AccountLimits,
     user: UserId,
@@ -125,7 +127,7 @@ pub async fn change(
 ) -> Result<(), AppError> {
     checked(validate::email, &req.new_email, "new_email")?;
     let new_email = validate::normalize_email(&req.new_email);
-    passwords::confirm_current(db, user, &req.password, "password").await?;
+    passwords::confirm_current(db, gate, user, &req.password, "password").await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     let current = account::email_state(&mut tx, user)

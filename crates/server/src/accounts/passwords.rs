@@ -6,7 +6,8 @@ use sqlx::AnyConnection;
 
 use crate::accounts::checked;
 use crate::accounts::error::AccountError;
-use crate::auth::{account, password, quotas};
+use crate::auth::{account, password, policy, quotas};
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::limits;
@@ -17,8 +18,8 @@ use crate::limits;
 /// longer passwords; that helper exposes `policy::min_password_length(conn, user)`. On
 /// merge, return the larger of it and [`validate::PASSWORD_MIN`] here: the change-password
 /// and reset paths both reach the policy through [`check_new`] only.
-async fn min_length_for(_conn: &mut AnyConnection, _user: UserId) -> Result<usize, AppError> {
-    Ok(validate::PASSWORD_MIN)
+async fn min_length_for(conn: &mut AnyConnection, user: UserId) -> Result<usize, AppError> {
+    Ok(policy::min_password_length(conn, user).await?)
 }
 
 /// Checks `new_password` for `user`: the model's bounds and the minimum length the account
@@ -45,6 +46,7 @@ pub async fn check_new(
 /// hour get checked (then 429); a wrong one is 422 naming `field`.
 pub async fn confirm_current(
     db: &Db,
+    gate: &Gate,
     user: UserId,
     given: &str,
     field: &'static str,
@@ -54,7 +56,7 @@ pub async fn confirm_current(
     let hit = limits::reserve(&mut tx, &quotas::PASSWORD_CONFIRM, &subject, now_ms()).await?;
     let stored = account::password_hash(&mut tx, user).await?;
     tx.commit().await?;
-    if !password::verify(given.to_owned(), stored).await? {
+    if !password::verify(gate, given.to_owned(), stored).await? {
         return Err(AccountError::WrongPassword { field }.into());
     }
     let mut tx = db.write().await?;

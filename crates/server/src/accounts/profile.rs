@@ -12,6 +12,7 @@ use crate::audit::Entry;
 use crate::auth::session::{self, SessionRecord};
 use crate::auth::tokens::{self, Purpose};
 use crate::auth::{account, events, password, Actor, AuthError, Client};
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::membership::rows;
@@ -54,6 +55,7 @@ pub async fn rename(
 /// ends, and a reset link still waiting stops working.
 pub async fn change_password(
     db: &Db,
+    gate: &Gate,
     current: &SessionRecord,
     client: &Client,
     req: &ChangePasswordRequest,
@@ -63,12 +65,12 @@ pub async fn change_password(
         let mut conn = db.pool().acquire().await?;
         passwords::check_new(&mut conn, user, &req.new_password, "new_password").await?;
     }
-    passwords::confirm_current(db, user, &req.current_password, "current_password").await?;
-    let hash = password::hash(req.new_password.clone()).await?;
+    passwords::confirm_current(db, gate, user, &req.current_password, "current_password").await?;
+    let hash = password::hash(gate, req.new_password.clone()).await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     account::set_password_hash(&mut tx, user, &hash).await?;
-    let ended = session::revoke_all_except(&mut tx, user, &current.token_hash).await?;
+    let ended = session::revoke_all_except(&mut tx, user, Some(current.id)).await?;
     tokens::forget(&mut tx, user, &[Purpose::PasswordReset]).await?;
     let details = json!({ "other_sessions_ended": ended });
     events::record(
@@ -87,13 +89,18 @@ pub async fn change_password(
 /// Deletes the account with its personal context, once the password confirms it. Refused,
 /// naming them, while it owns organizations. Each org it was a member of records that it
 /// left.
-pub async fn delete(db: &Db, actor: &Actor, req: &DeleteAccountRequest) -> Result<(), AppError> {
+pub async fn delete(
+    db: &Db,
+    gate: &Gate,
+    actor: &Actor,
+    req: &DeleteAccountRequest,
+) -> Result<(), AppError> {
     let user = actor.user_id;
     {
         let mut conn = db.pool().acquire().await?;
         refuse_while_owner(&mut conn, user).await?;
     }
-    passwords::confirm_current(db, user, &req.password, "password").await?;
+    passwords::confirm_current(db, gate, user, &req.password, "password").await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     refuse_while_owner(&mut tx, user).await?;

@@ -20,8 +20,10 @@ use crate::accounts::{checked, passwords};
 use crate::api_keys;
 use crate::auth::links::{self, Proof, ResetReason};
 use crate::auth::tokens::{self, Purpose};
+use crate::auth::two_factor;
 use crate::auth::{account, events, password, quotas, session, Actor, Client};
 use crate::config::AccountLimits;
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::limits;
@@ -58,7 +60,12 @@ pub async fn request(
 }
 
 /// Sets a new password with a reset link.
-pub async fn confirm(db: &Db, client: &Client, req: &PasswordResetConfirm) -> Result<(), AppError> {
+pub async fn confirm(
+    db: &Db,
+    gate: &Gate,
+    client: &Client,
+    req: &PasswordResetConfirm,
+) -> Result<(), AppError> {
     let user = {
         let mut conn = db.pool().acquire().await?;
         let found = tokens::peek(&mut conn, &req.token, Purpose::PasswordReset, now_ms())
@@ -67,7 +74,7 @@ pub async fn confirm(db: &Db, client: &Client, req: &PasswordResetConfirm) -> Re
         passwords::check_new(&mut conn, found.user, &req.new_password, "new_password").await?;
         found.user
     };
-    let hash = password::hash(req.new_password.clone()).await?;
+    let hash = password::hash(gate, req.new_password.clone()).await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     let redeemed = tokens::redeem(&mut tx, &req.token, &[Purpose::PasswordReset], now)
@@ -79,7 +86,7 @@ pub async fn confirm(db: &Db, client: &Client, req: &PasswordResetConfirm) -> Re
         .filter(|s| s.email == redeemed.email)
         .ok_or(AccountError::InvalidToken)?;
     account::set_password_hash(&mut tx, user, &hash).await?;
-    let ended = session::revoke_all(&mut tx, user).await?;
+    let ended = session::revoke_all_except(&mut tx, user, None).await?;
     tokens::forget(
         &mut tx,
         user,
@@ -97,9 +104,9 @@ pub async fn confirm(db: &Db, client: &Client, req: &PasswordResetConfirm) -> Re
         };
         keys_revoked =
             api_keys::service::revoke_all_made_by(&mut tx, &actor, "email_claimed", now).await?;
-        // SEAM (two-factor, helper t9-signin): a claimed account must also lose any
-        // two-factor enrolment its unverified holder made, or the address's owner is locked
-        // out: call the two-factor removal here on merge.
+        // Whatever two-factor enrolment the unverified holder made goes too, or the
+        // address's owner would be locked out of the account they just claimed.
+        two_factor::repo::remove(&mut tx, user).await?;
     }
     let details = json!({
         "sessions_ended": ended,

@@ -73,7 +73,7 @@ async fn delete_me(
     actor: Actor,
     ApiJson(req): ApiJson<DeleteAccountRequest>,
 ) -> Result<StatusCode, AppError> {
-    profile::delete(&state.db, &actor, &req).await?;
+    profile::delete(&state.db, &state.cpu, &actor, &req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,7 +98,7 @@ async fn change_password(
     client: Client,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, AppError> {
-    profile::change_password(&state.db, &session.0, &client, &req).await?;
+    profile::change_password(&state.db, &state.cpu, &session.0, &client, &req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,7 +125,16 @@ async fn change_email(
 ) -> Result<StatusCode, AppError> {
     let client = Client::from(&actor);
     let limits = &state.account_limits;
-    email::change(&state.db, &state.mail, limits, actor.user_id, &client, &req).await?;
+    email::change(
+        &state.db,
+        &state.cpu,
+        &state.mail,
+        limits,
+        actor.user_id,
+        &client,
+        &req,
+    )
+    .await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -212,6 +221,6 @@ async fn confirm_password_reset(
     client: Client,
     ApiJson(req): ApiJson<PasswordResetConfirm>,
 ) -> Result<StatusCode, AppError> {
-    recovery::confirm(&state.db, &client, &req).await?;
+    recovery::confirm(&state.db, &state.cpu, &client, &req).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,8 +8,12 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use crate::auth::actor::Client;
-use crate::db::to_datetime;
+use crate::db::{to_datetime, Params};
 use crate::error::AppError;
+use crate::http::cursor::{Order, PageRequest};
+
+/// The log's order: newest first.
+const ORDER: Order<'static> = Order::descending(&["created_at", "id"]);
 
 /// Records `event` for `user`, from `client`, with event-specific `details` (`{}` if none).
 pub async fn record(
@@ -60,18 +64,46 @@ pub async fn recent(
     .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
+    rows.into_iter().map(Row::into_event).collect()
+}
+
+impl Row {
+    fn into_event(self) -> Result<AccountEvent, AppError> {
+        Ok(AccountEvent {
+            id: self.id,
+            event: SecurityEvent::parse(&self.event)
+                .ok_or(AppError::CorruptRow("account event"))?,
+            ip: self.ip,
+            user_agent: self.user_agent,
+            details: serde_json::from_str(&self.details)
+                .map_err(|_| AppError::CorruptRow("account event details"))?,
+            created_at: to_datetime(self.created_at),
+        })
+    }
+}
+
+/// One page of `user`'s events, newest first, each with its sort key.
+pub async fn page(
+    conn: &mut AnyConnection,
+    user: UserId,
+    page: &PageRequest<(i64, String)>,
+) -> Result<Vec<(AccountEvent, (i64, String))>, AppError> {
+    let mut params = Params::default();
+    let user = params.text(user.to_string());
+    let after = page
+        .after_sql(ORDER, &mut params)
+        .map(|condition| format!(" AND {condition}"))
+        .unwrap_or_default();
+    let tail = page.order_sql(ORDER, &mut params);
+    let sql = format!(
+        "SELECT id, event, ip, user_agent, details, created_at FROM account_events \
+         WHERE user_id = {user}{after} {tail}"
+    );
+    let rows: Vec<Row> = params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     rows.into_iter()
         .map(|row| {
-            Ok(AccountEvent {
-                id: row.id,
-                event: SecurityEvent::parse(&row.event)
-                    .ok_or(AppError::CorruptRow("account event"))?,
-                ip: row.ip,
-                user_agent: row.user_agent,
-                details: serde_json::from_str(&row.details)
-                    .map_err(|_| AppError::CorruptRow("account event details"))?,
-                created_at: to_datetime(row.created_at),
-            })
+            let key = (row.created_at, row.id.clone());
+            Ok((row.into_event()?, key))
         })
         .collect()
 }

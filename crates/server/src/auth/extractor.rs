@@ -1,5 +1,7 @@
-//! The signed-in caller, from `Authorization: Bearer <token>`. Missing, unknown and expired
-//! tokens all answer 401 `unauthenticated` with `WWW-Authenticate: Bearer`.
+//! The signed-in caller, from `Authorization: Bearer <token>`. Missing, unknown, expired and
+//! idle tokens all answer 401 `unauthenticated` with `WWW-Authenticate: Bearer`. A session
+//! used again after a minute or more has its `last_seen_at` moved (one small write a
+//! minute per session, not one per request).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -29,10 +31,19 @@ impl FromRequestParts<AppState> for CurrentSession {
         let token = bearer(&parts.headers)
             .filter(|t| t.starts_with(session::TOKEN_PREFIX))
             .ok_or(AuthError::Unauthenticated)?;
+        let now = now_ms();
         let mut conn = state.db.pool().acquire().await?;
-        let record = session::find(&mut conn, token, now_ms())
+        let record = session::find(&mut conn, token, &state.sessions, now)
             .await?
             .ok_or(AuthError::Unauthenticated)?;
+        if session::needs_touch(&record, now) {
+            // The read connection goes back first: a writer holding the gate may be waiting
+            // for a connection.
+            drop(conn);
+            let _turn = state.db.write_gate().await?;
+            let mut conn = state.db.pool().acquire().await?;
+            session::touch(&mut conn, &record, now).await?;
+        }
         Ok(Self(record))
     }
 }

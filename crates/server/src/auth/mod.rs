@@ -1,6 +1,8 @@
-//! Who is calling: accounts, passwords, sessions, sign-in throttling, API keys as
-//! credentials, mailed links that prove an email or reset a password, and the caller of a
-//! request ([`CurrentSession`], [`Actor`], [`ApiKeyCaller`]).
+//! Who is calling: accounts, passwords, sessions (and one's own list of them), sign-in
+//! throttling, two-factor sign-in, each account's security log, what the orgs a person
+//! belongs to demand of their sign-in ([`policy`]), mailed links that prove an email or
+//! reset a password, API keys as credentials, and the caller of a request
+//! ([`CurrentSession`], [`Actor`], [`ApiKeyCaller`]).
 
 pub mod account;
 pub mod actor;
@@ -11,12 +13,16 @@ pub mod extractor;
 pub mod links;
 pub mod mails;
 pub mod password;
+pub mod policy;
 pub mod quotas;
 pub mod routes;
 pub mod service;
 pub mod session;
+pub mod session_routes;
+pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 
 pub use actor::{Actor, Client};
 pub use api_key::ApiKeyCaller;

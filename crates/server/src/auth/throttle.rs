@@ -1,109 +1,181 @@
-//! Sign-in throttling, kept in the database so that every instance sharing it applies the
-//! same limits: after 5 failures for one email, or 20 from one address, within 15 minutes,
-//! sign-in answers 429 until the oldest of those failures leaves the window. A successful
-//! sign-in clears the email's failures.
+//! Sign-in throttling, in the database through [`crate::limits`], so that every instance
+//! sharing it counts the same attempts. An attempt is *reserved* before its password is
+//! checked — counted and recorded in one write transaction, under the subject's lock — so
+//! a burst of parallel attempts is counted one by one: never more than the limit get their
+//! password checked (the old check-then-record let 200 parallel guesses through).
 //!
-//! The check and the record are separate statements, so a burst of parallel attempts may
-//! slip a few past the limit; it cannot keep an attacker going beyond that.
+//! Per account (the normalized email, known or not): at most [`PER_ACCOUNT`] attempts in
+//! 15 minutes. Per client address ([`Client`]'s, so `X-Forwarded-For` behind
+//! `--trust-proxy`, else the TCP peer): at most [`PER_ADDRESS`] failed attempts in 15
+//! minutes. A successful sign-in gives back what it reserved and clears the account's
+//! earlier failures; a failed one stays counted; one that was never checked (the server was
+//! too busy to hash) is given back whole.
+//!
+//! **The address rule.** A blocked address must never refuse another person's correct
+//! password (an office behind one NAT, a proxy's clients): when the address has used up
+//! [`PER_ADDRESS`], an attempt from it is still checked, within the account's own limit
+//! *and* at most [`BLOCKED_ADDRESS_PER_ACCOUNT`] per account from that address (one try
+//! per account per window, not five). A correct password signs in; a wrong one answers
+//! 429 with the address's `Retry-After` rather than 401. So a blocked address can still
+//! sign its people in, while an attacker behind it gets one guess per account per window
+//! and learns nothing more than 429.
+//!
+//! Two-factor codes have their own limit per account ([`TWO_FACTOR`]), shared by the
+//! sign-in step and the account's own two-factor changes.
 
 use sqlx::AnyConnection;
 
-use crate::auth::error::AuthError;
+use crate::auth::actor::Client;
+use crate::db::Db;
 use crate::error::AppError;
+use crate::limits::{self, Hit, LimitError, Rule, MINUTE_MS};
 
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
-pub const MAX_PER_EMAIL: usize = 5;
-pub const MAX_PER_IP: usize = 20;
+pub const WINDOW_MS: i64 = 15 * MINUTE_MS;
 
-/// Fails with `RateLimited` when either limit is reached.
-pub async fn check(
-    conn: &mut AnyConnection,
-    email: &str,
-    ip: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let since = now - WINDOW_MS;
-    let by_email = failure_times(conn, "email", email, since, MAX_PER_EMAIL).await?;
-    let by_ip = failure_times(conn, "ip", ip, since, MAX_PER_IP).await?;
-    let wait_ms = [(by_email, MAX_PER_EMAIL), (by_ip, MAX_PER_IP)]
-        .into_iter()
-        .filter_map(|(times, max)| blocked_until(&times, max).map(|until| until - now))
-        .max();
-    match wait_ms {
-        Some(ms) => Err(AuthError::RateLimited {
-            retry_after_secs: u64::try_from(ms.max(0)).unwrap_or(0).div_ceil(1000).max(1),
+/// Attempts per account (email), checked or in flight.
+pub const PER_ACCOUNT: Rule = Rule {
+    name: "login.account",
+    max: 5,
+    window_ms: WINDOW_MS,
+};
+/// Failed attempts per client address.
+pub const PER_ADDRESS: Rule = Rule {
+    name: "login.address",
+    max: 20,
+    window_ms: WINDOW_MS,
+};
+/// Attempts per (address, account) while the address is blocked.
+pub const BLOCKED_ADDRESS_PER_ACCOUNT: Rule = Rule {
+    name: "login.blocked_address_account",
+    max: 1,
+    window_ms: WINDOW_MS,
+};
+/// Two-factor (and recovery) codes per account.
+pub const TWO_FACTOR: Rule = Rule {
+    name: "login.two_factor",
+    max: 5,
+    window_ms: WINDOW_MS,
+};
+
+/// How the address stood when the attempt was reserved.
+#[derive(Debug)]
+enum Address {
+    /// Counted against the address's limit.
+    Counted(Hit),
+    /// The address is blocked: the attempt was counted once for (address, account), and a
+    /// wrong password answers 429 with this wait.
+    Blocked { hit: Hit, retry_after_secs: u64 },
+}
+
+/// A reserved sign-in attempt: settle it with [`Attempt::succeeded`], [`Attempt::failed`]
+/// or [`Attempt::unchecked`] once the password has been (or could not be) checked.
+#[derive(Debug)]
+#[must_use]
+pub struct Attempt {
+    email: String,
+    ip: String,
+    account: Hit,
+    address: Address,
+}
+
+fn pair(ip: &str, email: &str) -> String {
+    format!("{ip} {email}")
+}
+
+/// Reserves an attempt for `email` from `client`, or fails with 429 `rate_limited`
+/// (recording nothing) when the account's limit, or a blocked address's per-account
+/// allowance, is used up.
+pub async fn reserve(db: &Db, email: &str, client: &Client, now: i64) -> Result<Attempt, AppError> {
+    let ip = client.ip_or_unknown().to_owned();
+    let mut tx = db.write().await?;
+    let account = limits::reserve(&mut tx, &PER_ACCOUNT, email, now).await?;
+    let address = match limits::reserve(&mut tx, &PER_ADDRESS, &ip, now).await {
+        Ok(hit) => Address::Counted(hit),
+        Err(LimitError::Exceeded {
+            retry_after_secs, ..
+        }) => {
+            let hit = limits::reserve(
+                &mut tx,
+                &BLOCKED_ADDRESS_PER_ACCOUNT,
+                &pair(&ip, email),
+                now,
+            )
+            .await?;
+            Address::Blocked {
+                hit,
+                retry_after_secs,
+            }
         }
-        .into()),
-        None => Ok(()),
-    }
+        Err(other) => return Err(other.into()),
+    };
+    tx.commit().await?;
+    Ok(Attempt {
+        email: email.to_owned(),
+        ip,
+        account,
+        address,
+    })
 }
 
-/// With `times` sorted newest first: when the window holds fewer than `max` again.
-fn blocked_until(times: &[i64], max: usize) -> Option<i64> {
-    (times.len() >= max).then(|| times[max - 1] + WINDOW_MS)
-}
-
-async fn failure_times(
-    conn: &mut AnyConnection,
-    column: &'static str,
-    value: &str,
-    since: i64,
-    max: usize,
-) -> Result<Vec<i64>, AppError> {
-    let sql = format!(
-        "SELECT attempted_at FROM login_failures WHERE {column} = $1 AND attempted_at > $2 \
-         ORDER BY attempted_at DESC LIMIT $3"
-    );
-    let rows: Vec<(i64,)> = sqlx::query_as(&sql)
-        .bind(value)
-        .bind(since)
-        .bind(i64::try_from(max).unwrap_or(i64::MAX))
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().map(|(t,)| t).collect())
-}
-
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    email: &str,
-    ip: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE attempted_at <= $1")
+/// Forgets sign-in attempts older than the window, whatever their subject (subjects that
+/// never come back would otherwise keep theirs); called at each successful sign-in.
+async fn purge(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM rate_limit_hits WHERE rule IN ($1, $2, $3, $4) AND at <= $5")
+        .bind(PER_ACCOUNT.name)
+        .bind(PER_ADDRESS.name)
+        .bind(BLOCKED_ADDRESS_PER_ACCOUNT.name)
+        .bind(TWO_FACTOR.name)
         .bind(now - WINDOW_MS)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO login_failures (email, ip, attempted_at) VALUES ($1, $2, $3)")
-        .bind(email)
-        .bind(ip)
-        .bind(now)
         .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn clear(conn: &mut AnyConnection, email: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE email = $1")
-        .bind(email)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
+impl Attempt {
+    /// The password was right: gives back the address's count and clears the account's
+    /// failures (and the blocked address's allowance for it), in the caller's transaction.
+    pub async fn succeeded(self, conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error> {
+        purge(conn, now).await?;
+        limits::clear(conn, &PER_ACCOUNT, &self.email).await?;
+        match self.address {
+            Address::Counted(hit) => limits::release(conn, hit).await?,
+            Address::Blocked { .. } => {
+                limits::clear(
+                    conn,
+                    &BLOCKED_ADDRESS_PER_ACCOUNT,
+                    &pair(&self.ip, &self.email),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// The password was wrong: the attempt stays counted. What to answer: 401, or 429
+    /// when the address is blocked.
+    pub fn failed(self) -> AppError {
+        match self.address {
+            Address::Counted(_) => crate::auth::AuthError::InvalidCredentials.into(),
+            Address::Blocked {
+                retry_after_secs, ..
+            } => LimitError::Exceeded {
+                rule: PER_ADDRESS.name,
+                retry_after_secs,
+            }
+            .into(),
+        }
+    }
 
-    #[test]
-    fn blocked_until_the_oldest_counted_failure_leaves_the_window() {
-        assert_eq!(blocked_until(&[50, 40, 30], 5), None);
-        assert_eq!(
-            blocked_until(&[50, 40, 30, 20, 10], 5),
-            Some(10 + WINDOW_MS)
-        );
-        assert_eq!(
-            blocked_until(&[60, 50, 40, 30, 20], 5),
-            Some(20 + WINDOW_MS)
-        );
+    /// The password could not be checked (the server was busy): nothing counts.
+    pub async fn unchecked(self, db: &Db) -> Result<(), AppError> {
+        let mut tx = db.write().await?;
+        limits::release(&mut tx, self.account).await?;
+        match self.address {
+            Address::Counted(hit) | Address::Blocked { hit, .. } => {
+                limits::release(&mut tx, hit).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

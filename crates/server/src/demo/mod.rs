@@ -12,6 +12,7 @@ use orgdesk_model::{OrgId, Plan, ProjectId, Role, UserId};
 
 use crate::auth::account;
 use crate::auth::Actor;
+use crate::cpu::Gate;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::membership::view::holder;
@@ -59,7 +60,7 @@ const CLIENTS: [(&str, &str, &str, &str); 5] = [
     ),
 ];
 
-pub async fn seed(db: &Db) -> Result<(), AppError> {
+pub async fn seed(db: &Db, gate: &Gate) -> Result<(), AppError> {
     let existing = {
         let mut conn = db.pool().acquire().await?;
         account::id_by_email(&mut conn, DEMO_EMAIL).await?
@@ -72,7 +73,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
                 display_name: "Dana Demo".to_owned(),
                 password: DEMO_PASSWORD.to_owned(),
             };
-            create_account(db, account).await?
+            create_account(db, gate, account).await?
         }
     };
     mark_seeded_verified(db, user, DEMO_EMAIL).await?;
@@ -97,7 +98,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             website: Some(website.to_owned()),
         };
         let org = service::create(db, &Actor::internal(user), &request).await?;
-        seed_team(db, user, org.org.id, name).await?;
+        seed_team(db, gate, user, org.org.id, name).await?;
     }
     for (index, (_, slug, _, _)) in CLIENTS.iter().enumerate() {
         let org = {
@@ -134,7 +135,13 @@ const COLLEAGUES: [(&str, &str, Role, bool); 3] = [
 ];
 
 /// Projects, and for the agency's own org colleagues, in a freshly created org.
-async fn seed_team(db: &Db, user: UserId, org: OrgId, name: &str) -> Result<(), AppError> {
+async fn seed_team(
+    db: &Db,
+    gate: &Gate,
+    user: UserId,
+    org: OrgId,
+    name: &str,
+) -> Result<(), AppError> {
     let actor = Actor::internal(user);
     let key = OrgKey::Id(org);
     let mut ids: Vec<ProjectId> = Vec::new();
@@ -169,7 +176,7 @@ async fn seed_team(db: &Db, user: UserId, org: OrgId, name: &str) -> Result<(), 
                     display_name: display_name.to_owned(),
                     password: DEMO_PASSWORD.to_owned(),
                 };
-                create_account(db, account).await?
+                create_account(db, gate, account).await?
             }
         };
         let scope = scoped.then(|| vec![ids[0]]);

@@ -7,6 +7,7 @@ use orgdesk_model::UserId;
 use crate::auth::api_key::{self, KeyRecord};
 use crate::auth::extractor::bearer;
 use crate::auth::session;
+use crate::config::SessionLifetimes;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 
@@ -30,13 +31,17 @@ impl Caller {
 }
 
 /// The caller, or `None` when the request names no valid one.
-pub async fn find(db: &Db, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
+pub async fn find(
+    db: &Db,
+    lifetimes: &SessionLifetimes,
+    headers: &HeaderMap,
+) -> Result<Option<Caller>, AppError> {
     let Some(token) = bearer(headers) else {
         return Ok(None);
     };
     let mut conn = db.pool().acquire().await?;
     if token.starts_with(session::TOKEN_PREFIX) {
-        let found = session::find(&mut conn, token, now_ms()).await?;
+        let found = session::find(&mut conn, token, lifetimes, now_ms()).await?;
         return Ok(found.map(|s| Caller::User(s.user_id)));
     }
     if token.starts_with(api_key::PREFIX) {

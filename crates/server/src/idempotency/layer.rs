@@ -74,7 +74,7 @@ async fn prepare(
 ) -> Result<Prepared, AppError> {
     // The caller first: a request that names nobody is the route's to refuse (401), or to
     // answer as without a key (sign-up, sign-in), whatever its key looks like.
-    let Some(caller) = caller::find(&state.db, request.headers()).await? else {
+    let Some(caller) = caller::find(&state.db, &state.sessions, request.headers()).await? else {
         return Ok(Prepared::Pass(request));
     };
     let key = parse_key(&value)?;
@@ -147,8 +147,22 @@ async fn finish(state: &AppState, ctx: &Idempotency, response: Response) -> Resp
 const ALWAYS_SENSITIVE: [&str; 3] = ["token", "secret", "link"];
 
 /// The body to keep: a JSON document with every string field named in `fields` (or in
-/// [`ALWAYS_SENSITIVE`]) blanked; anything else as it is.
+/// [`ALWAYS_SENSITIVE`]) blanked, and every string in an array so named (recovery codes);
+/// anything else as it is.
 fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
+    fn blank(value: &mut Value) -> bool {
+        match value {
+            Value::String(s) if !s.is_empty() => {
+                s.clear();
+                true
+            }
+            Value::Array(items) => items.iter_mut().fold(false, |changed, item| {
+                let blanked = matches!(item, Value::String(_)) && blank(item);
+                changed | blanked
+            }),
+            _ => false,
+        }
+    }
     fn walk(value: &mut Value, fields: &[&str]) -> bool {
         let mut changed = false;
         match value {
@@ -156,9 +170,12 @@ fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
                 for (name, inner) in map.iter_mut() {
                     let named = fields.contains(&name.as_str())
                         || ALWAYS_SENSITIVE.contains(&name.as_str());
-                    if named && inner.as_str().is_some_and(|s| !s.is_empty()) {
-                        *inner = Value::String(String::new());
-                        changed = true;
+                    let secret = inner.as_str().is_some_and(|s| !s.is_empty())
+                        || inner
+                            .as_array()
+                            .is_some_and(|items| items.iter().any(Value::is_string));
+                    if named && secret {
+                        changed |= blank(inner);
                     } else {
                         changed |= walk(inner, fields);
                     }
@@ -207,6 +224,9 @@ mod tests {
             out,
             serde_json::json!({"key":{"id":"1"},"pin":"","items":[{"link":"","n":1}]})
         );
+        let codes = br#"{"codes":["abcde-fghjk","mnpqr-stvwx"],"other":["kept"]}"#;
+        let out: Value = serde_json::from_slice(&redact(codes, &["codes"])).unwrap();
+        assert_eq!(out, serde_json::json!({"codes":["",""],"other":["kept"]}));
         let untouched = br#"{"b":1,"a":{"token":""}}"#;
         assert_eq!(redact(untouched, &[]), untouched.to_vec());
         assert_eq!(redact(b"\x89PNG", &[]), b"\x89PNG".to_vec());

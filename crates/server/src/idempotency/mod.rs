@@ -95,10 +95,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
-/// Marks an answer whose JSON holds secrets under these field names (anywhere in the
-/// document): the stored copy has them blanked.
-#[derive(Debug, Clone, Copy)]
-pub struct Sensitive(pub &'static [&'static str]);
+pub use crate::http::Sensitive;
 
 #[cfg(test)]
 mod tests {

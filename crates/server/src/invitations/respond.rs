@@ -133,7 +133,11 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
         .details(json!({ "email": stored.email, "role": role, "user_id": actor.user_id }))
         .write(&mut tx, actor, now)
         .await?;
-    let view = membership::find(&mut tx, &OrgKey::Id(org), actor.user_id).await?;
+    // Read without the org's security policy: the invitee joined, and an org that requires
+    // two-factor sign-in answers `mfa_required_by_org` on its routes until they turn it on.
+    let view = membership::view::find_for_member(&mut tx, &OrgKey::Id(org), actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(view.into_membership())
 }

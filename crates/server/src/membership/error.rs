@@ -11,6 +11,8 @@ pub enum AccessError {
     Forbidden(Capability),
     #[error("not possible in a personal context")]
     PersonalContext,
+    #[error("the org requires two-factor sign-in")]
+    TwoFactorRequired,
 }
 
 impl DomainError for AccessError {
@@ -18,6 +20,7 @@ impl DomainError for AccessError {
         match self {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::PersonalContext => ErrorCode::PersonalContext,
+            Self::TwoFactorRequired => ErrorCode::MfaRequiredByOrg,
         }
     }
 
@@ -25,6 +28,10 @@ impl DomainError for AccessError {
         match self {
             Self::Forbidden(_) => "Your role in this organization does not allow this.",
             Self::PersonalContext => "This is not possible in a personal context.",
+            Self::TwoFactorRequired => {
+                "This organization requires two-factor sign-in. Turn it on for your account \
+                 (Account → Two-factor sign-in), then come back."
+            }
         }
         .to_owned()
     }

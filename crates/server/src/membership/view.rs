@@ -1,6 +1,9 @@
 //! Who may reach an org, and how: every org-scoped route starts here. A non-member gets
-//! exactly what a missing org gets (404); a member whose role lacks the capability gets
-//! 403; people-management in a personal context gets 409.
+//! exactly what a missing org gets (404); a member of an org whose security policy
+//! requires two-factor sign-in, without it on, gets 403 `mfa_required_by_org` (for that
+//! org only: the view of another org, or of their personal context, is built apart); a
+//! member whose role lacks the capability gets 403; people-management in a personal
+//! context gets 409.
 
 use orgdesk_model::org::{LogoInfo, Membership, Org, OrgKind};
 use orgdesk_model::role::{allows_in, capabilities};
@@ -130,13 +133,25 @@ pub async fn resolve(conn: &mut AnyConnection, key: &OrgKey) -> Result<Option<Or
     }
 }
 
-/// The org named by `key`, if `user` is a member; otherwise `None`, exactly as for an org
-/// that does not exist.
-pub async fn find_for_member(
+/// A membership with whether the org's policy shuts it out for want of two-factor.
+#[derive(Debug, sqlx::FromRow)]
+struct CheckedRecord {
+    #[sqlx(flatten)]
+    member: MemberRecord,
+    /// 1 when the org requires two-factor sign-in and the member has not turned it on.
+    two_factor_missing: i64,
+}
+
+/// Whether the org requires two-factor sign-in of a member who has not turned it on
+/// (`p`: the org's policy, `t`: the member's two-factor row, both left-joined).
+const TWO_FACTOR_MISSING: &str = "CASE WHEN COALESCE(p.require_two_factor, 0) = 1      AND t.enabled_at IS NULL THEN 1 ELSE 0 END AS two_factor_missing";
+
+/// The org named by `key` as `user` sees it, and whether its policy shuts them out.
+async fn lookup(
     conn: &mut AnyConnection,
     key: &OrgKey,
     user: UserId,
-) -> Result<Option<MemberView>, AppError> {
+) -> Result<Option<(MemberView, bool)>, AppError> {
     let (filter, value) = match key {
         OrgKey::Id(id) => ("o.id = $2", id.to_string()),
         OrgKey::Slug(slug) => (
@@ -145,26 +160,45 @@ pub async fn find_for_member(
         ),
     };
     let sql = format!(
-        "{SELECT_ORG}, {ROLE} {FROM_ORG} JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
+        "{SELECT_ORG}, {ROLE}, {TWO_FACTOR_MISSING} {FROM_ORG} \
+         JOIN memberships m ON m.org_id = o.id AND m.user_id = $1 \
+         LEFT JOIN org_security_policies p ON p.org_id = o.id \
+         LEFT JOIN two_factor t ON t.user_id = m.user_id \
          WHERE {filter}"
     );
-    let record: Option<MemberRecord> = sqlx::query_as(&sql)
+    let record: Option<CheckedRecord> = sqlx::query_as(&sql)
         .bind(user.to_string())
         .bind(value)
         .fetch_optional(conn)
         .await?;
-    record.map(MemberRecord::into_view).transpose()
+    record
+        .map(|r| Ok((r.member.into_view()?, r.two_factor_missing == 1)))
+        .transpose()
 }
 
-/// The org as `user` sees it, for reading.
+/// The org named by `key`, if `user` is a member; otherwise `None`, exactly as for an org
+/// that does not exist. The org's security policy is not applied: for a membership just
+/// made (an accepted invitation) or re-read after a change the caller was allowed to make.
+pub async fn find_for_member(
+    conn: &mut AnyConnection,
+    key: &OrgKey,
+    user: UserId,
+) -> Result<Option<MemberView>, AppError> {
+    Ok(lookup(conn, key, user).await?.map(|(view, _)| view))
+}
+
+/// The org as `user` sees it, for reading: 404 for a non-member, 403
+/// `mfa_required_by_org` for a member the org's security policy shuts out.
 pub async fn find(
     conn: &mut AnyConnection,
     key: &OrgKey,
     user: UserId,
 ) -> Result<MemberView, AppError> {
-    find_for_member(conn, key, user)
-        .await?
-        .ok_or(AppError::NotFound)
+    match lookup(conn, key, user).await? {
+        None => Err(AppError::NotFound),
+        Some((_, true)) => Err(AccessError::TwoFactorRequired.into()),
+        Some((view, false)) => Ok(view),
+    }
 }
 
 /// The org as `user` sees it, with its row locked for the rest of the transaction, so

@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | 400 `malformed_request` | a parameter or the body cannot be read; a bad `Idempotency-Key` | operations with parameters or a body, and secured mutations |
 //! | 401 `unauthenticated` | no valid session or API key | secured operations |
+//! | 403 `mfa_required_by_org` | the org requires two-factor sign-in and the caller has not turned it on | operations under `/v1/orgs/{org}` |
 //! | 404 `not_found` | the path names nothing the caller can see | operations with path parameters |
 //! | 408 `request_timeout` | the body did not arrive, or the answer did not start, within the server's request timeout (30 s by default) | every operation |
 //! | 409 `idempotency_key_in_flight` | the key's first request still runs | secured mutations |
@@ -32,7 +33,8 @@ const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 /// Adds the shared answers and header to every operation of `doc`.
 pub fn add(doc: &mut Document) {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let org_scoped = path.starts_with(ORG_SCOPED);
         let operations = [
             (false, &mut item.get),
             (true, &mut item.put),
@@ -42,13 +44,17 @@ pub fn add(doc: &mut Document) {
         ];
         for (mutation, op) in operations {
             if let Some(op) = op.as_mut() {
-                add_to_operation(op, mutation);
+                add_to_operation(op, mutation, org_scoped);
             }
         }
     }
 }
 
-fn add_to_operation(op: &mut Operation, mutation: bool) {
+/// Operations under this prefix reach an org through a member's view of it, which an org
+/// requiring two-factor sign-in refuses to members without it.
+const ORG_SCOPED: &str = "/v1/orgs/{org}";
+
+fn add_to_operation(op: &mut Operation, mutation: bool, org_scoped: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
     let has_body = op.request_body.is_some();
     let params = op.parameters.as_deref().unwrap_or_default();
@@ -110,6 +116,14 @@ fn add_to_operation(op: &mut Operation, mutation: bool) {
          request timeout; the connection is closed",
     );
     add("500", "`internal`: see the server log");
+    if org_scoped {
+        also(
+            responses,
+            "403",
+            "`mfa_required_by_org`: the org requires two-factor sign-in, which the caller \
+             has not turned on",
+        );
+    }
     if paged {
         also(
             responses,

@@ -32,6 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 422, description = "`validation_failed`: every invalid field is listed"),
         (status = 429, description = "`rate_limited`: too many sign-ups from this address today",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`server_busy`: too many passwords being hashed; see \
+            `Retry-After`",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn signup(
@@ -39,7 +42,8 @@ async fn signup(
     client: Client,
     ApiJson(req): ApiJson<SignupRequest>,
 ) -> Result<(StatusCode, Json<SessionGrant>), AppError> {
-    let grant =
-        service::signup(&state.db, &state.mail, &state.account_limits, &client, req).await?;
-    Ok((StatusCode::CREATED, Json(grant)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::signup(&state, req, &client).await?),
+    ))
 }

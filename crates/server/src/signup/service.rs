@@ -16,11 +16,13 @@ use crate::auth::links::{self, ResetReason};
 use crate::auth::{account, password, quotas, service as auth, session};
 use crate::auth::{AuthError, Client};
 use crate::config::AccountLimits;
+use crate::cpu::Gate;
 use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
 use crate::limits::{self, LimitError};
 use crate::mail::Mailer;
 use crate::orgs;
+use crate::state::AppState;
 
 /// A new account as the demo seed and sign-up create it.
 pub struct NewAccount {
@@ -48,8 +50,8 @@ impl NewAccount {
 
 /// Creates the account and its personal context in one transaction (the demo seed's way
 /// in). Seeded accounts count as verified: nobody else can hold their addresses.
-pub async fn create_account(db: &Db, account: NewAccount) -> Result<UserId, AppError> {
-    let hash = password::hash(account.password.clone()).await?;
+pub async fn create_account(db: &Db, gate: &Gate, account: NewAccount) -> Result<UserId, AppError> {
+    let hash = password::hash(gate, account.password.clone()).await?;
     let now = now_ms();
     let mut tx = db.write().await?;
     let user_id = insert_account(&mut tx, &account, &hash, now)
@@ -84,34 +86,41 @@ async fn insert_account(
     Ok(Some(user_id))
 }
 
-/// Account, personal context, first session and verification mail, all or nothing.
+/// Account, personal context, first session and verification mail, all or nothing. The
+/// password is hashed behind the CPU gate: a flood of sign-ups waits in a bounded line or
+/// is answered 503.
 pub async fn signup(
-    db: &Db,
-    mailer: &Mailer,
-    quota: &AccountLimits,
-    client: &Client,
+    state: &AppState,
     req: SignupRequest,
+    client: &Client,
 ) -> Result<SessionGrant, AppError> {
     let account = NewAccount::from_request(req)?;
     // Counted before the costly hash, whatever comes of the attempt.
-    let mut tx = db.write().await?;
-    let rule = quotas::signup_per_ip(quota);
+    let mut tx = state.db.write().await?;
+    let rule = quotas::signup_per_ip(&state.account_limits);
     limits::reserve(&mut tx, &rule, client.ip_or_unknown(), now_ms()).await?;
     tx.commit().await?;
-    let hash = password::hash(account.password.clone()).await?;
+    let hash = password::hash(&state.cpu, account.password.clone()).await?;
     let now = now_ms();
-    let mut tx = db.write().await?;
+    let mut tx = state.db.write().await?;
     let Some(user_id) = insert_account(&mut tx, &account, &hash, now).await? else {
-        offer_takeover(&mut tx, mailer, quota, &account.email, now).await?;
+        offer_takeover(
+            &mut tx,
+            &state.mail,
+            &state.account_limits,
+            &account.email,
+            now,
+        )
+        .await?;
         tx.commit().await?;
-        mailer.wake();
+        state.mail.wake();
         return Err(AuthError::EmailTaken.into());
     };
-    links::send_verification(&mut tx, mailer, user_id, &account.email, now).await?;
-    let issued = session::issue(&mut tx, user_id, now).await?;
+    links::send_verification(&mut tx, &state.mail, user_id, &account.email, now).await?;
+    let issued = session::issue(&mut tx, user_id, client, &state.sessions, now).await?;
     tx.commit().await?;
-    mailer.wake();
-    auth::grant(db, issued).await
+    state.mail.wake();
+    auth::grant(&state.db, issued).await
 }
 
 /// When `email` belongs to an account that never verified it, mails the address a link to

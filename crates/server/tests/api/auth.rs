@@ -159,7 +159,7 @@ async fn repeated_failures_are_throttled(backend: Backend) {
     expect_json(app.login("eve@example.com", PASSWORD).await, StatusCode::OK).await;
 
     // The throttle lives in the database: once the failures are old, sign-in works again.
-    sqlx::query("UPDATE login_failures SET attempted_at = attempted_at - 16 * 60 * 1000")
+    sqlx::query("UPDATE rate_limit_hits SET at = at - 16 * 60 * 1000")
         .execute(&app.db)
         .await
         .unwrap();

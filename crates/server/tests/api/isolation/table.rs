@@ -14,6 +14,8 @@ pub enum Id {
     Invitation,
     ApiKey,
     Month,
+    /// The session the tenant's owner calls with.
+    OwnerSession,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -118,6 +120,12 @@ pub fn table() -> Vec<Row> {
             Body::None,
             "401 204 204 204 204 204",
         ),
+        public(
+            "POST",
+            "/v1/auth/login/two-factor",
+            Body::Json(r#"{"challenge":"odc_unknown{uniq}","code":"123456"}"#),
+            "401 401 401 401 401 401",
+        ),
         public("GET", "/v1/me", Body::None, "401 200 200 200 200 200"),
         // The caller's own account: anonymous 401, everyone else acts on their own.
         public(
@@ -171,6 +179,66 @@ pub fn table() -> Vec<Row> {
             Body::Json(r#"{"token":"matrix-{uniq}","new_password":"correct horse battery"}"#),
             "422 422 422 422 422 422",
         ),
+        public(
+            "GET",
+            "/v1/me/sessions",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
+        // Only its owner may end a session; anyone else's id is not found.
+        Row {
+            id: Id::OwnerSession,
+            foreign: Some("401 404 404 404 404 404"),
+            ..public(
+                "DELETE",
+                "/v1/me/sessions/{id}",
+                Body::None,
+                "401 404 404 404 404 204",
+            )
+        },
+        public(
+            "POST",
+            "/v1/me/sessions/revoke-all",
+            Body::Json(r#"{"keep_current":true}"#),
+            "401 200 200 200 200 200",
+        ),
+        public(
+            "GET",
+            "/v1/me/security-events",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
+        public(
+            "GET",
+            "/v1/me/two-factor",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
+        public(
+            "POST",
+            "/v1/me/two-factor",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
+        // After the row above every caller has an enrolment waiting; a wrong code.
+        public(
+            "POST",
+            "/v1/me/two-factor/confirm",
+            Body::Json(r#"{"code":"000000"}"#),
+            "401 422 422 422 422 422",
+        ),
+        public(
+            "POST",
+            "/v1/me/two-factor/recovery-codes",
+            Body::Json(r#"{"code":"000000"}"#),
+            "401 409 409 409 409 409",
+        ),
+        public(
+            "DELETE",
+            "/v1/me/two-factor",
+            Body::Json(r#"{"code":"000000"}"#),
+            "401 409 409 409 409 409",
+        ),
         public("GET", "/v1/orgs", Body::None, "401 200 200 200 200 200"),
         public(
             "POST",
@@ -186,6 +254,13 @@ pub fn table() -> Vec<Row> {
             "401 404 403 403 200 200",
         ),
         row("DELETE", "/v1/orgs/{org}", "401 404 403 403 403 204"),
+        row("GET", "/v1/orgs/{org}/security", "401 404 403 403 200 200"),
+        with_body(
+            "PUT",
+            "/v1/orgs/{org}/security",
+            r#"{"require_two_factor":false,"session_idle_timeout_minutes":60,"min_password_length":12}"#,
+            "401 404 403 403 200 200",
+        ),
         Row {
             body: Body::Png,
             ..row("PUT", "/v1/orgs/{org}/logo", "401 404 403 403 200 200")

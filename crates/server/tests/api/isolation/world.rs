@@ -33,6 +33,8 @@ pub struct Tenant {
     pub key_secret: String,
     /// The month of the tenant's ledger activity, `YYYY-MM`.
     pub month: String,
+    /// The id of the session its owner calls with.
+    pub owner_session: String,
 }
 
 pub struct World {
@@ -44,18 +46,28 @@ pub struct World {
     pub secrets: Vec<String>,
 }
 
-async fn session(app: &TestApp, user: &str, n: u64) -> String {
+/// A fresh session of `user`: its token and its id.
+async fn session_with_id(app: &TestApp, user: &str, n: u64) -> (String, String) {
     let token = format!("ods_matrix{n}x{}", uuid::Uuid::new_v4().simple());
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = chrono::Utc::now().timestamp_millis();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 0, $3)",
+        "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $4, $5)",
     )
     .bind(hex::encode(Sha256::digest(token.as_bytes())))
+    .bind(&id)
     .bind(user)
+    .bind(now)
     .bind(i64::MAX / 2)
     .execute(&app.db)
     .await
     .unwrap();
-    token
+    (token, id)
+}
+
+async fn session(app: &TestApp, user: &str, n: u64) -> String {
+    session_with_id(app, user, n).await.0
 }
 
 async fn tenant(
@@ -115,12 +127,13 @@ async fn tenant(
             .to_owned(),
         target: target.to_owned(),
         org: org_id,
+        owner_session: String::new(),
     }
 }
 
 pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
-    let owner_token = session(app, &people.owner.user_id, n).await;
-    let own = tenant(
+    let (owner_token, owner_session) = session_with_id(app, &people.owner.user_id, n).await;
+    let mut own = tenant(
         app,
         &owner_token,
         &format!("Own Tenant {n}"),
@@ -129,6 +142,7 @@ pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
         n,
     )
     .await;
+    own.owner_session = owner_session;
     let in_scope = app
         .new_project(&owner_token, &own.org, "Scope Project")
         .await;
@@ -143,8 +157,9 @@ pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
         Some(&[in_scope["id"].as_str().unwrap()]),
     )
     .await;
-    let foreign_token = session(app, &people.foreign_owner.user_id, n).await;
-    let foreign = tenant(
+    let (foreign_token, foreign_session) =
+        session_with_id(app, &people.foreign_owner.user_id, n).await;
+    let mut foreign = tenant(
         app,
         &foreign_token,
         &format!("{FOREIGN_ORG} {n}"),
@@ -153,6 +168,7 @@ pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
         n,
     )
     .await;
+    foreign.owner_session = foreign_session;
     let mut tokens = vec![None];
     for who in [
         &people.outsider,
@@ -225,6 +241,7 @@ pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
                 Id::Invitation => &tenant.invitation,
                 Id::ApiKey => &tenant.key_id,
                 Id::Month => &tenant.month,
+                Id::OwnerSession => &tenant.owner_session,
             },
         )
         .replace("{token}", &tenant.invitation)
