@@ -162,7 +162,7 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
 
 export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"}] as const;
 
@@ -222,7 +222,7 @@ export type ArchiveProject = {
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
 
 export type AuditEvent = {
 	id: AuditEventId,
@@ -488,6 +488,19 @@ export type ErrorCode =
 "unsupported_media_type" | 
 /**  The request (its body, or the work on it) took longer than the server allows. */
 "request_timeout" | 
+/**
+ *  The password was right and the account has two-factor sign-in: finish with a code
+ *  (`POST /v1/auth/login/two-factor`, with the problem's `two_factor` challenge).
+ */
+"mfa_required" | 
+/**  The two-factor sign-in step is unknown, used or expired: sign in again. */
+"mfa_challenge_expired" | 
+/**  The two-factor or recovery code is wrong, or was already used. */
+"invalid_two_factor_code" | 
+/**  The organization requires two-factor sign-in and the account has not turned it on. */
+"mfa_required_by_org" | 
+/**  The server is busy with expensive work (password hashing); retry after the time given. */
+"server_busy" | 
 /**  Something failed on the server; details are in its log, never in the response. */
 "internal" | 
 /**  The server could not be reached (client side). */
