@@ -42,6 +42,9 @@ pub struct Config {
     pub account_limits: AccountLimits,
     /// How long sessions live.
     pub sessions: SessionLifetimes,
+    /// The key that seals two-factor secrets ([`crate::sealing`]); `None`: `secret.key` in
+    /// the data folder, made on first start.
+    pub secret_key_file: Option<PathBuf>,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -246,6 +249,7 @@ impl Config {
             sessions: SessionLifetimes::default(),
             allowed_hosts: AllowedHosts::Any,
             app_secret: None,
+            secret_key_file: None,
         }
     }
 
@@ -270,6 +274,14 @@ impl Config {
     /// Where `.eml` files go when no SMTP server is configured.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join(MAIL_DIR)
+    }
+
+    /// The sealing key's file in force: the configured one, or `secret.key` in the data
+    /// folder.
+    pub fn resolved_secret_key_file(&self) -> PathBuf {
+        self.secret_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(crate::sealing::KEY_FILE))
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data folder.
@@ -343,6 +355,7 @@ impl fmt::Debug for Config {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("app_secret", &self.app_secret)
             .field("sessions", &self.sessions)
+            .field("secret_key_file", &self.secret_key_file)
             .finish()
     }
 }

@@ -245,4 +245,13 @@ pub enum ServerError {
     Logos(AppError),
     #[error("mail settings: {0}")]
     Mail(String),
+    #[error(transparent)]
+    Sealing(#[from] crate::sealing::SealingError),
+    #[error(
+        "this database's two-factor secrets are sealed with another key (id {expected}); \
+         give this server the key file the others use (--secret-key-file)"
+    )]
+    SealingKeyMismatch { expected: String },
+    #[error("cannot check the sealing key against the database: {0}")]
+    SealingCheck(sqlx::Error),
 }

@@ -40,6 +40,7 @@ pub mod payments;
 pub mod problem;
 pub mod projects;
 pub mod router;
+pub mod sealing;
 pub mod serve;
 pub mod signup;
 pub mod state;

@@ -82,6 +82,11 @@ struct Cli {
     /// End a session this long after sign-in, used or not.
     #[arg(long, env = "ORGDESK_SESSION_MAX_AGE", default_value = "30d", value_parser = parse_duration)]
     session_max_age: Duration,
+    /// The key file that seals two-factor secrets (32 bytes, base64; made on first start
+    /// when missing). Servers sharing one database must share it. Default:
+    /// `<data dir>/secret.key`.
+    #[arg(long, env = "ORGDESK_SECRET_KEY_FILE")]
+    secret_key_file: Option<PathBuf>,
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -175,6 +180,7 @@ async fn main() -> ExitCode {
             idle_timeout: cli.session_idle_timeout,
             max_age: cli.session_max_age,
         },
+        secret_key_file: cli.secret_key_file,
     };
     tracing::info!(?config, "starting");
     let server = match orgdesk_server::spawn(config).await {

@@ -62,6 +62,30 @@ pub async fn write(file: &Path, bytes: &[u8]) -> io::Result<()> {
     tighten(file)
 }
 
+/// Puts a new owner-only `file` holding `bytes` in place at once, unless `file` exists
+/// already (then it is left as it is): written beside it under another name first and
+/// linked to its name, so no reader ever sees it half-written.
+pub fn write_new(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut name = file.as_os_str().to_owned();
+    name.push(format!(".{}.new", std::process::id()));
+    let draft = std::path::PathBuf::from(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(FILE_MODE);
+    let written = options.open(&draft).and_then(|mut out| {
+        out.write_all(bytes)?;
+        out.sync_all()
+    });
+    let linked = written.and_then(|()| match std::fs::hard_link(&draft, file) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&draft);
+    linked
+}
+
 /// Tightens every file directly in `dir` (what earlier versions left readable).
 pub fn tighten_files_in(dir: &Path) -> io::Result<()> {
     let entries = match std::fs::read_dir(dir) {

@@ -14,6 +14,7 @@ use crate::http::gate::{self, Gate};
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
 use crate::router::router;
+use crate::sealing::Sealing;
 use crate::state::AppState;
 use crate::{auth, connections, demo, orgs, owner_only};
 
@@ -75,8 +76,10 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         .parse()
         .map_err(|e| ServerError::Mail(format!("the sender {:?}: {e}", config.mail.from)))?;
     let sink = Sink::from_config(&config)?;
+    let sealing = Sealing::load_or_create(&config.resolved_secret_key_file())?;
     let db = Db::connect(&config.resolved_database_url()).await?;
     db.migrate().await?;
+    same_sealing_key(&db, &sealing).await?;
     orgs::logo::redraw_stored_svgs(&db)
         .await
         .map_err(ServerError::Logos)?;
@@ -104,6 +107,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         account_limits: config.account_limits,
         sessions: config.sessions,
         cpu: cpu.clone(),
+        sealing,
     };
     let mut limits = config.connections;
     if config.trust_proxy {
@@ -166,4 +170,30 @@ fn private_data_dir(config: &Config) -> Result<(), ServerError> {
         owner_only::tighten_files_in(&mail).map_err(failed(&mail))?;
     }
     Ok(())
+}
+
+/// Makes sure every server of one database seals with one key: the first to start records
+/// its key's id; a server with another key refuses to start (its sign-ins would fail).
+async fn same_sealing_key(db: &Db, sealing: &Sealing) -> Result<(), ServerError> {
+    let mut tx = db.write().await.map_err(ServerError::SealingCheck)?;
+    sqlx::query(
+        "INSERT INTO sealing_keys (purpose, key_id, created_at) VALUES ('secrets', $1, $2) \
+         ON CONFLICT (purpose) DO NOTHING",
+    )
+    .bind(sealing.key_id())
+    .bind(crate::db::now_ms())
+    .execute(&mut *tx)
+    .await
+    .map_err(ServerError::SealingCheck)?;
+    let (recorded,): (String,) =
+        sqlx::query_as("SELECT key_id FROM sealing_keys WHERE purpose = 'secrets'")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(ServerError::SealingCheck)?;
+    tx.commit().await.map_err(ServerError::SealingCheck)?;
+    if recorded == sealing.key_id() {
+        Ok(())
+    } else {
+        Err(ServerError::SealingKeyMismatch { expected: recorded })
+    }
 }

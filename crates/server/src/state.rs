@@ -9,6 +9,7 @@ use crate::cpu::Gate;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::payments::PaymentProvider;
+use crate::sealing::Sealing;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -26,4 +27,6 @@ pub struct AppState {
     pub sessions: SessionLifetimes,
     /// Password hashing waits here for a core (503 `server_busy` when the line is full).
     pub cpu: Gate,
+    /// Seals the secrets the server must read back (two-factor secrets).
+    pub sealing: Sealing,
 }

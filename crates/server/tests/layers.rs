@@ -7,6 +7,7 @@ fn modules_import_only_lower_layers() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
             &["problem", "payments", "access", "owner_only"],
+            &["sealing"],
             &["config"],
             &["error"],
             &["db"],

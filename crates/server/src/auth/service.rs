@@ -98,7 +98,7 @@ pub async fn login_two_factor(
         .await?
         .filter(|s| s.enabled_at.is_some())
         .ok_or(TwoFactorError::ChallengeExpired)?;
-    if !two_factor::check(&mut tx, user, &stored, proof, client, now).await? {
+    if !two_factor::check(&mut tx, &state.sealing, user, &stored, proof, client, now).await? {
         failed(&mut tx, user, client, "wrong_two_factor_code", now).await?;
         tx.commit().await?;
         return Err(TwoFactorError::InvalidCode.into());

@@ -154,6 +154,15 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// Starts a second server on the same database, its configuration changed by
+    /// `configure` (as another instance behind a load balancer would be).
+    pub async fn another_instance(
+        &self,
+        configure: impl FnOnce(Config) -> Config,
+    ) -> Result<RunningServer, orgdesk_server::ServerError> {
+        orgdesk_server::spawn(configure(self.config.clone())).await
+    }
+
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let builder = self.client.request(method, format!("{}{path}", self.base));
         match token {

@@ -40,6 +40,7 @@ mod security_edges;
 mod security_keys;
 mod security_mail;
 mod security_policy;
+mod security_sealing;
 mod security_sessions;
 mod security_signin;
 mod security_slow;

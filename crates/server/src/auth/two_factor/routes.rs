@@ -59,7 +59,7 @@ async fn start(
     State(state): State<AppState>,
     session: CurrentSession,
 ) -> Result<(Extension<Sensitive>, Json<TwoFactorEnrolment>), AppError> {
-    let shown = service::start(&state.db, session.user_id()).await?;
+    let shown = service::start(&state, session.user_id()).await?;
     Ok((Extension(ENROLMENT), Json(shown)))
 }
 
@@ -85,7 +85,7 @@ async fn confirm(
     client: Client,
     ApiJson(req): ApiJson<ConfirmTwoFactorRequest>,
 ) -> Result<(Extension<Sensitive>, Json<RecoveryCodes>), AppError> {
-    let codes = service::confirm(&state.db, session.user_id(), &client, &req).await?;
+    let codes = service::confirm(&state, session.user_id(), &client, &req).await?;
     Ok((Extension(CODES), Json(codes)))
 }
 
@@ -111,7 +111,7 @@ async fn regenerate(
     client: Client,
     ApiJson(proof): ApiJson<TwoFactorProof>,
 ) -> Result<(Extension<Sensitive>, Json<RecoveryCodes>), AppError> {
-    let codes = service::regenerate(&state.db, session.user_id(), &client, &proof).await?;
+    let codes = service::regenerate(&state, session.user_id(), &client, &proof).await?;
     Ok((Extension(CODES), Json(codes)))
 }
 
@@ -137,6 +137,6 @@ async fn disable(
     client: Client,
     ApiJson(proof): ApiJson<TwoFactorProof>,
 ) -> Result<StatusCode, AppError> {
-    service::disable(&state.db, session.user_id(), &client, &proof).await?;
+    service::disable(&state, session.user_id(), &client, &proof).await?;
     Ok(StatusCode::NO_CONTENT)
 }

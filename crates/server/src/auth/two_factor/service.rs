@@ -5,8 +5,9 @@
 //! Every code checked counts against [`throttle::TWO_FACTOR`] (5 per account per 15
 //! minutes, shared with the sign-in step), reserved in the transaction that checks it, so
 //! a stolen session cannot guess its way to turning two-factor off. A code works once: its
-//! time step must be later than the last one accepted. The secret is stored as its base32
-//! text (the server has no key to seal it with) and never shown again once confirmed.
+//! time step must be later than the last one accepted. The secret is stored sealed with the
+//! server's key ([`crate::sealing`], bound to the account) and never shown again once
+//! confirmed.
 
 use orgdesk_model::security::SecurityEvent;
 use orgdesk_model::two_factor::{
@@ -26,6 +27,13 @@ use crate::auth::{account, events, throttle};
 use crate::db::{now_ms, to_datetime, Db, Tx};
 use crate::error::AppError;
 use crate::limits;
+use crate::sealing::Sealing;
+use crate::state::AppState;
+
+/// What a two-factor secret is sealed to: its purpose and its account.
+fn sealed_for(user: UserId) -> String {
+    format!("two-factor secret:{user}")
+}
 
 /// What proves the second factor: a code from the app or a recovery code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +74,7 @@ impl<'a> Proof<'a> {
 /// it in a write transaction and commit it either way: a wrong code must stay counted.
 pub async fn check(
     conn: &mut AnyConnection,
+    sealing: &Sealing,
     user: UserId,
     stored: &Stored,
     proof: Proof<'_>,
@@ -76,7 +85,13 @@ pub async fn check(
     let right = match proof {
         Proof::Code(code) => {
             let now_secs = u64::try_from(now / 1000).unwrap_or(0);
-            match codes::matching_step(&stored.secret, code, now_secs)? {
+            let secret = sealing
+                .open(&stored.secret, &sealed_for(user))
+                .map_err(|e| {
+                    tracing::error!(%user, error = %e, "a two-factor secret does not open");
+                    AppError::CorruptRow("two-factor secret")
+                })?;
+            match codes::matching_step(&secret, code, now_secs)? {
                 Some(step) => {
                     let step = i64::try_from(step).map_err(|_| AppError::CorruptRow("step"))?;
                     repo::accept_step(conn, user, step).await?
@@ -125,9 +140,9 @@ pub async fn status(db: &Db, user: UserId) -> Result<TwoFactorStatus, AppError> 
 }
 
 /// Starts (or starts over) an enrolment: a new secret, not yet in force.
-pub async fn start(db: &Db, user: UserId) -> Result<TwoFactorEnrolment, AppError> {
+pub async fn start(state: &AppState, user: UserId) -> Result<TwoFactorEnrolment, AppError> {
     let now = now_ms();
-    let mut tx = db.write().await?;
+    let mut tx = state.db.write().await?;
     if repo::is_enabled(&mut tx, user).await? {
         return Err(TwoFactorError::AlreadyEnabled.into());
     }
@@ -136,7 +151,8 @@ pub async fn start(db: &Db, user: UserId) -> Result<TwoFactorEnrolment, AppError
         .map(|(user, _)| (user.email,))
         .ok_or(AuthError::Unauthenticated)?;
     let secret = codes::new_secret();
-    repo::start(&mut tx, user, &secret, now).await?;
+    let sealed = state.sealing.seal(&secret, &sealed_for(user));
+    repo::start(&mut tx, user, &sealed, now).await?;
     let shown = codes::enrolment(&secret, &email)?;
     tx.commit().await?;
     Ok(shown)
@@ -145,21 +161,21 @@ pub async fn start(db: &Db, user: UserId) -> Result<TwoFactorEnrolment, AppError
 /// Turns two-factor on with a code from the enrolment's secret; answers the recovery
 /// codes, shown this once.
 pub async fn confirm(
-    db: &Db,
+    state: &AppState,
     user: UserId,
     client: &Client,
     req: &ConfirmTwoFactorRequest,
 ) -> Result<RecoveryCodes, AppError> {
     let proof = Proof::of(Some(&req.code), None)?;
     let now = now_ms();
-    let mut tx = db.write().await?;
+    let mut tx = state.db.write().await?;
     let stored = repo::find(&mut tx, user)
         .await?
         .ok_or(TwoFactorError::NotStarted)?;
     if stored.enabled_at.is_some() {
         return Err(TwoFactorError::AlreadyEnabled.into());
     }
-    if !check(&mut tx, user, &stored, proof, client, now).await? {
+    if !check(&mut tx, &state.sealing, user, &stored, proof, client, now).await? {
         tx.commit().await?;
         return Err(TwoFactorError::InvalidCode.into());
     }
@@ -183,19 +199,19 @@ pub async fn confirm(
 /// and its time. A wrong proof is committed (it stays counted) and answered
 /// `invalid_two_factor_code`.
 async fn proven(
-    db: &Db,
+    state: &AppState,
     user: UserId,
     proof: &TwoFactorProof,
     client: &Client,
 ) -> Result<(Tx, i64), AppError> {
     let proof = Proof::of(proof.code.as_deref(), proof.recovery_code.as_deref())?;
     let now = now_ms();
-    let mut tx = db.write().await?;
+    let mut tx = state.db.write().await?;
     let stored = repo::find(&mut tx, user)
         .await?
         .filter(|s| s.enabled_at.is_some())
         .ok_or(TwoFactorError::NotEnabled)?;
-    if !check(&mut tx, user, &stored, proof, client, now).await? {
+    if !check(&mut tx, &state.sealing, user, &stored, proof, client, now).await? {
         tx.commit().await?;
         return Err(TwoFactorError::InvalidCode.into());
     }
@@ -204,12 +220,12 @@ async fn proven(
 
 /// New recovery codes in place of the old ones.
 pub async fn regenerate(
-    db: &Db,
+    state: &AppState,
     user: UserId,
     client: &Client,
     proof: &TwoFactorProof,
 ) -> Result<RecoveryCodes, AppError> {
-    let (mut tx, now) = proven(db, user, proof, client).await?;
+    let (mut tx, now) = proven(state, user, proof, client).await?;
     let recovery = codes::new_recovery_codes();
     repo::replace_recovery_codes(&mut tx, user, &recovery).await?;
     events::record(
@@ -228,12 +244,12 @@ pub async fn regenerate(
 /// Turns two-factor off. An org that requires it then refuses this account until it is on
 /// again.
 pub async fn disable(
-    db: &Db,
+    state: &AppState,
     user: UserId,
     client: &Client,
     proof: &TwoFactorProof,
 ) -> Result<(), AppError> {
-    let (mut tx, now) = proven(db, user, proof, client).await?;
+    let (mut tx, now) = proven(state, user, proof, client).await?;
     repo::remove(&mut tx, user).await?;
     events::record(
         &mut tx,
