@@ -47,7 +47,8 @@ where
             ErrorCode::Internal
             | ErrorCode::IdempotencyKeyInFlight
             | ErrorCode::RateLimited
-            | ErrorCode::RequestTimeout => (Attempt::Later, None),
+            | ErrorCode::RequestTimeout
+            | ErrorCode::ServerBusy => (Attempt::Later, None),
             ErrorCode::VersionConflict => {
                 let theirs = change.current_version(&client).await;
                 (stopped(ChangeState::Conflict, api, theirs), None)
