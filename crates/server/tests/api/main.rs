@@ -37,6 +37,7 @@ mod projects_lifecycle;
 mod security_accounts;
 mod security_built_in;
 mod security_edges;
+mod security_instances;
 mod security_keys;
 mod security_mail;
 mod security_policy;
