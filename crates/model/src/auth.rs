@@ -78,8 +78,11 @@ pub struct Me {
     pub email_verified: bool,
 }
 
-/// One live session of the account, as its owner sees it (never its token).
+/// One live session of the account, as its owner sees it (never its token). The app's
+/// bindings call it `AccountSession` (the app's `SessionInfo` is the signed-in session).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[serde(rename = "AccountSession")]
+#[schema(as = SessionInfo)]
 pub struct SessionInfo {
     pub id: SessionId,
     /// The app or browser that signed in, as it named itself.
