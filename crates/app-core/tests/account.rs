@@ -9,6 +9,7 @@ use orgdesk_app_core::session::{SignInInput, SignInOutcome, TwoFactorInput};
 use orgdesk_app_core::AppError;
 use orgdesk_model::account::ChangePasswordRequest;
 use orgdesk_model::org::CreateOrgRequest;
+use orgdesk_model::two_factor::TwoFactorProof;
 use orgdesk_model::ErrorCode;
 use totp_rs::{Algorithm, Builder, Secret};
 
@@ -152,6 +153,43 @@ async fn two_factor_sign_in_with_a_code_or_a_recovery_code() {
     };
     app.session.sign_in_two_factor(totp).await.unwrap();
     assert_eq!(app.orgs.contexts().await.unwrap().value.len(), 1);
+
+    // New recovery codes (a recovery code proves it): the old ones stop working, and the
+    // new ones may be saved; one of them turns two-factor off.
+    let proof = |recovery: &str| TwoFactorProof {
+        code: None,
+        recovery_code: Some(recovery.to_owned()),
+    };
+    let fresh = app
+        .two_factor
+        .regenerate(proof(&codes.codes[2]))
+        .await
+        .unwrap();
+    assert_eq!(fresh.codes.len(), 10);
+    assert!(fresh.codes.iter().all(|c| !codes.codes.contains(c)));
+    world.dialog.will_answer(None);
+    let cancelled = app.two_factor.save_recovery_codes("codes").await.unwrap();
+    assert!(
+        cancelled.is_none(),
+        "the dialog was cancelled: nothing written"
+    );
+    let old = app
+        .two_factor
+        .disable(proof(&codes.codes[3]))
+        .await
+        .unwrap_err();
+    assert_eq!(code_of(old), ErrorCode::InvalidTwoFactorCode);
+    app.two_factor
+        .disable(proof(&fresh.codes[0]))
+        .await
+        .unwrap();
+    assert!(!app.two_factor.status().await.unwrap().enabled);
+    let plain = app
+        .session
+        .sign_in(sign_in_as(&url, "ana@example.com"))
+        .await
+        .unwrap();
+    assert!(matches!(plain, SignInOutcome::SignedIn { .. }));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -261,4 +261,25 @@ describe('turning on two-factor sign-in', () => {
     expect(await screen.findByTestId('two-factor-off')).toBeInTheDocument();
     expect(calls.of('disable_two_factor')[0]).toEqual({ proof: { code: null, recovery_code: 'abcde-fghij' } });
   });
+
+  it('makes new recovery codes with a code from the app and shows them once', async () => {
+    const calls = backend(
+      base({
+        two_factor_status: () => ({ enabled: true, enabled_at: '2026-11-25T14:00:00Z', recovery_codes_left: 7 }),
+        regenerate_recovery_codes: () => ({ codes: CODES }),
+        forget_recovery_codes: () => null,
+      }),
+    );
+    const user = userEvent.setup();
+    show();
+    await user.click(await screen.findByTestId('two-factor-regenerate'));
+    await user.type(await screen.findByTestId('two-factor-regenerate-dialog-code'), '654321');
+    await user.click(screen.getByTestId('two-factor-regenerate-dialog-submit'));
+    expect(await screen.findAllByTestId('recovery-code')).toHaveLength(10);
+    expect(screen.getByTestId('two-factor-regenerate-dialog')).toHaveTextContent('no longer work');
+    expect(calls.of('regenerate_recovery_codes')[0]).toEqual({ proof: { code: '654321', recovery_code: null } });
+    await user.click(screen.getByTestId('recovery-codes-done'));
+    await vi.waitFor(() => expect(calls.of('forget_recovery_codes')).toHaveLength(1));
+    expect(screen.queryByTestId('recovery-code')).toBeNull();
+  });
 });
