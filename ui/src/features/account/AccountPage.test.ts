@@ -5,6 +5,7 @@ import { backend, fail, membership, org, reset } from '../../test/ipc';
 import type { AccountEvent, AccountSession, TwoFactorStatus } from '../../lib/bindings';
 import { workspace } from '../../lib/workspace.svelte';
 import AccountPage from './AccountPage.svelte';
+import { askToEnrol } from '.';
 
 afterEach(() => {
   reset();
@@ -281,5 +282,12 @@ describe('turning on two-factor sign-in', () => {
     await user.click(screen.getByTestId('recovery-codes-done'));
     await vi.waitFor(() => expect(calls.of('forget_recovery_codes')).toHaveLength(1));
     expect(screen.queryByTestId('recovery-code')).toBeNull();
+  });
+
+  it('opens the enrolment when another screen sent the person here to turn it on', async () => {
+    backend(base({ start_two_factor: () => enrolment }));
+    askToEnrol();
+    show();
+    expect(await screen.findByTestId('two-factor-qr')).toBeInTheDocument();
   });
 });

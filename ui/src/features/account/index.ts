@@ -1,1 +1,2 @@
 export { default as AccountPage } from './AccountPage.svelte';
+export { askToEnrol } from './enrolment.svelte';
