@@ -28,8 +28,8 @@ use crate::keychain::OsKeychain;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        api_keys, audit, billing, forms, invitations, links, members, navigation, orgs, outbox,
-        projects, session,
+        account, api_keys, audit, billing, forms, invitations, links, members, navigation, orgs,
+        outbox, projects, session, two_factor,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -37,6 +37,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             session::sign_up,
             session::sign_in,
             session::sign_out,
+            session::sign_in_two_factor,
             orgs::list_contexts,
             orgs::get_org,
             orgs::resolve_org,
@@ -96,6 +97,22 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             outbox::list_outbox,
             outbox::discard_change,
             outbox::keep_mine,
+            account::get_account,
+            account::update_profile,
+            account::change_password,
+            account::change_email,
+            account::delete_account,
+            account::list_sessions,
+            account::revoke_session,
+            account::sign_out_other_sessions,
+            account::security_events,
+            two_factor::two_factor_status,
+            two_factor::start_two_factor,
+            two_factor::confirm_two_factor,
+            two_factor::regenerate_recovery_codes,
+            two_factor::disable_two_factor,
+            two_factor::save_recovery_codes,
+            two_factor::forget_recovery_codes,
         ])
         .events(tauri_specta::collect_events![
             deeplink::DeepLinkArrived,
@@ -105,6 +122,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         ])
         // How people read each audit action, from the one place that names them.
         .constant("AUDIT_ACTION_LABELS", audit_action_labels())
+        // How people read each event of an account's security log.
+        .constant("SECURITY_EVENT_LABELS", security_event_labels())
         // The page registry (title, section, required capability, context kinds), in
         // sidebar order: the UI derives its sidebar, titles and page access from it.
         .constant("PAGES", orgdesk_model::AppPage::registry())
@@ -118,6 +137,14 @@ fn audit_action_labels() -> std::collections::BTreeMap<&'static str, &'static st
     AuditAction::ALL
         .into_iter()
         .map(|a| (a.as_str(), a.label()))
+        .collect()
+}
+
+fn security_event_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
+    use orgdesk_model::security::SecurityEvent;
+    SecurityEvent::ALL
+        .into_iter()
+        .map(|e| (e.as_str(), e.label()))
         .collect()
 }
 
@@ -180,6 +207,9 @@ pub fn install<R: Runtime>(
     app.manage(services.exports.clone());
     app.manage(services.audit.clone());
     app.manage(services.api_keys.clone());
+    app.manage(services.account.clone());
+    app.manage(services.sessions.clone());
+    app.manage(services.two_factor.clone());
     Ok(Arc::new(services))
 }
 

@@ -275,7 +275,7 @@ fn keep_pdf(store: &LocalStore, org: OrgId, month: &str, pdf: &[u8], at: DateTim
 /// The name the dialog suggests: the last part of what was proposed (a name, never a
 /// folder), without control characters or leading dots, ending in the file type's
 /// extension.
-fn suggested_name(proposed: &str, extension: &str) -> String {
+pub(crate) fn suggested_name(proposed: &str, extension: &str) -> String {
     let last = proposed.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = last.chars().filter(|c| !c.is_control()).collect();
     let clean = clean.trim().trim_start_matches('.').trim();

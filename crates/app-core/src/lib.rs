@@ -8,9 +8,11 @@
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
-//! `members`, `invitations`, `billing`, `audit`, `api_keys`); `services` (wiring).
+//! `members`, `invitations`, `billing`, `audit`, `api_keys`, `sessions`, `two_factor`);
+//! `account` (over the session: deleting the account signs out); `services` (wiring).
 //! A module only imports from layers below it.
 
+pub mod account;
 pub mod alerts;
 pub mod api_keys;
 pub mod audit;
@@ -32,9 +34,11 @@ pub mod reads;
 pub mod secrets;
 pub mod services;
 pub mod session;
+pub mod sessions;
 pub mod signed_in;
 pub mod staleness;
 pub mod store;
+pub mod two_factor;
 
 pub use error::AppError;
 pub use services::{Host, Services};

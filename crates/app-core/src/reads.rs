@@ -159,6 +159,23 @@ impl Reads {
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = Result<T, ClientError>>,
     {
+        let value = self.live(what, call).await?;
+        // Who belongs where, and what an org holds, may have changed anywhere:
+        // every remembered read is asked of the server again before it is shown.
+        self.stale.mark(ReadScope::All);
+        self.ui
+            .refreshed(vec![ReadScope::Orgs, ReadScope::MyInvitations]);
+        Ok(value)
+    }
+
+    /// Asks the server now, and only it: nothing is remembered or marked stale (the
+    /// account's own security state, shown only as it is now). Offline it fails at once
+    /// with a message naming `what`.
+    pub async fn live<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
         if !self.connectivity.is_online() {
             return Err(AppError::NeedsServer(what));
         }
@@ -168,14 +185,7 @@ impl Reads {
         match result {
             Err(e) if e.is_connectivity() => Err(AppError::NeedsServer(what)),
             Err(e) => Err(e.into()),
-            Ok(value) => {
-                // Who belongs where, and what an org holds, may have changed anywhere:
-                // every remembered read is asked of the server again before it is shown.
-                self.stale.mark(ReadScope::All);
-                self.ui
-                    .refreshed(vec![ReadScope::Orgs, ReadScope::MyInvitations]);
-                Ok(value)
-            }
+            Ok(value) => Ok(value),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::account::Account;
 use crate::alerts::Alerts;
 use crate::api_keys::ApiKeys;
 use crate::audit::Audit;
@@ -22,8 +23,10 @@ use crate::projects::Projects;
 use crate::reads::Reads;
 use crate::secrets::SecretStore;
 use crate::session::{SessionParts, SessionService};
+use crate::sessions::Sessions;
 use crate::signed_in::SignedIn;
 use crate::staleness::Staleness;
+use crate::two_factor::TwoFactor;
 
 /// What the program running the core provides.
 pub struct Host {
@@ -55,6 +58,9 @@ pub struct Services {
     pub audit: Arc<Audit>,
     pub api_keys: Arc<ApiKeys>,
     pub alerts: Arc<Alerts>,
+    pub account: Arc<Account>,
+    pub sessions: Arc<Sessions>,
+    pub two_factor: Arc<TwoFactor>,
 }
 
 impl Services {
@@ -97,8 +103,9 @@ impl Services {
             signed_in.clone(),
             connectivity.clone(),
             spawner,
-            dialog,
+            dialog.clone(),
         ));
+        let two_factor = Arc::new(TwoFactor::new(reads.clone(), signed_in.clone(), dialog));
         let logos = Arc::new(Logos::new(
             signed_in.clone(),
             connectivity.clone(),
@@ -109,13 +116,17 @@ impl Services {
             keychain,
             prefs,
             server,
-            signed_in,
+            signed_in: signed_in.clone(),
             outbox: outbox.clone(),
             logos: logos.clone(),
             stale,
         }));
+        let account = Arc::new(Account::new(reads.clone(), signed_in, session.clone()));
         Self {
             session,
+            account,
+            sessions: Arc::new(Sessions::new(reads.clone())),
+            two_factor,
             orgs: Arc::new(Orgs::new(reads.clone(), outbox.clone(), alerts.clone())),
             projects: Arc::new(Projects::new(reads.clone(), outbox.clone())),
             members: Arc::new(Members::new(reads.clone(), outbox.clone())),

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use orgdesk_client::Client;
+use chrono::{DateTime, Utc};
+use orgdesk_client::{Client, LoginStep};
 use orgdesk_model::auth::{LoginRequest, Me, SessionGrant, SignupRequest};
-use orgdesk_model::ErrorCode;
+use orgdesk_model::two_factor::LoginTwoFactorRequest;
+use orgdesk_model::{ApiError, ErrorCode, TwoFactorChallenge};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -52,6 +54,35 @@ pub struct SignInInput {
     pub password: String,
 }
 
+/// What signing in with email and password led to.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignInOutcome {
+    SignedIn {
+        session: SessionInfo,
+    },
+    /// The account signs in with two-factor: ask for a code
+    /// ([`SessionService::sign_in_two_factor`]) before `expires_at`.
+    TwoFactor {
+        email: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// The second step of a sign-in: a code from the authenticator app, or a recovery code.
+#[derive(Clone, Deserialize, Type)]
+pub struct TwoFactorInput {
+    pub code: Option<String>,
+    pub recovery_code: Option<String>,
+}
+
+/// A sign-in waiting for its second step. The challenge stays here, never in the webview.
+struct PendingTwoFactor {
+    server: ServerChoice,
+    client: Client,
+    challenge: TwoFactorChallenge,
+}
+
 async fn blocking<T: Send + 'static>(
     store: Arc<dyn SecretStore>,
     f: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
@@ -81,6 +112,7 @@ pub struct SessionService {
     parts: SessionParts,
     /// Where tokens go when the keychain cannot be used: gone when the app quits.
     fallback: MemorySecrets,
+    two_factor: tokio::sync::Mutex<Option<PendingTwoFactor>>,
 }
 
 impl SessionService {
@@ -88,6 +120,7 @@ impl SessionService {
         Self {
             parts,
             fallback: MemorySecrets::default(),
+            two_factor: tokio::sync::Mutex::default(),
         }
     }
 
@@ -114,15 +147,67 @@ impl SessionService {
         self.begin(server, client, grant).await
     }
 
-    pub async fn sign_in(&self, input: SignInInput) -> Result<SessionInfo, AppError> {
+    /// Signs in with email and password; an account with two-factor on answers the code
+    /// step instead, and the sign-in waits here for it.
+    pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutcome, AppError> {
         let server = ServerChoice::from_input(input.server_url.as_deref())?;
         let client = self.client_for(&server).await?;
         let request = LoginRequest {
             email: input.email,
             password: input.password,
         };
-        let grant = client.login(&request).await?;
-        self.begin(server, client, grant).await
+        let mut pending = self.two_factor.lock().await;
+        *pending = None;
+        match client.login_step(&request).await? {
+            LoginStep::SignedIn(grant) => {
+                drop(pending);
+                let session = self.begin(server, client, grant).await?;
+                Ok(SignInOutcome::SignedIn { session })
+            }
+            LoginStep::TwoFactor(challenge) => {
+                let expires_at = challenge.expires_at;
+                *pending = Some(PendingTwoFactor {
+                    server,
+                    client,
+                    challenge,
+                });
+                Ok(SignInOutcome::TwoFactor {
+                    email: request.email,
+                    expires_at,
+                })
+            }
+        }
+    }
+
+    /// Finishes a sign-in waiting for its second step. A wrong code may be tried again;
+    /// an expired sign-in (`mfa_challenge_expired`) must start over with the password.
+    pub async fn sign_in_two_factor(&self, input: TwoFactorInput) -> Result<SessionInfo, AppError> {
+        let mut pending = self.two_factor.lock().await;
+        let Some(waiting) = pending.as_ref() else {
+            return Err(AppError::Refused(ApiError::new(
+                ErrorCode::MfaChallengeExpired,
+                "This sign-in is no longer waiting for a code. Sign in again.",
+            )));
+        };
+        let request = LoginTwoFactorRequest {
+            challenge: waiting.challenge.challenge.clone(),
+            code: input.code.filter(|c| !c.trim().is_empty()),
+            recovery_code: input.recovery_code.filter(|c| !c.trim().is_empty()),
+        };
+        match waiting.client.login_two_factor(&request).await {
+            Ok(grant) => {
+                let PendingTwoFactor { server, client, .. } =
+                    pending.take().expect("the sign-in was waiting");
+                drop(pending);
+                self.begin(server, client, grant).await
+            }
+            Err(e) => {
+                if e.code() == ErrorCode::MfaChallengeExpired {
+                    *pending = None;
+                }
+                Err(e.into())
+            }
+        }
     }
 
     async fn begin(

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use orgdesk_client::Client;
+use orgdesk_model::auth::Me;
 use orgdesk_model::UserId;
 use serde::Serialize;
 use specta::Type;
@@ -68,6 +69,15 @@ impl SignedIn {
         let session = self.0.read().await;
         let s = session.as_ref().ok_or(AppError::NotSignedIn)?;
         Ok(s.account.me.user.id)
+    }
+
+    /// The account changed on the server (its name): the session shows it as it is now.
+    pub(crate) async fn set_me(&self, me: Me) {
+        if let Some(session) = self.0.write().await.as_mut() {
+            if session.account.me.user.id == me.user.id {
+                session.account.me = me;
+            }
+        }
     }
 
     /// Makes `session` the current one.

@@ -20,8 +20,11 @@ fn modules_import_only_lower_layers() {
                 "invitations",
                 "members",
                 "projects",
+                "sessions",
+                "two_factor",
             ],
             &["orgs", "billing", "session"],
+            &["account"],
             &["services"],
         ],
     );

@@ -78,8 +78,11 @@ pub struct Me {
     pub email_verified: bool,
 }
 
-/// One live session of the account, as its owner sees it (never its token).
+/// One live session of the account, as its owner sees it (never its token). The app's
+/// bindings call it `AccountSession` (the app's `SessionInfo` is the signed-in session).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[serde(rename = "AccountSession")]
+#[schema(as = SessionInfo)]
 pub struct SessionInfo {
     pub id: SessionId,
     /// The app or browser that signed in, as it named itself.
@@ -119,4 +122,32 @@ fn keep_current_default() -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct RevokedSessions {
     pub revoked: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_keeps_its_api_name_and_takes_another_in_the_app_bindings() {
+        use utoipa::ToSchema;
+        // The API document names it as before; only the app's TypeScript calls it
+        // `AccountSession`, beside the app's own `SessionInfo`.
+        assert_eq!(SessionInfo::name(), "SessionInfo");
+        let session = SessionInfo {
+            id: SessionId::new(),
+            user_agent: None,
+            ip: None,
+            created_at: DateTime::UNIX_EPOCH,
+            last_seen_at: DateTime::UNIX_EPOCH,
+            expires_at: DateTime::UNIX_EPOCH,
+            current: true,
+        };
+        let json = serde_json::to_value(&session).unwrap();
+        assert_eq!(json["current"], true);
+        assert_eq!(
+            serde_json::from_value::<SessionInfo>(json).unwrap(),
+            session
+        );
+    }
 }

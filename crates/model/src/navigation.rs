@@ -15,10 +15,12 @@ use crate::role::Capability;
 pub enum PageSection {
     Main,
     Settings,
+    /// The person's own account, the same in every context.
+    Account,
 }
 
 impl PageSection {
-    pub const ALL: [PageSection; 2] = [Self::Main, Self::Settings];
+    pub const ALL: [PageSection; 3] = [Self::Main, Self::Settings, Self::Account];
 
     /// The section's heading, which also leads its pages' titles ("Settings · General");
     /// the main pages have none.
@@ -26,6 +28,7 @@ impl PageSection {
         match self {
             Self::Main => None,
             Self::Settings => Some("Settings"),
+            Self::Account => Some("You"),
         }
     }
 }
@@ -149,6 +152,13 @@ page_registry! {
         requires: None,
         kinds: EVERY_KIND,
     }
+    // The person's own account (not the org's): the same page in every context.
+    Account = "account" {
+        title: "Account",
+        section: Account,
+        requires: None,
+        kinds: EVERY_KIND,
+    }
 }
 
 impl AppPage {
@@ -218,6 +228,7 @@ mod tests {
                 "settings/general",
                 "settings/audit-log",
                 "settings/api-keys",
+                "account",
             ]
         );
     }
@@ -262,7 +273,8 @@ mod tests {
                 P::Projects,
                 P::Members,
                 P::SettingsGeneral,
-                P::SettingsApiKeys
+                P::SettingsApiKeys,
+                P::Account
             ]
         );
         let personal = allowed(OrgKind::Personal, Role::Owner);
@@ -270,6 +282,7 @@ mod tests {
         assert!(personal.contains(&P::Billing));
         assert!(personal.contains(&P::SettingsAuditLog));
         assert!(personal.contains(&P::SettingsApiKeys));
+        assert!(personal.contains(&P::Account));
     }
 
     #[test]
@@ -291,6 +304,7 @@ mod tests {
             serde_json::json!([
                 { "section": "main", "title": null },
                 { "section": "settings", "title": "Settings" },
+                { "section": "account", "title": "You" },
             ])
         );
     }

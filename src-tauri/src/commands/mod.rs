@@ -1,6 +1,7 @@
 //! One typed command per operation. Each takes the core service it needs, parses, calls it
 //! and maps the error; nothing else happens here.
 
+pub mod account;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
@@ -13,6 +14,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod projects;
 pub mod session;
+pub mod two_factor;
 
 /// What every command returns: the value, or the `{code, message, field}` the server speaks.
 pub type CmdResult<T> = Result<T, orgdesk_model::ApiError>;

@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
 use orgdesk_app_core::session::{
-    SessionInfo, SessionService, SignInInput, SignUpInput, StartupState,
+    SessionInfo, SessionService, SignInInput, SignInOutcome, SignUpInput, StartupState,
+    TwoFactorInput,
 };
 use tauri::State;
 
@@ -23,13 +24,24 @@ pub async fn sign_up(
     Ok(session.sign_up(input).await?)
 }
 
+/// Signs in, or (two-factor on) answers the code step: then `sign_in_two_factor`.
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_in(
     session: State<'_, Arc<SessionService>>,
     input: SignInInput,
-) -> CmdResult<SessionInfo> {
+) -> CmdResult<SignInOutcome> {
     Ok(session.sign_in(input).await?)
+}
+
+/// The second step of a sign-in: a code from the authenticator app, or a recovery code.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_two_factor(
+    session: State<'_, Arc<SessionService>>,
+    input: TwoFactorInput,
+) -> CmdResult<SessionInfo> {
+    Ok(session.sign_in_two_factor(input).await?)
 }
 
 #[tauri::command]

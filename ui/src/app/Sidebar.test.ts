@@ -33,13 +33,21 @@ describe('Sidebar', () => {
       'nav-settings-general',
       'nav-settings-audit-log',
       'nav-settings-api-keys',
+      'nav-account',
     ]);
   });
 
   it('hides billing and the audit log from members, but not their API keys', () => {
     workspace.currentId = 'g';
     render(Sidebar);
-    expect(ids()).toEqual(['nav-overview', 'nav-projects', 'nav-members', 'nav-settings-general', 'nav-settings-api-keys']);
+    expect(ids()).toEqual([
+      'nav-overview',
+      'nav-projects',
+      'nav-members',
+      'nav-settings-general',
+      'nav-settings-api-keys',
+      'nav-account',
+    ]);
   });
 
   it('has no Members page in Personal', () => {
@@ -84,8 +92,22 @@ describe('Sidebar', () => {
     expect(personalIds).toContain('billing');
     expect(personalIds).toContain('settings/audit-log');
     const memberIds = pages.filter((p) => pageAllowed(asMember, p.page)).map((p) => p.page);
-    expect(memberIds).toEqual(['overview', 'projects', 'members', 'settings/general', 'settings/api-keys']);
+    expect(memberIds).toEqual(['overview', 'projects', 'members', 'settings/general', 'settings/api-keys', 'account']);
+    expect(pages.filter((p) => pageAllowed(personal, p.page)).map((p) => p.page)).toContain('account');
     expect(pages.every((p) => pageAllowed(asOwner, p.page))).toBe(true);
+  });
+
+  it('opens the account from the user menu as well', async () => {
+    const user = userEvent.setup();
+    workspace.currentId = 'g';
+    workspace.page = 'overview';
+    render(Sidebar);
+    await user.click(screen.getByTestId('user-menu-trigger'));
+    await user.click(await screen.findByTestId('user-menu-account'));
+    expect(workspace.page).toBe('account');
+    expect(workspace.currentId).toBe('g');
+    expect(screen.getByTestId('nav-account')).toHaveAttribute('aria-current', 'page');
+    workspace.page = 'overview';
   });
 
   it('titles settings pages under their section', () => {

@@ -3,7 +3,8 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, Users, Wallet } from '@lucide/svelte';
+import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, Users, Wallet } from '@lucide/svelte';
+import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
 import { BillingPage } from '../features/billing';
@@ -26,4 +27,5 @@ export const views: Record<AppPage, PageView> = {
   'settings/general': { component: GeneralSettings, icon: Settings2 },
   'settings/audit-log': { component: AuditLogPage, icon: ScrollText },
   'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
+  account: { component: AccountPage, icon: CircleUser },
 };

@@ -10,8 +10,11 @@ export const commands = {
 	/**  Resumes the last session if it can; tells the UI what to show first. */
 	restoreSession: () => typedError<StartupState, ApiError>(__TAURI_INVOKE("restore_session")),
 	signUp: (input: SignUpInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_up", { input })),
-	signIn: (input: SignInInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in", { input })),
+	/**  Signs in, or (two-factor on) answers the code step: then `sign_in_two_factor`. */
+	signIn: (input: SignInInput) => typedError<SignInOutcome, ApiError>(__TAURI_INVOKE("sign_in", { input })),
 	signOut: () => typedError<null, ApiError>(__TAURI_INVOKE("sign_out")),
+	/**  The second step of a sign-in: a code from the authenticator app, or a recovery code. */
+	signInTwoFactor: (input: TwoFactorInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in_two_factor", { input })),
 	/**  Personal and every organization of the signed-in account, with role and capabilities. */
 	listContexts: () => typedError<Fresh<Membership[]>, ApiError>(__TAURI_INVOKE("list_contexts")),
 	getOrg: (orgId: OrgId) => typedError<Fresh<Membership>, ApiError>(__TAURI_INVOKE("get_org", { orgId })),
@@ -151,6 +154,35 @@ export const commands = {
 	discardChange: (id: number) => typedError<null, ApiError>(__TAURI_INVOKE("discard_change", { id })),
 	/**  "Keep mine" on a conflict: my edit is sent again on top of the version saved meanwhile. */
 	keepMine: (id: number) => typedError<null, ApiError>(__TAURI_INVOKE("keep_mine", { id })),
+	/**  The signed-in account as the server has it now, and a change of email still waiting. */
+	getAccount: () => typedError<AccountSummary, ApiError>(__TAURI_INVOKE("get_account")),
+	updateProfile: (displayName: string) => typedError<Me, ApiError>(__TAURI_INVOKE("update_profile", { displayName })),
+	/**  Changes the password (the current one confirms it); every other session ends. */
+	changePassword: (input: ChangePasswordRequest) => typedError<null, ApiError>(__TAURI_INVOKE("change_password", { input })),
+	/**  Mails a link to the new address; the email changes when it is followed. */
+	changeEmail: (input: ChangeEmailRequest) => typedError<PendingEmail, ApiError>(__TAURI_INVOKE("change_email", { input })),
+	/**  Deletes the account (refused while it owns organizations), then signs out here. */
+	deleteAccount: (password: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_account", { password })),
+	listSessions: () => typedError<SessionList, ApiError>(__TAURI_INVOKE("list_sessions")),
+	revokeSession: (sessionId: SessionId) => typedError<null, ApiError>(__TAURI_INVOKE("revoke_session", { sessionId })),
+	/**  Ends every session of the account but this app's. */
+	signOutOtherSessions: () => typedError<RevokedSessions, ApiError>(__TAURI_INVOKE("sign_out_other_sessions")),
+	/**  One page of the account's security log, newest first. */
+	securityEvents: (cursor: string | null) => typedError<Page<AccountEvent>, ApiError>(__TAURI_INVOKE("security_events", { cursor })),
+	twoFactorStatus: () => typedError<TwoFactorStatus, ApiError>(__TAURI_INVOKE("two_factor_status")),
+	/**  A new secret and its QR code; nothing changes until a code confirms it. */
+	startTwoFactor: () => typedError<Enrolment, ApiError>(__TAURI_INVOKE("start_two_factor")),
+	/**  Turns two-factor on; answers the recovery codes, shown this once. */
+	confirmTwoFactor: (code: string) => typedError<RecoveryCodes, ApiError>(__TAURI_INVOKE("confirm_two_factor", { code })),
+	regenerateRecoveryCodes: (proof: TwoFactorProof) => typedError<RecoveryCodes, ApiError>(__TAURI_INVOKE("regenerate_recovery_codes", { proof })),
+	disableTwoFactor: (proof: TwoFactorProof) => typedError<null, ApiError>(__TAURI_INVOKE("disable_two_factor", { proof })),
+	/**
+	 *  Asks where in the native save dialog (suggesting `file_name`), then writes the recovery
+	 *  codes just shown there. `null` when the dialog was cancelled.
+	 */
+	saveRecoveryCodes: (fileName: string) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("save_recovery_codes", { fileName })),
+	/**  The person has their recovery codes: the app stops keeping them. */
+	forgetRecoveryCodes: () => typedError<null, ApiError>(__TAURI_INVOKE("forget_recovery_codes")),
 };
 
 /** Events */
@@ -164,11 +196,51 @@ export const events = {
 /* Constants */
 export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
-export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"}] as const;
+export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
+
+export const SECURITY_EVENT_LABELS = {"display_name_changed":"Name changed","email_change_requested":"Change of email asked for","email_changed":"Email changed","email_verified":"Email verified","password_changed":"Password changed","password_reset":"Password reset by email","password_reset_requested":"Password reset link mailed","recovery_code_used":"Recovery code used","recovery_codes_regenerated":"New recovery codes made","session_revoked":"Session ended","sign_in_failed":"Sign-in failed","signed_in":"Signed in","signed_out":"Signed out","signed_out_everywhere":"Signed out everywhere","two_factor_disabled":"Two-factor sign-in turned off","two_factor_enabled":"Two-factor sign-in turned on"} as const;
 
 /* Types */
+/**  One entry of an account's security log. */
+export type AccountEvent = {
+	id: string,
+	event: SecurityEvent,
+	/**  The client's address as the server saw it (behind a trusted proxy: the forwarded one). */
+	ip: string | null,
+	user_agent: string | null,
+	/**  Event-specific facts (which session ended, the old email…). */
+	details: Value,
+	created_at: string,
+};
+
+/**
+ *  One live session of the account, as its owner sees it (never its token). The app's
+ *  bindings call it `AccountSession` (the app's `SessionInfo` is the signed-in session).
+ */
+export type AccountSession = {
+	id: SessionId,
+	/**  The app or browser that signed in, as it named itself. */
+	user_agent: string | null,
+	/**  The address it signed in from (behind a trusted proxy: the forwarded one). */
+	ip: string | null,
+	created_at: string,
+	/**  The last request made with it, to within a minute. */
+	last_seen_at: string,
+	/**  When it ends at the latest (its maximum age); it ends sooner when left idle. */
+	expires_at: string,
+	/**  The session this request was made with. */
+	current: boolean,
+};
+
+/**  The account as the Account page shows it. */
+export type AccountSummary = {
+	me: Me,
+	/**  A change of email waiting for the new address to follow its link. */
+	pending_email: PendingEmail | null,
+};
+
 /**
  *  The error as the app and the UI see it: a code to branch on, a message for people, and
  *  (for validation failures) the field it belongs to.
@@ -209,7 +281,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -324,10 +396,27 @@ export type Change = {
 	kind: "set_spend_policy",
 } & SetSpendPolicy;
 
+/**
+ *  `POST /v1/me/email`: the new address gets a link; the change takes effect when it is
+ *  followed.
+ */
+export type ChangeEmailRequest = {
+	new_email: string,
+	/**  The account's current password. */
+	password: string,
+};
+
 export type ChangeMemberRole = {
 	org_id: OrgId,
 	user_id: UserId,
 	role: Role,
+};
+
+/**  `POST /v1/me/password`: every other session of the account ends. */
+export type ChangePasswordRequest = {
+	current_password: string,
+	/**  10 to 200 characters (an organization's policy may ask for more). */
+	new_password: string,
 };
 
 /**  Why a change waits for the user. */
@@ -419,6 +508,15 @@ export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "i
 
 /**  Tells the UI that a link is waiting (`take_deep_link` hands it over). */
 export type DeepLinkArrived = null;
+
+/**  A started enrolment as the UI shows it. */
+export type Enrolment = {
+	/**  Base32, for typing into an authenticator app. */
+	secret: string,
+	otpauth_uri: string,
+	/**  The URI as a QR code: an SVG `data:` URL for an `<img>`. */
+	qr_code: string,
+};
 
 /**  A stable, machine-readable error code. Codes are never renamed: clients match on them. */
 export type ErrorCode = 
@@ -787,6 +885,15 @@ export type Page<T> = {
 	next_cursor?: string | null,
 };
 
+/**  A change of email the new address has not confirmed yet. */
+export type PendingEmail = {
+	/**  Where the link was mailed. */
+	email: string,
+	requested_at: string,
+	/**  When the link stops working. */
+	expires_at: string,
+};
+
 /**  Who a person is, as other members of an org see them. */
 export type PersonRef = {
 	id: UserId,
@@ -898,6 +1005,14 @@ export type ReceivedInvitation = {
 	expires_at: string,
 };
 
+/**
+ *  Fresh recovery codes, shown this once (only their hashes are kept). Each works once,
+ *  in place of a code from the app.
+ */
+export type RecoveryCodes = {
+	codes: string[],
+};
+
 export type RestoreProject = {
 	org_id: OrgId,
 	project_id: ProjectId,
@@ -908,12 +1023,26 @@ export type RevokeInvitation = {
 	invitation_id: InvitationId,
 };
 
+/**  How many sessions ended. */
+export type RevokedSessions = {
+	revoked: number,
+};
+
 export type Role = "owner" | "admin" | "member";
+
+/**
+ *  Everything an account's security log records. [`SecurityEvent::label`] is how people
+ *  read it; adding one means adding it here, where every match must name it.
+ */
+export type SecurityEvent = "signed_in" | "sign_in_failed" | "signed_out" | "password_changed" | "password_reset" | "email_verified" | "email_changed" | "two_factor_enabled" | "two_factor_disabled" | "recovery_code_used" | "recovery_codes_regenerated" | "session_revoked" | "signed_out_everywhere" | "display_name_changed" | "email_change_requested" | "password_reset_requested";
 
 /**  Which server an account lives on. */
 export type ServerChoice = 
 /**  The server the app runs itself, on loopback, with its data in the app data folder. */
 { kind: "embedded" } | { kind: "remote"; url: string };
+
+/**  A signed-in session (never its token: the token is a secret, the id is not). */
+export type SessionId = string;
 
 export type SessionInfo = {
 	me: Me,
@@ -921,6 +1050,11 @@ export type SessionInfo = {
 	token_storage: TokenStorage,
 	/**  Where this account was last, to reopen there. */
 	location: Location | null,
+};
+
+/**  The account's live sessions, most recently used first. */
+export type SessionList = {
+	items: AccountSession[],
 };
 
 export type SetLowBalanceThreshold = {
@@ -950,6 +1084,14 @@ export type SignInInput = {
 	email: string,
 	password: string,
 };
+
+/**  What signing in with email and password led to. */
+export type SignInOutcome = { kind: "signed_in"; session: SessionInfo } | 
+/**
+ *  The account signs in with two-factor: ask for a code
+ *  ([`SessionService::sign_in_two_factor`]) before `expires_at`.
+ */
+{ kind: "two_factor"; email: string; expires_at: string };
 
 export type SignUpInput = {
 	server_url: string | null,
@@ -1005,6 +1147,29 @@ export type TopUpRequest = {
 	amount: number,
 	/**  The payment's reference (invoice number, transfer id, …). */
 	payment_reference?: string | null,
+};
+
+/**  The second step of a sign-in: a code from the authenticator app, or a recovery code. */
+export type TwoFactorInput = {
+	code: string | null,
+	recovery_code: string | null,
+};
+
+/**
+ *  Proof of the second factor for a change (turning it off, new recovery codes): a code
+ *  from the app, or one of the recovery codes (which is used up). Exactly one.
+ */
+export type TwoFactorProof = {
+	code?: string | null,
+	recovery_code?: string | null,
+};
+
+/**  Whether the account signs in with a second factor. */
+export type TwoFactorStatus = {
+	enabled: boolean,
+	enabled_at: string | null,
+	/**  Unused recovery codes left (0 while two-factor is off). */
+	recovery_codes_left: number,
 };
 
 export type UnsuspendProject = {

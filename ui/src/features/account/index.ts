@@ -1,0 +1,2 @@
+export { default as AccountPage } from './AccountPage.svelte';
+export { askToEnrol } from './enrolment.svelte';
