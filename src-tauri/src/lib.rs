@@ -28,8 +28,8 @@ use crate::keychain::OsKeychain;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        api_keys, audit, billing, forms, invitations, links, members, navigation, orgs, outbox,
-        projects, session,
+        account_mail, api_keys, audit, billing, forms, invitations, links, members, navigation,
+        orgs, outbox, projects, security, session,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -96,6 +96,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             outbox::list_outbox,
             outbox::discard_change,
             outbox::keep_mine,
+            security::get_org_security,
+            security::update_org_security,
+            account_mail::resend_verification,
+            account_mail::refresh_me,
+            account_mail::verify_email,
+            account_mail::request_password_reset,
+            account_mail::reset_password,
+            links::take_account_link,
         ])
         .events(tauri_specta::collect_events![
             deeplink::DeepLinkArrived,
@@ -180,6 +188,8 @@ pub fn install<R: Runtime>(
     app.manage(services.exports.clone());
     app.manage(services.audit.clone());
     app.manage(services.api_keys.clone());
+    app.manage(services.security.clone());
+    app.manage(services.account_mail.clone());
     Ok(Arc::new(services))
 }
 

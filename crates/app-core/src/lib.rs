@@ -8,9 +8,11 @@
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
-//! `members`, `invitations`, `billing`, `audit`, `api_keys`); `services` (wiring).
+//! `members`, `invitations`, `billing`, `audit`, `api_keys`, `security`, `account_mail`);
+//! `services` (wiring).
 //! A module only imports from layers below it.
 
+pub mod account_mail;
 pub mod alerts;
 pub mod api_keys;
 pub mod audit;
@@ -30,6 +32,7 @@ pub mod prefs;
 pub mod projects;
 pub mod reads;
 pub mod secrets;
+pub mod security;
 pub mod services;
 pub mod session;
 pub mod signed_in;

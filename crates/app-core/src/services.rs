@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::account_mail::AccountMail;
 use crate::alerts::Alerts;
 use crate::api_keys::ApiKeys;
 use crate::audit::Audit;
@@ -21,6 +22,7 @@ use crate::prefs::{PrefStore, Prefs};
 use crate::projects::Projects;
 use crate::reads::Reads;
 use crate::secrets::SecretStore;
+use crate::security::OrgSecurity;
 use crate::session::{SessionParts, SessionService};
 use crate::signed_in::SignedIn;
 use crate::staleness::Staleness;
@@ -55,6 +57,8 @@ pub struct Services {
     pub audit: Arc<Audit>,
     pub api_keys: Arc<ApiKeys>,
     pub alerts: Arc<Alerts>,
+    pub security: Arc<OrgSecurity>,
+    pub account_mail: Arc<AccountMail>,
 }
 
 impl Services {
@@ -104,6 +108,11 @@ impl Services {
             connectivity.clone(),
             reads.clone(),
         ));
+        let account_mail = Arc::new(AccountMail::new(
+            signed_in.clone(),
+            prefs.clone(),
+            server.clone(),
+        ));
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -128,6 +137,8 @@ impl Services {
             )),
             audit: Arc::new(Audit::new(reads.clone())),
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
+            security: Arc::new(OrgSecurity::new(reads.clone())),
+            account_mail,
             connectivity,
             reads,
             outbox,

@@ -5,13 +5,15 @@
 use std::sync::Arc;
 
 use orgdesk_client::Client;
+use orgdesk_model::auth::Me;
 use orgdesk_model::UserId;
 use serde::Serialize;
 use specta::Type;
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::error::AppError;
-use crate::prefs::SavedAccount;
+use crate::host::BuiltInServer;
+use crate::prefs::{SavedAccount, ServerChoice};
 use crate::store::LocalStore;
 
 pub struct Session {
@@ -70,6 +72,15 @@ impl SignedIn {
         Ok(s.account.me.user.id)
     }
 
+    /// The account as the server now has it (a verified email, a new name), kept for the
+    /// rest of the session; answers the account it replaced `me` on, if still signed in.
+    pub(crate) async fn set_me(&self, me: Me) -> Option<SavedAccount> {
+        let mut session = self.0.write().await;
+        let s = session.as_mut()?;
+        s.account.me = me;
+        Some(s.account.clone())
+    }
+
     /// Makes `session` the current one.
     pub(crate) async fn begin(&self, session: Session) {
         *self.0.write().await = Some(session);
@@ -78,5 +89,20 @@ impl SignedIn {
     /// Ends the current session, answering it.
     pub(crate) async fn end(&self) -> Option<Session> {
         self.0.write().await.take()
+    }
+}
+
+/// A client for `server`, signed in to nothing: the built-in one's carries its secret, no
+/// other does.
+pub async fn client_for(
+    server: &ServerChoice,
+    built_in: &dyn BuiltInServer,
+) -> Result<Client, AppError> {
+    match server {
+        ServerChoice::Embedded => {
+            let address = built_in.address().await?;
+            Ok(Client::new(&address.url)?.with_app_secret(address.secret))
+        }
+        ServerChoice::Remote { url } => Ok(Client::new(url)?),
     }
 }

@@ -20,6 +20,8 @@ fn modules_import_only_lower_layers() {
                 "invitations",
                 "members",
                 "projects",
+                "security",
+                "account_mail",
             ],
             &["orgs", "billing", "session"],
             &["services"],

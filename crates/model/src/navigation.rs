@@ -149,6 +149,13 @@ page_registry! {
         requires: None,
         kinds: EVERY_KIND,
     }
+    // The org's security policy: two-factor for members, idle timeout, password length.
+    SettingsSecurity = "settings/security" {
+        title: "Security",
+        section: Settings,
+        requires: Some(Capability::ManageSecurity),
+        kinds: SHARED_ONLY,
+    }
 }
 
 impl AppPage {
@@ -218,6 +225,7 @@ mod tests {
                 "settings/general",
                 "settings/audit-log",
                 "settings/api-keys",
+                "settings/security",
             ]
         );
     }
@@ -270,6 +278,7 @@ mod tests {
         assert!(personal.contains(&P::Billing));
         assert!(personal.contains(&P::SettingsAuditLog));
         assert!(personal.contains(&P::SettingsApiKeys));
+        assert!(!personal.contains(&P::SettingsSecurity));
     }
 
     #[test]

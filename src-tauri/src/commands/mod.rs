@@ -1,6 +1,7 @@
 //! One typed command per operation. Each takes the core service it needs, parses, calls it
 //! and maps the error; nothing else happens here.
 
+pub mod account_mail;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
@@ -12,6 +13,7 @@ pub mod navigation;
 pub mod orgs;
 pub mod outbox;
 pub mod projects;
+pub mod security;
 pub mod session;
 
 /// What every command returns: the value, or the `{code, message, field}` the server speaks.

@@ -5,10 +5,12 @@
 #![allow(dead_code)]
 
 pub mod dialog;
+pub mod mail;
 pub mod proxy;
 pub mod world;
 
 pub use dialog::ScriptedDialog;
+pub use mail::{mailed_tokens, totp_now};
 
 use std::sync::Mutex;
 
