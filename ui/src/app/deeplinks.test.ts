@@ -32,6 +32,7 @@ function app(pending: DeepLink[], over: Record<string, (a: Record<string, unknow
       restore_session: () => ({ session: signedIn ? session : null, hint: { server_url: null, email: null }, notice: null }),
       list_contexts: () => [personal, acme],
       take_deep_link: () => pending.shift() ?? null,
+      take_account_link: () => null,
       save_location: () => null,
       my_invitations: () => [],
       get_overview: (a) => ({ org: a.orgId === 'a' ? acme.org : personal.org, role: 'owner', member_count: 1, projects: { active: 0, suspended: 0, archived: 0 }, pending_invitations: 0, seats_used: 1, limits: { projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 } }),

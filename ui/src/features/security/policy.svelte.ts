@@ -12,8 +12,15 @@ export interface Values {
   requireTwoFactor: boolean;
   /** Sessions end after `idleMinutes` without use; off: the server's own setting. */
   idleLimited: boolean;
-  idleMinutes: string;
-  minPasswordLength: string;
+  /** What the number fields hold: text as typed, a number, or null while empty. */
+  idleMinutes: Entry;
+  minPasswordLength: Entry;
+}
+
+type Entry = string | number | null;
+
+function text(e: Entry): string {
+  return String(e ?? '').trim();
 }
 
 export interface Draft {
@@ -56,12 +63,12 @@ export function isDirty(d: Draft): boolean {
   const base = valuesOf(d.base);
   const v = d.values;
   if (v.requireTwoFactor !== base.requireTwoFactor || v.idleLimited !== base.idleLimited) return true;
-  if (v.idleLimited && v.idleMinutes.trim() !== base.idleMinutes) return true;
-  return v.minPasswordLength.trim() !== base.minPasswordLength;
+  if (v.idleLimited && text(v.idleMinutes) !== text(base.idleMinutes)) return true;
+  return text(v.minPasswordLength) !== text(base.minPasswordLength);
 }
 
-function whole(s: string): number | null {
-  const t = s.trim();
+function whole(e: Entry): number | null {
+  const t = text(e);
   return /^\d+$/.test(t) ? Number(t) : null;
 }
 
