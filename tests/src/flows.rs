@@ -1,8 +1,11 @@
 //! Steps a person takes in the app, written once against its `data-testid` hooks.
 
-use anyhow::{bail, Context, Result};
+use std::time::Duration;
+
+use anyhow::{bail, ensure, Context, Result};
 
 use crate::app::{testid, App};
+use crate::server::TestServer;
 use crate::Key;
 
 /// The password every test account uses.
@@ -176,4 +179,30 @@ pub async fn wait_until_current_in_switcher(app: &mut App, slug: &str) -> Result
         .await
         .with_context(|| format!("the switcher does not mark {slug:?} as current"))?;
     Ok(())
+}
+
+/// Follows the verification link mailed to `email` as a desktop does: a second launch of
+/// the app with `orgdesk://verify-email/<token>` hands it to the running one, which
+/// confirms the address; waits until the shell stops asking for it.
+pub async fn verify_email_by_link(app: &mut App, server: &TestServer, email: &str) -> Result<()> {
+    app.wait_for(&testid("verify-email-banner"))
+        .await
+        .with_context(|| format!("{email} signed up, but the shell does not ask to confirm it"))?;
+    let token = server
+        .mailed_link_token(email, "orgdesk://verify-email/")
+        .await?;
+    let link = format!("orgdesk://verify-email/{token}");
+    let status = app
+        .run_second_instance(&[&link], Duration::from_secs(20))
+        .await
+        .context("a second launch with the verification link did not hand it over and exit")?;
+    ensure!(
+        status.success(),
+        "the second launch with the verification link exited with {status}"
+    );
+    app.wait_gone(&testid("verify-email-banner"))
+        .await
+        .with_context(|| {
+            format!("after following {email}'s link the shell still asks to confirm it")
+        })
 }
