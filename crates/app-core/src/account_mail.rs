@@ -15,6 +15,7 @@ use specta::Type;
 use crate::error::AppError;
 use crate::host::BuiltInServer;
 use crate::prefs::{Prefs, ServerChoice};
+use crate::reads::Reads;
 use crate::signed_in::{client_for, SignedIn};
 
 /// What following a verification link did.
@@ -37,14 +38,21 @@ pub struct ResetPasswordInput {
 
 pub struct AccountMail {
     signed_in: Arc<SignedIn>,
+    reads: Arc<Reads>,
     prefs: Prefs,
     server: Arc<dyn BuiltInServer>,
 }
 
 impl AccountMail {
-    pub fn new(signed_in: Arc<SignedIn>, prefs: Prefs, server: Arc<dyn BuiltInServer>) -> Self {
+    pub fn new(
+        signed_in: Arc<SignedIn>,
+        reads: Arc<Reads>,
+        prefs: Prefs,
+        server: Arc<dyn BuiltInServer>,
+    ) -> Self {
         Self {
             signed_in,
+            reads,
             prefs,
             server,
         }
@@ -76,18 +84,22 @@ impl AccountMail {
         Ok(me)
     }
 
-    /// Follows a verification link; signed in, answers the account as it is now.
+    /// Follows a verification link; signed in, answers the account as it is now (and
+    /// what it is shown — invitations, for one — is read from the server again).
     pub async fn verify_email(
         &self,
         token: &str,
         server_url: Option<&str>,
     ) -> Result<EmailConfirmed, AppError> {
-        let client = self.client(server_url).await?;
-        let verified = client.verify_email(token).await?;
-        let me = match self.signed_in.client().await {
-            Ok(_) => Some(self.refresh_me().await?),
-            Err(_) => None,
-        };
+        if self.signed_in.client().await.is_err() {
+            let client = self.client(server_url).await?;
+            let verified = client.verify_email(token).await?;
+            return Ok(EmailConfirmed { verified, me: None });
+        }
+        let token = token.to_owned();
+        let verify = |c: Client| async move { c.verify_email(&token).await };
+        let verified = self.reads.online("Confirming your email", verify).await?;
+        let me = Some(self.refresh_me().await?);
         Ok(EmailConfirmed { verified, me })
     }
 

@@ -110,6 +110,7 @@ impl Services {
         ));
         let account_mail = Arc::new(AccountMail::new(
             signed_in.clone(),
+            reads.clone(),
             prefs.clone(),
             server.clone(),
         ));

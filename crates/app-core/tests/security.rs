@@ -177,6 +177,28 @@ async fn the_verification_link_verifies_the_signed_in_account_and_a_reset_link_s
     sign_up(&app, &url, "di@example.com").await;
     let me = app.session.restore().await.session.unwrap().me;
     assert!(!me.email_verified);
+    // An invitation waits for the address; it is shown once the address is confirmed.
+    let owner = world.launch();
+    sign_up(&owner, &url, "eve@example.com").await;
+    let acme = CreateOrgRequest {
+        name: "Acme".into(),
+        ..Default::default()
+    };
+    let org = owner.orgs.create(acme).await.unwrap().org.id;
+    world
+        .direct("eve@example.com")
+        .await
+        .invite(
+            org,
+            &CreateInvitationsRequest {
+                emails: vec!["di@example.com".into()],
+                role: Role::Member,
+                project_scope: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(app.invitations.mine().await.unwrap().value.is_empty());
 
     app.account_mail.resend_verification().await.unwrap();
     // The second link (sign-up mailed the first, which stops working).
@@ -186,6 +208,9 @@ async fn the_verification_link_verifies_the_signed_in_account_and_a_reset_link_s
     let confirmed = app.account_mail.verify_email(&token, None).await.unwrap();
     assert_eq!(confirmed.verified.email, "di@example.com");
     assert!(confirmed.me.expect("signed in").email_verified);
+    let shown = app.invitations.mine().await.unwrap();
+    assert_eq!(shown.value.len(), 1, "read again from the server at once");
+    assert!(!shown.from_cache);
     let resumed = app.session.restore().await.session.unwrap();
     assert!(
         resumed.me.email_verified,

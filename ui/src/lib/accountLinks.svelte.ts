@@ -27,7 +27,9 @@ export function linkServer(): string | null {
 export function accountChanged(me: Me): void {
   if (!workspace.session) return;
   const wasVerified = workspace.session.me.email_verified;
-  workspace.session.me = me;
+  // An answer that left before a verification may arrive after it: a confirmed address
+  // stays confirmed (a new address takes effect only once confirmed).
+  workspace.session.me = { ...me, email_verified: me.email_verified || wasVerified };
   if (me.email_verified && !wasVerified) void received.refresh();
 }
 
