@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::totp_now;
+use common::mail::totp_now;
 use common::world::{sign_up, World, PASSWORD};
 use orgdesk_app_core::account_mail::ResetPasswordInput;
 use orgdesk_app_core::session::SignInInput;

@@ -10,7 +10,6 @@ pub mod proxy;
 pub mod world;
 
 pub use dialog::ScriptedDialog;
-pub use mail::{mailed_tokens, totp_now};
 
 use std::sync::Mutex;
 

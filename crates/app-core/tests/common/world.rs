@@ -87,7 +87,7 @@ impl World {
     pub async fn mailed_token(&self, email: &str, prefix: &str, count: usize) -> String {
         let dir = self._server_dir.path().join("mail");
         for _ in 0..100 {
-            let tokens = super::mailed_tokens(&dir, email, prefix);
+            let tokens = super::mail::mailed_tokens(&dir, email, prefix);
             if let Some(token) = tokens.get(count - 1) {
                 return token.clone();
             }
