@@ -191,18 +191,27 @@ pub async fn verify_email_by_link(app: &mut App, server: &TestServer, email: &st
     let token = server
         .mailed_link_token(email, "orgdesk://verify-email/")
         .await?;
-    let link = format!("orgdesk://verify-email/{token}");
-    let status = app
-        .run_second_instance(&[&link], Duration::from_secs(20))
-        .await
-        .context("a second launch with the verification link did not hand it over and exit")?;
-    ensure!(
-        status.success(),
-        "the second launch with the verification link exited with {status}"
-    );
+    open_link(app, &format!("orgdesk://verify-email/{token}")).await?;
     app.wait_gone(&testid("verify-email-banner"))
         .await
         .with_context(|| {
             format!("after following {email}'s link the shell still asks to confirm it")
         })
+}
+
+/// Opens `link` as a desktop does while the app runs: a second launch hands it to the
+/// running app and exits.
+pub async fn open_link(app: &mut App, link: &str) -> Result<()> {
+    let kind = link.split('/').take(3).collect::<Vec<_>>().join("/");
+    let status = app
+        .run_second_instance(&[link], Duration::from_secs(20))
+        .await
+        .with_context(|| {
+            format!("a second launch with a {kind}/… link did not hand it over and exit")
+        })?;
+    ensure!(
+        status.success(),
+        "the second launch with a {kind}/… link exited with {status}"
+    );
+    Ok(())
 }

@@ -194,15 +194,7 @@ async fn forgotten_password(app: &mut App, server: &TestServer) -> Result<()> {
     let token = server
         .mailed_link_token(DI, "orgdesk://reset-password/")
         .await?;
-    let link = format!("orgdesk://reset-password/{token}");
-    let status = app
-        .run_second_instance(&[&link], Duration::from_secs(20))
-        .await
-        .context("a second launch with the reset link did not hand it over and exit")?;
-    ensure!(
-        status.success(),
-        "the second launch with the reset link exited with {status}"
-    );
+    flows::open_link(app, &format!("orgdesk://reset-password/{token}")).await?;
     let reset = testid("reset-password-dialog");
     app.wait_for(&reset)
         .await

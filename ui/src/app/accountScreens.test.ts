@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { emit } from '@tauri-apps/api/event';
-import { backend, fail, membership, org, reset, status } from '../test/ipc';
+import { backend, fail, membership, org, reset } from '../test/ipc';
+import { overviewOf, shellHandlers } from '../test/shell';
 import type { DeepLink, Me, SessionInfo } from '../lib/bindings';
 import { accountLinks } from '../lib/accountLinks.svelte';
 import { workspace } from '../lib/workspace.svelte';
@@ -25,16 +26,6 @@ const session = (verified = true): SessionInfo => ({
   token_storage: { kind: 'keychain' },
   location: { org_id: 'a', page: 'overview' },
 });
-const overview = (m: typeof acme) => ({
-  org: m.org,
-  role: m.role,
-  member_count: 2,
-  projects: { active: 1, suspended: 0, archived: 0 },
-  pending_invitations: null,
-  seats_used: null,
-  limits: { projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 },
-});
-
 function app(over: Record<string, (a: Record<string, unknown>) => unknown> = {}, opts: { verified?: boolean; signedIn?: boolean; links?: DeepLink[] } = {}) {
   const links = opts.links ?? [];
   return backend(
@@ -44,19 +35,9 @@ function app(over: Record<string, (a: Record<string, unknown>) => unknown> = {},
         hint: { server_url: null, email: 'ana@example.com' },
         notice: null,
       }),
-      list_contexts: () => [personal, acme],
+      ...shellHandlers([personal, acme]),
       take_deep_link: () => links.shift() ?? null,
       take_account_link: () => (links[0]?.kind === 'verify_email' || links[0]?.kind === 'reset_password' ? links.shift()! : null),
-      save_location: () => null,
-      my_invitations: () => [],
-      get_overview: (a) => overview(a.orgId === 'a' ? acme : personal),
-      get_org: (a) => (a.orgId === 'a' ? acme : personal),
-      list_projects: () => [],
-      plan_limits: () => ({ projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 }),
-      connectivity_status: () => status(),
-      list_outbox: () => [],
-      preview_slug: () => '',
-      check_org_fields: () => [],
       ...over,
     },
     { events: true },
@@ -82,7 +63,7 @@ describe('an org requiring two-factor sign-in', () => {
     app({
       get_overview: (a) => {
         if (a.orgId === 'a' && !enrolled) fail({ code: 'mfa_required_by_org', message: 'This organization requires two-factor sign-in.' });
-        return overview(a.orgId === 'a' ? acme : personal);
+        return overviewOf(a.orgId === 'a' ? acme : personal);
       },
     });
     const user = userEvent.setup();
