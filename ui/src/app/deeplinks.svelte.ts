@@ -54,7 +54,11 @@ async function openOrg(slug: string, page: AppPage): Promise<void> {
     workspace.upsert(m);
     workspace.go(m.org.id, page);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error');
+    const known = workspace.contexts.find((c) => c.org.slug === slug);
+    if (e instanceof AppError && e.code === 'mfa_required_by_org' && known) {
+      // The org needs two-factor sign-in first: go there, where the shell says so.
+      workspace.go(known.org.id, page);
+    } else if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error');
     else toast(explain(e), 'error');
   }
 }

@@ -84,6 +84,18 @@ describe('deep links', () => {
     expect(screen.getByTestId('nav-settings-general')).toHaveAttribute('aria-current', 'page');
   });
 
+  it('opens an org that requires two-factor sign-in on the screen that says so', async () => {
+    const refuse = () => fail({ code: 'mfa_required_by_org', message: 'This organization requires two-factor sign-in.' });
+    app([{ kind: 'org', slug: 'acme', page: 'projects' }], {
+      resolve_org: refuse,
+      list_projects: (a) => (a.orgId === 'a' ? refuse() : []),
+    });
+    render(App);
+    await vi.waitFor(() => expect(workspace.currentId).toBe('a'));
+    expect(await screen.findByTestId('mfa-required-by-org')).toHaveTextContent('Acme Studio requires two-factor sign-in');
+    expect(toasts).toHaveLength(0);
+  });
+
   it('says so when the org is not one of mine', async () => {
     app([{ kind: 'org', slug: 'initech', page: 'overview' }], {
       resolve_org: () => fail({ code: 'not_found', message: 'Not found' }),
