@@ -1,6 +1,8 @@
 //! `orgdesk://` links: `orgdesk://org/<slug>/<page>` opens an org's page (a former slug
-//! works too), `orgdesk://invite/<token>` opens an invitation. A link that arrives is kept
-//! until the UI takes it, so one that started the app, or came while signed out, is not lost.
+//! works too), `orgdesk://invite/<token>` opens an invitation, `orgdesk://verify-email/<token>`
+//! and `orgdesk://reset-password/<token>` (mailed by the server) verify an email and choose
+//! a new password. A link that arrives is kept until the UI takes it, so one that started
+//! the app, or came while signed out, is not lost; the mailed account links work signed out.
 
 use std::sync::Mutex;
 
@@ -18,6 +20,15 @@ pub const SCHEME: &str = "orgdesk";
 pub enum DeepLink {
     Org { slug: String, page: AppPage },
     Invite { token: String },
+    VerifyEmail { token: String },
+    ResetPassword { token: String },
+}
+
+impl DeepLink {
+    /// Whether the link is for someone who may not be signed in: its token is the proof.
+    pub fn works_signed_out(&self) -> bool {
+        matches!(self, Self::VerifyEmail { .. } | Self::ResetPassword { .. })
+    }
 }
 
 /// An `orgdesk://` link that arrived and the UI has not opened yet.
@@ -34,6 +45,16 @@ impl PendingLink {
     /// The waiting link, if any (taking it clears it).
     pub fn take(&self) -> Option<DeepLink> {
         self.0.lock().ok().and_then(|mut l| l.take())
+    }
+
+    /// The waiting link if `wanted` says so; otherwise it keeps waiting.
+    pub fn take_if(&self, wanted: impl FnOnce(&DeepLink) -> bool) -> Option<DeepLink> {
+        let mut pending = self.0.lock().ok()?;
+        if pending.as_ref().is_some_and(wanted) {
+            pending.take()
+        } else {
+            None
+        }
     }
 }
 
@@ -55,6 +76,12 @@ pub fn parse(url: &Url) -> Option<DeepLink> {
             page: AppPage::parse(&rest.join("/")).unwrap_or(AppPage::Overview),
         }),
         ("invite", [token]) => Some(DeepLink::Invite {
+            token: (*token).to_owned(),
+        }),
+        ("verify-email", [token]) => Some(DeepLink::VerifyEmail {
+            token: (*token).to_owned(),
+        }),
+        ("reset-password", [token]) => Some(DeepLink::ResetPassword {
             token: (*token).to_owned(),
         }),
         _ => None,
@@ -90,6 +117,20 @@ mod tests {
     }
 
     #[test]
+    fn only_the_mailed_account_links_are_taken_signed_out() {
+        let pending = PendingLink::default();
+        pending.put(link("orgdesk://org/acme").unwrap());
+        assert_eq!(pending.take_if(DeepLink::works_signed_out), None);
+        assert!(pending.take().is_some(), "the org link still waits");
+        pending.put(link("orgdesk://reset-password/t").unwrap());
+        assert_eq!(
+            pending.take_if(DeepLink::works_signed_out),
+            Some(DeepLink::ResetPassword { token: "t".into() })
+        );
+        assert_eq!(pending.take(), None);
+    }
+
+    #[test]
     fn org_and_invite_links() {
         assert_eq!(
             link("orgdesk://org/acme/settings/general"),
@@ -119,6 +160,19 @@ mod tests {
             })
         );
         assert_eq!(link("orgdesk://invite/"), None);
+        assert_eq!(
+            link("orgdesk://verify-email/tok_1"),
+            Some(DeepLink::VerifyEmail {
+                token: "tok_1".into()
+            })
+        );
+        assert_eq!(
+            link("orgdesk://reset-password/tok_2"),
+            Some(DeepLink::ResetPassword {
+                token: "tok_2".into()
+            })
+        );
+        assert_eq!(link("orgdesk://reset-password/"), None);
         assert_eq!(link("https://org/acme"), None);
         assert_eq!(link("orgdesk://elsewhere/x"), None);
     }

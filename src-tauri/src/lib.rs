@@ -28,8 +28,8 @@ use crate::keychain::OsKeychain;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        account, api_keys, audit, billing, forms, invitations, links, members, navigation, orgs,
-        outbox, projects, session, two_factor,
+        account, account_mail, api_keys, audit, billing, forms, invitations, links, members,
+        navigation, orgs, outbox, projects, security, session, two_factor,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -113,6 +113,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             two_factor::disable_two_factor,
             two_factor::save_recovery_codes,
             two_factor::forget_recovery_codes,
+            security::get_org_security,
+            security::update_org_security,
+            account_mail::resend_verification,
+            account_mail::refresh_me,
+            account_mail::verify_email,
+            account_mail::request_password_reset,
+            account_mail::reset_password,
+            links::take_account_link,
         ])
         .events(tauri_specta::collect_events![
             deeplink::DeepLinkArrived,
@@ -210,6 +218,8 @@ pub fn install<R: Runtime>(
     app.manage(services.account.clone());
     app.manage(services.sessions.clone());
     app.manage(services.two_factor.clone());
+    app.manage(services.security.clone());
+    app.manage(services.account_mail.clone());
     Ok(Arc::new(services))
 }
 

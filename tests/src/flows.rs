@@ -1,8 +1,12 @@
 //! Steps a person takes in the app, written once against its `data-testid` hooks.
 
-use anyhow::{bail, Context, Result};
+use std::time::Duration;
 
+use anyhow::{bail, ensure, Context, Result};
+
+use crate::api::totp_now;
 use crate::app::{testid, App};
+use crate::server::TestServer;
 use crate::Key;
 
 /// The password every test account uses.
@@ -176,4 +180,59 @@ pub async fn wait_until_current_in_switcher(app: &mut App, slug: &str) -> Result
         .await
         .with_context(|| format!("the switcher does not mark {slug:?} as current"))?;
     Ok(())
+}
+
+/// Follows the verification link mailed to `email` as a desktop does: a second launch of
+/// the app with `orgdesk://verify-email/<token>` hands it to the running one, which
+/// confirms the address; waits until the shell stops asking for it.
+pub async fn verify_email_by_link(app: &mut App, server: &TestServer, email: &str) -> Result<()> {
+    app.wait_for(&testid("verify-email-banner"))
+        .await
+        .with_context(|| format!("{email} signed up, but the shell does not ask to confirm it"))?;
+    let token = server
+        .mailed_link_token(email, "orgdesk://verify-email/")
+        .await?;
+    open_link(app, &format!("orgdesk://verify-email/{token}")).await?;
+    app.wait_gone(&testid("verify-email-banner"))
+        .await
+        .with_context(|| {
+            format!("after following {email}'s link the shell still asks to confirm it")
+        })
+}
+
+/// Opens `link` as a desktop does while the app runs: a second launch hands it to the
+/// running app and exits.
+pub async fn open_link(app: &mut App, link: &str) -> Result<()> {
+    let kind = link.split('/').take(3).collect::<Vec<_>>().join("/");
+    let status = app
+        .run_second_instance(&[link], Duration::from_secs(20))
+        .await
+        .with_context(|| {
+            format!("a second launch with a {kind}/… link did not hand it over and exit")
+        })?;
+    ensure!(
+        status.success(),
+        "the second launch with a {kind}/… link exited with {status}"
+    );
+    Ok(())
+}
+
+/// In the open "Turn on two-factor sign-in" dialog: reads the secret shown beside the QR
+/// code, confirms with the code an authenticator app would show for it, and waits for the
+/// ten recovery codes. Answers the secret and the codes (the dialog stays open on them).
+pub async fn confirm_enrolment(app: &mut App) -> Result<(String, Vec<String>)> {
+    app.wait_for(&testid("two-factor-qr"))
+        .await
+        .context("the enrolment dialog shows no QR code")?;
+    let secret = app.text(&testid("two-factor-secret")).await?;
+    ensure!(secret.len() >= 16, "the secret shown is {secret:?}");
+    app.screenshot("enrol-dialog").await?;
+    app.fill(&testid("two-factor-confirm-code"), &totp_now(&secret)?)
+        .await?;
+    app.click(&testid("two-factor-confirm")).await?;
+    app.wait_for_count(&testid("recovery-code"), 10)
+        .await
+        .context("confirming did not show ten recovery codes")?;
+    let codes = app.texts(&testid("recovery-code")).await?;
+    Ok((secret, codes))
 }

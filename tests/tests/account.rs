@@ -7,11 +7,10 @@
 use std::path::Path;
 
 use anyhow::{ensure, Context, Result};
-use orgdesk_e2e::api::Api;
+use orgdesk_e2e::api::{totp_at, Api};
 use orgdesk_e2e::flows::{self, PASSWORD};
 use orgdesk_e2e::{keychain, testid, with, App, Launch, TestServer};
 use reqwest::StatusCode;
-use totp_rs::{Algorithm, Builder, Secret};
 
 const TEST: &str = "account_journey";
 const ANA: &str = "ana.account@example.com";
@@ -48,43 +47,12 @@ async fn open_account(app: &mut App) -> Result<()> {
     Ok(())
 }
 
-/// The code an authenticator app shows `offset` seconds from now.
-fn totp(secret: &str, offset: u64) -> Result<String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs()
-        + offset;
-    let secret = Secret::try_from_base32(secret)
-        .map_err(|e| anyhow::anyhow!("the secret on screen is not base32: {e:?}"))?;
-    let totp = Builder::new()
-        .with_algorithm(Algorithm::SHA1)
-        .with_secret(secret)
-        .build()
-        .map_err(|e| anyhow::anyhow!("no TOTP from the secret on screen: {e:?}"))?;
-    Ok(totp.generate(now).to_string())
-}
-
 /// Enrols: reads the secret shown beside the QR code, confirms with a code computed from
 /// it, saves the recovery codes through the save dialog and checks the file. Answers the
 /// secret.
 async fn turn_on_two_factor(app: &mut App) -> Result<String> {
     app.click(&testid("two-factor-enable")).await?;
-    app.wait_for(&testid("two-factor-qr"))
-        .await
-        .context("the enrolment dialog shows no QR code")?;
-    let secret = app.text(&testid("two-factor-secret")).await?;
-    ensure!(secret.len() >= 16, "the secret shown is {secret:?}");
-    app.screenshot("enrol-dialog").await?;
-
-    app.fill(&testid("two-factor-confirm-code"), &totp(&secret, 0)?)
-        .await?;
-    app.click(&testid("two-factor-confirm")).await?;
-    let shown = app
-        .wait_for_count(&testid("recovery-code"), 10)
-        .await
-        .context("confirming did not show ten recovery codes")?;
-    ensure!(shown.len() == 10);
-    let codes = app.texts(&testid("recovery-code")).await?;
+    let (secret, codes) = flows::confirm_enrolment(app).await?;
     app.screenshot("recovery-codes").await?;
 
     let path = app.artifacts_dir().join("recovery-codes.txt");
@@ -230,7 +198,7 @@ async fn sign_in_with_a_code(app: &mut App, url: &str, secret: &str) -> Result<(
         .context("signing in with two-factor on did not ask for a code")?;
     app.screenshot("sign-in-code-step").await?;
     // The enrolment used this time step's code: the app would show the next one soon.
-    app.fill(&testid("two-factor-code"), &totp(secret, 30)?)
+    app.fill(&testid("two-factor-code"), &totp_at(secret, 30)?)
         .await?;
     app.click(&testid("two-factor-submit")).await?;
     app.wait_for(&testid("app-shell"))

@@ -41,7 +41,7 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     let url = server.base_url();
     owner_sets_up_projects(app, url).await?;
     owner_invites(app, server).await?;
-    scoped_member_joins(app, url).await?;
+    scoped_member_joins(app, server).await?;
     admin_joins_through_the_api(server).await?;
     owner_transfers_ownership(app, url).await?;
     member_leaves(app, url).await?;
@@ -205,11 +205,13 @@ async fn wait_for_invitation_mail(server: &TestServer, emails: &[&str]) -> Resul
     }
 }
 
-/// Step 3: Bo signs up in the same window, accepts from the switcher, and sees only what a
-/// member scoped to Website may see.
-async fn scoped_member_joins(app: &mut App, url: &str) -> Result<()> {
+/// Step 3: Bo signs up in the same window, confirms his email through the mailed link
+/// (invitations are shown to verified accounts only), accepts from the switcher, and sees
+/// only what a member scoped to Website may see.
+async fn scoped_member_joins(app: &mut App, server: &TestServer) -> Result<()> {
     flows::sign_out(app).await?;
-    flows::sign_up(app, "Bo Berg", BO, Some(url)).await?;
+    flows::sign_up(app, "Bo Berg", BO, Some(server.base_url())).await?;
+    flows::verify_email_by_link(app, server, BO).await?;
     app.wait_for_text(&testid("switcher-invitation-count"), "1")
         .await
         .context("Bo's switcher trigger does not count 1 invitation")?;

@@ -8,11 +8,12 @@
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
-//! `members`, `invitations`, `billing`, `audit`, `api_keys`, `sessions`, `two_factor`);
-//! `account` (over the session: deleting the account signs out); `services` (wiring).
-//! A module only imports from layers below it.
+//! `members`, `invitations`, `billing`, `audit`, `api_keys`, `sessions`, `two_factor`,
+//! `security`, `account_mail`); `account` (over the session: deleting the account signs
+//! out); `services` (wiring). A module only imports from layers below it.
 
 pub mod account;
+pub mod account_mail;
 pub mod alerts;
 pub mod api_keys;
 pub mod audit;
@@ -32,6 +33,7 @@ pub mod prefs;
 pub mod projects;
 pub mod reads;
 pub mod secrets;
+pub mod security;
 pub mod services;
 pub mod session;
 pub mod sessions;

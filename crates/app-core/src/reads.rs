@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use orgdesk_client::{Cached, Client, ClientError, ReadKey, ReadScope};
+use orgdesk_model::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use specta::Type;
@@ -118,6 +119,7 @@ impl Reads {
         Fut: Future<Output = Result<Cached<T>, ClientError>> + Send + 'static,
     {
         let (connectivity, ui) = (self.connectivity.clone(), self.ui.clone());
+        let stale = self.stale.clone();
         self.spawner.run(async move {
             let result = fetch(client).await;
             match &result {
@@ -129,6 +131,12 @@ impl Reads {
                     if changed {
                         ui.refreshed(vec![key.scope()]);
                     }
+                }
+                // The org now requires two-factor sign-in: what was remembered must not
+                // be shown again; the page reads anew and meets the refusal.
+                Err(e) if e.code() == ErrorCode::MfaRequiredByOrg => {
+                    stale.mark(key.scope());
+                    ui.refreshed(vec![key.scope()]);
                 }
                 Err(_) => connectivity.observe(&result),
             }
@@ -151,25 +159,9 @@ impl Reads {
         self.connectivity.is_online()
     }
 
-    /// Runs a request that needs the server now (never queued): offline it fails at once
-    /// with a message naming `what`, never a spinner. Once it succeeded, what was
-    /// remembered is read from the server first.
-    pub async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
-    where
-        F: FnOnce(Client) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
-    {
-        let value = self.live(what, call).await?;
-        // Who belongs where, and what an org holds, may have changed anywhere:
-        // every remembered read is asked of the server again before it is shown.
-        self.stale.mark(ReadScope::All);
-        self.ui
-            .refreshed(vec![ReadScope::Orgs, ReadScope::MyInvitations]);
-        Ok(value)
-    }
-
     /// Asks the server now, and only it: nothing is remembered or marked stale (the
-    /// account's own security state, shown only as it is now). Offline it fails at once
+    /// account's own security state and an org's security settings, shown only as they
+    /// are now). Offline it fails at once
     /// with a message naming `what`.
     pub async fn live<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
     where
@@ -187,5 +179,22 @@ impl Reads {
             Err(e) => Err(e.into()),
             Ok(value) => Ok(value),
         }
+    }
+
+    /// Runs a request that needs the server now (never queued): offline it fails at once
+    /// with a message naming `what`, never a spinner. Once it succeeded, what was
+    /// remembered is read from the server first.
+    pub async fn online<T, F, Fut>(&self, what: &'static str, call: F) -> Result<T, AppError>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        let value = self.live(what, call).await?;
+        // Who belongs where, and what an org holds, may have changed anywhere: every
+        // remembered read is asked of the server again before it is shown.
+        self.stale.mark(ReadScope::All);
+        self.ui
+            .refreshed(vec![ReadScope::Orgs, ReadScope::MyInvitations]);
+        Ok(value)
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::account::Account;
+use crate::account_mail::AccountMail;
 use crate::alerts::Alerts;
 use crate::api_keys::ApiKeys;
 use crate::audit::Audit;
@@ -22,6 +23,7 @@ use crate::prefs::{PrefStore, Prefs};
 use crate::projects::Projects;
 use crate::reads::Reads;
 use crate::secrets::SecretStore;
+use crate::security::OrgSecurity;
 use crate::session::{SessionParts, SessionService};
 use crate::sessions::Sessions;
 use crate::signed_in::SignedIn;
@@ -61,6 +63,8 @@ pub struct Services {
     pub account: Arc<Account>,
     pub sessions: Arc<Sessions>,
     pub two_factor: Arc<TwoFactor>,
+    pub security: Arc<OrgSecurity>,
+    pub account_mail: Arc<AccountMail>,
 }
 
 impl Services {
@@ -111,6 +115,12 @@ impl Services {
             connectivity.clone(),
             reads.clone(),
         ));
+        let account_mail = Arc::new(AccountMail::new(
+            signed_in.clone(),
+            reads.clone(),
+            prefs.clone(),
+            server.clone(),
+        ));
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -139,6 +149,8 @@ impl Services {
             )),
             audit: Arc::new(Audit::new(reads.clone())),
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
+            security: Arc::new(OrgSecurity::new(reads.clone())),
+            account_mail,
             connectivity,
             reads,
             outbox,

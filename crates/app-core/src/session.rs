@@ -18,7 +18,7 @@ use crate::navigation::Location;
 use crate::outbox::Outbox;
 use crate::prefs::{Prefs, SavedAccount, ServerChoice, SignInHint};
 use crate::secrets::{MemorySecrets, SecretError, SecretStore};
-use crate::signed_in::{Session, SignedIn, TokenStorage};
+use crate::signed_in::{self, Session, SignedIn, TokenStorage};
 use crate::staleness::Staleness;
 use crate::store::LocalStore;
 
@@ -126,13 +126,7 @@ impl SessionService {
 
     /// A client for `server`: the built-in one's carries its secret, no other does.
     async fn client_for(&self, server: &ServerChoice) -> Result<Client, AppError> {
-        match server {
-            ServerChoice::Embedded => {
-                let address = self.parts.server.address().await?;
-                Ok(Client::new(&address.url)?.with_app_secret(address.secret))
-            }
-            ServerChoice::Remote { url } => Ok(Client::new(url)?),
-        }
+        signed_in::client_for(server, self.parts.server.as_ref()).await
     }
 
     pub async fn sign_up(&self, input: SignUpInput) -> Result<SessionInfo, AppError> {

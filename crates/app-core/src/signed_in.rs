@@ -12,7 +12,8 @@ use specta::Type;
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use crate::error::AppError;
-use crate::prefs::SavedAccount;
+use crate::host::BuiltInServer;
+use crate::prefs::{SavedAccount, ServerChoice};
 use crate::store::LocalStore;
 
 pub struct Session {
@@ -71,13 +72,16 @@ impl SignedIn {
         Ok(s.account.me.user.id)
     }
 
-    /// The account changed on the server (its name): the session shows it as it is now.
-    pub(crate) async fn set_me(&self, me: Me) {
-        if let Some(session) = self.0.write().await.as_mut() {
-            if session.account.me.user.id == me.user.id {
-                session.account.me = me;
-            }
-        }
+    /// The account as the server now has it (a verified email, a new name), kept for the
+    /// rest of the session if it is still this account's; answers the account it replaced
+    /// `me` on.
+    pub(crate) async fn set_me(&self, me: Me) -> Option<SavedAccount> {
+        let mut session = self.0.write().await;
+        let s = session
+            .as_mut()
+            .filter(|s| s.account.me.user.id == me.user.id)?;
+        s.account.me = me;
+        Some(s.account.clone())
     }
 
     /// Makes `session` the current one.
@@ -88,5 +92,20 @@ impl SignedIn {
     /// Ends the current session, answering it.
     pub(crate) async fn end(&self) -> Option<Session> {
         self.0.write().await.take()
+    }
+}
+
+/// A client for `server`, signed in to nothing: the built-in one's carries its secret, no
+/// other does.
+pub async fn client_for(
+    server: &ServerChoice,
+    built_in: &dyn BuiltInServer,
+) -> Result<Client, AppError> {
+    match server {
+        ServerChoice::Embedded => {
+            let address = built_in.address().await?;
+            Ok(Client::new(&address.url)?.with_app_secret(address.secret))
+        }
+        ServerChoice::Remote { url } => Ok(Client::new(url)?),
     }
 }

@@ -22,6 +22,8 @@ fn modules_import_only_lower_layers() {
                 "projects",
                 "sessions",
                 "two_factor",
+                "security",
+                "account_mail",
             ],
             &["orgs", "billing", "session"],
             &["account"],

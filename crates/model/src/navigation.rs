@@ -152,6 +152,13 @@ page_registry! {
         requires: None,
         kinds: EVERY_KIND,
     }
+    // The org's security policy: two-factor for members, idle timeout, password length.
+    SettingsSecurity = "settings/security" {
+        title: "Security",
+        section: Settings,
+        requires: Some(Capability::ManageSecurity),
+        kinds: SHARED_ONLY,
+    }
     // The person's own account (not the org's): the same page in every context.
     Account = "account" {
         title: "Account",
@@ -228,6 +235,7 @@ mod tests {
                 "settings/general",
                 "settings/audit-log",
                 "settings/api-keys",
+                "settings/security",
                 "account",
             ]
         );
@@ -283,6 +291,7 @@ mod tests {
         assert!(personal.contains(&P::SettingsAuditLog));
         assert!(personal.contains(&P::SettingsApiKeys));
         assert!(personal.contains(&P::Account));
+        assert!(!personal.contains(&P::SettingsSecurity));
     }
 
     #[test]

@@ -8,3 +8,11 @@ use crate::deeplink::{DeepLink, PendingLink};
 pub fn take_deep_link(pending: State<'_, PendingLink>) -> Option<DeepLink> {
     pending.take()
 }
+
+/// The waiting link if it is one that works signed out (verify an email, reset a
+/// password); any other stays for after the sign-in.
+#[tauri::command]
+#[specta::specta]
+pub fn take_account_link(pending: State<'_, PendingLink>) -> Option<DeepLink> {
+    pending.take_if(DeepLink::works_signed_out)
+}

@@ -2,6 +2,7 @@
 //! and maps the error; nothing else happens here.
 
 pub mod account;
+pub mod account_mail;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
@@ -13,6 +14,7 @@ pub mod navigation;
 pub mod orgs;
 pub mod outbox;
 pub mod projects;
+pub mod security;
 pub mod session;
 pub mod two_factor;
 

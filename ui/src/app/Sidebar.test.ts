@@ -33,6 +33,7 @@ describe('Sidebar', () => {
       'nav-settings-general',
       'nav-settings-audit-log',
       'nav-settings-api-keys',
+      'nav-settings-security',
       'nav-account',
     ]);
   });

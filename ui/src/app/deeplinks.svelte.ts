@@ -1,7 +1,9 @@
 // `orgdesk://` links. The backend keeps a link that arrives (or started the app) until we
 // take it, so we take it only when signed in: a link that comes while signed out waits for
-// the sign-in.
+// the sign-in, except the account's mailed links (verify the email, reset the password),
+// which work signed out.
 import { commands, type AppPage, type ReceivedInvitation } from '../lib/bindings';
+import { followResetLink, followVerifyLink } from '../lib/accountLinks.svelte';
 import { AppError, call } from '../lib/ipc';
 import { explain } from '../lib/errors';
 import { toast } from '../lib/toast.svelte';
@@ -19,9 +21,10 @@ export const links = $state<{ invite: InviteLink | null }>({ invite: null });
 let taking = false;
 let again = false;
 
-/** Opens every waiting link (newest wins), if signed in. */
+/** Opens every waiting link (newest wins): any, signed in; the account's mailed links,
+ *  signed out. */
 export async function openPendingLinks(): Promise<void> {
-  if (workspace.phase !== 'signed-in') return;
+  if (workspace.phase === 'loading') return;
   if (taking) {
     again = true; // one arrived while we were busy: look again when done
     return;
@@ -30,10 +33,13 @@ export async function openPendingLinks(): Promise<void> {
   try {
     do {
       again = false;
-      const link = await commands.takeDeepLink();
+      const signedIn = workspace.phase === 'signed-in';
+      const link = await (signedIn ? commands.takeDeepLink() : commands.takeAccountLink());
       if (!link) continue;
       if (link.kind === 'org') await openOrg(link.slug, link.page);
-      else await openInvite(link.token);
+      else if (link.kind === 'invite') await openInvite(link.token);
+      else if (link.kind === 'verify_email') await followVerifyLink(link.token);
+      else followResetLink(link.token);
     } while (again);
   } catch (e) {
     toast(explain(e), 'error');
@@ -48,7 +54,11 @@ async function openOrg(slug: string, page: AppPage): Promise<void> {
     workspace.upsert(m);
     workspace.go(m.org.id, page);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error');
+    const known = workspace.contexts.find((c) => c.org.slug === slug);
+    if (e instanceof AppError && e.code === 'mfa_required_by_org' && known) {
+      // The org needs two-factor sign-in first: go there, where the shell says so.
+      workspace.go(known.org.id, page);
+    } else if (e instanceof AppError && e.code === 'not_found') toast(`You don't have access to ${slug}.`, 'error');
     else toast(explain(e), 'error');
   }
 }

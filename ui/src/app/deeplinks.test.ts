@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { emit } from '@tauri-apps/api/event';
-import { backend, fail, membership, org, reset, status } from '../test/ipc';
+import { backend, fail, membership, org, reset } from '../test/ipc';
+import { overviewOf, shellHandlers } from '../test/shell';
 import type { DeepLink, SessionInfo } from '../lib/bindings';
 import { workspace } from '../lib/workspace.svelte';
 import { toasts } from '../lib/toast.svelte';
@@ -30,18 +31,9 @@ function app(pending: DeepLink[], over: Record<string, (a: Record<string, unknow
   return backend(
     {
       restore_session: () => ({ session: signedIn ? session : null, hint: { server_url: null, email: null }, notice: null }),
-      list_contexts: () => [personal, acme],
+      ...shellHandlers([personal, acme]),
+      get_overview: (a) => ({ ...overviewOf(a.orgId === 'a' ? acme : personal), role: 'owner' }),
       take_deep_link: () => pending.shift() ?? null,
-      save_location: () => null,
-      my_invitations: () => [],
-      get_overview: (a) => ({ org: a.orgId === 'a' ? acme.org : personal.org, role: 'owner', member_count: 1, projects: { active: 0, suspended: 0, archived: 0 }, pending_invitations: 0, seats_used: 1, limits: { projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 } }),
-      list_projects: () => [],
-      plan_limits: () => ({ projects: 3, seats: 5, owned_orgs: 1, audit_retention_days: 30 }),
-      list_members: () => ({ items: [], next_cursor: null }),
-      preview_slug: () => '',
-      check_org_fields: () => [],
-      connectivity_status: () => status(),
-      list_outbox: () => [],
       ...over,
     },
     { events: true },
@@ -90,6 +82,18 @@ describe('deep links', () => {
     expect(await screen.findByTestId('page-settings-general')).toBeInTheDocument();
     expect(screen.getByLabelText('You are in')).toHaveTextContent('Acme Studio/Settings · General');
     expect(screen.getByTestId('nav-settings-general')).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('opens an org that requires two-factor sign-in on the screen that says so', async () => {
+    const refuse = () => fail({ code: 'mfa_required_by_org', message: 'This organization requires two-factor sign-in.' });
+    app([{ kind: 'org', slug: 'acme', page: 'projects' }], {
+      resolve_org: refuse,
+      list_projects: (a) => (a.orgId === 'a' ? refuse() : []),
+    });
+    render(App);
+    await vi.waitFor(() => expect(workspace.currentId).toBe('a'));
+    expect(await screen.findByTestId('mfa-required-by-org')).toHaveTextContent('Acme Studio requires two-factor sign-in');
+    expect(toasts).toHaveLength(0);
   });
 
   it('says so when the org is not one of mine', async () => {

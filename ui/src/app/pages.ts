@@ -3,7 +3,7 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, Users, Wallet } from '@lucide/svelte';
+import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet } from '@lucide/svelte';
 import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
@@ -11,6 +11,7 @@ import { BillingPage } from '../features/billing';
 import { MembersPage } from '../features/members';
 import { OverviewPage } from '../features/overview';
 import { ProjectsPage } from '../features/projects';
+import { SecuritySettings } from '../features/security';
 import { GeneralSettings } from '../features/settings';
 import type { AppPage, Membership } from '../lib/bindings';
 
@@ -27,5 +28,6 @@ export const views: Record<AppPage, PageView> = {
   'settings/general': { component: GeneralSettings, icon: Settings2 },
   'settings/audit-log': { component: AuditLogPage, icon: ScrollText },
   'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
+  'settings/security': { component: SecuritySettings, icon: ShieldCheck },
   account: { component: AccountPage, icon: CircleUser },
 };

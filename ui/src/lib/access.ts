@@ -1,8 +1,10 @@
 // Org-scoped commands: when one answers `not_found` (the org was deleted, or you were
 // removed from it) or `forbidden` (your role changed), the workspace re-reads the contexts
-// and, if the org is gone, lands in Personal with a message. Every feature calls org-scoped
-// commands through `callOrg` so this holds everywhere.
+// and, if the org is gone, lands in Personal with a message; `mfa_required_by_org` (the
+// org requires two-factor sign-in) puts the org behind the screen that says so. Every
+// feature calls org-scoped commands through `callOrg` so this holds everywhere.
 import { AppError, call, type CommandResult } from './ipc';
+import { orgGate } from './orgGate.svelte';
 import { workspace } from './workspace.svelte';
 
 export async function callOrg<T>(orgId: string, result: Promise<CommandResult<T>>): Promise<T> {
@@ -12,6 +14,7 @@ export async function callOrg<T>(orgId: string, result: Promise<CommandResult<T>
     if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) {
       await workspace.checkAccess(orgId);
     }
+    if (e instanceof AppError && e.code === 'mfa_required_by_org') orgGate.refuse(orgId);
     throw e;
   }
 }

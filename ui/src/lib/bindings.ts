@@ -183,6 +183,25 @@ export const commands = {
 	saveRecoveryCodes: (fileName: string) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("save_recovery_codes", { fileName })),
 	/**  The person has their recovery codes: the app stops keeping them. */
 	forgetRecoveryCodes: () => typedError<null, ApiError>(__TAURI_INVOKE("forget_recovery_codes")),
+	/**  The org's security policy as the server has it now (owners and admins). */
+	getOrgSecurity: (orgId: OrgId) => typedError<OrgSecurityPolicy, ApiError>(__TAURI_INVOKE("get_org_security", { orgId })),
+	/**  Replaces the org's security policy; needs the server now. */
+	updateOrgSecurity: (orgId: OrgId, input: UpdateOrgSecurityPolicy) => typedError<OrgSecurityPolicy, ApiError>(__TAURI_INVOKE("update_org_security", { orgId, input })),
+	/**  Mails the verification link again. */
+	resendVerification: () => typedError<null, ApiError>(__TAURI_INVOKE("resend_verification")),
+	/**  The signed-in account as the server has it now. */
+	refreshMe: () => typedError<Me, ApiError>(__TAURI_INVOKE("refresh_me")),
+	/**  Follows a verification link (`server_url`: where the account is, when signed out). */
+	verifyEmail: (token: string, serverUrl: string | null) => typedError<EmailConfirmed, ApiError>(__TAURI_INVOKE("verify_email", { token, serverUrl })),
+	/**  Asks for a password-reset link; answers alike whether or not an account has `email`. */
+	requestPasswordReset: (serverUrl: string | null, email: string) => typedError<null, ApiError>(__TAURI_INVOKE("request_password_reset", { serverUrl, email })),
+	/**  Sets a new password through a reset link. */
+	resetPassword: (input: ResetPasswordInput) => typedError<null, ApiError>(__TAURI_INVOKE("reset_password", { input })),
+	/**
+	 *  The waiting link if it is one that works signed out (verify an email, reset a
+	 *  password); any other stays for after the sign-in.
+	 */
+	takeAccountLink: () => __TAURI_INVOKE<DeepLink | null>("take_account_link"),
 };
 
 /** Events */
@@ -196,7 +215,7 @@ export const events = {
 /* Constants */
 export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
 export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
 
@@ -281,7 +300,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "account";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/security" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -504,10 +523,25 @@ export type DataRefreshed = {
 	scopes: ReadScope[],
 };
 
-export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "invite"; token: string };
+export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "invite"; token: string } | { kind: "verify_email"; token: string } | { kind: "reset_password"; token: string };
 
 /**  Tells the UI that a link is waiting (`take_deep_link` hands it over). */
 export type DeepLinkArrived = null;
+
+/**  What following a verification link did. */
+export type EmailConfirmed = {
+	verified: EmailVerified,
+	/**  The signed-in account as the server has it now (`None` when signed out). */
+	me: Me | null,
+};
+
+/**  What a verification link did. */
+export type EmailVerified = {
+	/**  The account's (now verified) email. */
+	email: string,
+	/**  `true` when the link confirmed a change of email: `email` is the new address. */
+	changed: boolean,
+};
 
 /**  A started enrolment as the UI shows it. */
 export type Enrolment = {
@@ -870,6 +904,27 @@ export type OrgOverview = {
 	limits: PlanLimits,
 };
 
+/**  The policy as owners and admins see it. */
+export type OrgSecurityPolicy = {
+	/**
+	 *  Members without two-factor sign-in get 403 `mfa_required_by_org` on this org's
+	 *  routes until they turn it on.
+	 */
+	require_two_factor: boolean,
+	/**
+	 *  Sessions of members end after this many minutes without a request (the strictest
+	 *  of a person's orgs applies, and never longer than the server's own); `null`: the
+	 *  server's setting.
+	 */
+	session_idle_timeout_minutes: number | null,
+	/**  The shortest password a member may set from now on. */
+	min_password_length: number,
+	/**  Members (the owner included) who have not turned on two-factor sign-in. */
+	members_without_two_factor: number,
+	/**  When it was last changed; `null` while it is the default. */
+	updated_at: string | null,
+};
+
 /**  The outbox changed: a change was queued, applied, refused or hit a conflict. */
 export type OutboxChanged = {
 	queued: number,
@@ -1011,6 +1066,17 @@ export type ReceivedInvitation = {
  */
 export type RecoveryCodes = {
 	codes: string[],
+};
+
+/**  A new password, chosen through a reset link. */
+export type ResetPasswordInput = {
+	/**
+	 *  The server the link's account is on: blank for the built-in one (ignored while
+	 *  signed in: the account's own server).
+	 */
+	server_url: string | null,
+	token: string,
+	new_password: string,
 };
 
 export type RestoreProject = {
@@ -1193,6 +1259,16 @@ export type UpdateOrgRequest = {
 	slug?: string | null,
 	description?: string | null,
 	website?: string | null,
+};
+
+/**  A new policy, replacing the current one whole. */
+export type UpdateOrgSecurityPolicy = {
+	/**  Turning it on needs two-factor on the caller's own account first. */
+	require_two_factor: boolean,
+	/**  5 to 43200 minutes, or `null` for the server's setting. */
+	session_idle_timeout_minutes?: number | null,
+	/**  10 to 64 characters. */
+	min_password_length: number,
 };
 
 /**  Renames or edits a project if nobody changed it since `expected_version`. */

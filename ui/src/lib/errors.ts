@@ -24,6 +24,7 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
   idempotency_key_in_flight: 'The same request is still being processed. Wait a moment, then retry.',
   forbidden: 'Your role does not allow this. Ask an owner or admin.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
+  mfa_required_by_org: 'Turn on two-factor sign-in for your account, then try again.',
 };
 
 /** The server's message followed by what to do, when we know it. */

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod dialog;
+pub mod mail;
 pub mod proxy;
 pub mod world;
 

@@ -82,6 +82,20 @@ impl World {
         }
     }
 
+    /// The token of the `count`th link starting with `prefix` mailed to `email`, waiting
+    /// for its delivery (the server writes mail to `.eml` files in its data folder).
+    pub async fn mailed_token(&self, email: &str, prefix: &str, count: usize) -> String {
+        let dir = self._server_dir.path().join("mail");
+        for _ in 0..100 {
+            let tokens = super::mail::mailed_tokens(&dir, email, prefix);
+            if let Some(token) = tokens.get(count - 1) {
+                return token.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no mail number {count} to {email} with a {prefix} link in {dir:?}")
+    }
+
     /// The server seen directly, not through the proxy, signed in as `email`.
     pub async fn direct(&self, email: &str) -> Client {
         let client = Client::new(&self.server.base_url()).unwrap();

@@ -93,7 +93,7 @@ describe('ApiKeysPage', () => {
     expect(dialog).toHaveTextContent('You won’t see it again');
     expect(calls.of('create_api_key')[0]).toEqual({
       orgId: 'o1',
-      input: { name: 'Batch jobs', project_id: null, scopes: ['usage:write', 'read'] },
+      input: { name: 'Batch jobs', project_id: null, scopes: ['usage:write', 'read'], expires_at: null },
     });
     await vi.waitFor(() => expect(screen.getAllByTestId('api-key-row').map((r) => r.dataset.name)).toEqual(['Batch jobs']));
 
@@ -151,5 +151,42 @@ describe('ApiKeysPage', () => {
     await user.click(within(dialog).getByTestId('api-key-revoke-confirm'));
     expect(calls.of('revoke_api_key')[0]).toEqual({ orgId: 'o1', keyId: 'k1' });
     await vi.waitFor(() => expect(screen.getByTestId('api-key-row')).toHaveAttribute('data-revoked', 'true'));
+  });
+
+  it('takes an expiry, and shows when keys end and which have', async () => {
+    const calls = backend({
+      ...base([
+        key({ id: 'k1', name: 'Nightly', expires_at: '2099-03-01T12:00:00Z' }),
+        key({ id: 'k2', name: 'Old job', expires_at: '2026-01-01T00:00:00Z' }),
+      ]),
+      create_api_key: () => ({ key: key({ id: 'k3', name: 'Trial' }), secret: 'odk_t' }),
+    });
+    const user = userEvent.setup();
+    render(ApiKeysPage, { props: { membership: membership(o) } });
+    const rows = await screen.findAllByTestId('api-key-row');
+    expect(rows.map((r) => r.dataset.name)).toEqual(['Nightly', 'Old job']);
+    expect(within(rows[0]!).getByTestId('api-key-expires')).toHaveTextContent('Expires');
+    expect(rows[0]).toHaveAttribute('data-expired', 'false');
+    expect(within(rows[1]!).getByTestId('api-key-expired')).toHaveTextContent('Expired');
+    expect(rows[1]).toHaveAttribute('data-expired', 'true');
+
+    await user.click(screen.getByTestId('api-key-create'));
+    const dialog = await screen.findByTestId('api-key-dialog');
+    await user.type(dialog.querySelector('input[name=name]')!, 'Trial');
+    await user.selectOptions(within(dialog).getByTestId('api-key-expiry'), 'date');
+    const day = within(dialog).getByTestId('api-key-expiry-date');
+    await user.type(day, '2020-05-01');
+    await user.click(within(dialog).getByTestId('api-key-submit'));
+    expect(await within(dialog).findByTestId('field-error-expires_at')).toHaveTextContent('Choose a day from today on.');
+    expect(calls.of('create_api_key')).toHaveLength(0);
+
+    await user.selectOptions(within(dialog).getByTestId('api-key-expiry'), '30');
+    const before = Date.now();
+    await user.click(within(dialog).getByTestId('api-key-submit'));
+    await vi.waitFor(() => expect(calls.of('create_api_key')).toHaveLength(1));
+    const sent = (calls.of('create_api_key')[0]!.input as { expires_at: string }).expires_at;
+    const days = (new Date(sent).getTime() - before) / (24 * 3600 * 1000);
+    expect(days).toBeGreaterThan(29.99);
+    expect(days).toBeLessThan(30.01);
   });
 });

@@ -42,3 +42,33 @@ export function curlExample(base: string, project: string): string {
     `  -d '{"project":"${project}","modality":"text","quantity":12}'`,
   ].join('\n');
 }
+
+/** How long a new key works: never ends, a number of days, or until a chosen day. */
+export type Expiry = 'never' | '30' | '90' | '365' | 'date';
+
+export const EXPIRIES: { value: Expiry; label: string }[] = [
+  { value: 'never', label: 'Never' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+  { value: 'date', label: 'On a date…' },
+];
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The `expires_at` to send (RFC 3339), `null` for never, or why it can't be used. A
+ *  chosen day means the key works through the end of that day, here. */
+export function expiresAt(choice: Expiry, day: string, now: number = Date.now()): { at: string | null } | { error: string } {
+  if (choice === 'never') return { at: null };
+  if (choice !== 'date') return { at: new Date(now + Number(choice) * DAY_MS).toISOString() };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return { error: 'Choose the last day the key works.' };
+  const end = new Date(`${day}T23:59:59`);
+  if (Number.isNaN(end.getTime())) return { error: 'Choose the last day the key works.' };
+  if (end.getTime() <= now) return { error: 'Choose a day from today on.' };
+  return { at: end.toISOString() };
+}
+
+/** Whether the key has stopped working by itself. */
+export function isExpired(k: Pick<ApiKey, 'expires_at'>, now: number = Date.now()): boolean {
+  return k.expires_at !== null && new Date(k.expires_at).getTime() <= now;
+}

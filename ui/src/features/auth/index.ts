@@ -1,1 +1,2 @@
 export { default as AuthScreen } from './AuthScreen.svelte';
+export { default as ResetPassword } from './ResetPassword.svelte';

@@ -1,0 +1,2 @@
+export { default as SecuritySettings } from './SecuritySettings.svelte';
+export { default as TwoFactorGate } from './TwoFactorGate.svelte';

@@ -1,0 +1,1 @@
+export { default as VerifyEmailBanner } from './VerifyEmailBanner.svelte';
