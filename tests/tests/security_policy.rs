@@ -161,7 +161,10 @@ async fn member_is_refused_until_enrolled(app: &mut App, server: &TestServer) ->
         .context("after enrolling, Bo's Account page does not say two-factor is on")?;
     app.screenshot("member-enrolled").await?;
 
+    // Switching keeps the page (his Account page is the same everywhere): the overview
+    // is one click away.
     flows::switch_to(app, SLUG, ORG_NAME).await?;
+    flows::go_to(app, "overview").await?;
     app.wait_for_text(&testid("overview-name"), ORG_NAME)
         .await
         .context("after Bo enrolled, Contoso's overview does not open")?;
