@@ -68,6 +68,8 @@ pub enum AuditAction {
     ApiKeyRevoked,
     #[serde(rename = "billing.top_up")]
     BillingTopUp,
+    #[serde(rename = "billing.credits_granted")]
+    BillingCreditsGranted,
     #[serde(rename = "billing.low_balance")]
     BillingLowBalance,
     #[serde(rename = "billing.alerts_updated")]
@@ -114,7 +116,7 @@ impl AuditTarget {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::OrgCreated,
         Self::OrgUpdated,
         Self::OrgLogoUpdated,
@@ -142,6 +144,7 @@ impl AuditAction {
         Self::ApiKeyCreated,
         Self::ApiKeyRevoked,
         Self::BillingTopUp,
+        Self::BillingCreditsGranted,
         Self::BillingLowBalance,
         Self::BillingAlertsUpdated,
         Self::BillingSpendPolicyUpdated,
@@ -177,6 +180,7 @@ impl AuditAction {
             Self::ApiKeyCreated => "api_key.created",
             Self::ApiKeyRevoked => "api_key.revoked",
             Self::BillingTopUp => "billing.top_up",
+            Self::BillingCreditsGranted => "billing.credits_granted",
             Self::BillingLowBalance => "billing.low_balance",
             Self::BillingAlertsUpdated => "billing.alerts_updated",
             Self::BillingSpendPolicyUpdated => "billing.spend_policy_updated",
@@ -213,6 +217,7 @@ impl AuditAction {
             Self::ApiKeyCreated => "API key created",
             Self::ApiKeyRevoked => "API key revoked",
             Self::BillingTopUp => "Credits added",
+            Self::BillingCreditsGranted => "Credits granted",
             Self::BillingLowBalance => "Balance ran low",
             Self::BillingAlertsUpdated => "Low-balance alert changed",
             Self::BillingSpendPolicyUpdated => "Spend policy changed",
@@ -231,6 +236,7 @@ impl AuditAction {
             | Self::OrgDeleted
             | Self::OrgSecurityUpdated
             | Self::BillingTopUp
+            | Self::BillingCreditsGranted
             | Self::BillingLowBalance
             | Self::BillingAlertsUpdated
             | Self::BillingSpendPolicyUpdated => AuditTarget::Org,
@@ -259,12 +265,54 @@ impl AuditAction {
     }
 }
 
+/// Where an audit event's change came from.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditActorKind {
+    /// A person (or an API key of theirs): `actor` names them.
+    Person,
+    /// Whoever runs the server, through its command line (`orgdesk-server grant-credits`,
+    /// `set-plan`).
+    Operator,
+    /// The server itself (e.g. a balance crossing its threshold through metered usage).
+    System,
+}
+
+impl AuditActorKind {
+    pub const ALL: [Self; 3] = [Self::Person, Self::Operator, Self::System];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Operator => "operator",
+            Self::System => "system",
+        }
+    }
+
+    /// How people read it where no person is named.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Person => "Person",
+            Self::Operator => "Server operator",
+            Self::System => "System",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub id: AuditEventId,
     pub org_id: OrgId,
-    /// Who did it; absent for the system (e.g. expiry).
+    /// Who did it; absent for the server operator and the system (see `actor_kind`).
     pub actor: Option<PersonRef>,
+    /// A person (`actor` names them), the server's operator, or the system.
+    pub actor_kind: AuditActorKind,
     /// What happened, e.g. `org.updated`, `member.role_changed`, `invitation.accepted`.
     pub action: AuditAction,
     /// The kind and id of what it happened to, e.g. `project` and its id.

@@ -152,10 +152,38 @@ pub struct PlanUsage {
     pub seats: i64,
 }
 
+/// How the server takes payment for top-ups and paid plans (its `--payments` flag).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMode {
+    /// No payments: top-ups and paid plans answer `payments_not_configured`; the server's
+    /// operator grants credits and sets plans.
+    None,
+    /// The desktop app's built-in server: top-ups and plans are recorded, not charged.
+    Local,
+}
+
+impl PaymentMode {
+    pub const ALL: [Self; 2] = [Self::None, Self::Local];
+
+    /// The wire form, as the `--payments` flag spells it too.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Local => "local",
+        }
+    }
+}
+
 /// `GET /v1/orgs/{org}/billing`: everything the billing page opens with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct BillingSummary {
     pub org_id: OrgId,
+    /// How this server takes payment: with `none`, only its operator adds credits and
+    /// sets paid plans.
+    pub payment_mode: PaymentMode,
     pub balance: i64,
     pub plan: Plan,
     pub limits: PlanLimits,

@@ -63,6 +63,9 @@ pub enum ErrorCode {
     SpendNotAllowed,
     /// The plan change would leave current usage over the new plan's limits.
     PlanDowngradeBlocked,
+    /// This server takes no payments (`--payments none`): credits and paid plans come from
+    /// its operator.
+    PaymentsNotConfigured,
     /// This route needs an `Idempotency-Key` header.
     IdempotencyKeyRequired,
     /// The `Idempotency-Key` was used before with a different request.
@@ -104,7 +107,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -131,6 +134,7 @@ impl ErrorCode {
         Self::ProjectNotActive,
         Self::SpendNotAllowed,
         Self::PlanDowngradeBlocked,
+        Self::PaymentsNotConfigured,
         Self::IdempotencyKeyRequired,
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
@@ -177,6 +181,7 @@ impl ErrorCode {
             | Self::InvalidState
             | Self::ProjectNotActive
             | Self::PlanDowngradeBlocked
+            | Self::PaymentsNotConfigured
             | Self::IdempotencyKeyInFlight => 409,
             Self::InsufficientCredits => 402,
             Self::SpendNotAllowed => 403,
@@ -230,6 +235,7 @@ impl ErrorCode {
             Self::ProjectNotActive => "project_not_active",
             Self::SpendNotAllowed => "spend_not_allowed",
             Self::PlanDowngradeBlocked => "plan_downgrade_blocked",
+            Self::PaymentsNotConfigured => "payments_not_configured",
             Self::IdempotencyKeyRequired => "idempotency_key_required",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
@@ -280,6 +286,7 @@ impl ErrorCode {
             Self::ProjectNotActive => "The project is not active",
             Self::SpendNotAllowed => "The spend policy does not allow this",
             Self::PlanDowngradeBlocked => "Current usage is over the new plan's limits",
+            Self::PaymentsNotConfigured => "This server takes no payments",
             Self::IdempotencyKeyRequired => "An Idempotency-Key header is required",
             Self::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
             Self::IdempotencyKeyInFlight => "This request is still being processed",

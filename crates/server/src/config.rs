@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::access::{AllowedHosts, AppSecret};
-use crate::payments::{PaymentProvider, RecordedPayments};
+use orgdesk_model::billing::PaymentMode;
+
+use crate::payments::{PaymentProvider, Payments};
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";
@@ -28,7 +30,7 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy) instead
     /// of the TCP peer, for the audit log.
     pub trust_proxy: bool,
-    /// Where top-ups are paid.
+    /// How top-ups and paid plans are paid for.
     pub payments: PaymentsConfig,
     /// The `Host` names answered; any other gets 403 before routing (against DNS
     /// rebinding). Every name unless configured.
@@ -160,24 +162,36 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// Which [`PaymentProvider`] takes the top-ups.
-#[derive(Clone, Default)]
+/// How the server takes payment for top-ups and paid plans (`--payments`).
+#[derive(Clone)]
 pub enum PaymentsConfig {
-    /// Payment is settled elsewhere (a bank transfer, an invoice); the caller's reference
-    /// is recorded ([`RecordedPayments`]).
-    #[default]
-    Recorded,
-    /// A provider the embedding program brings (tests drive declined and unavailable
-    /// payments through one).
+    /// No payments (the `orgdesk-server` binary's default): self-service top-ups and paid
+    /// plans answer 409 `payments_not_configured`; the operator grants credits and sets
+    /// plans from the command line.
+    None,
+    /// The desktop app's built-in server: top-ups are recorded, not charged
+    /// ([`crate::payments::RecordedPayments`]).
+    Local,
+    /// A provider the embedding program brings, charging as `local` mode's recorder would
+    /// (tests drive declined and unavailable payments through one); reported as `local`.
     Provider(Arc<dyn PaymentProvider>),
 }
 
 impl PaymentsConfig {
-    /// The provider this configuration names.
-    pub fn provider(&self) -> Arc<dyn PaymentProvider> {
+    /// The mode clients are told.
+    pub fn mode(&self) -> PaymentMode {
         match self {
-            Self::Recorded => Arc::new(RecordedPayments),
-            Self::Provider(provider) => Arc::clone(provider),
+            Self::None => PaymentMode::None,
+            Self::Local | Self::Provider(_) => PaymentMode::Local,
+        }
+    }
+
+    /// What the running server takes payment with.
+    pub fn payments(&self) -> Payments {
+        match self {
+            Self::None => Payments::none(),
+            Self::Local => Payments::local(),
+            Self::Provider(provider) => Payments::charged_by(self.mode(), Arc::clone(provider)),
         }
     }
 }
@@ -185,7 +199,8 @@ impl PaymentsConfig {
 impl fmt::Debug for PaymentsConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Recorded => f.write_str("Recorded"),
+            Self::None => f.write_str("None"),
+            Self::Local => f.write_str("Local"),
             Self::Provider(_) => f.write_str("Provider(..)"),
         }
     }
@@ -233,8 +248,9 @@ pub enum Backend {
 }
 
 impl Config {
-    /// A loopback server on a free port with SQLite in `data_dir`: what the desktop app
-    /// embeds when no server is configured.
+    /// A loopback server on a free port with SQLite in `data_dir`, top-ups recorded and
+    /// not charged (`local` payments): what the desktop app embeds when no server is
+    /// configured.
     pub fn local(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -243,7 +259,7 @@ impl Config {
             demo: false,
             mail: MailConfig::default(),
             trust_proxy: false,
-            payments: PaymentsConfig::default(),
+            payments: PaymentsConfig::Local,
             connections: ConnectionLimits::default(),
             account_limits: AccountLimits::default(),
             sessions: SessionLifetimes::default(),

@@ -34,6 +34,7 @@ pub mod mail;
 pub mod members;
 pub mod membership;
 pub mod openapi;
+pub mod operator;
 pub mod orgs;
 pub mod owner_only;
 pub mod payments;

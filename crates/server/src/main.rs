@@ -1,16 +1,20 @@
 //! The `orgdesk-server` binary: flags (each also an environment variable), logging, and a
-//! graceful stop on SIGTERM or Ctrl-C.
+//! graceful stop on SIGTERM or Ctrl-C; and the operator's commands (`grant-credits`,
+//! `set-plan`), which open the same database and exit.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use orgdesk_model::Plan;
 use orgdesk_server::access::AllowedHosts;
+use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
     parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
 };
+use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -20,23 +24,41 @@ enum LogFormat {
     Json,
 }
 
+/// How the server takes payment (`--payments`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PaymentsFlag {
+    /// No payments: owners cannot top up or pick a paid plan; the operator grants credits
+    /// and sets plans (`grant-credits`, `set-plan`).
+    None,
+    /// Top-ups and plans recorded, not charged (what the desktop app's built-in server
+    /// does; for a server only you use).
+    Local,
+}
+
 /// The Orgdesk organization service.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "ORGDESK_LISTEN", default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
     /// Data folder (the SQLite file lives here). Default: the platform's data folder.
-    #[arg(long, env = "ORGDESK_DATA_DIR")]
+    #[arg(long, env = "ORGDESK_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
     /// Database URL: `postgres://…` for PostgreSQL. Default: SQLite in the data folder.
     #[arg(
         long = "database",
         env = "ORGDESK_DATABASE_URL",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     database: Option<String>,
+    /// How top-ups and paid plans are paid for: `none` (owners cannot buy; the operator
+    /// grants credits and sets plans) or `local` (recorded, not charged).
+    #[arg(long, env = "ORGDESK_PAYMENTS", value_enum, default_value_t = PaymentsFlag::None)]
+    payments: PaymentsFlag,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -90,6 +112,102 @@ struct Cli {
     /// Log format.
     #[arg(long, env = "ORGDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+}
+
+/// What the server's operator does, on the database the flags name, before exiting.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Add credits to an organization's balance (a `grant` ledger entry, audited as the
+    /// server operator).
+    GrantCredits {
+        /// The organization's slug (a former slug or its id work too).
+        #[arg(long)]
+        org: String,
+        /// How many credits (at least 1).
+        #[arg(long)]
+        credits: i64,
+        /// What the grant is for: an invoice number, a ticket (at most 200 characters).
+        #[arg(long)]
+        reference: String,
+    },
+    /// Put an organization on a plan (refused while usage is over its limits; audited as
+    /// the server operator).
+    SetPlan {
+        /// The organization's slug (a former slug or its id work too).
+        #[arg(long)]
+        org: String,
+        /// free, team or business.
+        #[arg(long, value_parser = parse_plan)]
+        plan: Plan,
+    },
+}
+
+fn parse_plan(text: &str) -> Result<Plan, String> {
+    Plan::parse(&text.trim().to_ascii_lowercase())
+        .ok_or_else(|| format!("{text:?} is not a plan: use free, team or business"))
+}
+
+/// Runs an operator's command: what was done on stdout (exit 0); a refusal (unknown org,
+/// bounds, limits) on stderr with exit code 2; any other failure with 1.
+async fn run_command(command: Command, config: &Config) -> ExitCode {
+    let db = match orgdesk_server::serve::open_database(config).await {
+        Ok(db) => db,
+        Err(error) => {
+            eprintln!("orgdesk-server: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let done = match command {
+        Command::GrantCredits {
+            org,
+            credits,
+            reference,
+        } => operator::grant_credits(&db, &org, credits, &reference)
+            .await
+            .map(|granted| {
+                format!(
+                    "Granted {} credits to {org} (reference {:?}): the balance is {} credits \
+                     (ledger entry {}).",
+                    format_credits(credits),
+                    reference.trim(),
+                    format_credits(granted.entry.balance_after),
+                    granted.entry.id,
+                )
+            }),
+        Command::SetPlan { org, plan } => operator::set_plan(&db, &org, plan).await.map(|set| {
+            if set.old == set.new {
+                format!(
+                    "{org} is on the {} plan already: nothing changed.",
+                    set.new.as_str()
+                )
+            } else {
+                format!(
+                    "{org} moved from the {} plan to the {} plan.",
+                    set.old.as_str(),
+                    set.new.as_str()
+                )
+            }
+        }),
+    };
+    db.close().await;
+    match done {
+        Ok(said) => {
+            println!("{said}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("orgdesk-server: {error}");
+            exit_code(&error)
+        }
+    }
+}
+
+fn exit_code(error: &OperatorError) -> ExitCode {
+    if error.is_refusal() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn init_logging(format: LogFormat) {
@@ -153,7 +271,10 @@ fn allowed_hosts(names: Vec<String>) -> AllowedHosts {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let payments = match cli.payments {
+        PaymentsFlag::None => PaymentsConfig::None,
+        PaymentsFlag::Local => PaymentsConfig::Local,
+    };
     let config = Config {
         listen: cli.listen,
         data_dir: cli.data_dir.unwrap_or_else(Config::default_data_dir),
@@ -164,7 +285,7 @@ async fn main() -> ExitCode {
             from: cli.mail_from,
         },
         trust_proxy: cli.trust_proxy,
-        payments: PaymentsConfig::default(),
+        payments,
         connections: ConnectionLimits {
             header_read_timeout: Duration::from_secs(cli.header_timeout),
             request_timeout: Duration::from_secs(cli.request_timeout),
@@ -182,7 +303,11 @@ async fn main() -> ExitCode {
         },
         secret_key_file: cli.secret_key_file,
     };
-    tracing::info!(?config, "starting");
+    if let Some(command) = cli.command {
+        return run_command(command, &config).await;
+    }
+    init_logging(cli.log_format);
+    tracing::info!(?config, mode = config.payments.mode().as_str(), "starting");
     let server = match orgdesk_server::spawn(config).await {
         Ok(server) => server,
         Err(error) => {

@@ -1,11 +1,15 @@
-//! Paying for top-ups. [`PaymentProvider`] is the seam a real processor plugs into; the
-//! one implementation today, [`RecordedPayments`], takes payment as settled elsewhere
-//! (a bank transfer, an invoice) and records its reference.
+//! Paying for top-ups and paid plans. A server runs in one [`PaymentMode`] ([`Payments`]):
+//! `none` takes no payments at all (its operator grants credits and sets plans), `local`
+//! records top-ups without charging ([`RecordedPayments`], the desktop app's built-in
+//! server). [`PaymentProvider`] is the seam a real processor plugs into.
 //!
 //! The provider is called before the ledger transaction opens (a processor is never
 //! called while the org's row is locked), with the request's Idempotency-Key so that a
 //! processor can deduplicate charges the way the ledger deduplicates entries.
 
+use std::sync::Arc;
+
+use orgdesk_model::billing::PaymentMode;
 use orgdesk_model::OrgId;
 
 /// One charge to make.
@@ -35,6 +39,9 @@ pub enum PaymentError {
     /// The processor could not be reached or failed.
     #[error("payment processor: {0}")]
     Unavailable(String),
+    /// The server takes no payments (`--payments none`).
+    #[error("this server takes no payments")]
+    NotConfigured,
 }
 
 #[async_trait::async_trait]
@@ -54,5 +61,50 @@ impl PaymentProvider for RecordedPayments {
             None => format!("manual-{}", uuid::Uuid::now_v7().simple()),
         };
         Ok(Receipt { reference })
+    }
+}
+
+/// How this server takes payment: its mode, and the provider that charges (none in
+/// `none` mode).
+#[derive(Clone)]
+pub struct Payments {
+    mode: PaymentMode,
+    provider: Option<Arc<dyn PaymentProvider>>,
+}
+
+impl Payments {
+    /// No payments: top-ups and paid plans are refused with `payments_not_configured`.
+    pub fn none() -> Self {
+        Self {
+            mode: PaymentMode::None,
+            provider: None,
+        }
+    }
+
+    /// Recorded, not charged.
+    pub fn local() -> Self {
+        Self::charged_by(PaymentMode::Local, Arc::new(RecordedPayments))
+    }
+
+    /// Charged by `provider`, reported to clients as `mode`.
+    pub fn charged_by(mode: PaymentMode, provider: Arc<dyn PaymentProvider>) -> Self {
+        Self {
+            mode,
+            provider: Some(provider),
+        }
+    }
+
+    pub fn mode(&self) -> PaymentMode {
+        self.mode
+    }
+
+    /// Whether owners may buy credits and paid plans themselves.
+    pub fn self_service(&self) -> bool {
+        self.provider.is_some()
+    }
+
+    /// The provider that charges a top-up; [`PaymentError::NotConfigured`] in `none` mode.
+    pub fn provider(&self) -> Result<&dyn PaymentProvider, PaymentError> {
+        self.provider.as_deref().ok_or(PaymentError::NotConfigured)
     }
 }

@@ -67,6 +67,15 @@ impl Drop for RunningServer {
     }
 }
 
+/// Opens (and migrates) the database a server with `config` serves, without serving it:
+/// for the operator's commands ([`crate::operator`]).
+pub async fn open_database(config: &Config) -> Result<Db, ServerError> {
+    private_data_dir(config)?;
+    let db = Db::connect(&config.resolved_database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
 /// Opens (and migrates) the database, seeds the demo if asked, binds and serves in a task.
 pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     private_data_dir(&config)?;
@@ -103,7 +112,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         db: db.clone(),
         mail,
         trust_proxy: config.trust_proxy,
-        payments: config.payments.provider(),
+        payments: config.payments.payments(),
         account_limits: config.account_limits,
         sessions: config.sessions,
         cpu: cpu.clone(),

@@ -1,14 +1,12 @@
 //! What every handler and extractor can reach. It sits low: storage, mail, payments and
 //! the CPU gate, never a route, so any module may take it.
 
-use std::sync::Arc;
-
 use crate::config::AccountLimits;
 use crate::config::SessionLifetimes;
 use crate::cpu::Gate;
 use crate::db::Db;
 use crate::mail::Mailer;
-use crate::payments::PaymentProvider;
+use crate::payments::Payments;
 use crate::sealing::Sealing;
 
 /// What every handler can reach.
@@ -19,8 +17,8 @@ pub struct AppState {
     pub mail: Mailer,
     /// Whether `X-Forwarded-For` names the client (see [`crate::Config::trust_proxy`]).
     pub trust_proxy: bool,
-    /// Where top-ups are paid.
-    pub payments: Arc<dyn PaymentProvider>,
+    /// How top-ups and paid plans are paid for (and whether they may be).
+    pub payments: Payments,
     /// Daily limits on sign-ups and account mail.
     pub account_limits: AccountLimits,
     /// How long sessions live (the server's setting; orgs may shorten the idle timeout).

@@ -19,7 +19,7 @@ fn modules_import_only_lower_layers() {
             &["members", "invitations", "api_keys"],
             &["orgs"],
             &["billing", "signup", "accounts"],
-            &["usage", "invoices", "demo"],
+            &["usage", "invoices", "demo", "operator"],
             &["openapi"],
             &["router"],
             &["serve"],

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use futures::Stream;
-use orgdesk_model::audit::{AuditEvent, ExportFormat};
+use orgdesk_model::audit::{AuditActorKind, AuditEvent, ExportFormat};
 use orgdesk_model::spreadsheet::cell;
 use orgdesk_model::OrgId;
 
@@ -135,7 +135,11 @@ fn csv_record(event: &AuditEvent) -> [String; 13] {
         event.created_at.to_rfc3339(),
         actor.map(|a| a.id.to_string()).unwrap_or_default(),
         actor.map(|a| a.email.clone()).unwrap_or_default(),
-        actor.map(|a| a.display_name.clone()).unwrap_or_default(),
+        match (actor, event.actor_kind) {
+            (Some(a), _) => a.display_name.clone(),
+            (None, AuditActorKind::Operator) => AuditActorKind::Operator.label().to_owned(),
+            (None, _) => String::new(),
+        },
         event.action.as_str().to_owned(),
         event.target_type.as_str().to_owned(),
         event.target_id.clone().unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! Writing audit events, always on the connection of the transaction that makes the change
 //! (so an event exists exactly when its change does).
 
-use orgdesk_model::audit::{AuditAction, AuditTarget};
+use orgdesk_model::audit::{AuditAction, AuditActorKind, AuditTarget};
 use orgdesk_model::{AuditEventId, OrgId, ProjectId};
 use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
@@ -66,14 +66,38 @@ impl Entry {
         actor: Option<&Actor>,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        let kind = match actor {
+            Some(_) => AuditActorKind::Person,
+            None => AuditActorKind::System,
+        };
+        self.insert(conn, kind, actor, now).await
+    }
+
+    /// Writes the event as the server's operator (its command line), naming no person.
+    pub async fn write_as_operator(
+        self,
+        conn: &mut AnyConnection,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        self.insert(conn, AuditActorKind::Operator, None, now).await
+    }
+
+    async fn insert(
+        self,
+        conn: &mut AnyConnection,
+        kind: AuditActorKind,
+        actor: Option<&Actor>,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO audit_events (id, org_id, actor_id, action, target_type, target_id, \
-             project_id, ip, user_agent, details, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO audit_events (id, org_id, actor_id, actor_kind, action, target_type, \
+             target_id, project_id, ip, user_agent, details, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(AuditEventId::new().to_string())
         .bind(self.org.to_string())
         .bind(actor.map(|a| a.user_id.to_string()))
+        .bind(kind.as_str())
         .bind(self.action.as_str())
         .bind(self.action.target().as_str())
         .bind(self.target_id)

@@ -1,6 +1,6 @@
 //! Reading the audit log: newest first, keyset-paginated on (created_at, id).
 
-use orgdesk_model::audit::{AuditAction, AuditEvent, AuditTarget};
+use orgdesk_model::audit::{AuditAction, AuditActorKind, AuditEvent, AuditTarget};
 use orgdesk_model::member::PersonRef;
 use orgdesk_model::{OrgId, ProjectId, UserId};
 use sqlx::AnyConnection;
@@ -32,6 +32,7 @@ struct EventRow {
     actor_id: Option<String>,
     actor_email: Option<String>,
     actor_name: Option<String>,
+    actor_kind: String,
     action: String,
     target_type: String,
     target_id: Option<String>,
@@ -69,6 +70,8 @@ impl EventRow {
                 .parse()
                 .map_err(|_| AppError::CorruptRow("audit org"))?,
             actor,
+            actor_kind: AuditActorKind::parse(&self.actor_kind)
+                .ok_or(AppError::CorruptRow("audit actor kind"))?,
             action: AuditAction::parse(&self.action).ok_or(AppError::CorruptRow("audit action"))?,
             target_type: AuditTarget::parse(&self.target_type)
                 .ok_or(AppError::CorruptRow("audit target"))?,
@@ -94,7 +97,7 @@ pub async fn page(
     let mut params = Params::default();
     let mut sql = format!(
         "SELECT e.id, e.org_id, e.actor_id, u.email AS actor_email, \
-         u.display_name AS actor_name, e.action, e.target_type, e.target_id, e.project_id, \
+         u.display_name AS actor_name, e.actor_kind, e.action, e.target_type, e.target_id, e.project_id, \
          e.ip, e.user_agent, e.details, e.created_at \
          FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id \
          WHERE e.org_id = {} AND e.created_at >= {}",

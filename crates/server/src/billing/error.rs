@@ -6,6 +6,11 @@ use orgdesk_model::{ErrorCode, FieldError};
 use crate::error::{DomainError, INTERNAL_DETAIL};
 use crate::payments::PaymentError;
 
+/// What an owner is told on a server that takes no payments.
+pub const NOT_CONFIGURED: &str = "This server takes no payments: credits and paid plans come \
+     from the server's operator. Ask whoever runs it to grant credits or set the plan. \
+     Moving to the Free plan works.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
     #[error("the plan change is blocked on {} limit(s)", .0.len())]
@@ -24,6 +29,7 @@ impl DomainError for BillingError {
             Self::PlanDowngradeBlocked(_) => ErrorCode::PlanDowngradeBlocked,
             Self::Payment(PaymentError::Declined(_)) => ErrorCode::InvalidState,
             Self::Payment(PaymentError::Unavailable(_)) => ErrorCode::Internal,
+            Self::Payment(PaymentError::NotConfigured) => ErrorCode::PaymentsNotConfigured,
             Self::SpendNotAllowed(_) => ErrorCode::SpendNotAllowed,
         }
     }
@@ -37,6 +43,7 @@ impl DomainError for BillingError {
                 format!("The payment was declined: {why}")
             }
             Self::Payment(PaymentError::Unavailable(_)) => INTERNAL_DETAIL.to_owned(),
+            Self::Payment(PaymentError::NotConfigured) => NOT_CONFIGURED.to_owned(),
             Self::SpendNotAllowed(why) => (*why).to_owned(),
         }
     }

@@ -53,12 +53,13 @@ async fn billing_summary(
     OrgPath(org): OrgPath,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::summary(&state.db, session.user_id(), &org).await?,
+        service::summary(&state.db, state.payments.mode(), session.user_id(), &org).await?,
     ))
 }
 
 /// Change the plan (the owner). A plan that current usage exceeds is refused, naming each
-/// limit that is over (`projects`, `seats`, and for a personal context `owned_orgs`).
+/// limit that is over (`projects`, `seats`, and for a personal context `owned_orgs`). A
+/// server in `none` payment mode refuses paid plans (`payments_not_configured`).
 #[utoipa::path(
     put,
     path = "/v1/orgs/{org}/plan",
@@ -70,7 +71,7 @@ async fn billing_summary(
         (status = 200, description = "The billing summary on the new plan", body = BillingSummary),
         (status = 403, description = "`forbidden`: only the owner changes the plan"),
         (status = 404, description = "`not_found`"),
-        (status = 409, description = "`plan_downgrade_blocked`: `errors` lists what is over"),
+        (status = 409, description = "`plan_downgrade_blocked`: `errors` lists what is over; `payments_not_configured`: the server takes no payments (`payment_mode` `none`) and the plan is a paid one (the Free plan stays open)"),
     )
 )]
 async fn change_plan(
@@ -80,11 +81,12 @@ async fn change_plan(
     ApiJson(req): ApiJson<ChangePlanRequest>,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::change_plan(&state.db, &actor, &org, req.plan).await?,
+        service::change_plan(&state.db, &state.payments, &actor, &org, req.plan).await?,
     ))
 }
 
-/// Buy credits (owners and admins), through the payment provider. With an
+/// Buy credits (owners and admins), through the server's payments: recorded, not charged,
+/// in `local` mode; refused with 409 `payments_not_configured` in `none` mode. With an
 /// `Idempotency-Key` a top-up is credited exactly once.
 #[utoipa::path(
     post,
@@ -100,7 +102,7 @@ async fn change_plan(
         (status = 201, description = "Credited", body = TopUp),
         (status = 403, description = "`forbidden`"),
         (status = 404, description = "`not_found`"),
-        (status = 409, description = "`invalid_state`: the payment was declined; `idempotency_key_in_flight`"),
+        (status = 409, description = "`payments_not_configured`: the server takes no payments (`payment_mode` `none`; its operator grants credits), answered to every permitted top-up; `invalid_state`: the payment was declined; `idempotency_key_in_flight`"),
         (status = 422, description = "`validation_failed` (`amount`: 1–10,000,000); `idempotency_key_reused`"),
     )
 )]
@@ -111,10 +113,9 @@ async fn top_up(
     IdempotencyKey(idempotency): IdempotencyKey,
     ApiJson(req): ApiJson<TopUpRequest>,
 ) -> Result<(StatusCode, Json<TopUp>), AppError> {
-    let payments = state.payments.as_ref();
     let done = topup::top_up(
         &state.db,
-        payments,
+        &state.payments,
         &actor,
         &org,
         &req,
@@ -171,7 +172,7 @@ async fn set_alerts(
     ApiJson(req): ApiJson<AlertSettings>,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::set_alerts(&state.db, &actor, &org, &req).await?,
+        service::set_alerts(&state.db, state.payments.mode(), &actor, &org, &req).await?,
     ))
 }
 
@@ -197,7 +198,7 @@ async fn set_spend_policy(
     ApiJson(req): ApiJson<SpendPolicy>,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::set_spend_policy(&state.db, &actor, &org, &req).await?,
+        service::set_spend_policy(&state.db, state.payments.mode(), &actor, &org, &req).await?,
     ))
 }
 

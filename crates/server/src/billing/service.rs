@@ -3,9 +3,9 @@
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::billing::{
-    AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PlanUsage, SpendPolicy,
+    AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PaymentMode, PlanUsage, SpendPolicy,
 };
-use orgdesk_model::org::OrgKind;
+use orgdesk_model::org::{Org, OrgKind};
 use orgdesk_model::{Capability, FieldError, Page, Plan, ProjectId, Role, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -19,6 +19,7 @@ use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::ledger::{self, month_start};
 use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::payments::{PaymentError, Payments};
 use crate::{invitations, orgs, projects};
 
 /// Most credits a threshold may name.
@@ -38,12 +39,8 @@ pub async fn viewer(
 }
 
 /// Projects (active and suspended) and seats (members and pending invitations) in use.
-async fn plan_usage(
-    conn: &mut AnyConnection,
-    view: &MemberView,
-    now: i64,
-) -> Result<PlanUsage, AppError> {
-    let org = view.org.id;
+async fn plan_usage(conn: &mut AnyConnection, org: &Org, now: i64) -> Result<PlanUsage, AppError> {
+    let org = org.id;
     Ok(PlanUsage {
         projects: projects::service::counted_toward_limit(conn, org).await?,
         seats: rows::count(conn, org).await?
@@ -54,16 +51,18 @@ async fn plan_usage(
 async fn summary_of(
     conn: &mut AnyConnection,
     view: &MemberView,
+    mode: PaymentMode,
     now: i64,
 ) -> Result<BillingSummary, AppError> {
     let org = view.org.id;
     let account = repo::account(conn, org).await?;
     Ok(BillingSummary {
         org_id: org,
+        payment_mode: mode,
         balance: account.balance,
         plan: view.org.plan,
         limits: view.org.plan.limits(),
-        usage: plan_usage(conn, view, now).await?,
+        usage: plan_usage(conn, &view.org, now).await?,
         low_balance_threshold: account.low_balance_threshold,
         low_balance_alert: repo::open_alert(conn, org).await?,
         spent_this_month: repo::spent_since(conn, org, month_start(to_datetime(now))).await?,
@@ -71,10 +70,15 @@ async fn summary_of(
     })
 }
 
-pub async fn summary(db: &Db, user: UserId, org: &OrgKey) -> Result<BillingSummary, AppError> {
+pub async fn summary(
+    db: &Db,
+    mode: PaymentMode,
+    user: UserId,
+    org: &OrgKey,
+) -> Result<BillingSummary, AppError> {
     let mut conn = db.pool().acquire().await?;
     let view = viewer(&mut conn, org, user).await?;
-    summary_of(&mut conn, &view, now_ms()).await
+    summary_of(&mut conn, &view, mode, now_ms()).await
 }
 
 pub async fn ledger(
@@ -88,7 +92,7 @@ pub async fn ledger(
     ledger::list::page(&mut conn, view.org.id, query).await
 }
 
-fn plan_name(plan: Plan) -> &'static str {
+pub fn plan_name(plan: Plan) -> &'static str {
     match plan {
         Plan::Free => "Free",
         Plan::Team => "Team",
@@ -97,14 +101,14 @@ fn plan_name(plan: Plan) -> &'static str {
 }
 
 /// Everything in use beyond `plan`'s limits, one field error each.
-async fn over_limits(
+pub async fn over_limits(
     conn: &mut AnyConnection,
-    view: &MemberView,
+    org: &Org,
     plan: Plan,
     now: i64,
 ) -> Result<Vec<FieldError>, AppError> {
     let limits = plan.limits();
-    let usage = plan_usage(conn, view, now).await?;
+    let usage = plan_usage(conn, org, now).await?;
     let name = plan_name(plan);
     let mut over = Vec::new();
     if usage.projects > i64::from(limits.projects) {
@@ -125,8 +129,8 @@ async fn over_limits(
             ),
         });
     }
-    if view.org.kind == OrgKind::Personal {
-        let owner = rows::owner_of(conn, view.org.id).await?;
+    if org.kind == OrgKind::Personal {
+        let owner = rows::owner_of(conn, org.id).await?;
         let owned = orgs::service::owned_org_count(conn, owner).await?;
         if owned > i64::from(limits.owned_orgs) {
             over.push(FieldError {
@@ -141,10 +145,13 @@ async fn over_limits(
     Ok(over)
 }
 
-/// Moves the org to `plan` (the owner only). A plan whose limits current usage exceeds
-/// answers 409 `plan_downgrade_blocked`, naming each limit that is over.
+/// Moves the org to `plan` (the owner only). On a server that takes no payments, a paid
+/// plan answers 409 `payments_not_configured` (the Free plan stays open). A plan whose
+/// limits current usage exceeds answers 409 `plan_downgrade_blocked`, naming each limit
+/// that is over.
 pub async fn change_plan(
     db: &Db,
+    payments: &Payments,
     actor: &Actor,
     org: &OrgKey,
     plan: Plan,
@@ -155,7 +162,10 @@ pub async fn change_plan(
     require(&view, Capability::ChangePlan)?;
     let old = view.org.plan;
     if old != plan {
-        let over = over_limits(&mut tx, &view, plan, now).await?;
+        if plan != Plan::Free && !payments.self_service() {
+            return Err(BillingError::Payment(PaymentError::NotConfigured).into());
+        }
+        let over = over_limits(&mut tx, &view.org, plan, now).await?;
         if !over.is_empty() {
             return Err(BillingError::PlanDowngradeBlocked(over).into());
         }
@@ -167,7 +177,7 @@ pub async fn change_plan(
         view.org.plan = plan;
         view.org.version += 1;
     }
-    let summary = summary_of(&mut tx, &view, now).await?;
+    let summary = summary_of(&mut tx, &view, payments.mode(), now).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -175,6 +185,7 @@ pub async fn change_plan(
 /// Sets or clears the low-balance threshold (owners and admins).
 pub async fn set_alerts(
     db: &Db,
+    mode: PaymentMode,
     actor: &Actor,
     org: &OrgKey,
     req: &AlertSettings,
@@ -212,7 +223,7 @@ pub async fn set_alerts(
         )
         .await?;
     }
-    let summary = summary_of(&mut tx, &view, now).await?;
+    let summary = summary_of(&mut tx, &view, mode, now).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -220,6 +231,7 @@ pub async fn set_alerts(
 /// Sets who may spend (owners and admins). Listed projects must be the org's.
 pub async fn set_spend_policy(
     db: &Db,
+    mode: PaymentMode,
     actor: &Actor,
     org: &OrgKey,
     policy: &SpendPolicy,
@@ -256,7 +268,7 @@ pub async fn set_spend_policy(
             .write(&mut tx, actor, now)
             .await?;
     }
-    let summary = summary_of(&mut tx, &view, now).await?;
+    let summary = summary_of(&mut tx, &view, mode, now).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -1,4 +1,5 @@
-//! Top-ups: paid through the [`PaymentProvider`], then credited in one transaction with
+//! Top-ups: paid through the server's [`Payments`] (refused in `none` mode, after the
+//! caller's permission is checked), then credited in one transaction with
 //! the ledger entry, the alert check and the audit event.
 
 use orgdesk_model::audit::AuditAction;
@@ -15,7 +16,7 @@ use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
 use crate::membership::OrgKey;
 use crate::membership::{self, require};
-use crate::payments::{Charge, PaymentProvider};
+use crate::payments::{Charge, Payments};
 
 pub const MAX_TOP_UP: i64 = 10_000_000;
 const REFERENCE_MAX: usize = 200;
@@ -58,7 +59,7 @@ fn answer(entry: orgdesk_model::billing::LedgerEntry) -> TopUp {
 
 pub async fn top_up(
     db: &Db,
-    payments: &dyn PaymentProvider,
+    payments: &Payments,
     actor: &Actor,
     org: &OrgKey,
     req: &TopUpRequest,
@@ -82,6 +83,8 @@ pub async fn top_up(
         idempotency_key: scoped_key.as_deref(),
     };
     let receipt = payments
+        .provider()
+        .map_err(BillingError::Payment)?
         .charge(&charge)
         .await
         .map_err(BillingError::Payment)?;

@@ -125,6 +125,15 @@ pub async fn holder(conn: &mut AnyConnection, slug: &str) -> Result<Option<OrgId
         .transpose()
 }
 
+/// Whether an org has this id.
+pub async fn exists(conn: &mut AnyConnection, org: OrgId) -> Result<bool, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM orgs WHERE id = $1")
+        .bind(org.to_string())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// The id of the org named by `key`, whoever may see it.
 pub async fn resolve(conn: &mut AnyConnection, key: &OrgKey) -> Result<Option<OrgId>, AppError> {
     match key {

@@ -28,6 +28,7 @@ mod members;
 mod members_ownership;
 mod meta;
 mod metering;
+mod operator;
 mod orgs;
 mod orgs_access;
 mod orgs_concurrency;
