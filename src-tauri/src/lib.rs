@@ -130,6 +130,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         ])
         // How people read each audit action, from the one place that names them.
         .constant("AUDIT_ACTION_LABELS", audit_action_labels())
+        // How people read who made a change when no person is named (the server's operator).
+        .constant("AUDIT_ACTOR_KIND_LABELS", audit_actor_kind_labels())
         // How people read each event of an account's security log.
         .constant("SECURITY_EVENT_LABELS", security_event_labels())
         // The page registry (title, section, required capability, context kinds), in
@@ -145,6 +147,14 @@ fn audit_action_labels() -> std::collections::BTreeMap<&'static str, &'static st
     AuditAction::ALL
         .into_iter()
         .map(|a| (a.as_str(), a.label()))
+        .collect()
+}
+
+fn audit_actor_kind_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
+    use orgdesk_model::audit::AuditActorKind;
+    AuditActorKind::ALL
+        .into_iter()
+        .map(|k| (k.as_str(), k.label()))
         .collect()
 }
 

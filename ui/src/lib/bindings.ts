@@ -213,7 +213,9 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+
+export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
 export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
@@ -313,13 +315,27 @@ export type ArchiveProject = {
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
+
+/**  Where an audit event's change came from. */
+export type AuditActorKind = 
+/**  A person (or an API key of theirs): `actor` names them. */
+"person" | 
+/**
+ *  Whoever runs the server, through its command line (`orgdesk-server grant-credits`,
+ *  `set-plan`).
+ */
+"operator" | 
+/**  The server itself (e.g. a balance crossing its threshold through metered usage). */
+"system";
 
 export type AuditEvent = {
 	id: AuditEventId,
 	org_id: OrgId,
-	/**  Who did it; absent for the system (e.g. expiry). */
+	/**  Who did it; absent for the server operator and the system (see `actor_kind`). */
 	actor: PersonRef | null,
+	/**  A person (`actor` names them), the server's operator, or the system. */
+	actor_kind: AuditActorKind,
 	/**  What happened, e.g. `org.updated`, `member.role_changed`, `invitation.accepted`. */
 	action: AuditAction,
 	/**  The kind and id of what it happened to, e.g. `project` and its id. */
@@ -351,6 +367,11 @@ export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key
 /**  `GET /v1/orgs/{org}/billing`: everything the billing page opens with. */
 export type BillingSummary = {
 	org_id: OrgId,
+	/**
+	 *  How this server takes payment: with `none`, only its operator adds credits and
+	 *  sets paid plans.
+	 */
+	payment_mode: PaymentMode,
 	balance: number,
 	plan: Plan,
 	limits: PlanLimits,
@@ -606,6 +627,11 @@ export type ErrorCode =
 "spend_not_allowed" | 
 /**  The plan change would leave current usage over the new plan's limits. */
 "plan_downgrade_blocked" | 
+/**
+ *  This server takes no payments (`--payments none`): credits and paid plans come from
+ *  its operator.
+ */
+"payments_not_configured" | 
 /**  This route needs an `Idempotency-Key` header. */
 "idempotency_key_required" | 
 /**  The `Idempotency-Key` was used before with a different request. */
@@ -939,6 +965,16 @@ export type Page<T> = {
 	/**  Pass as `cursor` to get the next page; absent on the last page. */
 	next_cursor?: string | null,
 };
+
+/**  How the server takes payment for top-ups and paid plans (its `--payments` flag). */
+export type PaymentMode = 
+/**
+ *  No payments: top-ups and paid plans answer `payments_not_configured`; the server's
+ *  operator grants credits and sets plans.
+ */
+"none" | 
+/**  The desktop app's built-in server: top-ups and plans are recorded, not charged. */
+"local";
 
 /**  A change of email the new address has not confirmed yet. */
 export type PendingEmail = {

@@ -6,6 +6,7 @@ export const limits = { projects: 25, seats: 50, owned_orgs: 10, audit_retention
 export function summary(over: Partial<BillingSummary> = {}): BillingSummary {
   return {
     org_id: 'o1',
+    payment_mode: 'local',
     balance: 12_345,
     plan: 'team',
     limits,

@@ -19,6 +19,7 @@ function event(i: number, over: Partial<AuditEvent> = {}): AuditEvent {
     id: `e${i}`,
     org_id: 'o1',
     actor: ana,
+    actor_kind: 'person',
     action: 'member.role_changed',
     target_type: 'member',
     target_id: 'u2',
@@ -38,7 +39,7 @@ const base = {
   audit_log: (a: Record<string, unknown>) =>
     a.cursor
       ? { items: [event(3, { action: 'project.suspended', target_type: 'project', details: { reason: 'Overdue' } })], next_cursor: null }
-      : { items: [event(1), event(2, { actor: null, action: 'org.updated', details: { changes: { name: { old: 'Acme', new: 'Acme Labs' } } } })], next_cursor: 'c2' },
+      : { items: [event(1), event(2, { actor: null, actor_kind: 'system', action: 'org.updated', details: { changes: { name: { old: 'Acme', new: 'Acme Labs' } } } })], next_cursor: 'c2' },
 };
 
 describe('AuditLogPage', () => {
@@ -59,6 +60,36 @@ describe('AuditLogPage', () => {
     expect(calls.of('audit_log')[1]).toMatchObject({ orgId: 'o1', cursor: 'c2' });
     expect(screen.getAllByTestId('audit-row')[2]).toHaveTextContent('Project suspended');
     expect(screen.queryByTestId('audit-load-more')).toBeNull();
+  });
+
+  it("names the server's operator for what it did from the command line", async () => {
+    backend({
+      ...base,
+      audit_log: () => ({
+        items: [
+          event(1, {
+            actor: null,
+            actor_kind: 'operator',
+            action: 'billing.credits_granted',
+            target_type: 'org',
+            target_id: 'o1',
+            details: { amount: 5000, reference: 'INV-7', balance: 5000 },
+          }),
+          event(2, { actor: null, actor_kind: 'operator', action: 'org.plan_changed', target_type: 'org', target_id: 'o1', details: { old: 'free', new: 'team' } }),
+          event(3, { actor: null, actor_kind: 'system', action: 'billing.low_balance', target_type: 'org', target_id: 'o1', details: {} }),
+        ],
+        next_cursor: null,
+      }),
+    });
+    render(AuditLogPage, { props: { membership: membership(o) } });
+    const rows = await screen.findAllByTestId('audit-row');
+    expect(rows[0]).toHaveTextContent('Server operator');
+    expect(rows[0]).toHaveTextContent('Credits granted');
+    expect(rows[0]).toHaveTextContent('INV-7');
+    expect(rows[1]).toHaveTextContent('Server operator');
+    expect(rows[1]).toHaveTextContent('free → team');
+    expect(rows[2]).toHaveTextContent('System');
+    expect(rows[2]).not.toHaveTextContent('Server operator');
   });
 
   it('filters on the server by action and by day', async () => {

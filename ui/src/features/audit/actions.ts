@@ -1,5 +1,5 @@
 // The audit log's actions as people read them, and a one-line summary of their details.
-import { AUDIT_ACTION_LABELS, type AuditAction, type AuditEvent, type AuditFilter, type AuditTarget, type Value } from '../../lib/bindings';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTOR_KIND_LABELS, type AuditAction, type AuditEvent, type AuditFilter, type AuditTarget, type Value } from '../../lib/bindings';
 import { plural, withArticle } from '../../lib/format';
 
 /** The filter form: dates as yyyy-mm-dd (local days), ids as strings, '' for any. */
@@ -180,4 +180,9 @@ export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: str
     (typeof d.email === 'string' && d.email) ||
     (typeof d.display_name === 'string' && d.display_name);
   return { kind: KINDS[e.target_type], name: named || null };
+}
+
+/** Who made a change that names no person: the server's operator, or the system. */
+export function namelessActor(e: AuditEvent): string {
+  return AUDIT_ACTOR_KIND_LABELS[e.actor_kind === 'operator' ? 'operator' : 'system'];
 }

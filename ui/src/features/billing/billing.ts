@@ -1,5 +1,5 @@
 // Billing as people read it: ledger kinds, plans, periods, months, and typed amounts.
-import type { LedgerKind, Plan, UsageGroup, UsageRow } from '../../lib/bindings';
+import type { BillingSummary, LedgerKind, Plan, UsageGroup, UsageRow } from '../../lib/bindings';
 import { credits } from '../../lib/format';
 
 export const KIND_LABEL: Record<LedgerKind, string> = {
@@ -18,6 +18,18 @@ export const PLANS: { plan: Plan; label: string; blurb: string }[] = [
 
 export function planLabel(plan: Plan): string {
   return PLANS.find((p) => p.plan === plan)?.label ?? plan;
+}
+
+/** What a `local` server (the app's built-in one) says wherever money appears. */
+export const LOCAL_NOTE = 'Recorded, not charged: this server runs on your computer.';
+/** Where credits come from on a server that takes no payments (`none`). */
+export const OPERATOR_CREDITS = "This server takes no payments: its operator grants credits. Ask whoever runs it.";
+/** Where paid plans come from on a server that takes no payments (`none`). */
+export const OPERATOR_PLANS = "Paid plans are set by this server's operator.";
+
+/** Whether people may buy credits and paid plans here (assumed until the summary says). */
+export function selfService(summary: BillingSummary | null): boolean {
+  return summary?.payment_mode !== 'none';
 }
 
 export const GROUPS: { value: UsageGroup; label: string }[] = [
