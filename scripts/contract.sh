@@ -47,8 +47,10 @@ log "building orgdesk-server"
 cargo build -q -p orgdesk-server --bin orgdesk-server --locked
 
 # Port 0: the server picks a free port and logs the address it listens on.
+# --payments none (the default, named here): top-ups and paid plans answer 409
+# payments_not_configured, as the document says.
 "$CARGO_TARGET_DIR/debug/orgdesk-server" --listen 127.0.0.1:0 --data-dir "$WORK/data" --demo \
-  --log-format json >"$WORK/server.log" 2>&1 &
+  --payments none --log-format json >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 BASE=""
 for _ in $(seq 1 120); do

@@ -27,6 +27,10 @@ async fn spawn(listen: &str, data: &Path, log: &Path) -> Result<RunningProcess> 
     command
         .args(["--listen", listen, "--data-dir"])
         .arg(data)
+        // Top-ups recorded, not charged, as the built-in server does: the journeys buy
+        // credits (the binary's default, `none`, refuses that).
+        .args(["--payments", "local"])
+        .env_remove("ORGDESK_PAYMENTS")
         .env_remove("ORGDESK_DATABASE_URL")
         .env_remove("ORGDESK_DEMO")
         .env_remove("ORGDESK_SMTP_URL")

@@ -95,6 +95,10 @@ async fn owner_tops_up(app: &mut App) -> Result<()> {
         .await
         .context("a new org's balance is not 0")?;
     app.wait_for(&testid("ledger-empty")).await?;
+    // The test server records top-ups (`--payments local`): the page says so.
+    app.wait_for_text_containing(&testid("billing-local-note"), "Recorded, not charged")
+        .await
+        .context("the billing page does not say top-ups are recorded, not charged")?;
     app.screenshot("billing-new-org").await?;
 
     app.click(&testid("topup-open")).await?;
