@@ -378,6 +378,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn actor_kinds_read_back_and_name_the_operator() {
+        for kind in AuditActorKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(AuditActorKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(AuditActorKind::Operator.label(), "Server operator");
+        assert_eq!(AuditActorKind::parse("robot"), None);
+    }
+
+    #[test]
     fn every_action_reads_back_from_its_wire_form() {
         let mut seen = std::collections::HashSet::new();
         for action in AuditAction::ALL {

@@ -260,3 +260,18 @@ pub struct RateCard {
     pub effective_from: DateTime<Utc>,
     pub rates: Vec<Rate>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_modes_are_spelled_as_the_flag_spells_them() {
+        for mode in PaymentMode::ALL {
+            let json = serde_json::to_string(&mode).unwrap();
+            assert_eq!(json, format!("\"{}\"", mode.as_str()));
+        }
+        assert_eq!(PaymentMode::None.as_str(), "none");
+        assert_eq!(PaymentMode::Local.as_str(), "local");
+    }
+}
