@@ -149,6 +149,7 @@ fn parse_plan(text: &str) -> Result<Plan, String> {
 
 /// Runs an operator's command: what was done on stdout (exit 0); a refusal (unknown org,
 /// bounds, limits) on stderr with exit code 2; any other failure with 1.
+#[allow(clippy::print_stdout)] // the command's report is its output
 async fn run_command(command: Command, config: &Config) -> ExitCode {
     let db = match orgdesk_server::serve::open_database(config).await {
         Ok(db) => db,
