@@ -15,21 +15,28 @@ use crate::workspace;
 
 pub struct TestServer {
     process: RunningProcess,
+    /// `--payments`: `local` unless started with [`TestServer::start_without_payments`].
+    payments: &'static str,
     base_url: String,
     listen: String,
     log: PathBuf,
     data: TempDir,
 }
 
-async fn spawn(listen: &str, data: &Path, log: &Path) -> Result<RunningProcess> {
+async fn spawn(
+    listen: &str,
+    data: &Path,
+    log: &Path,
+    payments: &'static str,
+) -> Result<RunningProcess> {
     let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
     let mut command = Command::new(&binary);
     command
         .args(["--listen", listen, "--data-dir"])
         .arg(data)
-        // Top-ups recorded, not charged, as the built-in server does: the journeys buy
-        // credits (the binary's default, `none`, refuses that).
-        .args(["--payments", "local"])
+        // Top-ups recorded, not charged, as the built-in server does, unless a test wants
+        // none: the journeys buy credits (the binary's default, `none`, refuses that).
+        .args(["--payments", payments])
         .env_remove("ORGDESK_PAYMENTS")
         .env_remove("ORGDESK_DATABASE_URL")
         .env_remove("ORGDESK_DEMO")
@@ -45,17 +52,29 @@ async fn spawn(listen: &str, data: &Path, log: &Path) -> Result<RunningProcess> 
 }
 
 impl TestServer {
-    /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`.
+    /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`; it
+    /// records top-ups without charging (`--payments local`).
     pub async fn start(test: &str) -> Result<Self> {
+        Self::start_with(test, "local").await
+    }
+
+    /// Like [`TestServer::start`], taking no payments (`--payments none`, the binary's
+    /// default): credits come from [`TestServer::operator`].
+    pub async fn start_without_payments(test: &str) -> Result<Self> {
+        Self::start_with(test, "none").await
+    }
+
+    async fn start_with(test: &str, payments: &'static str) -> Result<Self> {
         let data = tempfile::Builder::new()
             .prefix("orgdesk-e2e-server.")
             .tempdir()?;
         let [port] = ports::free_ports()?;
         let listen = format!("127.0.0.1:{port}");
         let log = Artifacts::log_path(test, "server")?;
-        let process = spawn(&listen, data.path(), &log).await?;
+        let process = spawn(&listen, data.path(), &log, payments).await?;
         Ok(Self {
             process,
+            payments,
             base_url: format!("http://{listen}"),
             listen,
             log,
@@ -71,7 +90,7 @@ impl TestServer {
 
     /// Starts the server again on the same port over the same data.
     pub async fn resume(&mut self) -> Result<()> {
-        self.process = spawn(&self.listen, self.data.path(), &self.log).await?;
+        self.process = spawn(&self.listen, self.data.path(), &self.log, self.payments).await?;
         Ok(())
     }
 
@@ -130,6 +149,28 @@ impl TestServer {
             "no mail to {email} with a {prefix} link in {} after 15 s",
             self.mail_dir().display()
         )
+    }
+
+    /// Runs an operator's command (`grant-credits …`, `set-plan …`) of the server's binary
+    /// on its data folder, as whoever runs the server would; fails unless it exits 0, and
+    /// returns what it printed.
+    pub fn operator(&self, args: &[&str]) -> Result<String> {
+        let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
+        let output = Command::new(&binary)
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .env_remove("ORGDESK_DATABASE_URL")
+            .env_remove("ORGDESK_DATA_DIR")
+            .output()?;
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+        anyhow::ensure!(
+            output.status.success(),
+            "orgdesk-server {args:?} exited with {}: {printed}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(printed)
     }
 
     pub fn stop(mut self) -> Result<()> {
