@@ -7,9 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::access::{AllowedHosts, AppSecret};
-use orgdesk_model::billing::PaymentMode;
-
-use crate::payments::{PaymentProvider, Payments};
+use crate::payments::PaymentProvider;
+pub use crate::payments::PaymentsConfig;
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";
@@ -160,50 +159,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("{text:?}: use at least one minute"));
     }
     Ok(duration)
-}
-
-/// How the server takes payment for top-ups and paid plans (`--payments`).
-#[derive(Clone)]
-pub enum PaymentsConfig {
-    /// No payments (the `orgdesk-server` binary's default): self-service top-ups and paid
-    /// plans answer 409 `payments_not_configured`; the operator grants credits and sets
-    /// plans from the command line.
-    None,
-    /// The desktop app's built-in server: top-ups are recorded, not charged
-    /// ([`crate::payments::RecordedPayments`]).
-    Local,
-    /// A provider the embedding program brings, charging as `local` mode's recorder would
-    /// (tests drive declined and unavailable payments through one); reported as `local`.
-    Provider(Arc<dyn PaymentProvider>),
-}
-
-impl PaymentsConfig {
-    /// The mode clients are told.
-    pub fn mode(&self) -> PaymentMode {
-        match self {
-            Self::None => PaymentMode::None,
-            Self::Local | Self::Provider(_) => PaymentMode::Local,
-        }
-    }
-
-    /// What the running server takes payment with.
-    pub fn payments(&self) -> Payments {
-        match self {
-            Self::None => Payments::none(),
-            Self::Local => Payments::local(),
-            Self::Provider(provider) => Payments::charged_by(self.mode(), Arc::clone(provider)),
-        }
-    }
-}
-
-impl fmt::Debug for PaymentsConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::None => f.write_str("None"),
-            Self::Local => f.write_str("Local"),
-            Self::Provider(_) => f.write_str("Provider(..)"),
-        }
-    }
 }
 
 /// Where outgoing mail goes.

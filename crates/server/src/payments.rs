@@ -7,6 +7,7 @@
 //! called while the org's row is locked), with the request's Idempotency-Key so that a
 //! processor can deduplicate charges the way the ledger deduplicates entries.
 
+use std::fmt;
 use std::sync::Arc;
 
 use orgdesk_model::billing::PaymentMode;
@@ -106,5 +107,49 @@ impl Payments {
     /// The provider that charges a top-up; [`PaymentError::NotConfigured`] in `none` mode.
     pub fn provider(&self) -> Result<&dyn PaymentProvider, PaymentError> {
         self.provider.as_deref().ok_or(PaymentError::NotConfigured)
+    }
+}
+
+/// How the server takes payment for top-ups and paid plans (`--payments`).
+#[derive(Clone)]
+pub enum PaymentsConfig {
+    /// No payments (the `orgdesk-server` binary's default): self-service top-ups and paid
+    /// plans answer 409 `payments_not_configured`; the operator grants credits and sets
+    /// plans from the command line.
+    None,
+    /// The desktop app's built-in server: top-ups are recorded, not charged
+    /// ([`RecordedPayments`]).
+    Local,
+    /// A provider the embedding program brings, charging as `local` mode's recorder would
+    /// (tests drive declined and unavailable payments through one); reported as `local`.
+    Provider(Arc<dyn PaymentProvider>),
+}
+
+impl PaymentsConfig {
+    /// The mode clients are told.
+    pub fn mode(&self) -> PaymentMode {
+        match self {
+            Self::None => PaymentMode::None,
+            Self::Local | Self::Provider(_) => PaymentMode::Local,
+        }
+    }
+
+    /// What the running server takes payment with.
+    pub fn payments(&self) -> Payments {
+        match self {
+            Self::None => Payments::none(),
+            Self::Local => Payments::local(),
+            Self::Provider(provider) => Payments::charged_by(self.mode(), Arc::clone(provider)),
+        }
+    }
+}
+
+impl fmt::Debug for PaymentsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Local => f.write_str("Local"),
+            Self::Provider(_) => f.write_str("Provider(..)"),
+        }
     }
 }
