@@ -267,11 +267,23 @@ impl AuditAction {
 
 /// Where an audit event's change came from.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum AuditActorKind {
-    /// A person (or an API key of theirs): `actor` names them.
+    /// A person (or an API key of theirs): `actor` names them. What an entry kept offline
+    /// by an older app reads as.
+    #[default]
     Person,
     /// Whoever runs the server, through its command line (`orgdesk-server grant-credits`,
     /// `set-plan`).
@@ -312,6 +324,8 @@ pub struct AuditEvent {
     /// Who did it; absent for the server operator and the system (see `actor_kind`).
     pub actor: Option<PersonRef>,
     /// A person (`actor` names them), the server's operator, or the system.
+    #[serde(default)]
+    #[schema(required = true)]
     pub actor_kind: AuditActorKind,
     /// What happened, e.g. `org.updated`, `member.role_changed`, `invitation.accepted`.
     pub action: AuditAction,

@@ -154,7 +154,17 @@ pub struct PlanUsage {
 
 /// How the server takes payment for top-ups and paid plans (its `--payments` flag).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMode {
@@ -162,6 +172,8 @@ pub enum PaymentMode {
     /// operator grants credits and sets plans.
     None,
     /// The desktop app's built-in server: top-ups and plans are recorded, not charged.
+    /// What a summary kept offline by an older app, which did not know the mode, reads as.
+    #[default]
     Local,
 }
 
@@ -183,6 +195,8 @@ pub struct BillingSummary {
     pub org_id: OrgId,
     /// How this server takes payment: with `none`, only its operator adds credits and
     /// sets paid plans.
+    #[serde(default)]
+    #[schema(required = true)]
     pub payment_mode: PaymentMode,
     pub balance: i64,
     pub plan: Plan,

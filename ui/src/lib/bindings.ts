@@ -319,7 +319,10 @@ export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
-/**  A person (or an API key of theirs): `actor` names them. */
+/**
+ *  A person (or an API key of theirs): `actor` names them. What an entry kept offline
+ *  by an older app reads as.
+ */
 "person" | 
 /**
  *  Whoever runs the server, through its command line (`orgdesk-server grant-credits`,
@@ -335,7 +338,7 @@ export type AuditEvent = {
 	/**  Who did it; absent for the server operator and the system (see `actor_kind`). */
 	actor: PersonRef | null,
 	/**  A person (`actor` names them), the server's operator, or the system. */
-	actor_kind: AuditActorKind,
+	actor_kind?: AuditActorKind,
 	/**  What happened, e.g. `org.updated`, `member.role_changed`, `invitation.accepted`. */
 	action: AuditAction,
 	/**  The kind and id of what it happened to, e.g. `project` and its id. */
@@ -371,7 +374,7 @@ export type BillingSummary = {
 	 *  How this server takes payment: with `none`, only its operator adds credits and
 	 *  sets paid plans.
 	 */
-	payment_mode: PaymentMode,
+	payment_mode?: PaymentMode,
 	balance: number,
 	plan: Plan,
 	limits: PlanLimits,
@@ -973,7 +976,10 @@ export type PaymentMode =
  *  operator grants credits and sets plans.
  */
 "none" | 
-/**  The desktop app's built-in server: top-ups and plans are recorded, not charged. */
+/**
+ *  The desktop app's built-in server: top-ups and plans are recorded, not charged.
+ *  What a summary kept offline by an older app, which did not know the mode, reads as.
+ */
 "local";
 
 /**  A change of email the new address has not confirmed yet. */
