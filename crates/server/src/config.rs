@@ -46,6 +46,10 @@ pub struct Config {
     /// The key that seals two-factor secrets ([`crate::sealing`]); `None`: `secret.key` in
     /// the data folder, made on first start.
     pub secret_key_file: Option<PathBuf>,
+    /// Whether a new account's email counts as proven at sign-up. Only the desktop app's
+    /// built-in server does this: it answers one machine's app alone, and its mail lands
+    /// in files nobody reads, so a link could never prove anything there.
+    pub trust_signup_email: bool,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -221,16 +225,19 @@ impl Config {
             allowed_hosts: AllowedHosts::Any,
             app_secret: None,
             secret_key_file: None,
+            trust_signup_email: false,
         }
     }
 
     /// The desktop app's built-in server: [`Config::local`] answering only requests for
     /// `127.0.0.1:<port>` or `localhost:<port>` that carry `secret`, which the app made
-    /// for this launch and keeps in its process.
+    /// for this launch and keeps in its process. Sign-ups count as verified there (see
+    /// [`Config::trust_signup_email`]).
     pub fn built_in(data_dir: impl Into<PathBuf>, secret: AppSecret) -> Self {
         Self {
             allowed_hosts: AllowedHosts::Loopback,
             app_secret: Some(secret),
+            trust_signup_email: true,
             ..Self::local(data_dir)
         }
     }
@@ -327,6 +334,7 @@ impl fmt::Debug for Config {
             .field("app_secret", &self.app_secret)
             .field("sessions", &self.sessions)
             .field("secret_key_file", &self.secret_key_file)
+            .field("trust_signup_email", &self.trust_signup_email)
             .finish()
     }
 }

@@ -303,6 +303,7 @@ async fn main() -> ExitCode {
             max_age: cli.session_max_age,
         },
         secret_key_file: cli.secret_key_file,
+        trust_signup_email: false,
     };
     if let Some(command) = cli.command {
         return run_command(command, &config).await;

@@ -117,6 +117,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         sessions: config.sessions,
         cpu: cpu.clone(),
         sealing,
+        trust_signup_email: config.trust_signup_email,
     };
     let mut limits = config.connections;
     if config.trust_proxy {

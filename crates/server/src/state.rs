@@ -27,4 +27,6 @@ pub struct AppState {
     pub cpu: Gate,
     /// Seals the secrets the server must read back (two-factor secrets).
     pub sealing: Sealing,
+    /// Sign-ups count as verified (the desktop app's built-in server only).
+    pub trust_signup_email: bool,
 }

@@ -5,8 +5,11 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use orgdesk_server::Config;
+
 use crate::harness::{
-    expect_json, expect_problem, on_both_backends, spawn_app, Backend, TestApp, PASSWORD,
+    expect_json, expect_problem, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
+    PASSWORD,
 };
 use crate::mailbox::VERIFY_LINK;
 
@@ -15,6 +18,7 @@ on_both_backends!(
     links_expire_and_only_the_newest_works,
     changing_the_email_takes_effect_once_the_new_address_confirms,
     a_change_of_email_is_refused_without_the_password_or_for_a_taken_address,
+    the_built_in_server_counts_a_sign_up_as_verified,
 );
 
 async fn verify(app: &TestApp, token: &str) -> reqwest::Response {
@@ -256,4 +260,29 @@ async fn a_change_of_email_is_refused_without_the_password_or_for_a_taken_addres
         .await
         .unwrap();
     expect_problem(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+/// The desktop app's built-in server answers one machine's app, and its mail lands in files
+/// nobody reads: a sign-up there is verified at once and mails no link (elsewhere it must
+/// follow the mailed link, above).
+async fn the_built_in_server_counts_a_sign_up_as_verified(backend: Backend) {
+    let app = spawn_app_with(backend, |config| Config {
+        trust_signup_email: true,
+        ..config
+    })
+    .await;
+    let grant = expect_json(
+        app.signup_raw("ana@example.com", PASSWORD, "Ana").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(grant["me"]["email_verified"], true);
+    let token = grant["token"].as_str().unwrap();
+    assert_eq!(me(&app, token).await["email_verified"], true);
+    let (links,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM account_tokens")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+    assert!(app.mails_to("ana@example.com").is_empty());
 }
