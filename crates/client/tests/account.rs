@@ -9,12 +9,10 @@ use orgdesk_model::account::{
     ChangeEmailRequest, ChangePasswordRequest, DeleteAccountRequest, PasswordResetConfirm,
     UpdateProfileRequest, RESET_LINK_PREFIX, VERIFY_LINK_PREFIX,
 };
-use orgdesk_model::auth::{LoginRequest, SignupRequest};
+use orgdesk_model::auth::LoginRequest;
 use orgdesk_model::ErrorCode;
 
-use common::mailed_token;
-
-const PASSWORD: &str = "correct horse battery";
+use common::{mailed_token, server_with_ana, PASSWORD};
 
 fn code<T: std::fmt::Debug>(r: Result<T, ClientError>) -> ErrorCode {
     r.expect_err("expected an error").code()
@@ -33,20 +31,9 @@ async fn login(base: &str, email: &str, password: &str) -> Result<Client, Client
 
 #[tokio::test]
 async fn account_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = orgdesk_server::spawn(orgdesk_server::Config::local(dir.path()))
-        .await
-        .unwrap();
+    let (dir, server, grant) = server_with_ana().await;
     let base = server.base_url();
     let anonymous = Client::new(&base).unwrap();
-    let grant = anonymous
-        .signup(&SignupRequest {
-            email: "ana@example.com".into(),
-            password: PASSWORD.into(),
-            display_name: "Ana".into(),
-        })
-        .await
-        .unwrap();
     assert!(!grant.me.email_verified);
     let ana = anonymous.clone().with_token(grant.token);
 

@@ -2,32 +2,23 @@
 //! idempotency key applies once; an API key meters usage; the ledger, reports and
 //! statements (JSON and PDF) show it; the low-balance alert appears when it should.
 
+mod common;
+
 use orgdesk_client::{Client, Period};
 use orgdesk_model::api_key::{ApiKeyScope, CreateApiKeyRequest};
-use orgdesk_model::auth::SignupRequest;
 use orgdesk_model::billing::{LedgerFilter, LedgerKind, Modality, TopUpRequest};
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::usage::UsageGroup;
 use orgdesk_model::ErrorCode;
 
+use common::server_with_ana;
+
 #[tokio::test]
 async fn top_up_meter_report_and_alert() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = orgdesk_server::spawn(orgdesk_server::Config::local(dir.path()))
-        .await
-        .unwrap();
+    let (dir, server, grant) = server_with_ana().await;
     let base = server.base_url();
-    let client = Client::new(&base).unwrap();
-    let grant = client
-        .signup(&SignupRequest {
-            email: "ana@example.com".into(),
-            password: "correct horse battery".into(),
-            display_name: "Ana".into(),
-        })
-        .await
-        .unwrap();
-    let owner = client.with_token(grant.token);
+    let owner = Client::new(&base).unwrap().with_token(grant.token);
     let org = owner
         .create_org(&CreateOrgRequest {
             name: "Acme".into(),

@@ -1,15 +1,17 @@
 //! The client's sign-in security calls against the real server on loopback: sessions,
 //! two-factor enrolment and the two-step sign-in, and an org's security policy.
 
+mod common;
+
 use orgdesk_client::{Client, LoginStep};
-use orgdesk_model::auth::{LoginRequest, SignupRequest};
+use orgdesk_model::auth::LoginRequest;
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::policy::UpdateOrgSecurityPolicy;
 use orgdesk_model::two_factor::{LoginTwoFactorRequest, TwoFactorProof};
 use orgdesk_model::ErrorCode;
 use totp_rs::{Algorithm, Builder, Secret};
 
-const PASSWORD: &str = "correct horse battery";
+use common::{server_with_ana, PASSWORD};
 
 fn code(secret: &str, offset: u64) -> String {
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap() + offset;
@@ -31,20 +33,9 @@ fn login(email: &str) -> LoginRequest {
 
 #[tokio::test]
 async fn sessions_two_factor_and_the_org_policy() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = orgdesk_server::spawn(orgdesk_server::Config::local(dir.path()))
-        .await
-        .unwrap();
+    let (_dir, server, grant) = server_with_ana().await;
     let base = server.base_url();
     let anonymous = Client::new(&base).unwrap();
-    let grant = anonymous
-        .signup(&SignupRequest {
-            email: "ana@example.com".into(),
-            password: PASSWORD.into(),
-            display_name: "Ana".into(),
-        })
-        .await
-        .unwrap();
     let first = Client::new(&base).unwrap().with_token(grant.token);
 
     // Sessions: the client's own is current; another can be ended.

@@ -1,7 +1,35 @@
-//! What the client's tests share: reading the mail the server delivered.
+//! What the client's tests share: a real server with a first account, and reading the
+//! mail the server delivered. Each test binary uses some of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::time::Duration;
+
+use orgdesk_client::Client;
+use orgdesk_model::auth::{SessionGrant, SignupRequest};
+use orgdesk_server::RunningServer;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A server on loopback over SQLite in a fresh folder, and Ana signed up on it (not yet
+/// verified): the folder (keep it alive), the server, and her sign-up grant.
+pub async fn server_with_ana() -> (TempDir, RunningServer, SessionGrant) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = orgdesk_server::spawn(orgdesk_server::Config::local(dir.path()))
+        .await
+        .unwrap();
+    let grant = Client::new(&server.base_url())
+        .unwrap()
+        .signup(&SignupRequest {
+            email: "ana@example.com".into(),
+            password: PASSWORD.into(),
+            display_name: "Ana".into(),
+        })
+        .await
+        .unwrap();
+    (dir, server, grant)
+}
 
 /// The token of the newest link starting with `prefix` mailed to `email` (the server
 /// writes `.eml` files to `<data dir>/mail`), waiting for its delivery.
