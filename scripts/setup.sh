@@ -13,6 +13,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/lib/steps.sh"
 # shellcheck source=scripts/lib/schemathesis.sh
 source "$ROOT/scripts/lib/schemathesis.sh"
+# shellcheck source=scripts/lib/localstripe.sh
+source "$ROOT/scripts/lib/localstripe.sh"
 
 PROFILE="test"
 case "${1:-}" in
@@ -154,6 +156,24 @@ install_schemathesis() {
   echo "    installed $("$st" --version) in $SCHEMATHESIS_VENV"
 }
 
+# The Stripe stand-in the payment tests run against (scripts/lib/localstripe.sh).
+install_localstripe() {
+  local bin
+  bin=$(localstripe_bin)
+  if [[ -n $bin ]]; then
+    echo "    $bin already installed"
+    return
+  fi
+  quietly python3 -m venv "$LOCALSTRIPE_VENV"
+  quietly "$LOCALSTRIPE_VENV/bin/pip" install --disable-pip-version-check "$LOCALSTRIPE_REQUIREMENT"
+  bin=$(localstripe_bin)
+  [[ -n $bin ]] || {
+    echo "    $LOCALSTRIPE_VENV/bin/localstripe missing after installing" >&2
+    return 1
+  }
+  echo "    installed $LOCALSTRIPE_REQUIREMENT in $LOCALSTRIPE_VENV"
+}
+
 install_ui_deps() {
   local ui=$ROOT/ui
   local marker=$ui/node_modules/.package-lock.json
@@ -171,6 +191,7 @@ if [[ $PROFILE == test ]]; then
   step "PostgreSQL" start_postgres
   step "tauri-driver" install_tauri_driver
   step "Schemathesis" install_schemathesis
+  step "localstripe" install_localstripe
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"

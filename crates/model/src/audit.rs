@@ -76,6 +76,20 @@ pub enum AuditAction {
     BillingAlertsUpdated,
     #[serde(rename = "billing.spend_policy_updated")]
     BillingSpendPolicyUpdated,
+    #[serde(rename = "billing.payment_succeeded")]
+    BillingPaymentSucceeded,
+    #[serde(rename = "billing.payment_failed")]
+    BillingPaymentFailed,
+    #[serde(rename = "billing.payment_refunded")]
+    BillingPaymentRefunded,
+    #[serde(rename = "billing.card_saved")]
+    BillingCardSaved,
+    #[serde(rename = "billing.profile_updated")]
+    BillingProfileUpdated,
+    #[serde(rename = "billing.subscription_changed")]
+    BillingSubscriptionChanged,
+    #[serde(rename = "billing.past_due")]
+    BillingPastDue,
 }
 
 /// What an audit event is about.
@@ -116,7 +130,7 @@ impl AuditTarget {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 38] = [
         Self::OrgCreated,
         Self::OrgUpdated,
         Self::OrgLogoUpdated,
@@ -145,6 +159,13 @@ impl AuditAction {
         Self::ApiKeyRevoked,
         Self::BillingTopUp,
         Self::BillingCreditsGranted,
+        Self::BillingPaymentSucceeded,
+        Self::BillingPaymentFailed,
+        Self::BillingPaymentRefunded,
+        Self::BillingCardSaved,
+        Self::BillingProfileUpdated,
+        Self::BillingSubscriptionChanged,
+        Self::BillingPastDue,
         Self::BillingLowBalance,
         Self::BillingAlertsUpdated,
         Self::BillingSpendPolicyUpdated,
@@ -181,6 +202,13 @@ impl AuditAction {
             Self::ApiKeyRevoked => "api_key.revoked",
             Self::BillingTopUp => "billing.top_up",
             Self::BillingCreditsGranted => "billing.credits_granted",
+            Self::BillingPaymentSucceeded => "billing.payment_succeeded",
+            Self::BillingPaymentFailed => "billing.payment_failed",
+            Self::BillingPaymentRefunded => "billing.payment_refunded",
+            Self::BillingCardSaved => "billing.card_saved",
+            Self::BillingProfileUpdated => "billing.profile_updated",
+            Self::BillingSubscriptionChanged => "billing.subscription_changed",
+            Self::BillingPastDue => "billing.past_due",
             Self::BillingLowBalance => "billing.low_balance",
             Self::BillingAlertsUpdated => "billing.alerts_updated",
             Self::BillingSpendPolicyUpdated => "billing.spend_policy_updated",
@@ -218,6 +246,13 @@ impl AuditAction {
             Self::ApiKeyRevoked => "API key revoked",
             Self::BillingTopUp => "Credits added",
             Self::BillingCreditsGranted => "Credits granted",
+            Self::BillingPaymentSucceeded => "Card payment received",
+            Self::BillingPaymentFailed => "Card payment failed",
+            Self::BillingPaymentRefunded => "Card payment refunded",
+            Self::BillingCardSaved => "Card saved",
+            Self::BillingProfileUpdated => "Billing details updated",
+            Self::BillingSubscriptionChanged => "Subscription changed",
+            Self::BillingPastDue => "Plan payment past due",
             Self::BillingLowBalance => "Balance ran low",
             Self::BillingAlertsUpdated => "Low-balance alert changed",
             Self::BillingSpendPolicyUpdated => "Spend policy changed",
@@ -239,7 +274,14 @@ impl AuditAction {
             | Self::BillingCreditsGranted
             | Self::BillingLowBalance
             | Self::BillingAlertsUpdated
-            | Self::BillingSpendPolicyUpdated => AuditTarget::Org,
+            | Self::BillingSpendPolicyUpdated
+            | Self::BillingPaymentSucceeded
+            | Self::BillingPaymentFailed
+            | Self::BillingPaymentRefunded
+            | Self::BillingCardSaved
+            | Self::BillingProfileUpdated
+            | Self::BillingSubscriptionChanged
+            | Self::BillingPastDue => AuditTarget::Org,
             Self::MemberRoleChanged
             | Self::MemberScopeChanged
             | Self::MemberRemoved

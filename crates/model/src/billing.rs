@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ApiKeyId, LedgerEntryId, OrgId, ProjectId, UserId};
+use crate::payment::{CardSummary, CreditPack, PlanPrice, SubscriptionState};
 use crate::plan::{Plan, PlanLimits};
 
 #[derive(
@@ -175,16 +176,20 @@ pub enum PaymentMode {
     /// What a summary kept offline by an older app, which did not know the mode, reads as.
     #[default]
     Local,
+    /// Cards through Stripe: top-ups are credit packs charged to the org's saved card,
+    /// paid plans are subscriptions.
+    Stripe,
 }
 
 impl PaymentMode {
-    pub const ALL: [Self; 2] = [Self::None, Self::Local];
+    pub const ALL: [Self; 3] = [Self::None, Self::Local, Self::Stripe];
 
     /// The wire form, as the `--payments` flag spells it too.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::None => "none",
             Self::Local => "local",
+            Self::Stripe => "stripe",
         }
     }
 }
@@ -208,6 +213,12 @@ pub struct BillingSummary {
     /// Credits spent in the current calendar month (UTC).
     pub spent_this_month: i64,
     pub spend_policy: SpendPolicy,
+    /// `stripe` mode: the saved card, if any.
+    #[serde(default)]
+    pub card: Option<CardSummary>,
+    /// `stripe` mode: the paid plan's subscription, if any (past due shows here).
+    #[serde(default)]
+    pub subscription: Option<SubscriptionState>,
 }
 
 /// Who may spend the org's credits through metered usage.
@@ -273,6 +284,12 @@ pub struct RateCard {
     pub version: i64,
     pub effective_from: DateTime<Utc>,
     pub rates: Vec<Rate>,
+    /// What a credit pack costs (`stripe` mode sells these).
+    #[serde(default)]
+    pub credit_packs: Vec<CreditPack>,
+    /// What the paid plans cost a month (`stripe` mode).
+    #[serde(default)]
+    pub plan_prices: Vec<PlanPrice>,
 }
 
 #[cfg(test)]

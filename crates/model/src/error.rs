@@ -66,6 +66,13 @@ pub enum ErrorCode {
     /// This server takes no payments (`--payments none`): credits and paid plans come from
     /// its operator.
     PaymentsNotConfigured,
+    /// The card was declined; the message gives the processor's reason. No credits.
+    PaymentDeclined,
+    /// A card payment needs a saved card first (Billing → Payment method).
+    CardRequired,
+    /// The payment processor could not be reached or failed; nothing was charged twice,
+    /// retry with the same Idempotency-Key.
+    PaymentProcessorUnavailable,
     /// This route needs an `Idempotency-Key` header.
     IdempotencyKeyRequired,
     /// The `Idempotency-Key` was used before with a different request.
@@ -107,7 +114,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 48] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -135,6 +142,9 @@ impl ErrorCode {
         Self::SpendNotAllowed,
         Self::PlanDowngradeBlocked,
         Self::PaymentsNotConfigured,
+        Self::PaymentDeclined,
+        Self::CardRequired,
+        Self::PaymentProcessorUnavailable,
         Self::IdempotencyKeyRequired,
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
@@ -182,7 +192,10 @@ impl ErrorCode {
             | Self::ProjectNotActive
             | Self::PlanDowngradeBlocked
             | Self::PaymentsNotConfigured
+            | Self::CardRequired
             | Self::IdempotencyKeyInFlight => 409,
+            Self::PaymentDeclined => 402,
+            Self::PaymentProcessorUnavailable => 502,
             Self::InsufficientCredits => 402,
             Self::SpendNotAllowed => 403,
             Self::IdempotencyKeyRequired => 400,
@@ -236,6 +249,9 @@ impl ErrorCode {
             Self::SpendNotAllowed => "spend_not_allowed",
             Self::PlanDowngradeBlocked => "plan_downgrade_blocked",
             Self::PaymentsNotConfigured => "payments_not_configured",
+            Self::PaymentDeclined => "payment_declined",
+            Self::CardRequired => "card_required",
+            Self::PaymentProcessorUnavailable => "payment_processor_unavailable",
             Self::IdempotencyKeyRequired => "idempotency_key_required",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
@@ -287,6 +303,9 @@ impl ErrorCode {
             Self::SpendNotAllowed => "The spend policy does not allow this",
             Self::PlanDowngradeBlocked => "Current usage is over the new plan's limits",
             Self::PaymentsNotConfigured => "This server takes no payments",
+            Self::PaymentDeclined => "The card was declined",
+            Self::CardRequired => "Add a card first",
+            Self::PaymentProcessorUnavailable => "The payment processor is not answering",
             Self::IdempotencyKeyRequired => "An Idempotency-Key header is required",
             Self::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
             Self::IdempotencyKeyInFlight => "This request is still being processed",

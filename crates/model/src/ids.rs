@@ -93,6 +93,10 @@ typed_id!(
     LedgerEntryId
 );
 typed_id!(
+    /// A card payment (a top-up or a subscription period).
+    PaymentId
+);
+typed_id!(
     /// A signed-in session (never its token: the token is a secret, the id is not).
     SessionId
 );

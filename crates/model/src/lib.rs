@@ -16,6 +16,7 @@ pub mod member;
 pub mod navigation;
 pub mod org;
 pub mod page;
+pub mod payment;
 pub mod plan;
 pub mod policy;
 pub mod project;
@@ -29,7 +30,8 @@ pub mod validate;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem, TwoFactorChallenge};
 pub use ids::{
-    ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, ProjectId, SessionId, UserId,
+    ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, PaymentId, ProjectId, SessionId,
+    UserId,
 };
 pub use navigation::AppPage;
 pub use page::Page;

@@ -18,6 +18,7 @@ fn modules_import_only_lower_layers() {
                 "account",
                 "built_in",
             ],
+            &["payment"],
             &[
                 "role",
                 "project",

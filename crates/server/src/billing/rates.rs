@@ -3,6 +3,8 @@
 //! come from.
 
 use orgdesk_model::billing::{Modality, Rate, RateCard};
+use orgdesk_model::payment::{CreditPack, PlanPrice};
+use orgdesk_model::Plan;
 use sqlx::AnyConnection;
 
 use crate::db::to_datetime;
@@ -39,7 +41,43 @@ pub async fn current(conn: &mut AnyConnection, now: i64) -> Result<RateCard, App
         version,
         effective_from: to_datetime(effective_from),
         rates,
+        credit_packs: credit_packs(),
+        plan_prices: plan_prices(),
     })
+}
+
+/// The currency card payments are made in.
+pub const CURRENCY: &str = "eur";
+
+/// The credit packs on sale (`stripe` mode): credits and their price in cents.
+const PACKS: [(i64, i64); 3] = [(1_000, 1_000), (5_000, 4_500), (20_000, 16_000)];
+
+pub fn credit_packs() -> Vec<CreditPack> {
+    PACKS
+        .iter()
+        .map(|&(credits, price)| CreditPack {
+            credits,
+            price,
+            currency: CURRENCY.to_owned(),
+        })
+        .collect()
+}
+
+/// The pack of exactly `credits`, if one is on sale.
+pub fn credit_pack(credits: i64) -> Option<CreditPack> {
+    credit_packs().into_iter().find(|p| p.credits == credits)
+}
+
+/// The paid plans' monthly prices in cents.
+pub fn plan_prices() -> Vec<PlanPrice> {
+    [(Plan::Team, 4_900), (Plan::Business, 19_900)]
+        .into_iter()
+        .map(|(plan, price)| PlanPrice {
+            plan,
+            price,
+            currency: CURRENCY.to_owned(),
+        })
+        .collect()
 }
 
 /// The price of one unit of `modality` at `now`: (card version, credits per unit).

@@ -1,0 +1,16 @@
+# shellcheck shell=bash
+# Where the Stripe stand-in lives: scripts/setup.sh installs localstripe (PyPI, a stateful
+# Stripe API server its community maintains) and the tests start it on a loopback port.
+# Source it.
+
+LOCALSTRIPE_REQUIREMENT="localstripe==1.15.10"
+LOCALSTRIPE_VENV=${ORGDESK_LOCALSTRIPE_VENV:-${XDG_DATA_HOME:-$HOME/.local/share}/orgdesk/localstripe}
+
+# Prints the path of the installed `localstripe`, or nothing.
+localstripe_bin() {
+  local candidate=$LOCALSTRIPE_VENV/bin/localstripe
+  if [[ -x $candidate ]] && "$LOCALSTRIPE_VENV/bin/pip" show localstripe 2>/dev/null |
+    grep -qx "Version: ${LOCALSTRIPE_REQUIREMENT#localstripe==}"; then
+    echo "$candidate"
+  fi
+}
