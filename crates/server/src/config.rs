@@ -50,6 +50,9 @@ pub struct Config {
     /// built-in server does this: it answers one machine's app alone, and its mail lands
     /// in files nobody reads, so a link could never prove anything there.
     pub trust_signup_email: bool,
+    /// The address people reach this server at, for links it hands out (the card page);
+    /// `None`: `http://<the bound address>`.
+    pub public_url: Option<String>,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -226,6 +229,7 @@ impl Config {
             app_secret: None,
             secret_key_file: None,
             trust_signup_email: false,
+            public_url: None,
         }
     }
 

@@ -45,6 +45,7 @@ pub mod sealing;
 pub mod serve;
 pub mod signup;
 pub mod state;
+pub mod stripe;
 pub mod usage;
 
 pub use config::{Backend, Config, PaymentsConfig};

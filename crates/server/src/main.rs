@@ -15,6 +15,7 @@ use orgdesk_server::config::{
     parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
 };
 use orgdesk_server::operator::{self, OperatorError};
+use orgdesk_server::stripe::StripeConfig;
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -33,6 +34,9 @@ enum PaymentsFlag {
     /// Top-ups and plans recorded, not charged (what the desktop app's built-in server
     /// does; for a server only you use).
     Local,
+    /// Cards through Stripe: credit packs charged to the org's saved card, paid plans as
+    /// subscriptions (needs the `--stripe-…` keys).
+    Stripe,
 }
 
 /// The Orgdesk organization service.
@@ -59,6 +63,23 @@ struct Cli {
     /// grants credits and sets plans) or `local` (recorded, not charged).
     #[arg(long, env = "ORGDESK_PAYMENTS", value_enum, default_value_t = PaymentsFlag::None)]
     payments: PaymentsFlag,
+    /// `--payments stripe`: the secret API key (`sk_…`).
+    #[arg(long, env = "ORGDESK_STRIPE_SECRET_KEY", hide_env_values = true)]
+    stripe_secret_key: Option<String>,
+    /// `--payments stripe`: the webhook endpoint's signing secret (`whsec_…`) of
+    /// `POST /v1/payments/stripe/webhook`.
+    #[arg(long, env = "ORGDESK_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    stripe_webhook_secret: Option<String>,
+    /// `--payments stripe`: the publishable key (`pk_…`) the card page hands to Stripe.js.
+    #[arg(long, env = "ORGDESK_STRIPE_PUBLISHABLE_KEY")]
+    stripe_publishable_key: Option<String>,
+    /// `--payments stripe`: Stripe's API (a stand-in such as localstripe in tests).
+    #[arg(long, env = "ORGDESK_STRIPE_API_BASE", default_value = orgdesk_server::stripe::DEFAULT_API_BASE)]
+    stripe_api_base: String,
+    /// The address people reach this server at, for links it hands out (the card page).
+    /// Default: http://<listen address>.
+    #[arg(long, env = "ORGDESK_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -269,12 +290,39 @@ fn allowed_hosts(names: Vec<String>) -> AllowedHosts {
     }
 }
 
+/// The payment mode and, for `stripe`, its keys (each required).
+fn payments_config(cli: &Cli) -> Result<PaymentsConfig, String> {
+    Ok(match cli.payments {
+        PaymentsFlag::None => PaymentsConfig::None,
+        PaymentsFlag::Local => PaymentsConfig::Local,
+        PaymentsFlag::Stripe => {
+            let required = |value: &Option<String>, flag: &str| {
+                value
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("--payments stripe needs --{flag}"))
+            };
+            PaymentsConfig::Stripe(StripeConfig {
+                secret_key: required(&cli.stripe_secret_key, "stripe-secret-key")?,
+                webhook_secret: required(&cli.stripe_webhook_secret, "stripe-webhook-secret")?,
+                publishable_key: required(&cli.stripe_publishable_key, "stripe-publishable-key")?,
+                api_base: cli.stripe_api_base.clone(),
+            })
+        }
+    })
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let payments = match cli.payments {
-        PaymentsFlag::None => PaymentsConfig::None,
-        PaymentsFlag::Local => PaymentsConfig::Local,
+    let payments = match payments_config(&cli) {
+        Ok(payments) => payments,
+        Err(message) => {
+            eprintln!("orgdesk-server: {message}");
+            return ExitCode::from(2);
+        }
     };
     let config = Config {
         listen: cli.listen,
@@ -304,6 +352,7 @@ async fn main() -> ExitCode {
         },
         secret_key_file: cli.secret_key_file,
         trust_signup_email: false,
+        public_url: cli.public_url,
     };
     if let Some(command) = cli.command {
         return run_command(command, &config).await;

@@ -1,7 +1,8 @@
 //! Paying for top-ups and paid plans. A server runs in one [`PaymentMode`] ([`Payments`]):
 //! `none` takes no payments at all (its operator grants credits and sets plans), `local`
 //! records top-ups without charging ([`RecordedPayments`], the desktop app's built-in
-//! server). [`PaymentProvider`] is the seam a real processor plugs into.
+//! server), `stripe` sells credit packs and plans by card ([`crate::stripe`]).
+//! [`PaymentProvider`] is the seam of the recorded top-up route.
 //!
 //! The provider is called before the ledger transaction opens (a processor is never
 //! called while the org's row is locked), with the request's Idempotency-Key so that a
@@ -12,6 +13,8 @@ use std::sync::Arc;
 
 use orgdesk_model::billing::PaymentMode;
 use orgdesk_model::OrgId;
+
+use crate::stripe::{Stripe, StripeConfig};
 
 /// One charge to make.
 #[derive(Debug, Clone)]
@@ -43,6 +46,9 @@ pub enum PaymentError {
     /// The server takes no payments (`--payments none`).
     #[error("this server takes no payments")]
     NotConfigured,
+    /// The server takes card payments (`--payments stripe`): credits are bought as packs.
+    #[error("this server sells credits by card")]
+    ByCard,
 }
 
 #[async_trait::async_trait]
@@ -71,6 +77,7 @@ impl PaymentProvider for RecordedPayments {
 pub struct Payments {
     mode: PaymentMode,
     provider: Option<Arc<dyn PaymentProvider>>,
+    stripe: Option<Stripe>,
 }
 
 impl Payments {
@@ -79,6 +86,16 @@ impl Payments {
         Self {
             mode: PaymentMode::None,
             provider: None,
+            stripe: None,
+        }
+    }
+
+    /// Cards through Stripe.
+    pub fn stripe(config: StripeConfig) -> Self {
+        Self {
+            mode: PaymentMode::Stripe,
+            provider: None,
+            stripe: Some(Stripe::new(config)),
         }
     }
 
@@ -92,6 +109,7 @@ impl Payments {
         Self {
             mode,
             provider: Some(provider),
+            stripe: None,
         }
     }
 
@@ -101,12 +119,22 @@ impl Payments {
 
     /// Whether owners may buy credits and paid plans themselves.
     pub fn self_service(&self) -> bool {
-        self.provider.is_some()
+        self.provider.is_some() || self.stripe.is_some()
     }
 
-    /// The provider that charges a top-up; [`PaymentError::NotConfigured`] in `none` mode.
+    /// The provider that charges a recorded top-up; [`PaymentError::NotConfigured`] in
+    /// `none` mode, [`PaymentError::ByCard`] in `stripe` mode.
     pub fn provider(&self) -> Result<&dyn PaymentProvider, PaymentError> {
-        self.provider.as_deref().ok_or(PaymentError::NotConfigured)
+        match (&self.provider, &self.stripe) {
+            (Some(provider), _) => Ok(provider.as_ref()),
+            (None, Some(_)) => Err(PaymentError::ByCard),
+            (None, None) => Err(PaymentError::NotConfigured),
+        }
+    }
+
+    /// Stripe, in `stripe` mode; [`PaymentError::NotConfigured`] otherwise.
+    pub fn card_processor(&self) -> Result<&Stripe, PaymentError> {
+        self.stripe.as_ref().ok_or(PaymentError::NotConfigured)
     }
 }
 
@@ -120,6 +148,8 @@ pub enum PaymentsConfig {
     /// The desktop app's built-in server: top-ups are recorded, not charged
     /// ([`RecordedPayments`]).
     Local,
+    /// Cards through Stripe (`--payments stripe`).
+    Stripe(StripeConfig),
     /// A provider the embedding program brings, charging as `local` mode's recorder would
     /// (tests drive declined and unavailable payments through one); reported as `local`.
     Provider(Arc<dyn PaymentProvider>),
@@ -131,6 +161,7 @@ impl PaymentsConfig {
         match self {
             Self::None => PaymentMode::None,
             Self::Local | Self::Provider(_) => PaymentMode::Local,
+            Self::Stripe(_) => PaymentMode::Stripe,
         }
     }
 
@@ -139,6 +170,7 @@ impl PaymentsConfig {
         match self {
             Self::None => Payments::none(),
             Self::Local => Payments::local(),
+            Self::Stripe(config) => Payments::stripe(config.clone()),
             Self::Provider(provider) => Payments::charged_by(self.mode(), Arc::clone(provider)),
         }
     }
@@ -149,6 +181,7 @@ impl fmt::Debug for PaymentsConfig {
         match self {
             Self::None => f.write_str("None"),
             Self::Local => f.write_str("Local"),
+            Self::Stripe(config) => f.debug_tuple("Stripe").field(config).finish(),
             Self::Provider(_) => f.write_str("Provider(..)"),
         }
     }

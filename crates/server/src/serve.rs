@@ -118,6 +118,11 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         cpu: cpu.clone(),
         sealing,
         trust_signup_email: config.trust_signup_email,
+        public_url: config
+            .public_url
+            .as_deref()
+            .map(|url| url.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{addr}")),
     };
     let mut limits = config.connections;
     if config.trust_proxy {

@@ -29,4 +29,6 @@ pub struct AppState {
     pub sealing: Sealing,
     /// Sign-ups count as verified (the desktop app's built-in server only).
     pub trust_signup_email: bool,
+    /// The base of links this server hands out (no trailing slash).
+    pub public_url: String,
 }

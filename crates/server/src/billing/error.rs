@@ -11,6 +11,10 @@ pub const NOT_CONFIGURED: &str = "This server takes no payments: credits and pai
      from the server's operator. Ask whoever runs it to grant credits or set the plan. \
      Moving to the Free plan works.";
 
+/// What an owner is told who tries a recorded top-up on a server that sells by card.
+pub const BY_CARD: &str = "This server sells credits by card: pick a credit pack under \
+     Billing → Top up (POST /v1/orgs/{org}/payments) with a saved card.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
     #[error("the plan change is blocked on {} limit(s)", .0.len())]
@@ -30,6 +34,7 @@ impl DomainError for BillingError {
             Self::Payment(PaymentError::Declined(_)) => ErrorCode::InvalidState,
             Self::Payment(PaymentError::Unavailable(_)) => ErrorCode::Internal,
             Self::Payment(PaymentError::NotConfigured) => ErrorCode::PaymentsNotConfigured,
+            Self::Payment(PaymentError::ByCard) => ErrorCode::CardRequired,
             Self::SpendNotAllowed(_) => ErrorCode::SpendNotAllowed,
         }
     }
@@ -44,6 +49,7 @@ impl DomainError for BillingError {
             }
             Self::Payment(PaymentError::Unavailable(_)) => INTERNAL_DETAIL.to_owned(),
             Self::Payment(PaymentError::NotConfigured) => NOT_CONFIGURED.to_owned(),
+            Self::Payment(PaymentError::ByCard) => BY_CARD.to_owned(),
             Self::SpendNotAllowed(why) => (*why).to_owned(),
         }
     }

@@ -5,6 +5,7 @@ mod fixtures;
 mod harness;
 mod mailbox;
 mod money;
+mod stripe_stand_in;
 
 mod account_email;
 mod account_password;
@@ -48,4 +49,5 @@ mod security_signin;
 mod security_slow;
 mod security_two_factor;
 mod statements;
+mod stripe_mode;
 mod team_concurrency;
