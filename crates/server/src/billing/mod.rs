@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod error;
+pub mod profile;
 pub mod rates;
 pub mod repo;
 pub mod routes;

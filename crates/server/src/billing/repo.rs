@@ -2,8 +2,9 @@
 //! in the database. The balance itself only moves through [`crate::ledger::post`].
 
 use orgdesk_model::billing::{LowBalanceAlert, SpendPolicy};
-use orgdesk_model::{OrgId, ProjectId};
-use sqlx::AnyConnection;
+use orgdesk_model::payment::{CardSummary, SubscriptionState, SubscriptionStatus};
+use orgdesk_model::{OrgId, Plan, ProjectId};
+use sqlx::{AnyConnection, Row};
 
 use crate::db::to_datetime;
 use crate::error::AppError;
@@ -196,4 +197,54 @@ pub async fn spent_since(
     .fetch_one(conn)
     .await?;
     Ok(spent)
+}
+
+/// The org's saved card (`stripe` mode), if any.
+pub async fn card_on_file(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<Option<CardSummary>, AppError> {
+    let row = sqlx::query(
+        "SELECT card_brand, card_last4, card_exp_month, card_exp_year FROM stripe_customers \
+         WHERE org_id = $1 AND payment_method_id IS NOT NULL",
+    )
+    .bind(org.to_string())
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let brand: Option<String> = row.try_get(0)?;
+    let last4: Option<String> = row.try_get(1)?;
+    let month: Option<i64> = row.try_get(2)?;
+    let year: Option<i64> = row.try_get(3)?;
+    Ok(match (brand, last4, month, year) {
+        (Some(brand), Some(last4), Some(month), Some(year)) => Some(CardSummary {
+            brand,
+            last4,
+            exp_month: u8::try_from(month).map_err(|_| AppError::CorruptRow("card expiry"))?,
+            exp_year: u16::try_from(year).map_err(|_| AppError::CorruptRow("card expiry"))?,
+        }),
+        _ => None,
+    })
+}
+
+/// The org's paid-plan subscription (`stripe` mode), if any.
+pub async fn subscription(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<Option<SubscriptionState>, AppError> {
+    let row =
+        sqlx::query("SELECT plan, status, past_due_since FROM subscriptions WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let plan: String = row.try_get(0)?;
+    let status: String = row.try_get(1)?;
+    let past_due_since: Option<i64> = row.try_get(2)?;
+    Ok(Some(SubscriptionState {
+        plan: Plan::parse(&plan).ok_or(AppError::CorruptRow("subscription plan"))?,
+        status: SubscriptionStatus::parse(&status)
+            .ok_or(AppError::CorruptRow("subscription status"))?,
+        past_due_since: past_due_since.map(to_datetime),
+    }))
 }

@@ -67,8 +67,8 @@ async fn summary_of(
         low_balance_alert: repo::open_alert(conn, org).await?,
         spent_this_month: repo::spent_since(conn, org, month_start(to_datetime(now))).await?,
         spend_policy: account.spend_policy,
-        card: None,
-        subscription: None,
+        card: repo::card_on_file(conn, org).await?,
+        subscription: repo::subscription(conn, org).await?,
     })
 }
 

@@ -16,6 +16,7 @@ mod audit_export;
 mod auth;
 mod bank;
 mod billing;
+mod billing_profile;
 mod contract;
 mod credits;
 mod idempotency;
