@@ -26,8 +26,8 @@ use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
-    accounts, api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs,
-    projects, signup, usage,
+    accounts, api_keys, audit, auth, billing, cards, idempotency, invitations, invoices, members,
+    orgs, projects, signup, usage,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -50,12 +50,19 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(invitations::routes::router())
         .merge(audit::routes::router())
         .merge(billing::routes::router())
+        .merge(cards::routes::router())
         .merge(usage::routes::router())
         .merge(invoices::routes::router())
         .merge(api_keys::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
         around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)
+            .merge(around_each_route(
+                cards::page::router(),
+                JSON_BODY_LIMIT,
+                &state,
+                request_timeout,
+            ))
             .merge(around_each_route(
                 orgs::logo_routes::router(),
                 orgs::logo_routes::BODY_LIMIT,

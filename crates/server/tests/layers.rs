@@ -6,7 +6,8 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["problem", "payments", "access", "owner_only"],
+            &["problem", "stripe", "access", "owner_only"],
+            &["payments"],
             &["sealing"],
             &["config"],
             &["error"],
@@ -19,6 +20,7 @@ fn modules_import_only_lower_layers() {
             &["members", "invitations", "api_keys"],
             &["orgs"],
             &["billing", "signup", "accounts"],
+            &["cards"],
             &["usage", "invoices", "demo", "operator"],
             &["openapi"],
             &["router"],

@@ -50,5 +50,6 @@ mod security_signin;
 mod security_slow;
 mod security_two_factor;
 mod statements;
+mod stripe_cards;
 mod stripe_mode;
 mod team_concurrency;

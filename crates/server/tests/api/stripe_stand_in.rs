@@ -162,3 +162,67 @@ pub async fn spawn_stripe_app(backend: Backend) -> (TestApp, LocalStripe) {
         .await;
     (app, stripe)
 }
+
+/// What a card page embeds for Stripe.js: the publishable key and the SetupIntent's
+/// client secret.
+pub fn page_config(html: &str) -> Value {
+    let start = html
+        .find(r#"<script id="config" type="application/json">"#)
+        .expect("the page carries its configuration");
+    let rest = &html[start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(json).expect("configuration JSON")
+}
+
+impl LocalStripe {
+    /// Confirms a card page's SetupIntent with `number` as the page's Stripe.js does:
+    /// straight to the stand-in, with the publishable key and the client secret only.
+    pub async fn confirm_card_setup(&self, config: &Value, number: &str) -> reqwest::Response {
+        let secret = config["secret"].as_str().expect("client secret");
+        let intent = secret.split("_secret_").next().unwrap();
+        self.http
+            .post(format!("{}/v1/setup_intents/{intent}/confirm", self.base))
+            .form(&[
+                ("key", config["key"].as_str().unwrap()),
+                ("client_secret", secret),
+                ("payment_method_data[type]", "card"),
+                ("payment_method_data[card][number]", number),
+                ("payment_method_data[card][exp_month]", "12"),
+                ("payment_method_data[card][exp_year]", "2030"),
+                ("payment_method_data[card][cvc]", "123"),
+            ])
+            .send()
+            .await
+            .expect("localstripe answers")
+    }
+}
+
+/// Saves card `number` for `org` the way an owner does: asks for a card page, opens it,
+/// confirms it at the stand-in, and lets the page report back. Returns the page's last
+/// answer (the saved card, or the problem).
+pub async fn add_card(
+    app: &TestApp,
+    stripe: &LocalStripe,
+    token: &str,
+    org: &str,
+    number: &str,
+) -> reqwest::Response {
+    let setup = crate::harness::expect_json(
+        app.post(&format!("/v1/orgs/{org}/billing/card"), token)
+            .await,
+        reqwest::StatusCode::CREATED,
+    )
+    .await;
+    let url = setup["url"].as_str().expect("a page URL");
+    assert!(url.starts_with(&format!("{}/pay/card/", app.base)), "{url}");
+    let page = app.client.get(url).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let config = page_config(&html);
+    let _ = stripe.confirm_card_setup(&config, number).await;
+    app.client
+        .post(format!("{url}/complete"))
+        .send()
+        .await
+        .unwrap()
+}
