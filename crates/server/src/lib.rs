@@ -47,6 +47,7 @@ pub mod serve;
 pub mod signup;
 pub mod state;
 pub mod stripe;
+pub mod subscriptions;
 pub mod usage;
 
 pub use config::{Backend, Config, PaymentsConfig};

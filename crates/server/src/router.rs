@@ -27,7 +27,7 @@ use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
     accounts, api_keys, audit, auth, billing, cards, idempotency, invitations, invoices, members,
-    orgs, projects, signup, usage,
+    orgs, projects, signup, subscriptions, usage,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -51,6 +51,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(audit::routes::router())
         .merge(billing::routes::router())
         .merge(cards::routes::router())
+        .merge(subscriptions::routes::router())
         .merge(usage::routes::router())
         .merge(invoices::routes::router())
         .merge(api_keys::routes::router())

@@ -21,6 +21,7 @@ fn modules_import_only_lower_layers() {
             &["orgs"],
             &["billing", "signup", "accounts"],
             &["cards"],
+            &["subscriptions"],
             &["usage", "invoices", "demo", "operator"],
             &["openapi"],
             &["router"],

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use orgdesk_model::billing::{
-    AlertSettings, BillingSummary, ChangePlanRequest, LedgerEntry, LedgerQuery, RateCard,
-    SpendPolicy, TopUp, TopUpRequest,
+    AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, RateCard, SpendPolicy, TopUp,
+    TopUpRequest,
 };
 use orgdesk_model::payment::BillingProfile;
 use orgdesk_model::Page;
@@ -26,7 +26,6 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(billing_summary))
-        .routes(routes!(change_plan))
         .routes(routes!(top_up))
         .routes(routes!(ledger))
         .routes(routes!(set_alerts))
@@ -105,34 +104,6 @@ async fn billing_summary(
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
         service::summary(&state.db, state.payments.mode(), session.user_id(), &org).await?,
-    ))
-}
-
-/// Change the plan (the owner). A plan that current usage exceeds is refused, naming each
-/// limit that is over (`projects`, `seats`, and for a personal context `owned_orgs`). A
-/// server in `none` payment mode refuses paid plans (`payments_not_configured`).
-#[utoipa::path(
-    put,
-    path = "/v1/orgs/{org}/plan",
-    tag = "billing",
-    security(("session" = [])),
-    params(OrgPath),
-    request_body = ChangePlanRequest,
-    responses(
-        (status = 200, description = "The billing summary on the new plan", body = BillingSummary),
-        (status = 403, description = "`forbidden`: only the owner changes the plan"),
-        (status = 404, description = "`not_found`"),
-        (status = 409, description = "`plan_downgrade_blocked`: `errors` lists what is over; `payments_not_configured`: the server takes no payments (`payment_mode` `none`) and the plan is a paid one (the Free plan stays open)"),
-    )
-)]
-async fn change_plan(
-    State(state): State<AppState>,
-    actor: Actor,
-    OrgPath(org): OrgPath,
-    ApiJson(req): ApiJson<ChangePlanRequest>,
-) -> Result<Json<BillingSummary>, AppError> {
-    Ok(Json(
-        service::change_plan(&state.db, &state.payments, &actor, &org, req.plan).await?,
     ))
 }
 

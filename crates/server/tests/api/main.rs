@@ -52,4 +52,5 @@ mod security_two_factor;
 mod statements;
 mod stripe_cards;
 mod stripe_mode;
+mod stripe_plans;
 mod team_concurrency;

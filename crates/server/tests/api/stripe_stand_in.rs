@@ -131,6 +131,16 @@ impl LocalStripe {
             .expect("localstripe answers")
     }
 
+    /// `DELETE` an API path of the stand-in, as the server's secret key.
+    pub async fn http_delete(&self, path: &str) -> reqwest::Response {
+        self.http
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(SECRET_KEY)
+            .send()
+            .await
+            .expect("localstripe answers")
+    }
+
     pub fn config(&self) -> StripeConfig {
         StripeConfig {
             secret_key: SECRET_KEY.to_owned(),
