@@ -19,6 +19,7 @@ pub mod probes;
 mod process;
 mod profile;
 mod server;
+pub mod stripe;
 mod workspace;
 
 pub use app::{testid, App, Launch};

@@ -11,12 +11,13 @@ use tempfile::TempDir;
 use crate::artifacts::Artifacts;
 use crate::ports;
 use crate::process::RunningProcess;
+use crate::stripe::LocalStripe;
 use crate::workspace;
 
 pub struct TestServer {
     process: RunningProcess,
-    /// `--payments`: `local` unless started with [`TestServer::start_without_payments`].
-    payments: &'static str,
+    /// The `--payments` flag and its companions: `local` unless started otherwise.
+    payments: Vec<String>,
     base_url: String,
     listen: String,
     log: PathBuf,
@@ -27,7 +28,7 @@ async fn spawn(
     listen: &str,
     data: &Path,
     log: &Path,
-    payments: &'static str,
+    payments: &[String],
 ) -> Result<RunningProcess> {
     let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
     let mut command = Command::new(&binary);
@@ -36,11 +37,15 @@ async fn spawn(
         .arg(data)
         // Top-ups recorded, not charged, as the built-in server does, unless a test wants
         // none: the journeys buy credits (the binary's default, `none`, refuses that).
-        .args(["--payments", payments])
+        .args(payments)
         .env_remove("ORGDESK_PAYMENTS")
         .env_remove("ORGDESK_DATABASE_URL")
         .env_remove("ORGDESK_DEMO")
         .env_remove("ORGDESK_SMTP_URL")
+        .env_remove("ORGDESK_STRIPE_SECRET_KEY")
+        .env_remove("ORGDESK_STRIPE_WEBHOOK_SECRET")
+        .env_remove("ORGDESK_STRIPE_PUBLISHABLE_KEY")
+        .env_remove("ORGDESK_STRIPE_API_BASE")
         .env("NO_COLOR", "1");
     let mut process = RunningProcess::spawn("orgdesk-server", command, log)?;
     let port = listen
@@ -51,27 +56,39 @@ async fn spawn(
     Ok(process)
 }
 
+fn payments_flag(mode: &str) -> Vec<String> {
+    vec!["--payments".to_owned(), mode.to_owned()]
+}
+
 impl TestServer {
     /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`; it
     /// records top-ups without charging (`--payments local`).
     pub async fn start(test: &str) -> Result<Self> {
-        Self::start_with(test, "local").await
+        Self::start_with(test, payments_flag("local")).await
     }
 
     /// Like [`TestServer::start`], taking no payments (`--payments none`, the binary's
     /// default): credits come from [`TestServer::operator`].
     pub async fn start_without_payments(test: &str) -> Result<Self> {
-        Self::start_with(test, "none").await
+        Self::start_with(test, payments_flag("none")).await
     }
 
-    async fn start_with(test: &str, payments: &'static str) -> Result<Self> {
+    /// Like [`TestServer::start`], selling credits and plans by card through `stripe`
+    /// (`--payments stripe` against the stand-in, which delivers its webhooks here).
+    pub async fn start_with_stripe(test: &str, stripe: &LocalStripe) -> Result<Self> {
+        let server = Self::start_with(test, stripe.server_args()).await?;
+        stripe.deliver_webhooks_to(server.base_url()).await?;
+        Ok(server)
+    }
+
+    async fn start_with(test: &str, payments: Vec<String>) -> Result<Self> {
         let data = tempfile::Builder::new()
             .prefix("orgdesk-e2e-server.")
             .tempdir()?;
         let [port] = ports::free_ports()?;
         let listen = format!("127.0.0.1:{port}");
         let log = Artifacts::log_path(test, "server")?;
-        let process = spawn(&listen, data.path(), &log, payments).await?;
+        let process = spawn(&listen, data.path(), &log, &payments).await?;
         Ok(Self {
             process,
             payments,
@@ -90,7 +107,7 @@ impl TestServer {
 
     /// Starts the server again on the same port over the same data.
     pub async fn resume(&mut self) -> Result<()> {
-        self.process = spawn(&self.listen, self.data.path(), &self.log, self.payments).await?;
+        self.process = spawn(&self.listen, self.data.path(), &self.log, &self.payments).await?;
         Ok(())
     }
 
