@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_alerts))
         .routes(routes!(set_spend_policy))
         .routes(routes!(rate_card))
-        .routes(routes!(billing_profile, set_billing_profile))
+        .routes(routes!(billing_profile))
 }
 
 /// Who the org's receipts are made out to (everyone who sees billing).
@@ -55,32 +55,6 @@ async fn billing_profile(
     Ok(Json(
         profile::get(&state.db, session.user_id(), &org).await?,
     ))
-}
-
-/// Change who receipts are made out to (owners and admins). Empty fields clear; with
-/// card payments the processor's customer is updated too.
-#[utoipa::path(
-    put,
-    path = "/v1/orgs/{org}/billing/profile",
-    tag = "billing",
-    security(("session" = [])),
-    params(OrgPath),
-    request_body = BillingProfile,
-    responses(
-        (status = 200, description = "The saved profile", body = BillingProfile),
-        (status = 403, description = "`forbidden`"),
-        (status = 404, description = "`not_found`"),
-        (status = 422, description = "`validation_failed`: `billing_email`, `country` (two letters), a line over 200 characters, `tax_id` over 40, or a control/invisible character"),
-    )
-)]
-async fn set_billing_profile(
-    State(state): State<AppState>,
-    actor: Actor,
-    OrgPath(org): OrgPath,
-    ApiJson(req): ApiJson<BillingProfile>,
-) -> Result<Json<BillingProfile>, AppError> {
-    let (_org_id, saved) = profile::update(&state.db, &actor, &org, &req).await?;
-    Ok(Json(saved))
 }
 
 /// Balance, plan, limits and usage, the low-balance alert, this month's spending and the

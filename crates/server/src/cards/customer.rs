@@ -4,7 +4,7 @@
 //! org's customer before it is stored.
 
 use orgdesk_model::audit::AuditAction;
-use orgdesk_model::payment::CardSummary;
+use orgdesk_model::payment::{BillingProfile, CardSummary};
 use orgdesk_model::OrgId;
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -86,6 +86,40 @@ pub async fn ensure_customer(
         .ok_or(AppError::CorruptRow("stripe customer"))?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Copies the billing profile to the org's customer at Stripe (its receipts go to the
+/// billing email), when the org has a customer.
+pub async fn sync_profile(
+    db: &Db,
+    stripe: &Stripe,
+    org: OrgId,
+    profile: &BillingProfile,
+) -> Result<(), AppError> {
+    let customer = {
+        let mut conn = db.pool().acquire().await?;
+        customer_id(&mut conn, org).await?
+    };
+    let Some(customer) = customer else {
+        return Ok(());
+    };
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let mut fields = form([
+        ("email", text(&profile.billing_email)),
+        ("address[line1]", text(&profile.address_line1)),
+        ("address[line2]", text(&profile.address_line2)),
+        ("address[city]", text(&profile.city)),
+        ("address[postal_code]", text(&profile.postal_code)),
+        ("address[country]", text(&profile.country)),
+    ]);
+    if let Some(company) = &profile.company_name {
+        fields.push(("name".to_owned(), company.clone()));
+    }
+    let _: Created = stripe
+        .client
+        .post(&format!("/v1/customers/{customer}"), &fields, None)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

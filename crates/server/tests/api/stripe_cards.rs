@@ -49,6 +49,19 @@ async fn an_owner_saves_and_replaces_the_card_through_the_card_page(backend: Bac
         "{at_stripe}"
     );
 
+    // The billing profile follows the customer to Stripe (its receipts go there).
+    let profile = app
+        .request(reqwest::Method::PUT, "/v1/orgs/acme/billing/profile", Some(&owner))
+        .json(&json!({ "billing_email": "books@acme.example", "company_name": "Acme GmbH", "country": "DE" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(profile.status(), StatusCode::OK);
+    let at_stripe = stripe.get(&format!("/v1/customers/{customer}")).await;
+    assert_eq!(at_stripe["email"], "books@acme.example");
+    assert_eq!(at_stripe["name"], "Acme GmbH");
+    assert_eq!(at_stripe["address"]["country"], "DE");
+
     // An admin replaces it; the same customer is used.
     let admin = app.signup("admin@example.com").await;
     app.add_member(&org, &admin.user_id, "admin").await;

@@ -260,8 +260,16 @@ async fn a_burst_of_plan_changes_subscribes_once(backend: Backend) {
     let subs = stripe
         .get(&format!("/v1/subscriptions?customer={customer}&status=all"))
         .await;
-    assert_eq!(subs["data"].as_array().unwrap().len(), 1, "one subscription: {subs}");
-    let summary = expect_json(app.get("/v1/orgs/acme/billing", &owner).await, StatusCode::OK).await;
+    assert_eq!(
+        subs["data"].as_array().unwrap().len(),
+        1,
+        "one subscription: {subs}"
+    );
+    let summary = expect_json(
+        app.get("/v1/orgs/acme/billing", &owner).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(summary["plan"], "team");
     assert_eq!(summary["subscription"]["status"], "active");
 }
