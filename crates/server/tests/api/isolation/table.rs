@@ -427,6 +427,23 @@ pub fn table() -> Vec<Row> {
             r#"{"kind":"projects","ids":["{project}"]}"#,
             "401 404 403 403 200 200",
         ),
+        row(
+            "GET",
+            "/v1/orgs/{org}/billing/profile",
+            "401 404 403 403 200 200",
+        ),
+        with_body(
+            "PUT",
+            "/v1/orgs/{org}/billing/profile",
+            r#"{"company_name":"Tenant {uniq}"}"#,
+            "401 404 403 403 200 200",
+        ),
+        // The matrix's server records payments (`local`): no card pages there.
+        row(
+            "POST",
+            "/v1/orgs/{org}/billing/card",
+            "401 404 403 403 409 409",
+        ),
         public("GET", "/v1/rates", Body::None, "401 200 200 200 200 200"),
         row("GET", "/v1/orgs/{org}/api-keys", "401 404 200 200 200 200"),
         // {project} is outside the scoped member's scope.
