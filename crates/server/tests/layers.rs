@@ -6,6 +6,7 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
+            &["stripe"],
             &["problem", "payments", "access", "owner_only"],
             &["sealing"],
             &["config"],
@@ -15,11 +16,12 @@ fn modules_import_only_lower_layers() {
             &["state"],
             &["membership", "auth"],
             &["audit", "idempotency"],
-            &["ledger", "projects"],
+            &["ledger", "projects", "cards"],
             &["members", "invitations", "api_keys"],
             &["orgs"],
             &["billing", "signup", "accounts"],
             &["usage", "invoices", "demo", "operator"],
+            &["card_payments"],
             &["openapi"],
             &["router"],
             &["serve"],
