@@ -26,8 +26,8 @@ use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
-    accounts, api_keys, audit, auth, billing, idempotency, invitations, invoices, members, orgs,
-    projects, signup, usage,
+    accounts, api_keys, audit, auth, billing, card_payments, idempotency, invitations, invoices,
+    members, orgs, projects, signup, usage,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -52,6 +52,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(billing::routes::router())
         .merge(usage::routes::router())
         .merge(invoices::routes::router())
+        .merge(card_payments::routes::router())
         .merge(api_keys::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
