@@ -44,6 +44,26 @@ pub async fn save_card(app: &TestApp, stripe: &LocalStripe, org: &str, card: &st
     id
 }
 
+/// A card PaymentMethod of the test card `number` in localstripe (e.g. `4000002500003155`,
+/// which needs authentication); returns its id for [`save_card`].
+pub async fn card_method(stripe: &LocalStripe, number: &str) -> String {
+    let created = stripe
+        .post(
+            "/v1/payment_methods",
+            &[
+                ("type", "card"),
+                ("card[number]", number),
+                ("card[exp_month]", "12"),
+                ("card[exp_year]", "2030"),
+                ("card[cvc]", "123"),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let created: Value = created.json().await.unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
 /// `POST /v1/orgs/{org}/payments` for `credits` with the Idempotency-Key `key`.
 pub async fn buy(app: &TestApp, token: &str, org: &str, credits: i64, key: &str) -> Response {
     app.request(

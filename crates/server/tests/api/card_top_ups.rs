@@ -1,13 +1,13 @@
 //! Card top-ups against localstripe: credited exactly once (by the answer, the webhook,
 //! a re-sent webhook and a read alike), declines with Stripe's reason and no credits, one
-//! charge for a burst of requests with one key, and a processor that cannot be reached or
-//! loses its answer.
+//! charge for a burst of requests with one key, a processor that cannot be reached or
+//! loses its answer, and a pending payment settled by reading it.
 
 use reqwest::StatusCode;
 
 use crate::card_fixtures::{
-    balance_becomes, buy, count, deliver, delivered, event, payment, payment_intents, save_card,
-    spawn_stripe_app_behind_proxy, DOWN, LOSES_ANSWERS, UP,
+    balance_becomes, buy, card_method, count, deliver, delivered, event, payment, payment_intents,
+    save_card, spawn_stripe_app_behind_proxy, DOWN, LOSES_ANSWERS, UP,
 };
 use crate::fixtures::acme;
 use crate::harness::{expect_json, expect_problem, on_both_backends, Backend};
@@ -26,6 +26,7 @@ on_both_backends!(
     a_burst_with_one_key_makes_one_payment_intent,
     an_unreachable_processor_keeps_the_payment_pending_and_a_retry_continues_it,
     a_lost_answer_is_settled_by_the_webhook_and_the_retry_charges_nothing_more,
+    a_pending_payment_read_back_is_settled_once,
 );
 
 async fn a_top_up_is_credited_once_however_often_stripe_says_so(backend: Backend) {
@@ -287,4 +288,59 @@ async fn a_lost_answer_is_settled_by_the_webhook_and_the_retry_charges_nothing_m
     assert_eq!(payment_intents(&stripe).await.len(), 1, "no second charge");
     assert_eq!(balance(&app, &org).await, 1_000);
     assert_eq!(count(&app, TOP_UPS, &org).await, 1);
+}
+
+/// A payment Stripe has not finished (the card needs authentication) stays pending; once
+/// it succeeds, reading it settles it, once, without any webhook.
+async fn a_pending_payment_read_back_is_settled_once(backend: Backend) {
+    let (app, stripe) = spawn_stripe_app(backend).await;
+    // No deliveries reach the server in this test.
+    stripe
+        .deliver_webhooks_to("http://127.0.0.1:9/nowhere")
+        .await;
+    let (owner, org) = acme(&app).await;
+    let method = card_method(&stripe, "4000002500003155").await;
+    save_card(&app, &stripe, &org, &method).await;
+    let pending = expect_json(
+        buy(&app, &owner, &org, 1_000, "needs-3ds").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(pending["status"], "pending", "{pending}");
+    let id = pending["id"].as_str().unwrap();
+    assert_eq!(payment(&app, &owner, &org, id).await["status"], "pending");
+    let expect_no_receipt = app
+        .get(&format!("/v1/orgs/{org}/payments/{id}/receipt.pdf"), &owner)
+        .await;
+    expect_problem(expect_no_receipt, StatusCode::CONFLICT, "invalid_state").await;
+    assert_eq!(balance(&app, &org).await, 0);
+
+    let intents = payment_intents(&stripe).await;
+    assert_eq!(intents.len(), 1);
+    let intent = &intents[0];
+    let authenticated = stripe
+        .post(
+            &format!(
+                "/v1/payment_intents/{}/_authenticate",
+                intent["id"].as_str().unwrap()
+            ),
+            &[
+                ("client_secret", intent["client_secret"].as_str().unwrap()),
+                ("success", "true"),
+            ],
+        )
+        .await;
+    assert!(authenticated.status().is_success());
+
+    let (a, b) = tokio::join!(
+        payment(&app, &owner, &org, id),
+        payment(&app, &owner, &org, id)
+    );
+    assert_eq!(a["status"], "succeeded", "{a}");
+    assert_eq!(b["status"], "succeeded", "{b}");
+    assert_eq!(payment(&app, &owner, &org, id).await["status"], "succeeded");
+    assert_eq!(balance(&app, &org).await, 1_000);
+    assert_eq!(count(&app, TOP_UPS, &org).await, 1);
+    let actions = audit_actions(&app, &org).await;
+    assert_eq!(occurrences(&actions, "billing.payment_succeeded"), 1);
 }
