@@ -18,6 +18,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod card_payments;
 pub mod cards;
 pub mod config;
 pub mod connections;

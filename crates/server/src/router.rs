@@ -26,8 +26,8 @@ use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
-    accounts, api_keys, audit, auth, billing, cards, idempotency, invitations, invoices, members,
-    orgs, projects, signup, subscriptions, usage,
+    accounts, api_keys, audit, auth, billing, card_payments, cards, idempotency, invitations,
+    invoices, members, orgs, projects, signup, subscriptions, usage,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -54,6 +54,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(subscriptions::routes::router())
         .merge(usage::routes::router())
         .merge(invoices::routes::router())
+        .merge(card_payments::routes::router())
         .merge(api_keys::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =

@@ -6,8 +6,8 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["problem", "stripe", "access", "owner_only"],
-            &["payments"],
+            &["stripe"],
+            &["problem", "payments", "access", "owner_only"],
             &["sealing"],
             &["config"],
             &["error"],
@@ -23,6 +23,7 @@ fn modules_import_only_lower_layers() {
             &["cards"],
             &["subscriptions"],
             &["usage", "invoices", "demo", "operator"],
+            &["card_payments"],
             &["openapi"],
             &["router"],
             &["serve"],

@@ -5,7 +5,6 @@ use orgdesk_model::{ErrorCode, FieldError};
 
 use crate::error::{DomainError, INTERNAL_DETAIL};
 use crate::payments::PaymentError;
-use crate::stripe::StripeError;
 
 /// What an owner is told on a server that takes no payments.
 pub const NOT_CONFIGURED: &str = "This server takes no payments: credits and paid plans come \
@@ -59,32 +58,6 @@ impl DomainError for BillingError {
         match self {
             Self::PlanDowngradeBlocked(over) => over.clone(),
             _ => Vec::new(),
-        }
-    }
-}
-
-/// What Stripe failed with, as the caller is told it.
-impl DomainError for StripeError {
-    fn code(&self) -> ErrorCode {
-        match self {
-            Self::Declined { .. } => ErrorCode::PaymentDeclined,
-            Self::Unavailable(_) => ErrorCode::PaymentProcessorUnavailable,
-            // Our request was wrong or named something Stripe no longer has: a bug or a
-            // change made at Stripe by hand; logged.
-            Self::NotFound(_) | Self::Rejected { .. } => ErrorCode::Internal,
-        }
-    }
-
-    fn detail(&self) -> String {
-        match self {
-            Self::Declined { message, .. } => format!("The card was declined: {message}"),
-            Self::Unavailable(why) => {
-                tracing::warn!(error = %why, "Stripe unavailable");
-                "The payment processor is not answering. Nothing was charged twice: try \
-                 again in a moment."
-                    .to_owned()
-            }
-            Self::NotFound(_) | Self::Rejected { .. } => INTERNAL_DETAIL.to_owned(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod error;
 pub mod profile;
 pub mod rates;
+pub mod receipts;
 pub mod repo;
 pub mod routes;
 pub mod service;

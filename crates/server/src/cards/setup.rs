@@ -13,7 +13,7 @@ use orgdesk_model::{Capability, OrgId, UserId};
 use crate::auth::tokens::hash;
 use crate::auth::Actor;
 use crate::billing::BillingError;
-use crate::cards::customer::{ensure_customer, save_card};
+use crate::cards::{ensure_customer, save_card};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::membership::{self, require, OrgKey};
@@ -54,7 +54,7 @@ pub async fn start(
         view
     };
     let stripe = payments.card_processor().map_err(BillingError::Payment)?;
-    let customer = ensure_customer(db, stripe, view.org.id, &view.org.name).await?;
+    let customer = ensure_customer(db, stripe, view.org.id).await?;
     let intent: SetupIntent = stripe
         .client
         .post(
@@ -159,8 +159,8 @@ pub async fn complete_intent(
     let (true, Some(method)) = (intent.status == "succeeded", method) else {
         return Ok(None);
     };
-    let by = created_by.and_then(|u| u.parse().ok());
-    let card = save_card(db, stripe, org, &method, by).await?;
+    let by = created_by.and_then(|u| u.parse().ok()).map(Actor::internal);
+    let card = save_card(db, stripe, org, &method, by.as_ref()).await?;
     let mut tx = db.write().await?;
     sqlx::query(
         "UPDATE card_setups SET completed_at = $1 WHERE setup_intent_id = $2 \

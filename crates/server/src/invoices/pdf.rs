@@ -21,15 +21,16 @@ const LINE: f32 = 6.0;
 const COURIER_MM_PER_PT: f32 = 0.6 * 25.4 / 72.0;
 const DESCRIPTION_MAX: usize = 70;
 
-/// Lays out text page by page.
-struct Pages {
+/// Lays out text page by page (statements here, payment receipts in
+/// [`crate::card_payments`]).
+pub(crate) struct Pages {
     done: Vec<PdfPage>,
     ops: Vec<Op>,
     y: f32,
 }
 
 impl Pages {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             done: Vec::new(),
             ops: Vec::new(),
@@ -37,7 +38,7 @@ impl Pages {
         }
     }
 
-    fn text(&mut self, x: f32, font: BuiltinFont, size: f32, text: &str) {
+    pub(crate) fn text(&mut self, x: f32, font: BuiltinFont, size: f32, text: &str) {
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont {
@@ -55,12 +56,12 @@ impl Pages {
     }
 
     /// Figures in Courier, ending at `right`.
-    fn figure(&mut self, right: f32, size: f32, text: &str) {
+    pub(crate) fn figure(&mut self, right: f32, size: f32, text: &str) {
         let width = text.chars().count() as f32 * size * COURIER_MM_PER_PT;
         self.text(right - width, BuiltinFont::Courier, size, text);
     }
 
-    fn down(&mut self, by: f32) {
+    pub(crate) fn down(&mut self, by: f32) {
         self.y -= by;
         if self.y < BOTTOM {
             self.break_page();
@@ -73,7 +74,7 @@ impl Pages {
         self.y = PAGE_H - 25.0;
     }
 
-    fn finish(mut self) -> Vec<PdfPage> {
+    pub(crate) fn finish(mut self) -> Vec<PdfPage> {
         if !self.ops.is_empty() || self.done.is_empty() {
             self.break_page();
         }

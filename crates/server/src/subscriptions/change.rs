@@ -12,13 +12,14 @@ use serde::Deserialize;
 
 use crate::auth::Actor;
 use crate::billing::{repo, service, BillingError};
-use crate::cards::customer::customer_id;
+use crate::cards::customer_of;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::membership::{self, require, OrgKey};
 use crate::payments::Payments;
 use crate::stripe::client::{form, object_id, PaymentIntent};
 use crate::stripe::{Stripe, StripeError};
+use crate::subscriptions::invoices::{self, StripeInvoice};
 use crate::subscriptions::record::{self, StripeSubscription};
 use crate::subscriptions::{plans, SubscriptionError};
 
@@ -77,6 +78,15 @@ pub async fn change_plan(
         )
         .await?;
         record::apply(db, org_id, &sub, Some(actor)).await?;
+        // The first period's invoice, paid when the subscription was made, as a payment
+        // with its receipt (its event does the same, once).
+        if let Some(invoice) = sub.latest_invoice.as_ref().and_then(object_id) {
+            let invoice: StripeInvoice = stripe
+                .client
+                .get(&format!("/v1/invoices/{invoice}"))
+                .await?;
+            invoices::record(db, stripe, org_id, plan, &invoice).await?;
+        }
     }
     service::summary(db, payments.mode(), actor.user_id, &key).await
 }
@@ -95,7 +105,7 @@ async fn subscribe(
         if repo::card_on_file(&mut conn, org).await?.is_none() {
             return Err(SubscriptionError::CardRequired.into());
         }
-        customer_id(&mut conn, org)
+        customer_of(&mut conn, org)
             .await?
             .ok_or(SubscriptionError::CardRequired)?
     };

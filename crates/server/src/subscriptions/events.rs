@@ -10,10 +10,13 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::stripe::client::object_id;
 use crate::stripe::Stripe;
+use crate::subscriptions::invoices::{self, StripeInvoice};
 use crate::subscriptions::record::{self, StripeSubscription};
 
 #[derive(Debug, Deserialize)]
 struct Invoice {
+    #[serde(flatten)]
+    fields: StripeInvoice,
     #[serde(default)]
     subscription: Option<serde_json::Value>,
     #[serde(default)]
@@ -41,6 +44,14 @@ pub async fn on_subscription(
     stripe: &Stripe,
     subscription: &str,
 ) -> Result<Option<OrgId>, AppError> {
+    Ok(applied(db, stripe, subscription).await?.map(|(org, _)| org))
+}
+
+async fn applied(
+    db: &Db,
+    stripe: &Stripe,
+    subscription: &str,
+) -> Result<Option<(OrgId, StripeSubscription)>, AppError> {
     let sub: StripeSubscription = stripe
         .client
         .get(&format!("/v1/subscriptions/{subscription}"))
@@ -50,11 +61,11 @@ pub async fn on_subscription(
         return Ok(None);
     };
     record::apply(db, org, &sub, None).await?;
-    Ok(Some(org))
+    Ok(Some((org, sub)))
 }
 
 /// `invoice.paid|payment_succeeded|payment_failed`: applies the invoice's subscription (a
-/// failed renewal leaves it past due).
+/// failed renewal leaves it past due) and records the invoice as a payment.
 pub async fn on_invoice(
     db: &Db,
     stripe: &Stripe,
@@ -64,10 +75,16 @@ pub async fn on_invoice(
         .client
         .get(&format!("/v1/invoices/{invoice}"))
         .await?;
-    match found.subscription() {
-        Some(subscription) => on_subscription(db, stripe, &subscription).await,
-        None => Ok(None),
+    let Some(subscription) = found.subscription() else {
+        return Ok(None);
+    };
+    let Some((org, sub)) = applied(db, stripe, &subscription).await? else {
+        return Ok(None);
+    };
+    if let Some(plan) = sub.plan() {
+        invoices::record(db, stripe, org, plan, &found.fields).await?;
     }
+    Ok(Some(org))
 }
 
 /// The org a subscription is for: its customer must be the org's, and its metadata (set by

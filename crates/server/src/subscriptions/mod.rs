@@ -9,6 +9,7 @@
 pub mod change;
 pub mod error;
 pub mod events;
+pub mod invoices;
 pub mod plans;
 pub mod record;
 pub mod routes;

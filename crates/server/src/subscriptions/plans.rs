@@ -51,7 +51,7 @@ pub async fn ensure(stripe: &Stripe, price: &PlanPrice) -> Result<String, AppErr
         Err(other) => return Err(other.into()),
     }
     let name = format!("Orgdesk {}", service::plan_name(price.plan));
-    let created: StripePlan = stripe
+    let created: Result<StripePlan, StripeError> = stripe
         .client
         .post(
             "/v1/plans",
@@ -65,8 +65,20 @@ pub async fn ensure(stripe: &Stripe, price: &PlanPrice) -> Result<String, AppErr
             ]),
             Some(&format!("orgdesk-plan-{id}")),
         )
-        .await?;
-    Ok(created.id)
+        .await;
+    match created {
+        Ok(plan) => Ok(plan.id),
+        // Made meanwhile by another request (Stripe: 400 `resource_already_exists`; its
+        // stand-in: 409): it exists now.
+        Err(StripeError::Rejected {
+            status: 400 | 409, ..
+        }) => Ok(stripe
+            .client
+            .get::<StripePlan>(&format!("/v1/plans/{id}"))
+            .await?
+            .id),
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[cfg(test)]

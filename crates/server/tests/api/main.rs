@@ -1,6 +1,7 @@
 //! Integration tests: the real server (via `orgdesk_server::spawn`) on 127.0.0.1:0 with a
 //! fresh database per test, over real HTTP. Every test runs on SQLite and on PostgreSQL.
 
+mod card_fixtures;
 mod fixtures;
 mod harness;
 mod mailbox;
@@ -17,6 +18,9 @@ mod auth;
 mod bank;
 mod billing;
 mod billing_profile;
+mod card_receipts;
+mod card_top_ups;
+mod card_webhooks;
 mod contract;
 mod credits;
 mod idempotency;

@@ -4,15 +4,13 @@
 //! subscription moves the org to Free.
 //!
 //! localstripe sends no event when a renewal fails or a subscription changes state; the
-//! tests make the change at the stand-in and then hand the server the event's news the
-//! way a webhook would (the server reads the subscription back from the stand-in).
+//! tests make the change at the stand-in and then deliver the event, signed, to the
+//! webhook themselves (the server reads the subscription back from the stand-in).
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use orgdesk_server::stripe::Stripe;
-use orgdesk_server::subscriptions::events;
-
+use crate::card_fixtures::deliver;
 use crate::harness::{expect_json, expect_problem, on_both_backends, Backend, TestApp};
 use crate::money::audit_actions;
 use crate::stripe_stand_in::{add_card, spawn_stripe_app, LocalStripe};
@@ -45,6 +43,15 @@ async fn acme_with_card(app: &TestApp, stripe: &LocalStripe, number: &str) -> (S
     (ana.token, id)
 }
 
+/// A `customer.subscription.updated` event about `sub` (the server reads `sub` back).
+fn subscription_event(id: &str, sub: &str) -> Value {
+    json!({
+        "id": id,
+        "type": "customer.subscription.updated",
+        "data": { "object": { "id": sub, "object": "subscription" } },
+    })
+}
+
 async fn subscription_at_stripe(app: &TestApp, org: &str) -> String {
     let (id,): (String,) =
         sqlx::query_as("SELECT subscription_id FROM subscriptions WHERE org_id = $1")
@@ -65,6 +72,34 @@ async fn a_subscription_moves_the_plan_and_free_ends_it(backend: Backend) {
     let at_stripe = stripe.get(&format!("/v1/subscriptions/{sub}")).await;
     assert_eq!(at_stripe["status"], "active");
     assert_eq!(at_stripe["plan"]["amount"], 4900);
+    // The first month is a payment with its receipt, once (its invoice's events come too).
+    let payments = expect_json(
+        app.get("/v1/orgs/acme/payments", &owner).await,
+        StatusCode::OK,
+    )
+    .await;
+    let items = payments["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{payments}");
+    assert_eq!(items[0]["purpose"], "subscription");
+    assert_eq!(items[0]["status"], "succeeded");
+    assert_eq!(items[0]["plan"], "team");
+    assert_eq!(items[0]["price"], 4900);
+    let id = items[0]["id"].as_str().unwrap();
+    let receipt = expect_json(
+        app.get(&format!("/v1/orgs/acme/payments/{id}/receipt"), &owner)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(receipt["description"], "Orgdesk Team plan: one month");
+    assert!(receipt["number"].as_str().unwrap().starts_with("OD-"));
+    crate::card_fixtures::delivered(&app, "invoice.payment_succeeded").await;
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payments WHERE org_id = $1")
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "the invoice's event records no second payment");
 
     let summary = expect_json(put_plan(&app, &owner, "business").await, StatusCode::OK).await;
     assert_eq!(summary["plan"], "business");
@@ -87,11 +122,8 @@ async fn a_subscription_moves_the_plan_and_free_ends_it(backend: Backend) {
     assert!(actions.contains(&"billing.subscription_changed".to_owned()));
 
     // An event about it, however late or repeated, changes nothing more.
-    let processor = Stripe::new(stripe.config());
     for _ in 0..2 {
-        events::on_subscription(&app.store, &processor, &sub)
-            .await
-            .unwrap();
+        deliver(&app, &subscription_event("evt_sub_late", &sub)).await;
     }
     let summary = expect_json(
         app.get("/v1/orgs/acme/billing", &owner).await,
@@ -197,12 +229,9 @@ async fn a_failed_renewal_is_past_due_before_any_downgrade(backend: Backend) {
         "past_due"
     );
 
-    let processor = Stripe::new(stripe.config());
-    for _ in 0..2 {
-        events::on_subscription(&app.store, &processor, &sub)
-            .await
-            .unwrap();
-    }
+    // Delivered twice (another event id each time): one past-due mark.
+    deliver(&app, &subscription_event("evt_past_due_1", &sub)).await;
+    deliver(&app, &subscription_event("evt_past_due_2", &sub)).await;
     let summary = expect_json(
         app.get("/v1/orgs/acme/billing", &owner).await,
         StatusCode::OK,
@@ -218,14 +247,46 @@ async fn a_failed_renewal_is_past_due_before_any_downgrade(backend: Backend) {
         "{actions:?}"
     );
 
+    // The renewal's invoice event records the failed payment with the card's reason.
+    let invoice = stripe.get(&format!("/v1/subscriptions/{sub}")).await["latest_invoice"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    deliver(
+        &app,
+        &json!({
+            "id": "evt_renewal_failed",
+            "type": "invoice.payment_failed",
+            "data": { "object": { "id": invoice, "object": "invoice" } },
+        }),
+    )
+    .await;
+    let payments = expect_json(
+        app.get("/v1/orgs/acme/payments", &owner).await,
+        StatusCode::OK,
+    )
+    .await;
+    let failed: Vec<&Value> = payments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{payments}");
+    assert!(
+        failed[0]["failure_message"]
+            .as_str()
+            .unwrap()
+            .contains("declined"),
+        "{payments}"
+    );
+
     // Stripe gives up and ends the subscription: the org falls back to Free.
     let ended = stripe
         .http_delete(&format!("/v1/subscriptions/{sub}"))
         .await;
     assert!(ended.status().is_success());
-    events::on_subscription(&app.store, &processor, &sub)
-        .await
-        .unwrap();
+    deliver(&app, &subscription_event("evt_ended", &sub)).await;
     let summary = expect_json(
         app.get("/v1/orgs/acme/billing", &owner).await,
         StatusCode::OK,

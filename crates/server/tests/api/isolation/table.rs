@@ -14,6 +14,8 @@ pub enum Id {
     Invitation,
     ApiKey,
     Month,
+    /// A paid card payment of the tenant.
+    Payment,
     /// The session the tenant's owner calls with.
     OwnerSession,
 }
@@ -394,6 +396,45 @@ pub fn table() -> Vec<Row> {
             "401 404 403 403 201 201",
         ),
         row("GET", "/v1/orgs/{org}/ledger", "401 404 403 403 200 200"),
+        row("GET", "/v1/orgs/{org}/payments", "401 404 403 403 200 200"),
+        // The matrix runs in `local` payment mode: card payments are refused there.
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/payments",
+            r#"{"credits":1000}"#,
+            "401 404 403 403 409 409",
+        ),
+        Row {
+            id: Id::Payment,
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/payments/{id}",
+                "401 404 403 403 200 200",
+            )
+        },
+        Row {
+            id: Id::Payment,
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/payments/{id}/receipt",
+                "401 404 403 403 200 200",
+            )
+        },
+        Row {
+            id: Id::Payment,
+            ..row(
+                "GET",
+                "/v1/orgs/{org}/payments/{id}/receipt.pdf",
+                "401 404 403 403 200 200",
+            )
+        },
+        // Stripe's webhook has no caller; outside `stripe` mode there is none to take.
+        public(
+            "POST",
+            "/v1/payments/stripe/webhook",
+            Body::Json("{}"),
+            "409 409 409 409 409 409",
+        ),
         Row {
             query: "?group_by=project",
             ..row("GET", "/v1/orgs/{org}/usage", "401 404 403 403 200 200")
