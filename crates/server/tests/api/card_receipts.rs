@@ -232,6 +232,13 @@ async fn servers_without_card_payments_refuse_them(backend: Backend) {
             .await
             .unwrap();
         expect_problem(hook, StatusCode::CONFLICT, "payments_not_configured").await;
+        let unsigned = app
+            .request(Method::POST, "/v1/payments/stripe/webhook", None)
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        expect_problem(unsigned, StatusCode::BAD_REQUEST, "malformed_request").await;
         assert_eq!(balance(&app, &org).await, 0);
     }
 }
