@@ -39,7 +39,7 @@ use crate::card_payments::settle;
 use crate::cards::{self, CardError, SavedCard};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::idempotency::{IdempotencyError, IdempotencyKey};
+use crate::idempotency::{Idempotency, IdempotencyError};
 use crate::membership::{self, require, OrgKey};
 use crate::payments::Payments;
 use crate::stripe::client::{form, PaymentIntent, StripeError};
@@ -62,14 +62,14 @@ fn pack_of(req: &PaymentRequest) -> Result<CreditPack, AppError> {
 }
 
 /// Buys the pack `req` names with the org's saved card, once per Idempotency-Key: the
-/// caller's permission first, then the server's mode, the key, the pack.
+/// caller's permission first, then the server's mode, then the pack.
 pub async fn buy(
     db: &Db,
     payments: &Payments,
     actor: &Actor,
     org: &OrgKey,
     req: &PaymentRequest,
-    idempotency: IdempotencyKey,
+    idempotency: &Idempotency,
 ) -> Result<Payment, AppError> {
     let org_id = {
         let mut conn = db.pool().acquire().await?;
@@ -78,7 +78,6 @@ pub async fn buy(
         view.org.id
     };
     let stripe = payments.card_processor().map_err(CardError::from)?;
-    let idempotency = idempotency.required()?;
     let pack = pack_of(req)?;
     let key = format!("{}/{}", idempotency.scope, idempotency.key);
     let (row, card) = claim(db, actor, org_id, &pack, &key).await?;

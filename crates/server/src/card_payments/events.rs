@@ -51,6 +51,9 @@ pub async fn receive(
     signature_header: Option<&str>,
     body: &[u8],
 ) -> Result<(), AppError> {
+    if signature_header.is_none() {
+        return Err(CardError::Signature(signature::SignatureError::Missing).into());
+    }
     let stripe = payments.card_processor().map_err(CardError::from)?;
     let now_secs = now_ms() / 1000;
     if let Err(why) = signature::verify(

@@ -74,7 +74,9 @@ async fn create_payment(
     key: IdempotencyKey,
     ApiJson(req): ApiJson<PaymentRequest>,
 ) -> Result<(StatusCode, Json<Payment>), AppError> {
-    let payment = charge::buy(&state.db, &state.payments, &actor, &org, &req, key).await?;
+    // The key first: a request without one is malformed wherever it is sent.
+    let key = key.required()?;
+    let payment = charge::buy(&state.db, &state.payments, &actor, &org, &req, &key).await?;
     Ok((StatusCode::CREATED, Json(payment)))
 }
 

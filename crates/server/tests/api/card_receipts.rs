@@ -2,11 +2,14 @@
 //! when the payment succeeded), who may see and buy what, bad requests, and servers that
 //! take no card payments.
 
+use orgdesk_model::OrgId;
+use orgdesk_server::cards::{self, CardError};
 use orgdesk_server::config::PaymentsConfig;
+use orgdesk_server::stripe::Stripe;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::card_fixtures::{buy, count, save_card};
+use crate::card_fixtures::{buy, card_method, count, save_card};
 use crate::fixtures::acme;
 use crate::harness::{expect_json, expect_problem, on_both_backends, spawn_app_with, Backend};
 use crate::money::balance;
@@ -16,6 +19,7 @@ on_both_backends!(
     a_paid_payment_has_a_receipt_made_out_to_the_profile_of_that_day,
     payments_stay_with_their_org_and_its_owners,
     servers_without_card_payments_refuse_them,
+    only_a_card_of_the_orgs_customer_is_saved,
 );
 
 async fn a_paid_payment_has_a_receipt_made_out_to_the_profile_of_that_day(backend: Backend) {
@@ -232,6 +236,67 @@ async fn servers_without_card_payments_refuse_them(backend: Backend) {
             .await
             .unwrap();
         expect_problem(hook, StatusCode::CONFLICT, "payments_not_configured").await;
+        let unsigned = app
+            .request(Method::POST, "/v1/payments/stripe/webhook", None)
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        expect_problem(unsigned, StatusCode::BAD_REQUEST, "malformed_request").await;
         assert_eq!(balance(&app, &org).await, 0);
     }
+}
+
+/// `save_card` (the card page's last step) keeps only a card of the org's own customer.
+async fn only_a_card_of_the_orgs_customer_is_saved(backend: Backend) {
+    let (app, stripe) = spawn_stripe_app(backend).await;
+    let (owner, org) = acme(&app).await;
+    let handle = Stripe::new(stripe.config());
+    let org_id: OrgId = org.parse().unwrap();
+    let customer = cards::ensure_customer(&app.store, &handle, org_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        cards::ensure_customer(&app.store, &handle, org_id)
+            .await
+            .unwrap(),
+        customer,
+        "one customer per org"
+    );
+    // Attached to nobody, then to another customer.
+    let loose = card_method(&stripe, "4242424242424242").await;
+    let other: serde_json::Value = stripe
+        .post("/v1/customers", &[("email", "other@example.com")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let theirs = card_method(&stripe, "4242424242424242").await;
+    let attached = stripe
+        .post(
+            &format!("/v1/payment_methods/{theirs}/attach"),
+            &[("customer", other["id"].as_str().unwrap())],
+        )
+        .await;
+    assert!(attached.status().is_success());
+    for method in [loose, theirs] {
+        let refused = cards::save_card(&app.store, &handle, org_id, &method, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refused.domain::<CardError>(),
+                Some(CardError::NotTheOrgsCard)
+            ),
+            "{refused}"
+        );
+    }
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    assert!(cards::saved(&mut conn, org_id).await.unwrap().is_none());
+    expect_problem(
+        buy(&app, &owner, &org, 1_000, "no-card-yet").await,
+        StatusCode::CONFLICT,
+        "card_required",
+    )
+    .await;
 }

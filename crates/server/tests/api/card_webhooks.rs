@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::card_fixtures::{
     buy, count, deliver, delivered, now_secs, payment, post_webhook, save_card, signed,
+    spawn_stripe_app_behind_proxy, DOWN, UP,
 };
 use crate::fixtures::acme;
 use crate::harness::{expect_json, expect_problem, on_both_backends, Backend};
@@ -23,6 +24,7 @@ const ADJUSTMENTS: &str =
 on_both_backends!(
     forged_stale_and_unsigned_deliveries_are_refused,
     a_refund_is_taken_back_once_and_what_the_balance_lacks_is_owed,
+    an_event_that_cannot_be_read_back_is_handled_on_its_next_delivery,
 );
 
 async fn forged_stale_and_unsigned_deliveries_are_refused(backend: Backend) {
@@ -179,4 +181,44 @@ async fn a_refund_is_taken_back_once_and_what_the_balance_lacks_is_owed(backend:
         .filter(|a| *a == "billing.payment_refunded")
         .count();
     assert_eq!(refunds, 2, "{actions:?}");
+}
+
+/// An event whose object cannot be read back (Stripe unreachable) is answered 502 and not
+/// recorded, so Stripe's next delivery of it is handled.
+async fn an_event_that_cannot_be_read_back_is_handled_on_its_next_delivery(backend: Backend) {
+    let (app, stripe, proxy) = spawn_stripe_app_behind_proxy(backend).await;
+    let (owner, org) = acme(&app).await;
+    save_card(&app, &stripe, &org, "pm_card_visa").await;
+    let paid = expect_json(
+        buy(&app, &owner, &org, 1_000, "refund-later").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let charge = charge_of(&app, &stripe, paid["id"].as_str().unwrap()).await;
+    refund_in_stripe(&stripe, &charge, 1_000).await;
+    let event = refunded_event("evt_refund_while_down", &charge);
+    let body = event.to_string();
+
+    proxy.set(DOWN);
+    let failed = post_webhook(
+        &app,
+        &body,
+        Some(&signed(WEBHOOK_SECRET, now_secs(), &body)),
+    )
+    .await;
+    expect_problem(
+        failed,
+        StatusCode::BAD_GATEWAY,
+        "payment_processor_unavailable",
+    )
+    .await;
+    assert_eq!(count(&app, EVENTS, "evt_refund_while_down").await, 0);
+    assert_eq!(balance(&app, &org).await, 1_000);
+
+    proxy.set(UP);
+    deliver(&app, &event).await;
+    assert_eq!(count(&app, EVENTS, "evt_refund_while_down").await, 1);
+    assert_eq!(balance(&app, &org).await, 0);
+    let read = payment(&app, &owner, &org, paid["id"].as_str().unwrap()).await;
+    assert_eq!(read["status"], "refunded");
 }

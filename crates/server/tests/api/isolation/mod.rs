@@ -120,6 +120,9 @@ async fn every_route_answers_every_caller_as_the_table_says(backend: Backend) {
                 let url = fill(&format!("{}{}", row.path, row.query), tenant, n, row.id);
                 let method = Method::from_bytes(row.method.as_bytes()).unwrap();
                 let mut request = app.request(method, &url, world.tokens[caller].as_deref());
+                if row.keyed {
+                    request = request.header("idempotency-key", format!("matrix-{n}"));
+                }
                 request = match row.body {
                     Body::None => request,
                     Body::Json(body) => request
