@@ -219,6 +219,9 @@ pub struct BillingSummary {
     /// `stripe` mode: the paid plan's subscription, if any (past due shows here).
     #[serde(default)]
     pub subscription: Option<SubscriptionState>,
+    /// Credits a refund took back that the balance did not hold: the org owes them.
+    #[serde(default)]
+    pub credits_owed: i64,
 }
 
 /// Who may spend the org's credits through metered usage.

@@ -248,3 +248,12 @@ pub async fn subscription(
         past_due_since: past_due_since.map(to_datetime),
     }))
 }
+
+/// Credits a refund took back beyond the balance (see `card_payments::refund`).
+pub async fn credits_owed(conn: &mut AnyConnection, org: OrgId) -> Result<i64, AppError> {
+    let (owed,): (i64,) = sqlx::query_as("SELECT credits_owed FROM orgs WHERE id = $1")
+        .bind(org.to_string())
+        .fetch_one(conn)
+        .await?;
+    Ok(owed)
+}

@@ -69,6 +69,7 @@ async fn summary_of(
         spend_policy: account.spend_policy,
         card: repo::card_on_file(conn, org).await?,
         subscription: repo::subscription(conn, org).await?,
+        credits_owed: repo::credits_owed(conn, org).await?,
     })
 }
 

@@ -119,7 +119,7 @@ pub async fn ensure_customer(db: &Db, stripe: &Stripe, org: OrgId) -> Result<Str
     Ok(stored)
 }
 
-/// Makes `payment_method_id` (the org's customer's at Stripe) the org's card:
+/// Makes `payment_method_id` (attached to the org's customer at Stripe) the org's card:
 /// read back from Stripe, refused unless it belongs to the org's customer and is a card,
 /// made the customer's default for invoices (subscriptions), stored, and audited
 /// (`billing.card_saved`, by `actor`, or as the system when the card page completes).
@@ -136,23 +136,8 @@ pub async fn save_card(
         .get(&format!("/v1/payment_methods/{payment_method_id}"))
         .await
         .map_err(CardError::from)?;
-    match method.customer.as_deref() {
-        Some(owner) if owner == customer => {}
-        // Confirmed for the org's own SetupIntent but not attached (Stripe attaches it when
-        // the SetupIntent names a customer; its stand-in does not): attach it. Callers pass
-        // only such a card or one already attached.
-        None => {
-            let _: PaymentMethod = stripe
-                .client
-                .post(
-                    &format!("/v1/payment_methods/{}/attach", method.id),
-                    &form([("customer", customer.clone())]),
-                    None,
-                )
-                .await
-                .map_err(CardError::from)?;
-        }
-        Some(_) => return Err(CardError::NotTheOrgsCard.into()),
+    if method.customer.as_deref() != Some(customer.as_str()) {
+        return Err(CardError::NotTheOrgsCard.into());
     }
     let card = method.card.ok_or(CardError::NotTheOrgsCard)?;
     let _: Created = stripe

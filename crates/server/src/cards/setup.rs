@@ -18,7 +18,7 @@ use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::membership::{self, require, OrgKey};
 use crate::payments::Payments;
-use crate::stripe::client::{form, object_id, SetupIntent};
+use crate::stripe::client::{form, object_id, PaymentMethod, SetupIntent};
 use crate::stripe::Stripe;
 
 /// How long a card page link works.
@@ -159,6 +159,7 @@ pub async fn complete_intent(
     let (true, Some(method)) = (intent.status == "succeeded", method) else {
         return Ok(None);
     };
+    attach_if_loose(db, stripe, org, &method).await?;
     let by = created_by.and_then(|u| u.parse().ok()).map(Actor::internal);
     let card = save_card(db, stripe, org, &method, by.as_ref()).await?;
     let mut tx = db.write().await?;
@@ -172,4 +173,33 @@ pub async fn complete_intent(
     .await?;
     tx.commit().await?;
     Ok(Some(card))
+}
+
+/// Stripe attaches the card of a SetupIntent that names a customer to that customer; its
+/// stand-in leaves it attached to nobody. A card of the org's own confirmed SetupIntent
+/// that is attached to nobody is attached to the org's customer here ([`save_card`] takes
+/// only a card of the org's customer).
+async fn attach_if_loose(
+    db: &Db,
+    stripe: &Stripe,
+    org: OrgId,
+    method: &str,
+) -> Result<(), AppError> {
+    let found: PaymentMethod = stripe
+        .client
+        .get(&format!("/v1/payment_methods/{method}"))
+        .await?;
+    if found.customer.is_some() {
+        return Ok(());
+    }
+    let customer = ensure_customer(db, stripe, org).await?;
+    let _: PaymentMethod = stripe
+        .client
+        .post(
+            &format!("/v1/payment_methods/{method}/attach"),
+            &form([("customer", customer)]),
+            None,
+        )
+        .await?;
+    Ok(())
 }

@@ -171,6 +171,15 @@ async fn a_refund_is_taken_back_once_and_what_the_balance_lacks_is_owed(backend:
         .await
         .unwrap();
     assert_eq!(owed, 700);
+    let summary = expect_json(
+        app.get(&format!("/v1/orgs/{org}/billing"), &owner).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        summary["credits_owed"], 700,
+        "the billing summary shows what is owed"
+    );
     let read = payment(&app, &owner, &org, id).await;
     assert_eq!(read["status"], "refunded");
     assert_eq!(read["refunded_credits"], 1_000);
