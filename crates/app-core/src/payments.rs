@@ -260,8 +260,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Payment, AppError>>,
 {
-    let mut checks = 0;
-    for wait in delays {
+    for (checks, wait) in (1..).zip(delays) {
         if payment.status != PaymentStatus::Pending {
             break;
         }
@@ -273,7 +272,6 @@ where
                 break;
             }
         }
-        checks += 1;
         progress(PaymentProgress {
             payment: payment.clone(),
             checks,
