@@ -19,6 +19,7 @@ pub mod probes;
 mod process;
 mod profile;
 mod server;
+mod windows;
 mod workspace;
 
 pub use app::{testid, App, Launch};
