@@ -75,6 +75,21 @@ export function integer(n: number): string {
 /** Credits are integers: "12,345" (never a fraction). */
 export const credits = integer;
 
+/**
+ * Money in the currency's smallest unit (cents), as the user's locale writes it:
+ * `money(4500, 'eur')` → "€45.00". Falls back to en-US where the locale has no format.
+ */
+export function money(minor: number, currency: string): string {
+  const code = currency.toUpperCase();
+  try {
+    const local = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+    const digits = local.resolvedOptions().maximumFractionDigits ?? 2;
+    return local.format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${code}`;
+  }
+}
+
 /** A signed amount of credits: "+1,000", "−250" (a true minus sign), "0". */
 export function signedCredits(n: number): string {
   if (n > 0) return `+${credits(n)}`;
