@@ -77,4 +77,36 @@ mod tests {
         assert!(!page("file:///etc/passwd"));
         assert!(!page("javascript:alert(1)"));
     }
+
+    /// Tauri refuses commands from a remote page unless a capability names its window
+    /// (or the remote address): none may name the card window, or any remote address.
+    #[test]
+    fn no_capability_reaches_the_card_window() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities");
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let capability: serde_json::Value = serde_json::from_str(&text).unwrap();
+            files += 1;
+            assert!(
+                capability.get("remote").is_none(),
+                "{path:?} grants remote pages"
+            );
+            let windows = capability["windows"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let webviews = capability["webviews"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for name in windows.iter().chain(&webviews) {
+                let name = name.as_str().unwrap_or_default();
+                assert_eq!(name, "main", "{path:?} names the window {name:?}");
+            }
+            assert!(!windows.is_empty(), "{path:?} names no window");
+        }
+        assert!(files > 0);
+    }
 }
