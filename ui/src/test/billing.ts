@@ -117,7 +117,10 @@ export const rateCard: RateCard = {
     { credits: 5_000, price: 4_500, currency: 'eur' },
     { credits: 20_000, price: 16_000, currency: 'eur' },
   ],
-  plan_prices: [],
+  plan_prices: [
+    { plan: 'team', price: 2_900, currency: 'eur' },
+    { plan: 'business', price: 9_900, currency: 'eur' },
+  ],
 };
 
 /** What the billing page reads on a server that takes cards, with a saved card. */

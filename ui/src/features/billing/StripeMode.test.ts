@@ -6,7 +6,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { Channel } from '@tauri-apps/api/core';
 import { backend, fail, membership, org, queued, reset } from '../../test/ipc';
-import { payment, stripeReads, visa } from '../../test/billing';
+import { payment, stripeReads, summary, visa } from '../../test/billing';
 import type { CardTopUp, PaymentProgress } from '../../lib/bindings';
 import { dispatchRefreshed } from '../../lib/refresh';
 import { toasts } from '../../lib/toast.svelte';
@@ -204,6 +204,25 @@ describe('the payment history', () => {
 });
 
 describe('the plan in stripe mode', () => {
+  it('prices the paid plans a month, and says a new plan waits for its payment', async () => {
+    const calls = backend(stripeReads({ plan: 'free' }, {
+      change_plan: () => summary({ payment_mode: 'stripe', plan: 'free', subscription: { plan: 'team', status: 'pending', past_due_since: null } }),
+    }));
+    const user = userEvent.setup();
+    show();
+    await user.click(await screen.findByTestId('plan-change'));
+    const dialog = await screen.findByTestId('plan-dialog');
+    expect(within(dialog).getByTestId('plan-price-team')).toHaveTextContent('€29.00 a month');
+    expect(within(dialog).getByTestId('plan-price-business')).toHaveTextContent('€99.00 a month');
+    expect(within(dialog).queryByTestId('plan-price-free')).toBeNull();
+    expect(within(dialog).getByTestId('plan-dialog-stripe-note')).toHaveTextContent('charged monthly to the saved card');
+    await user.click(within(dialog).getByTestId('plan-option-team'));
+    await user.click(within(dialog).getByTestId('plan-confirm'));
+    await vi.waitFor(() => expect(calls.of('change_plan')).toEqual([{ orgId: 'o1', plan: 'team' }]));
+    expect(await screen.findByTestId('plan-pending')).toHaveTextContent('Waiting for the payment to go through…');
+    expect(toasts.at(-1)?.message).toBe('Waiting for the payment to go through…');
+  });
+
   it('says a paid plan waits for its payment', async () => {
     backend(stripeReads({ plan: 'free', subscription: { plan: 'team', status: 'pending', past_due_since: null } }));
     show();

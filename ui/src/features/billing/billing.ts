@@ -24,6 +24,8 @@ export function planLabel(plan: Plan): string {
 export const LOCAL_NOTE = 'Recorded, not charged: this server runs on your computer.';
 /** What a `stripe` server says by the balance: credits are paid for by card. */
 export const STRIPE_NOTE = 'Credits are bought in packs with the saved card, and added once the payment goes through.';
+/** How a `stripe` server takes payment for paid plans. */
+export const STRIPE_PLANS = 'Paid plans are charged monthly to the saved card; the plan changes once the first payment goes through.';
 /** Where credits come from on a server that takes no payments (`none`). */
 export const OPERATOR_CREDITS = "This server takes no payments: its operator grants credits. Ask whoever runs it.";
 /** Where paid plans come from on a server that takes no payments (`none`). */
