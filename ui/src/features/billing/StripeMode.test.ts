@@ -35,7 +35,7 @@ describe('the payment method', () => {
     let card: typeof visa | null = null;
     const calls = backend(stripeReads({}, {
       get_billing: () => ({ org_id: 'o1', payment_mode: 'stripe', balance: 0, plan: 'team', limits: { projects: 25, seats: 50, owned_orgs: 10, audit_retention_days: 90 }, usage: { projects: 0, seats: 1 }, low_balance_threshold: null, low_balance_alert: null, spent_this_month: 0, spend_policy: { kind: 'everyone' }, card, subscription: null }),
-      add_card: () => ({ url: 'http://127.0.0.1:8787/pay/card/t0k', expires_at: '2026-11-25T15:00:00Z' }),
+      add_card: () => ({ url: 'http://127.0.0.1:8787/pay/card/t0k', expires_at: new Date(Date.now() + 15 * 60_000).toISOString() }),
     }));
     const user = userEvent.setup();
     show();
