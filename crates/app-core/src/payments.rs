@@ -24,7 +24,7 @@ use crate::reads::{Fresh, Reads};
 
 /// How long a pending payment is followed before the app stops waiting for it (it still
 /// settles on the server; the history shows it then).
-const SETTLE_BUDGET: Duration = Duration::from_secs(90);
+const SETTLE_BUDGET: Duration = Duration::from_secs(60);
 /// How often the card page's outcome is looked for while its window is open.
 const CARD_CHECK_EVERY: Duration = Duration::from_secs(2);
 /// The card page is watched at most this long.
