@@ -19,6 +19,7 @@ pub mod probes;
 mod process;
 mod profile;
 mod server;
+mod stripe;
 mod windows;
 mod workspace;
 
