@@ -2,6 +2,7 @@
 //! (`orgdesk-app-core`), the events the UI hears, plugins, the window, deep links, the OS
 //! keychain and the built-in server.
 
+pub mod card_window;
 pub mod commands;
 pub mod deeplink;
 pub mod embedded;
@@ -19,6 +20,7 @@ use orgdesk_app_core::{Host, Services};
 use tauri::{Manager, Runtime};
 use tauri_specta::collect_commands;
 
+use crate::card_window::{AppCardWindow, CardWindow};
 use crate::deeplink::PendingLink;
 use crate::embedded::Embedded;
 use crate::events::TauriEvents;
@@ -29,7 +31,7 @@ use crate::keychain::OsKeychain;
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, audit, billing, forms, invitations, links, members,
-        navigation, orgs, outbox, projects, security, session, two_factor,
+        navigation, orgs, outbox, payments, projects, security, session, two_factor,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -89,6 +91,15 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             billing::set_low_balance_threshold,
             billing::set_spend_policy,
             billing::rate_card,
+            payments::get_billing_profile,
+            payments::update_billing_profile,
+            payments::add_card,
+            payments::close_card_window,
+            payments::top_up_by_card,
+            payments::list_payments,
+            payments::check_payment,
+            payments::payment_receipt,
+            payments::save_receipt_pdf,
             api_keys::list_api_keys,
             api_keys::create_api_key,
             api_keys::revoke_api_key,
@@ -212,6 +223,8 @@ pub fn install<R: Runtime>(
         dialog,
     });
     app.manage(embedded);
+    let card_window: Arc<dyn CardWindow> = Arc::new(AppCardWindow(app.clone()));
+    app.manage(card_window);
     app.manage(PendingLink::default());
     app.manage(services.session.clone());
     app.manage(services.connectivity.clone());
@@ -222,6 +235,7 @@ pub fn install<R: Runtime>(
     app.manage(services.members.clone());
     app.manage(services.invitations.clone());
     app.manage(services.billing.clone());
+    app.manage(services.payments.clone());
     app.manage(services.exports.clone());
     app.manage(services.audit.clone());
     app.manage(services.api_keys.clone());

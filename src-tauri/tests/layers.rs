@@ -6,7 +6,14 @@ fn modules_import_only_lower_layers() {
     orgdesk_layering::assert_layers(
         concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
         &[
-            &["deeplink", "embedded", "events", "host", "keychain"],
+            &[
+                "card_window",
+                "deeplink",
+                "embedded",
+                "events",
+                "host",
+                "keychain",
+            ],
             &["commands"],
         ],
     );

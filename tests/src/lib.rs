@@ -19,7 +19,8 @@ pub mod probes;
 mod process;
 mod profile;
 mod server;
-pub mod stripe;
+mod stripe;
+mod windows;
 mod workspace;
 
 pub use app::{testid, App, Launch};

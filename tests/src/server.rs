@@ -11,13 +11,18 @@ use tempfile::TempDir;
 use crate::artifacts::Artifacts;
 use crate::ports;
 use crate::process::RunningProcess;
-use crate::stripe::LocalStripe;
+use crate::stripe::{LocalStripe, PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET};
 use crate::workspace;
 
 pub struct TestServer {
     process: RunningProcess,
-    /// The `--payments` flag and its companions: `local` unless started otherwise.
-    payments: Vec<String>,
+    /// `--payments`: `local` unless started with [`TestServer::start_without_payments`]
+    /// or [`TestServer::start_with_stripe`].
+    payments: &'static str,
+    /// More flags (the Stripe keys and address, in `stripe` mode).
+    flags: Vec<String>,
+    /// The Stripe stand-in, in `stripe` mode.
+    stripe: Option<LocalStripe>,
     base_url: String,
     listen: String,
     log: PathBuf,
@@ -28,7 +33,8 @@ async fn spawn(
     listen: &str,
     data: &Path,
     log: &Path,
-    payments: &[String],
+    payments: &'static str,
+    flags: &[String],
 ) -> Result<RunningProcess> {
     let binary = workspace::binary("orgdesk-server", "orgdesk-server")?;
     let mut command = Command::new(&binary);
@@ -37,15 +43,12 @@ async fn spawn(
         .arg(data)
         // Top-ups recorded, not charged, as the built-in server does, unless a test wants
         // none: the journeys buy credits (the binary's default, `none`, refuses that).
-        .args(payments)
+        .args(["--payments", payments])
+        .args(flags)
         .env_remove("ORGDESK_PAYMENTS")
         .env_remove("ORGDESK_DATABASE_URL")
         .env_remove("ORGDESK_DEMO")
         .env_remove("ORGDESK_SMTP_URL")
-        .env_remove("ORGDESK_STRIPE_SECRET_KEY")
-        .env_remove("ORGDESK_STRIPE_WEBHOOK_SECRET")
-        .env_remove("ORGDESK_STRIPE_PUBLISHABLE_KEY")
-        .env_remove("ORGDESK_STRIPE_API_BASE")
         .env("NO_COLOR", "1");
     let mut process = RunningProcess::spawn("orgdesk-server", command, log)?;
     let port = listen
@@ -56,42 +59,60 @@ async fn spawn(
     Ok(process)
 }
 
-fn payments_flag(mode: &str) -> Vec<String> {
-    vec!["--payments".to_owned(), mode.to_owned()]
-}
-
 impl TestServer {
     /// Starts a server for `test`, logging to `tests/screenshots/<test>/server.log`; it
     /// records top-ups without charging (`--payments local`).
     pub async fn start(test: &str) -> Result<Self> {
-        Self::start_with(test, payments_flag("local")).await
+        Self::start_with(test, "local").await
     }
 
     /// Like [`TestServer::start`], taking no payments (`--payments none`, the binary's
     /// default): credits come from [`TestServer::operator`].
     pub async fn start_without_payments(test: &str) -> Result<Self> {
-        Self::start_with(test, payments_flag("none")).await
+        Self::start_with(test, "none").await
     }
 
-    /// Like [`TestServer::start`], selling credits and plans by card through `stripe`
-    /// (`--payments stripe` against the stand-in, which delivers its webhooks here).
-    pub async fn start_with_stripe(test: &str, stripe: &LocalStripe) -> Result<Self> {
-        let server = Self::start_with(test, stripe.server_args()).await?;
-        stripe.deliver_webhooks_to(server.base_url()).await?;
+    /// Like [`TestServer::start`], taking cards (`--payments stripe`) through localstripe,
+    /// which it starts and stops with it; Stripe's events reach the server's webhook.
+    pub async fn start_with_stripe(test: &str) -> Result<Self> {
+        let stripe = LocalStripe::start(test).await?;
+        let flags = [
+            ("--stripe-secret-key", SECRET_KEY),
+            ("--stripe-publishable-key", PUBLISHABLE_KEY),
+            ("--stripe-webhook-secret", WEBHOOK_SECRET),
+            ("--stripe-api-base", stripe.base_url()),
+        ]
+        .into_iter()
+        .flat_map(|(flag, value)| [flag.to_owned(), value.to_owned()])
+        .collect();
+        let mut server = Self::start_with_flags(test, "stripe", flags).await?;
+        let webhook = format!("{}/v1/payments/stripe/webhook", server.base_url);
+        stripe.deliver_webhooks_to(&webhook).await?;
+        server.stripe = Some(stripe);
         Ok(server)
     }
 
-    async fn start_with(test: &str, payments: Vec<String>) -> Result<Self> {
+    async fn start_with(test: &str, payments: &'static str) -> Result<Self> {
+        Self::start_with_flags(test, payments, Vec::new()).await
+    }
+
+    async fn start_with_flags(
+        test: &str,
+        payments: &'static str,
+        flags: Vec<String>,
+    ) -> Result<Self> {
         let data = tempfile::Builder::new()
             .prefix("orgdesk-e2e-server.")
             .tempdir()?;
         let [port] = ports::free_ports()?;
         let listen = format!("127.0.0.1:{port}");
         let log = Artifacts::log_path(test, "server")?;
-        let process = spawn(&listen, data.path(), &log, &payments).await?;
+        let process = spawn(&listen, data.path(), &log, payments, &flags).await?;
         Ok(Self {
             process,
             payments,
+            flags,
+            stripe: None,
             base_url: format!("http://{listen}"),
             listen,
             log,
@@ -107,7 +128,14 @@ impl TestServer {
 
     /// Starts the server again on the same port over the same data.
     pub async fn resume(&mut self) -> Result<()> {
-        self.process = spawn(&self.listen, self.data.path(), &self.log, &self.payments).await?;
+        self.process = spawn(
+            &self.listen,
+            self.data.path(),
+            &self.log,
+            self.payments,
+            &self.flags,
+        )
+        .await?;
         Ok(())
     }
 
@@ -191,6 +219,10 @@ impl TestServer {
     }
 
     pub fn stop(mut self) -> Result<()> {
-        self.process.stop()
+        let stopped = self.process.stop();
+        match self.stripe.as_mut() {
+            Some(stripe) => stopped.and(stripe.stop()),
+            None => stopped,
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! localstripe, the Stripe stand-in from PyPI (`scripts/setup.sh` installs it), as its own
-//! process on a free loopback port for one journey: the server in `stripe` mode talks to
-//! it, the card page's Stripe.js comes from it, and it delivers signed webhooks to the
-//! server.
+//! localstripe, the Stripe stand-in from PyPI (`scripts/setup.sh` installs it), as a
+//! process of the test on a loopback port, for a server in `stripe` payment mode
+//! ([`crate::TestServer::start_with_stripe`]). It is started through
+//! `scripts/lib/localstripe_serve.py` (loopback only, its store in memory), and delivers
+//! every event to the server's webhook, signed with [`WEBHOOK_SECRET`].
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -14,105 +15,78 @@ use crate::ports;
 use crate::process::RunningProcess;
 use crate::workspace;
 
-pub const SECRET_KEY: &str = "sk_test_orgdesk_e2e";
-pub const PUBLISHABLE_KEY: &str = "pk_test_orgdesk_e2e";
-pub const WEBHOOK_SECRET: &str = "whsec_orgdesk_e2e";
+pub const SECRET_KEY: &str = "sk_test_orgdesk";
+pub const PUBLISHABLE_KEY: &str = "pk_test_orgdesk";
+pub const WEBHOOK_SECRET: &str = "whsec_orgdesk_test";
 
-pub struct LocalStripe {
-    process: RunningProcess,
-    base_url: String,
-}
-
+/// The Python of localstripe's virtual environment.
 fn python() -> PathBuf {
-    if let Ok(path) = std::env::var("ORGDESK_LOCALSTRIPE_PYTHON") {
+    if let Some(path) = std::env::var_os("ORGDESK_LOCALSTRIPE_PYTHON") {
         return PathBuf::from(path);
     }
-    let data = std::env::var("XDG_DATA_HOME")
+    let data = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".local/share")
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share")
         });
     data.join("orgdesk/localstripe/bin/python")
 }
 
+pub(crate) struct LocalStripe {
+    process: RunningProcess,
+    base: String,
+}
+
 impl LocalStripe {
-    /// Starts the stand-in for `test`, logging to `tests/screenshots/<test>/localstripe.log`.
-    pub async fn start(test: &str) -> Result<Self> {
+    /// Starts it for `test`, logging to `tests/screenshots/<test>/localstripe.log`.
+    pub(crate) async fn start(test: &str) -> Result<Self> {
         let python = python();
         ensure!(
-            python.exists(),
-            "the payment journeys need localstripe: run scripts/setup.sh (looked for {})",
+            python.is_file(),
+            "card payments need localstripe: run scripts/setup.sh (looked for {})",
             python.display()
         );
+        let launcher = workspace::root().join("scripts/lib/localstripe_serve.py");
+        ensure!(launcher.is_file(), "{} is missing", launcher.display());
         let [port] = ports::free_ports()?;
         let mut command = Command::new(&python);
-        command
-            .arg(workspace::root().join("scripts/lib/localstripe_serve.py"))
-            .arg(port.to_string());
+        command.arg(&launcher).arg(port.to_string());
         let log = Artifacts::log_path(test, "localstripe")?;
         let mut process = RunningProcess::spawn("localstripe", command, &log)?;
         ports::wait_for_port(&mut process, port, Duration::from_secs(30)).await?;
         Ok(Self {
             process,
-            base_url: format!("http://127.0.0.1:{port}"),
+            base: format!("http://127.0.0.1:{port}"),
         })
     }
 
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    /// `http://127.0.0.1:<port>`: the server's `--stripe-api-base`.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base
     }
 
-    /// The server flags of `--payments stripe` against this stand-in.
-    pub fn server_args(&self) -> Vec<String> {
-        [
-            "--payments",
-            "stripe",
-            "--stripe-secret-key",
-            SECRET_KEY,
-            "--stripe-publishable-key",
-            PUBLISHABLE_KEY,
-            "--stripe-webhook-secret",
-            WEBHOOK_SECRET,
-            "--stripe-api-base",
-            &self.base_url,
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
-    }
-
-    /// Delivers every event, signed, to the server at `server_base`.
-    pub async fn deliver_webhooks_to(&self, server_base: &str) -> Result<()> {
-        let url = format!("{server_base}/v1/payments/stripe/webhook");
-        let response = reqwest::Client::new()
-            .post(format!("{}/_config/webhooks/orgdesk", self.base_url))
-            .form(&[("url", url.as_str()), ("secret", WEBHOOK_SECRET)])
+    /// Has every event delivered to `url`, signed with [`WEBHOOK_SECRET`].
+    pub(crate) async fn deliver_webhooks_to(&self, url: &str) -> Result<()> {
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("url", url)
+            .append_pair("secret", WEBHOOK_SECRET)
+            .finish();
+        let answer = reqwest::Client::new()
+            .post(format!("{}/_config/webhooks/orgdesk", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
             .send()
             .await
-            .context("localstripe does not answer")?;
+            .context("localstripe did not answer")?;
         ensure!(
-            response.status().is_success(),
-            "localstripe refused the webhook"
+            answer.status().is_success(),
+            "localstripe refused the webhook: {}",
+            answer.status()
         );
         Ok(())
     }
 
-    /// `GET` an API path of the stand-in as the server's secret key.
-    pub async fn get(&self, path: &str) -> Result<serde_json::Value> {
-        let response = reqwest::Client::new()
-            .get(format!("{}{path}", self.base_url))
-            .bearer_auth(SECRET_KEY)
-            .send()
-            .await?;
-        ensure!(
-            response.status().is_success(),
-            "GET {path}: {}",
-            response.status()
-        );
-        Ok(response.json().await?)
-    }
-
-    pub fn stop(mut self) -> Result<()> {
+    pub(crate) fn stop(&mut self) -> Result<()> {
         self.process.stop()
     }
 }

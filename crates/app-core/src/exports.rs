@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use orgdesk_client::{OrgRead, Period, ReadKey};
 use orgdesk_model::audit::{AuditFilter, ExportFormat};
 use orgdesk_model::usage::{InvoiceSummary, UsageGroup, UsageReport};
-use orgdesk_model::OrgId;
+use orgdesk_model::{OrgId, PaymentId};
 use serde::Serialize;
 use specta::Type;
 
@@ -53,6 +53,11 @@ const USAGE_CSV: SaveAs = SaveAs {
     title: "Export usage",
     file_type: "CSV",
     extension: "csv",
+};
+const RECEIPT_PDF: SaveAs = SaveAs {
+    title: "Save the receipt",
+    file_type: "PDF",
+    extension: "pdf",
 };
 const STATEMENT_PDF: SaveAs = SaveAs {
     title: "Save the statement",
@@ -223,6 +228,29 @@ impl Exports {
             .ok_or(AppError::OfflineUnseen)?;
         write_whole(&dest, &pdf).await?;
         Ok(done(&dest, pdf.len() as u64, Some(as_of)))
+    }
+
+    /// Asks where, then saves a paid card payment's receipt as a PDF there. Receipts live
+    /// on the server, so this needs it. `None`: the user cancelled.
+    pub async fn receipt_pdf(
+        &self,
+        org: OrgId,
+        payment: PaymentId,
+        file_name: &str,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Option<ExportDone>, AppError> {
+        if !self.connectivity.is_online() {
+            return Err(AppError::NeedsServer("Saving a receipt"));
+        }
+        let Some(dest) = self.ask(&RECEIPT_PDF, file_name, &mut progress).await? else {
+            return Ok(None);
+        };
+        let client = self.signed_in.client().await?;
+        let result = client
+            .payment_receipt_pdf(org, payment, &dest, progress)
+            .await;
+        self.connectivity.observe(&result);
+        Ok(Some(done(&dest, result?, None)))
     }
 
     /// Keeps the PDFs of the newest statements in the store, in the background: those not

@@ -8,7 +8,7 @@
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
-//! `members`, `invitations`, `billing`, `audit`, `api_keys`, `sessions`, `two_factor`,
+//! `members`, `invitations`, `billing`, `payments`, `audit`, `api_keys`, `sessions`, `two_factor`,
 //! `security`, `account_mail`); `account` (over the session: deleting the account signs
 //! out); `services` (wiring). A module only imports from layers below it.
 
@@ -29,6 +29,7 @@ pub mod navigation;
 pub mod orgs;
 pub mod outbox;
 pub mod owner_only;
+pub mod payments;
 pub mod prefs;
 pub mod projects;
 pub mod reads;

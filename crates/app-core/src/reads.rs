@@ -155,6 +155,16 @@ impl Reads {
             .and_then(|(json, _)| serde_json::from_value(json).ok()))
     }
 
+    /// Something changed on the server outside a read or a change of the outbox (a card
+    /// payment went through, a card was saved): what was remembered under `scopes` is read
+    /// from the server first, and pages showing it read again.
+    pub fn changed(&self, scopes: Vec<ReadScope>) {
+        for scope in &scopes {
+            self.stale.mark(scope.clone());
+        }
+        self.ui.refreshed(scopes);
+    }
+
     pub fn is_online(&self) -> bool {
         self.connectivity.is_online()
     }

@@ -19,6 +19,7 @@ use crate::logo::Logos;
 use crate::members::Members;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
+use crate::payments::Payments;
 use crate::prefs::{PrefStore, Prefs};
 use crate::projects::Projects;
 use crate::reads::Reads;
@@ -56,6 +57,7 @@ pub struct Services {
     pub members: Arc<Members>,
     pub invitations: Arc<Invitations>,
     pub billing: Arc<Billing>,
+    pub payments: Arc<Payments>,
     pub exports: Arc<Exports>,
     pub audit: Arc<Audit>,
     pub api_keys: Arc<ApiKeys>,
@@ -106,9 +108,10 @@ impl Services {
         let exports = Arc::new(Exports::new(
             signed_in.clone(),
             connectivity.clone(),
-            spawner,
+            spawner.clone(),
             dialog.clone(),
         ));
+        let payments = Arc::new(Payments::new(reads.clone(), outbox.clone(), spawner));
         let two_factor = Arc::new(TwoFactor::new(reads.clone(), signed_in.clone(), dialog));
         let logos = Arc::new(Logos::new(
             signed_in.clone(),
@@ -147,6 +150,7 @@ impl Services {
                 alerts.clone(),
                 exports.clone(),
             )),
+            payments,
             audit: Arc::new(Audit::new(reads.clone())),
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
             security: Arc::new(OrgSecurity::new(reads.clone())),

@@ -25,7 +25,7 @@ fn modules_import_only_lower_layers() {
                 "security",
                 "account_mail",
             ],
-            &["orgs", "billing", "session"],
+            &["orgs", "billing", "payments", "session"],
             &["account"],
             &["services"],
         ],

@@ -66,6 +66,12 @@ pub enum OrgRead {
         cursor: Option<String>,
     },
     ApiKeys,
+    /// Who the org's receipts are made out to.
+    BillingProfile,
+    /// One page of the org's card payments, newest first.
+    Payments {
+        cursor: Option<String>,
+    },
 }
 
 /// A kind of read of one org, whatever its filters: what a page shows.
@@ -84,6 +90,9 @@ pub enum OrgData {
     Invoices,
     Audit,
     ApiKeys,
+    BillingProfile,
+    /// The card payments, every page.
+    Payments,
 }
 
 /// A set of reads: what a change makes stale, what a refresh brought news of, and what a
@@ -167,6 +176,10 @@ impl fmt::Display for ReadKey {
                 write!(f, "org/{org}/audit?{filter:?}&cursor={}", cursor(c))
             }
             OrgRead::ApiKeys => write!(f, "org/{org}/api-keys"),
+            OrgRead::BillingProfile => write!(f, "org/{org}/billing/profile"),
+            OrgRead::Payments { cursor: c } => {
+                write!(f, "org/{org}/payments?cursor={}", cursor(c))
+            }
         }
     }
 }
@@ -185,6 +198,8 @@ impl OrgRead {
             Self::Invoices | Self::Invoice { .. } => OrgData::Invoices,
             Self::Audit { .. } => OrgData::Audit,
             Self::ApiKeys => OrgData::ApiKeys,
+            Self::BillingProfile => OrgData::BillingProfile,
+            Self::Payments { .. } => OrgData::Payments,
         }
     }
 }
@@ -269,6 +284,14 @@ mod tests {
             format!("org/{o}/audit?{:?}&cursor=x", AuditFilter::default())
         );
         assert_eq!(at(OrgRead::ApiKeys), format!("org/{o}/api-keys"));
+        assert_eq!(
+            at(OrgRead::BillingProfile),
+            format!("org/{o}/billing/profile")
+        );
+        let payments = OrgRead::Payments {
+            cursor: Some("p2".into()),
+        };
+        assert_eq!(at(payments), format!("org/{o}/payments?cursor=p2"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod invitations;
 pub mod keys;
 mod members;
 mod orgs;
+mod payments;
 mod projects;
 mod security;
 

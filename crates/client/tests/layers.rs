@@ -17,6 +17,7 @@ fn modules_import_only_lower_layers() {
                 "invitations",
                 "members",
                 "orgs",
+                "payments",
                 "projects",
                 "security",
             ],

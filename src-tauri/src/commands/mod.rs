@@ -13,6 +13,7 @@ pub mod members;
 pub mod navigation;
 pub mod orgs;
 pub mod outbox;
+pub mod payments;
 pub mod projects;
 pub mod security;
 pub mod session;

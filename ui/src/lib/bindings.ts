@@ -136,6 +136,36 @@ export const commands = {
 	setSpendPolicy: (orgId: OrgId, policy: SpendPolicy) => typedError<Outcome<BillingSummary>, ApiError>(__TAURI_INVOKE("set_spend_policy", { orgId, policy })),
 	/**  What each modality costs now. */
 	rateCard: () => typedError<Fresh<RateCard>, ApiError>(__TAURI_INVOKE("rate_card")),
+	/**  Who the org's receipts are made out to. */
+	getBillingProfile: (orgId: OrgId) => typedError<Fresh<BillingProfile>, ApiError>(__TAURI_INVOKE("get_billing_profile", { orgId })),
+	/**  Saves the billing details (queued while offline); a refused field names itself. */
+	updateBillingProfile: (orgId: OrgId, profile: BillingProfile) => typedError<Outcome<BillingProfile>, ApiError>(__TAURI_INVOKE("update_billing_profile", { orgId, profile })),
+	/**
+	 *  Opens the server's card page in the app's "Add a card" window (a remote page with no
+	 *  access to commands) and watches for the card it saves: the billing pages hear of it
+	 *  (`DataRefreshed`) once it shows, or when the window is closed. Needs the server.
+	 */
+	addCard: (orgId: OrgId, current: CardSummary | null) => typedError<CardSetup, ApiError>(__TAURI_INVOKE("add_card", { orgId, current })),
+	/**  Closes the "Add a card" window, if open (the UI saw the card arrive). */
+	closeCardWindow: () => __TAURI_INVOKE<void>("close_card_window"),
+	/**
+	 *  Buys a credit pack with the saved card. `request_id` is made once when the user asks
+	 *  for this payment and sent again on every retry (and by the outbox after a restart), so
+	 *  the card is charged once. `progress` hears each look at the payment while the processor
+	 *  settles it. A decline is `payment_declined` with the processor's reason.
+	 */
+	topUpByCard: (orgId: OrgId, credits: number, requestId: string, progress: Channel<PaymentProgress>) => typedError<Outcome<CardTopUp>, ApiError>(__TAURI_INVOKE("top_up_by_card", { orgId, credits, requestId, progress })),
+	/**  One page of the org's card payments, newest first. */
+	listPayments: (orgId: OrgId, cursor: string | null) => typedError<Fresh<Page<Payment>>, ApiError>(__TAURI_INVOKE("list_payments", { orgId, cursor })),
+	/**  One payment as the server has it now (it settles a pending one with the processor). */
+	checkPayment: (orgId: OrgId, paymentId: PaymentId) => typedError<Payment, ApiError>(__TAURI_INVOKE("check_payment", { orgId, paymentId })),
+	/**  A paid payment's receipt. */
+	paymentReceipt: (orgId: OrgId, paymentId: PaymentId) => typedError<PaymentReceipt, ApiError>(__TAURI_INVOKE("payment_receipt", { orgId, paymentId })),
+	/**
+	 *  Asks where in the native save dialog (suggesting `file_name`), then saves the
+	 *  receipt's PDF there. `null` when the dialog was cancelled.
+	 */
+	saveReceiptPdf: (orgId: OrgId, paymentId: PaymentId, fileName: string, progress: Channel<number>) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("save_receipt_pdf", { orgId, paymentId, fileName, progress })),
 	/**
 	 *  Keys the signed-in account may see: all of them for owners and admins, their own for
 	 *  members.
@@ -213,7 +243,7 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.spend_policy_updated":"Spend policy changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
@@ -315,7 +345,7 @@ export type ArchiveProject = {
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due";
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
@@ -367,6 +397,21 @@ export type AuditFilter = {
 /**  What an audit event is about. */
 export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key";
 
+/**  Who the org's receipts are made out to. Every field is optional; empty strings clear. */
+export type BillingProfile = {
+	/**  Where the processor sends its own receipts. */
+	billing_email?: string | null,
+	company_name?: string | null,
+	address_line1?: string | null,
+	address_line2?: string | null,
+	city?: string | null,
+	postal_code?: string | null,
+	/**  ISO 3166-1 alpha-2, e.g. `DE`. */
+	country?: string | null,
+	/**  A VAT or other tax number, printed on receipts. */
+	tax_id?: string | null,
+};
+
 /**  `GET /v1/orgs/{org}/billing`: everything the billing page opens with. */
 export type BillingSummary = {
 	org_id: OrgId,
@@ -385,6 +430,12 @@ export type BillingSummary = {
 	/**  Credits spent in the current calendar month (UTC). */
 	spent_this_month: number,
 	spend_policy: SpendPolicy,
+	/**  `stripe` mode: the saved card, if any. */
+	card?: CardSummary | null,
+	/**  `stripe` mode: the paid plan's subscription, if any (past due shows here). */
+	subscription?: SubscriptionState | null,
+	/**  Credits a refund took back that the balance did not hold: the org owes them. */
+	credits_owed?: number,
 };
 
 /**
@@ -408,6 +459,36 @@ export type Capability =
 "manage_api_keys" | "view_audit_log" | 
 /**  Security policy and webhooks. */
 "manage_security" | "delete_org";
+
+/**
+ *  `POST /v1/orgs/{org}/billing/card`: where to enter a card. The page is served by this
+ *  server and hands the card to the processor directly (the number never reaches us);
+ *  once it is saved the card shows in the billing summary.
+ */
+export type CardSetup = {
+	/**  Open this in a browser window. */
+	url: string,
+	expires_at: string,
+};
+
+/**  A saved card, as much of it as may be shown. */
+export type CardSummary = {
+	/**  `visa`, `mastercard`, … as the processor names it. */
+	brand: string,
+	last4: string,
+	exp_month: number,
+	exp_year: number,
+};
+
+/**
+ *  A top-up by card as far as it went: the payment, and once it succeeded the balance
+ *  with its credits in.
+ */
+export type CardTopUp = {
+	payment: Payment,
+	/**  Set once the payment succeeded: the org's balance, read from the server after. */
+	balance: number | null,
+};
 
 export type Change = {
 	kind: "update_org",
@@ -437,7 +518,11 @@ export type Change = {
 	kind: "set_low_balance_threshold",
 } & SetLowBalanceThreshold | {
 	kind: "set_spend_policy",
-} & SetSpendPolicy;
+} & SetSpendPolicy | {
+	kind: "pay_by_card",
+} & PayByCard | {
+	kind: "set_billing_profile",
+} & SetBillingProfile;
 
 /**
  *  `POST /v1/me/email`: the new address gets a link; the change takes effect when it is
@@ -542,6 +627,15 @@ export type CreatedApiKey = {
 	secret: string,
 };
 
+/**  A credit pack on sale, priced in the rate card. */
+export type CreditPack = {
+	credits: number,
+	/**  The price in the currency's smallest unit (cents). */
+	price: number,
+	/**  ISO 4217, lower case (`eur`). */
+	currency: string,
+};
+
 /**  Fresher data arrived for these reads: pages showing them should read again. */
 export type DataRefreshed = {
 	scopes: ReadScope[],
@@ -635,6 +729,15 @@ export type ErrorCode =
  *  its operator.
  */
 "payments_not_configured" | 
+/**  The card was declined; the message gives the processor's reason. No credits. */
+"payment_declined" | 
+/**  A card payment needs a saved card first (Billing → Payment method). */
+"card_required" | 
+/**
+ *  The payment processor could not be reached or failed; nothing was charged twice,
+ *  retry with the same Idempotency-Key.
+ */
+"payment_processor_unavailable" | 
 /**  This route needs an `Idempotency-Key` header. */
 "idempotency_key_required" | 
 /**  The `Idempotency-Key` was used before with a different request. */
@@ -904,7 +1007,9 @@ export type Org = {
 /**  A kind of read of one org, whatever its filters: what a page shows. */
 export type OrgData = "membership" | "overview" | "projects" | "members" | "invitations" | "billing" | "ledger" | "usage" | 
 /**  The statements and each statement. */
-"invoices" | "audit" | "api_keys";
+"invoices" | "audit" | "api_keys" | "billing_profile" | 
+/**  The card payments, every page. */
+"payments";
 
 /**
  *  An organization, or a personal context (which is stored as an organization of
@@ -969,6 +1074,46 @@ export type Page<T> = {
 	next_cursor?: string | null,
 };
 
+/**
+ *  Buys a credit pack with the org's saved card; the change's idempotency key is the
+ *  payment's own.
+ */
+export type PayByCard = {
+	org_id: OrgId,
+	input: PaymentRequest,
+};
+
+/**  One card payment. */
+export type Payment = {
+	id: PaymentId,
+	org_id: OrgId,
+	purpose: PaymentPurpose,
+	status: PaymentStatus,
+	/**  Credits bought (0 for a subscription payment). */
+	credits: number,
+	/**  Credits taken back by refunds. */
+	refunded_credits: number,
+	/**  What was charged, in the currency's smallest unit. */
+	price: number,
+	currency: string,
+	/**  The plan a subscription payment paid for. */
+	plan: Plan | null,
+	/**  The card charged, when known. */
+	card: CardSummary | null,
+	/**  The processor's reason, for a failed payment. */
+	failure_message: string | null,
+	/**  Who started it (none for a renewal). */
+	created_by: UserId | null,
+	created_at: string,
+	/**  When it succeeded or failed. */
+	settled_at: string | null,
+	/**  The receipt's number, once paid (`OD-2026-000042`). */
+	receipt_number: string | null,
+};
+
+/**  A card payment (a top-up or a subscription period). */
+export type PaymentId = string;
+
 /**  How the server takes payment for top-ups and paid plans (its `--payments` flag). */
 export type PaymentMode = 
 /**
@@ -980,7 +1125,63 @@ export type PaymentMode =
  *  The desktop app's built-in server: top-ups and plans are recorded, not charged.
  *  What a summary kept offline by an older app, which did not know the mode, reads as.
  */
-"local";
+"local" | 
+/**
+ *  Cards through Stripe: top-ups are credit packs charged to the org's saved card,
+ *  paid plans are subscriptions.
+ */
+"stripe";
+
+/**  What a top-up by card reports while it waits for the processor. */
+export type PaymentProgress = {
+	payment: Payment,
+	/**  How many times the payment was asked for since it was created. */
+	checks: number,
+};
+
+/**  What a payment paid for. */
+export type PaymentPurpose = 
+/**  A credit pack. */
+"top_up" | 
+/**  A period of a paid plan. */
+"subscription";
+
+/**
+ *  `GET /v1/orgs/{org}/payments/{id}/receipt`: a paid payment's receipt (also as PDF at
+ *  `…/receipt.pdf`).
+ */
+export type PaymentReceipt = {
+	number: string,
+	payment: Payment,
+	org_name: string,
+	/**  Made out to, as the billing profile read when the payment succeeded. */
+	bill_to: BillingProfile,
+	/**  One line per thing bought. */
+	description: string,
+	paid_at: string,
+};
+
+/**
+ *  `POST /v1/orgs/{org}/payments`: buy a credit pack with the saved card. Needs an
+ *  `Idempotency-Key` (passed on to the processor: one key is charged once).
+ */
+export type PaymentRequest = {
+	/**  The pack's credits (one of the rate card's `credit_packs`). */
+	credits: number,
+};
+
+/**  Where a card payment stands. */
+export type PaymentStatus = 
+/**  Sent to the processor; no credits yet. */
+"pending" | 
+/**  Paid: the credits are in the ledger. */
+"succeeded" | 
+/**  Declined or failed: no credits. `failure_message` says why. */
+"failed" | 
+/**  Paid, then refunded in part: the refunded credits were taken back. */
+"partially_refunded" | 
+/**  Paid, then refunded in full. */
+"refunded";
 
 /**  A change of email the new address has not confirmed yet. */
 export type PendingEmail = {
@@ -1009,6 +1210,14 @@ export type PlanLimits = {
 	seats: number,
 	owned_orgs: number,
 	audit_retention_days: number,
+};
+
+/**  A paid plan's monthly price. */
+export type PlanPrice = {
+	plan: Plan,
+	/**  Per month, in the currency's smallest unit. */
+	price: number,
+	currency: string,
 };
 
 /**  How much of each limit is in use. */
@@ -1078,6 +1287,10 @@ export type RateCard = {
 	version: number,
 	effective_from: string,
 	rates: Rate[],
+	/**  What a credit pack costs (`stripe` mode sells these). */
+	credit_packs?: CreditPack[],
+	/**  What the paid plans cost a month (`stripe` mode). */
+	plan_prices?: PlanPrice[],
 };
 
 /**
@@ -1165,6 +1378,12 @@ export type SessionList = {
 	items: AccountSession[],
 };
 
+/**  Saves who the org's receipts are made out to. */
+export type SetBillingProfile = {
+	org_id: OrgId,
+	profile: BillingProfile,
+};
+
 export type SetLowBalanceThreshold = {
 	org_id: OrgId,
 	threshold: number | null,
@@ -1223,6 +1442,21 @@ export type StartupState = {
 	/**  Something the user should know about the resume, e.g. a keychain that was locked. */
 	notice: string | null,
 };
+
+/**  The org's subscription, in the billing summary. */
+export type SubscriptionState = {
+	plan: Plan,
+	status: SubscriptionStatus,
+	/**  Set while past due: since when. */
+	past_due_since: string | null,
+};
+
+/**  Where the org's paid plan stands with the processor. */
+export type SubscriptionStatus = 
+/**  Asked for; the plan changes when the processor says the subscription is active. */
+"pending" | "active" | 
+/**  A renewal failed: the plan stays for now, the owner must update the card. */
+"past_due" | "canceled";
 
 export type SuspendProject = {
 	org_id: OrgId,

@@ -25,6 +25,9 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
   forbidden: 'Your role does not allow this. Ask an owner or admin.',
   rate_limited: 'Too many attempts. Wait a moment and try again.',
   mfa_required_by_org: 'Turn on two-factor sign-in for your account, then try again.',
+  card_required: 'Add a card under Payment method on the Billing page, then try again.',
+  payment_declined: 'No credits were added. Try another card (Replace card), or ask your bank.',
+  payment_processor_unavailable: 'The payment service did not answer. Nothing was charged; try again in a moment.',
 };
 
 /** The server's message followed by what to do, when we know it. */

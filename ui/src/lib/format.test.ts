@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credits, initials, relativeTime, shortDateTime, signedCredits, withArticle } from './format';
+import { credits, initials, money, relativeTime, shortDateTime, signedCredits, withArticle } from './format';
 
 describe('format', () => {
   it('reads an invitation expiry in days', () => {
@@ -37,5 +37,21 @@ describe('shortDateTime', () => {
     expect(shortDateTime(yesterday, now)).toMatch(/24/);
     expect(shortDateTime(yesterday, now)).not.toMatch(/2026/);
     expect(shortDateTime(lastYear, now)).toMatch(/2025/);
+  });
+});
+
+describe('money', () => {
+  it('writes cents as the currency, with its symbol and two decimals', () => {
+    expect(money(4_500, 'eur')).toBe('€45.00');
+    expect(money(123_456, 'usd')).toBe('$1,234.56');
+    expect(money(0, 'eur')).toBe('€0.00');
+  });
+
+  it('keeps currencies without minor units whole', () => {
+    expect(money(500, 'jpy')).toBe('¥500');
+  });
+
+  it('says the amount and the code for a code it does not know', () => {
+    expect(money(4_500, 'not-a-code')).toBe('45.00 NOT-A-CODE');
   });
 });

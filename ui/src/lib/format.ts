@@ -60,12 +60,13 @@ export function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The user's number format, or en-US where the locale groups no digits (a POSIX "C"
- *  locale under a bare X session says "81115"): credits always read with separators. */
-const whole = (() => {
-  const local = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-  return /\D/.test(local.format(10_000)) ? local : new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-})();
+/** The user's locale for numbers, or en-US where it groups no digits (a POSIX "C" locale
+ *  under a bare X session says "81115" and "€ 45.00"). */
+const LOCALE: string | undefined = /\D/.test(new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(10_000))
+  ? undefined
+  : 'en-US';
+/** Credits always read with separators. */
+const whole = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** A whole number with separators: "12,345". */
 export function integer(n: number): string {
@@ -74,6 +75,21 @@ export function integer(n: number): string {
 
 /** Credits are integers: "12,345" (never a fraction). */
 export const credits = integer;
+
+/**
+ * Money in the currency's smallest unit (cents), as the user's locale writes it:
+ * `money(4500, 'eur')` → "€45.00" (en-US where the locale groups no digits).
+ */
+export function money(minor: number, currency: string): string {
+  const code = currency.toUpperCase();
+  try {
+    const local = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: code });
+    const digits = local.resolvedOptions().maximumFractionDigits ?? 2;
+    return local.format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${code}`;
+  }
+}
 
 /** A signed amount of credits: "+1,000", "−250" (a true minus sign), "0". */
 export function signedCredits(n: number): string {

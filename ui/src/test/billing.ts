@@ -1,5 +1,5 @@
 // Test data for the billing tests: what the backend answers for an org on the team plan.
-import type { BillingSummary, InvoiceSummary, LedgerEntry, Project } from '../lib/bindings';
+import type { BillingSummary, CardSummary, InvoiceSummary, LedgerEntry, Payment, Project, RateCard } from '../lib/bindings';
 
 export const limits = { projects: 25, seats: 50, owned_orgs: 10, audit_retention_days: 90 };
 
@@ -83,4 +83,65 @@ export function reads(over: Record<string, (a: Record<string, unknown>) => unkno
       ],
     ...over,
   };
+}
+
+export const visa: CardSummary = { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 };
+
+export function payment(i: number, over: Partial<Payment> = {}): Payment {
+  return {
+    id: `pay${i}`,
+    org_id: 'o1',
+    purpose: 'top_up',
+    status: 'succeeded',
+    credits: 5_000,
+    refunded_credits: 0,
+    price: 4_500,
+    currency: 'eur',
+    plan: null,
+    card: visa,
+    failure_message: null,
+    created_by: 'u1',
+    created_at: '2026-11-20T10:00:00Z',
+    settled_at: '2026-11-20T10:00:02Z',
+    receipt_number: `OD-2026-00000${i}`,
+    ...over,
+  };
+}
+
+export const rateCard: RateCard = {
+  version: 1,
+  effective_from: '2026-01-01T00:00:00Z',
+  rates: [],
+  credit_packs: [
+    { credits: 1_000, price: 1_000, currency: 'eur' },
+    { credits: 5_000, price: 4_500, currency: 'eur' },
+    { credits: 20_000, price: 16_000, currency: 'eur' },
+  ],
+  plan_prices: [
+    { plan: 'team', price: 2_900, currency: 'eur' },
+    { plan: 'business', price: 9_900, currency: 'eur' },
+  ],
+};
+
+/** What the billing page reads on a server that takes cards, with a saved card. */
+export function stripeReads(
+  over: Partial<BillingSummary> = {},
+  handlers: Record<string, (a: Record<string, unknown>) => unknown> = {},
+) {
+  return reads({
+    get_billing: () => summary({ payment_mode: 'stripe', card: visa, subscription: null, ...over }),
+    rate_card: () => rateCard,
+    get_billing_profile: () => ({
+      billing_email: 'billing@northwind.example',
+      company_name: 'Northwind Traders GmbH',
+      address_line1: null,
+      address_line2: null,
+      city: 'Berlin',
+      postal_code: null,
+      country: 'DE',
+      tax_id: null,
+    }),
+    list_payments: () => ({ items: [payment(2), payment(1, { status: 'failed', receipt_number: null, failure_message: 'Your card was declined.' })], next_cursor: null }),
+    ...handlers,
+  });
 }

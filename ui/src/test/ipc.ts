@@ -16,11 +16,12 @@ export interface Calls {
 const READS = new Set([
   'list_contexts', 'get_org', 'get_overview', 'list_projects', 'list_members', 'list_invitations', 'my_invitations',
   'audit_log', 'get_billing', 'ledger', 'usage_report', 'list_invoices', 'get_invoice', 'rate_card', 'list_api_keys',
+  'get_billing_profile', 'list_payments',
 ]);
 const WRITES = new Set([
   'update_org', 'create_project', 'update_project', 'suspend_project', 'unsuspend_project', 'archive_project',
   'restore_project', 'change_member_role', 'set_member_scope', 'invite_members', 'revoke_invitation', 'top_up',
-  'set_low_balance_threshold', 'set_spend_policy',
+  'set_low_balance_threshold', 'set_spend_policy', 'update_billing_profile', 'top_up_by_card',
 ]);
 const NOW = '2026-11-25T14:02:00Z';
 

@@ -48,7 +48,10 @@ where
             | ErrorCode::IdempotencyKeyInFlight
             | ErrorCode::RateLimited
             | ErrorCode::RequestTimeout
-            | ErrorCode::ServerBusy => (Attempt::Later, None),
+            | ErrorCode::ServerBusy
+            // The payment service did not answer: nothing was charged, and the same key
+            // is charged once when it does.
+            | ErrorCode::PaymentProcessorUnavailable => (Attempt::Later, None),
             ErrorCode::VersionConflict => {
                 let theirs = change.current_version(&client).await;
                 (stopped(ChangeState::Conflict, api, theirs), None)

@@ -10,9 +10,9 @@ use specta::Type;
 
 use super::edit::{Describe, Edit};
 use super::edits::{
-    ArchiveProject, ChangeMemberRole, CreateProject, InviteMembers, RestoreProject,
-    RevokeInvitation, SetLowBalanceThreshold, SetMemberScope, SetSpendPolicy, SuspendProject,
-    TopUpCredits, UnsuspendProject, UpdateOrg, UpdateProject,
+    ArchiveProject, ChangeMemberRole, CreateProject, InviteMembers, PayByCard, RestoreProject,
+    RevokeInvitation, SetBillingProfile, SetLowBalanceThreshold, SetMemberScope, SetSpendPolicy,
+    SuspendProject, TopUpCredits, UnsuspendProject, UpdateOrg, UpdateProject,
 };
 
 /// Lists each kind of change once: the enum, how each edit becomes one, and the dispatch.
@@ -63,6 +63,8 @@ changes! {
     TopUp(TopUpCredits),
     SetLowBalanceThreshold(SetLowBalanceThreshold),
     SetSpendPolicy(SetSpendPolicy),
+    PayByCard(PayByCard),
+    SetBillingProfile(SetBillingProfile),
 }
 
 impl Change {
@@ -125,6 +127,10 @@ mod tests {
             ),
             format!(r#"{{"kind":"set_low_balance_threshold","org_id":"{org}","threshold":null}}"#),
             format!(r#"{{"kind":"archive_project","org_id":"{org}","project_id":"{org}"}}"#),
+            format!(r#"{{"kind":"pay_by_card","org_id":"{org}","input":{{"credits":5000}}}}"#),
+            format!(
+                r#"{{"kind":"set_billing_profile","org_id":"{org}","profile":{{"company_name":"Acme GmbH","country":"DE"}}}}"#
+            ),
         ];
         let read: Vec<Change> = stored
             .iter()
@@ -138,6 +144,8 @@ mod tests {
         assert_eq!(read[2].summary(), "Top up 100 credits");
         assert_eq!(read[3].summary(), "Turn the low-balance warning off");
         assert_eq!(read[4].summary(), "Archive a project");
+        assert_eq!(read[5].summary(), "Buy 5000 credits with the saved card");
+        assert_eq!(read[6].summary(), "Change the billing details");
         assert!(read.iter().all(|c| c.org_id().to_string() == org));
         // And they are written back under the same kind, as the same change.
         for (change, json) in read.iter().zip(&stored) {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::edit::{Describe, Edit};
+pub use super::payment_edits::{PayByCard, SetBillingProfile};
 
 /// Saves org settings if nobody changed the org since `expected_version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]

@@ -13,6 +13,7 @@ mod attempt;
 mod change;
 mod edit;
 pub mod edits;
+mod payment_edits;
 mod queue;
 mod replay;
 

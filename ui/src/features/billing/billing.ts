@@ -1,5 +1,5 @@
 // Billing as people read it: ledger kinds, plans, periods, months, and typed amounts.
-import type { BillingSummary, LedgerKind, Plan, UsageGroup, UsageRow } from '../../lib/bindings';
+import type { BillingSummary, CardSummary, LedgerKind, PaymentStatus, Plan, UsageGroup, UsageRow } from '../../lib/bindings';
 import { credits } from '../../lib/format';
 
 export const KIND_LABEL: Record<LedgerKind, string> = {
@@ -22,6 +22,10 @@ export function planLabel(plan: Plan): string {
 
 /** What a `local` server (the app's built-in one) says wherever money appears. */
 export const LOCAL_NOTE = 'Recorded, not charged: this server runs on your computer.';
+/** What a `stripe` server says by the balance: credits are paid for by card. */
+export const STRIPE_NOTE = 'Credits are bought in packs with the saved card, and added once the payment goes through.';
+/** How a `stripe` server takes payment for paid plans. */
+export const STRIPE_PLANS = 'Paid plans are charged monthly to the saved card; the plan changes once the first payment goes through.';
 /** Where credits come from on a server that takes no payments (`none`). */
 export const OPERATOR_CREDITS = "This server takes no payments: its operator grants credits. Ask whoever runs it.";
 /** Where paid plans come from on a server that takes no payments (`none`). */
@@ -30,6 +34,45 @@ export const OPERATOR_PLANS = "Paid plans are set by this server's operator.";
 /** Whether people may buy credits and paid plans here (assumed until the summary says). */
 export function selfService(summary: BillingSummary | null): boolean {
   return summary?.payment_mode !== 'none';
+}
+
+/** What the past-due banner says when a plan's renewal failed. */
+export const PAST_DUE = 'Your last plan payment failed — update your card.';
+/** What the plan says while the processor has not yet confirmed a paid plan. */
+export const PLAN_PENDING = 'Waiting for the payment to go through…';
+
+const BRANDS: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  diners: 'Diners Club',
+  jcb: 'JCB',
+  unionpay: 'UnionPay',
+};
+
+/** "Visa •••• 4242". */
+export function cardLabel(card: CardSummary): string {
+  const brand = BRANDS[card.brand.toLowerCase()] ?? (card.brand ? card.brand[0]!.toUpperCase() + card.brand.slice(1) : 'Card');
+  return `${brand} \u2022\u2022\u2022\u2022 ${card.last4}`;
+}
+
+/** "12/30". */
+export function cardExpiry(card: CardSummary): string {
+  return `${String(card.exp_month).padStart(2, '0')}/${String(card.exp_year % 100).padStart(2, '0')}`;
+}
+
+export const PAYMENT_STATUS_LABEL: Record<PaymentStatus, string> = {
+  pending: 'Pending',
+  succeeded: 'Paid',
+  failed: 'Failed',
+  partially_refunded: 'Partly refunded',
+  refunded: 'Refunded',
+};
+
+/** Whether a payment has a receipt (it was paid, whatever was refunded since). */
+export function hasReceipt(status: PaymentStatus): boolean {
+  return status === 'succeeded' || status === 'partially_refunded' || status === 'refunded';
 }
 
 export const GROUPS: { value: UsageGroup; label: string }[] = [
