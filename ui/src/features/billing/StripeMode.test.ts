@@ -168,6 +168,8 @@ describe('buying credits by card', () => {
     await vi.waitFor(() => expect(calls.of('top_up_by_card')).toHaveLength(2));
     const [first, second] = calls.of('top_up_by_card');
     expect(second!.requestId).toBe(first!.requestId);
+    await vi.waitFor(() => expect(screen.queryByTestId('card-topup-dialog')).toBeNull());
+    expect(toasts.at(-1)?.message).toContain('waits in the outbox');
   });
 });
 

@@ -36,6 +36,9 @@ export function selfService(summary: BillingSummary | null): boolean {
   return summary?.payment_mode !== 'none';
 }
 
+/** What a card payment that could not be sent yet says. */
+export const QUEUED_PAYMENT =
+  'The payment waits in the outbox: it is sent by itself once the server and the payment service answer, and charged only once.';
 /** What the past-due banner says when a plan's renewal failed. */
 export const PAST_DUE = 'Your last plan payment failed — update your card.';
 /** What the plan says while the processor has not yet confirmed a paid plan. */
