@@ -199,32 +199,58 @@ pub async fn spent_since(
     Ok(spent)
 }
 
-/// The org's saved card (`stripe` mode), if any.
-pub async fn card_on_file(
+/// The org's customer at Stripe and its default card (`stripe` mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCard {
+    pub customer_id: String,
+    pub payment_method_id: String,
+    pub card: CardSummary,
+}
+
+type CustomerRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// The org's saved card, if any.
+pub async fn saved_card(
     conn: &mut AnyConnection,
     org: OrgId,
-) -> Result<Option<CardSummary>, AppError> {
-    let row = sqlx::query(
-        "SELECT card_brand, card_last4, card_exp_month, card_exp_year FROM stripe_customers \
-         WHERE org_id = $1 AND payment_method_id IS NOT NULL",
+) -> Result<Option<SavedCard>, AppError> {
+    let row: Option<CustomerRow> = sqlx::query_as(
+        "SELECT customer_id, payment_method_id, card_brand, card_last4, card_exp_month, \
+         card_exp_year FROM stripe_customers WHERE org_id = $1",
     )
     .bind(org.to_string())
     .fetch_optional(conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let brand: Option<String> = row.try_get(0)?;
-    let last4: Option<String> = row.try_get(1)?;
-    let month: Option<i64> = row.try_get(2)?;
-    let year: Option<i64> = row.try_get(3)?;
-    Ok(match (brand, last4, month, year) {
-        (Some(brand), Some(last4), Some(month), Some(year)) => Some(CardSummary {
+    let Some((customer_id, Some(payment_method_id), Some(brand), Some(last4), Some(m), Some(y))) =
+        row
+    else {
+        return Ok(None);
+    };
+    Ok(Some(SavedCard {
+        customer_id,
+        payment_method_id,
+        card: CardSummary {
             brand,
             last4,
-            exp_month: u8::try_from(month).map_err(|_| AppError::CorruptRow("card expiry"))?,
-            exp_year: u16::try_from(year).map_err(|_| AppError::CorruptRow("card expiry"))?,
-        }),
-        _ => None,
-    })
+            exp_month: u8::try_from(m).map_err(|_| AppError::CorruptRow("card expiry"))?,
+            exp_year: u16::try_from(y).map_err(|_| AppError::CorruptRow("card expiry"))?,
+        },
+    }))
+}
+
+/// The card of [`saved_card`], as the billing summary shows it.
+pub async fn card_on_file(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<Option<CardSummary>, AppError> {
+    Ok(saved_card(conn, org).await?.map(|saved| saved.card))
 }
 
 /// The org's paid-plan subscription (`stripe` mode), if any.

@@ -17,6 +17,8 @@ pub mod setup;
 
 pub use error::CardError;
 
+pub use crate::billing::repo::{saved_card as saved, SavedCard};
+
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::payment::CardSummary;
 use orgdesk_model::OrgId;
@@ -30,23 +32,6 @@ use crate::error::AppError;
 use crate::stripe::client::{form, Created, PaymentMethod};
 use crate::stripe::Stripe;
 
-/// The org's customer and its default card.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedCard {
-    pub customer_id: String,
-    pub payment_method_id: String,
-    pub card: CardSummary,
-}
-
-type CustomerRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
-
 /// The org's customer id, if it has one.
 pub async fn customer_of(conn: &mut AnyConnection, org: OrgId) -> Result<Option<String>, AppError> {
     let row: Option<(String,)> =
@@ -55,32 +40,6 @@ pub async fn customer_of(conn: &mut AnyConnection, org: OrgId) -> Result<Option<
             .fetch_optional(conn)
             .await?;
     Ok(row.map(|(id,)| id))
-}
-
-/// The org's saved card, if any.
-pub async fn saved(conn: &mut AnyConnection, org: OrgId) -> Result<Option<SavedCard>, AppError> {
-    let row: Option<CustomerRow> = sqlx::query_as(
-        "SELECT customer_id, payment_method_id, card_brand, card_last4, card_exp_month, \
-         card_exp_year FROM stripe_customers WHERE org_id = $1",
-    )
-    .bind(org.to_string())
-    .fetch_optional(conn)
-    .await?;
-    let Some((customer_id, Some(payment_method_id), Some(brand), Some(last4), Some(m), Some(y))) =
-        row
-    else {
-        return Ok(None);
-    };
-    Ok(Some(SavedCard {
-        customer_id,
-        payment_method_id,
-        card: CardSummary {
-            brand,
-            last4,
-            exp_month: u8::try_from(m).map_err(|_| AppError::CorruptRow("card expiry"))?,
-            exp_year: u16::try_from(y).map_err(|_| AppError::CorruptRow("card expiry"))?,
-        },
-    }))
 }
 
 /// The org's customer at Stripe, created (with the org's id in its metadata) the first
