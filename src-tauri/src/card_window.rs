@@ -8,7 +8,13 @@
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 use url::Url;
 
-/// The window's label: end-to-end tests find it among the window handles by its title.
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers the card windows of this run.
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+/// The start of the window's label (each card page gets a window of its own); end-to-end
+/// tests find it among the window handles by its address.
 pub const LABEL: &str = "card-setup";
 pub const TITLE: &str = "Add a card";
 
@@ -30,18 +36,28 @@ pub trait CardWindow: Send + Sync {
 /// The card window of this app.
 pub struct AppCardWindow<R: Runtime>(pub AppHandle<R>);
 
+impl<R: Runtime> AppCardWindow<R> {
+    /// The card windows of the app (one at most, unless one is still closing).
+    fn windows(&self) -> Vec<tauri::WebviewWindow<R>> {
+        self.0
+            .webview_windows()
+            .into_iter()
+            .filter(|(label, _)| label.starts_with(LABEL))
+            .map(|(_, window)| window)
+            .collect()
+    }
+}
+
 impl<R: Runtime> CardWindow for AppCardWindow<R> {
     fn open(&self, url: Url) -> Result<(), String> {
         if !web_page(&url) {
             return Err(format!("the card page is not a web page: {url}"));
         }
-        if let Some(window) = self.0.get_webview_window(LABEL) {
-            window.navigate(url).map_err(|e| e.to_string())?;
-            let _ = window.unminimize();
-            let _ = window.set_focus();
-            return Ok(());
-        }
-        WebviewWindowBuilder::new(&self.0, LABEL, WebviewUrl::External(url))
+        // A fresh window for each page: one left from before (closed by its page, or half
+        // gone) is never reused.
+        self.close();
+        let label = format!("{LABEL}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        WebviewWindowBuilder::new(&self.0, label, WebviewUrl::External(url))
             .title(TITLE)
             .inner_size(520.0, 700.0)
             .min_inner_size(380.0, 480.0)
@@ -54,12 +70,12 @@ impl<R: Runtime> CardWindow for AppCardWindow<R> {
     }
 
     fn is_open(&self) -> bool {
-        self.0.get_webview_window(LABEL).is_some()
+        !self.windows().is_empty()
     }
 
     fn close(&self) {
-        if let Some(window) = self.0.get_webview_window(LABEL) {
-            let _ = window.close();
+        for window in self.windows() {
+            let _ = window.destroy();
         }
     }
 }

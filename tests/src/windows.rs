@@ -58,6 +58,69 @@ impl App {
         Ok(())
     }
 
+    /// Runs `script` (with `args`) in the current window until it returns `true`, or fails
+    /// with `what` after the timeout. In a second window WebKitWebDriver cannot resolve
+    /// the element references it hands out ("Cannot check the displayedness of a
+    /// non-Element argument"), so work there goes through scripts alone.
+    pub async fn until_script(
+        &self,
+        what: &str,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> Result<()> {
+        let client = self.client()?;
+        let started = Instant::now();
+        loop {
+            if client.execute(script, args.clone()).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if started.elapsed() > self.timeout {
+                bail!("{what}: not done within {:?}", self.timeout);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Types `value` into the input `selector` of the current window as a person would
+    /// leave it (its `input` event fires), by script (see [`App::until_script`]).
+    pub async fn type_by_script(&self, selector: &str, value: &str) -> Result<()> {
+        self.until_script(
+            &format!("typing into `{selector}`"),
+            "const [selector, value] = arguments;
+             const input = document.querySelector(selector);
+             if (!input) return false;
+             input.focus();
+             input.value = value;
+             input.dispatchEvent(new Event('input', { bubbles: true }));
+             return true;",
+            vec![selector.into(), value.into()],
+        )
+        .await
+    }
+
+    /// Clicks `selector` in the current window by script (see [`App::until_script`]).
+    pub async fn click_by_script(&self, selector: &str) -> Result<()> {
+        self.until_script(
+            &format!("clicking `{selector}`"),
+            "const target = document.querySelector(arguments[0]);
+             if (!target || target.disabled) return false;
+             target.click();
+             return true;",
+            vec![selector.into()],
+        )
+        .await
+    }
+
+    /// Waits until the current window's text contains `text` (by script).
+    pub async fn wait_for_page_text(&self, text: &str) -> Result<()> {
+        self.until_script(
+            &format!("waiting for {text:?} on the page"),
+            "return document.body.innerText.includes(arguments[0]);",
+            vec![text.into()],
+        )
+        .await
+    }
+
     /// How many windows WebDriver sees.
     pub async fn window_count(&self) -> Result<usize> {
         Ok(self.client()?.windows().await?.len())

@@ -112,12 +112,13 @@ async fn add_card(app: &mut App, number: &str) -> Result<()> {
             ("cvc", "123"),
             ("postal_code", "10115"),
         ] {
-            app.fill(&format!("input[placeholder='{field}']"), value)
+            app.type_by_script(&format!("input[placeholder='{field}']"), value)
                 .await?;
         }
         app.screenshot("card-page").await?;
-        app.click("button[type='submit'], form button").await?;
-        app.wait_for_text_containing("body", "Card saved").await
+        app.click_by_script("button[type='submit']").await?;
+        app.wait_for_page_text("Card saved").await?;
+        app.screenshot("card-page-saved").await.map(drop)
     }
     .await;
     let client = app.client()?;
