@@ -81,7 +81,8 @@ impl DomainError for CardError {
                                     server on your computer)."
                 .to_owned(),
             Self::CardRequired => "Save a card first: Billing → Payment method.".to_owned(),
-            Self::Declined(why) => format!("The card was declined: {why}"),
+            // The title says it was declined; the detail is Stripe's reason alone.
+            Self::Declined(why) => why.clone(),
             Self::Unavailable(_) => "The payment processor is not answering. Nothing was \
                                      charged twice: retry with the same Idempotency-Key."
                 .to_owned(),

@@ -141,7 +141,7 @@ describe('buying credits by card', () => {
     await user.click(within(dialog).getByTestId('pack-1000'));
     await user.click(within(dialog).getByTestId('card-topup-submit'));
     expect(await within(dialog).findByTestId('card-topup-declined')).toHaveTextContent(
-      'The card was declined: Your card has insufficient funds. No credits were added.',
+      'Payment declined. Stripe says: “Your card has insufficient funds.” No credits were added.',
     );
     await user.click(within(dialog).getByTestId('card-topup-submit'));
     await vi.waitFor(() => expect(calls.of('top_up_by_card')).toHaveLength(2));
