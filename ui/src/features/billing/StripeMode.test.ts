@@ -20,6 +20,22 @@ function show(role: 'owner' | 'member' = 'owner') {
   render(BillingPage, { props: { membership: membership(o, role) } });
 }
 
+describe('credits owed', () => {
+  it('says what a refund took back beyond the balance, and nothing when nothing is owed', async () => {
+    backend(stripeReads({ balance: 0, credits_owed: 700 }));
+    show();
+    expect(await screen.findByTestId('billing-credits-owed')).toHaveTextContent(
+      'A refund took back 700 credits more than the balance held',
+    );
+    reset();
+    document.body.innerHTML = '';
+    backend(stripeReads());
+    show();
+    await screen.findByTestId('card-summary');
+    expect(screen.queryByTestId('billing-credits-owed')).toBeNull();
+  });
+});
+
 describe('the payment method', () => {
   it('shows the saved card as brand, last four digits and expiry, with Replace card', async () => {
     backend(stripeReads());
