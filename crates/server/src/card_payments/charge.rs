@@ -25,12 +25,9 @@
 //!   row and sends it again under the same Stripe Idempotency-Key: if the first call did
 //!   reach Stripe, Stripe answers with that PaymentIntent instead of charging twice.
 
-use orgdesk_model::audit::AuditAction;
 use orgdesk_model::payment::{CreditPack, Payment, PaymentRequest, PaymentStatus};
 use orgdesk_model::{Capability, FieldError, OrgId, PaymentId};
-use serde_json::json;
 
-use crate::audit::Entry;
 use crate::auth::Actor;
 use crate::billing::format_credits;
 use crate::billing::rates::{credit_pack, credit_packs};
@@ -252,18 +249,7 @@ async fn declined(
     if let Some(intent) = intent {
         repo::set_processor_id(&mut tx, &row.id, intent).await?;
     }
-    if repo::fail(&mut tx, &row.id, message, now).await? {
-        Entry::org(org, AuditAction::BillingPaymentFailed)
-            .details(json!({
-                "payment_id": row.id,
-                "credits": row.credits,
-                "price": row.price,
-                "currency": row.currency,
-                "reason": message,
-            }))
-            .write(&mut tx, actor, now)
-            .await?;
-    }
+    settle::fail_payment(&mut tx, row, org, message, Some(actor), now).await?;
     tx.commit().await?;
     Ok(())
 }

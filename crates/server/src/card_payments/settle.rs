@@ -18,6 +18,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::Entry;
+use crate::auth::Actor;
 use crate::billing::{alerts, format_credits, profile, receipts};
 use crate::card_payments::repo::{self, PaymentRow};
 use crate::cards::CardError;
@@ -83,7 +84,7 @@ pub async fn settle(db: &Db, stripe: &Stripe, intent: &str) -> Result<Settled, A
                 .as_ref()
                 .and_then(|e| e.message.clone())
                 .unwrap_or_else(|| "The payment was canceled.".to_owned());
-            if failed(&mut tx, &row, org, &reason, now).await? {
+            if fail_payment(&mut tx, &row, org, &reason, None, now).await? {
                 Settled::Failed
             } else {
                 Settled::Unchanged
@@ -151,12 +152,14 @@ async fn succeed(
     Ok(true)
 }
 
-/// Fails a pending payment with the processor's reason; false when it was settled before.
-async fn failed(
+/// Fails a pending payment with the processor's reason, audited as `actor` (the system
+/// when the processor told us); false when it was settled before.
+pub(crate) async fn fail_payment(
     conn: &mut AnyConnection,
     row: &PaymentRow,
     org: OrgId,
     reason: &str,
+    actor: Option<&Actor>,
     now: i64,
 ) -> Result<bool, AppError> {
     if !repo::fail(conn, &row.id, reason, now).await? {
@@ -170,7 +173,7 @@ async fn failed(
             "currency": row.currency,
             "reason": reason,
         }))
-        .write_by(conn, None, now)
+        .write_by(conn, actor, now)
         .await?;
     Ok(true)
 }

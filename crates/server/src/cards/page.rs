@@ -69,7 +69,11 @@ async fn card_page(State(state): State<AppState>, Path(token): Path<String>) -> 
     }
 }
 
-async fn render(state: &AppState, token: &str) -> Result<Response, AppError> {
+/// The open setup of a page token, and Stripe (404 for an unknown or expired token).
+async fn open_setup<'a>(
+    state: &'a AppState,
+    token: &str,
+) -> Result<(OpenSetup, &'a Stripe), AppError> {
     let found = setup::find(&state.db, token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -77,6 +81,11 @@ async fn render(state: &AppState, token: &str) -> Result<Response, AppError> {
         .payments
         .card_processor()
         .map_err(BillingError::Payment)?;
+    Ok((found, stripe))
+}
+
+async fn render(state: &AppState, token: &str) -> Result<Response, AppError> {
+    let (found, stripe) = open_setup(state, token).await?;
     if found.completed {
         return Ok(secured(
             StatusCode::OK,
@@ -108,13 +117,7 @@ async fn complete_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<CardSummary>, AppError> {
-    let found = setup::find(&state.db, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let stripe = state
-        .payments
-        .card_processor()
-        .map_err(BillingError::Payment)?;
+    let (found, stripe) = open_setup(&state, &token).await?;
     setup::complete_intent(&state.db, stripe, &found.setup_intent)
         .await?
         .map(Json)
