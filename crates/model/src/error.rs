@@ -81,6 +81,9 @@ pub enum ErrorCode {
     IdempotencyKeyInFlight,
     /// Too many attempts; retry after the time given.
     RateLimited,
+    /// A webhook URL that this server will not send to: not `https://`, or a host that
+    /// resolves to a loopback, private, link-local, multicast or metadata address.
+    WebhookUrlNotAllowed,
     /// The uploaded body is larger than allowed.
     PayloadTooLarge,
     /// The uploaded content type is not accepted.
@@ -114,7 +117,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 48] = [
+    pub const ALL: [ErrorCode; 49] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -149,6 +152,7 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::IdempotencyKeyInFlight,
         Self::RateLimited,
+        Self::WebhookUrlNotAllowed,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::RequestTimeout,
@@ -210,6 +214,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => 415,
             Self::RequestTimeout => 408,
             Self::RateLimited => 429,
+            Self::WebhookUrlNotAllowed => 422,
             Self::Internal
             | Self::BadResponse
             | Self::NotSignedIn
@@ -256,6 +261,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::RateLimited => "rate_limited",
+            Self::WebhookUrlNotAllowed => "webhook_url_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RequestTimeout => "request_timeout",
@@ -310,6 +316,7 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "This Idempotency-Key was used for another request",
             Self::IdempotencyKeyInFlight => "This request is still being processed",
             Self::RateLimited => "Too many attempts",
+            Self::WebhookUrlNotAllowed => "Webhook address not allowed",
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",
             Self::RequestTimeout => "The request took too long",

@@ -97,6 +97,15 @@ typed_id!(
     PaymentId
 );
 typed_id!(
+    /// A webhook endpoint of an org.
+    WebhookId
+);
+typed_id!(
+    /// One event on its way to one webhook endpoint. Its id is the `webhook-id` header, the
+    /// same on every attempt, so receivers can drop repeats.
+    WebhookDeliveryId
+);
+typed_id!(
     /// A signed-in session (never its token: the token is a secret, the id is not).
     SessionId
 );

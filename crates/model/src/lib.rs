@@ -9,6 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod built_in;
 pub mod error;
+pub mod event;
 pub mod ids;
 pub mod invitation;
 pub mod kind;
@@ -27,11 +28,12 @@ pub mod spreadsheet;
 pub mod two_factor;
 pub mod usage;
 pub mod validate;
+pub mod webhook;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem, TwoFactorChallenge};
 pub use ids::{
     ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, PaymentId, ProjectId, SessionId,
-    UserId,
+    UserId, WebhookDeliveryId, WebhookId,
 };
 pub use navigation::AppPage;
 pub use page::Page;

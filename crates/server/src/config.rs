@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::access::{AllowedHosts, AppSecret};
 use crate::payments::PaymentProvider;
 pub use crate::payments::PaymentsConfig;
+pub use crate::webhooks::WebhookConfig;
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";
@@ -53,6 +54,8 @@ pub struct Config {
     /// The address people reach this server at, for links it hands out (the card page);
     /// `None`: `http://<the bound address>`.
     pub public_url: Option<String>,
+    /// Which webhook endpoints are allowed (`https://` and public hosts unless opened).
+    pub webhooks: WebhookConfig,
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -230,6 +233,7 @@ impl Config {
             secret_key_file: None,
             trust_signup_email: false,
             public_url: None,
+            webhooks: WebhookConfig::default(),
         }
     }
 
@@ -242,6 +246,8 @@ impl Config {
             allowed_hosts: AllowedHosts::Loopback,
             app_secret: Some(secret),
             trust_signup_email: true,
+            // One person's own machine: their webhooks may reach their own services.
+            webhooks: WebhookConfig::open(),
             ..Self::local(data_dir)
         }
     }

@@ -50,6 +50,7 @@ pub mod state;
 pub mod stripe;
 pub mod subscriptions;
 pub mod usage;
+pub mod webhooks;
 
 pub use config::{Backend, Config, PaymentsConfig};
 pub use error::{AppError, ServerError};

@@ -16,6 +16,7 @@ use orgdesk_server::config::{
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
+use orgdesk_server::webhooks::WebhookConfig;
 use orgdesk_server::Config;
 use tracing_subscriber::EnvFilter;
 
@@ -80,6 +81,13 @@ struct Cli {
     /// Default: http://<listen address>.
     #[arg(long, env = "ORGDESK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Accept plain http:// webhook endpoints (tests and local setups only).
+    #[arg(long, env = "ORGDESK_ALLOW_INSECURE_WEBHOOKS")]
+    allow_insecure_webhooks: bool,
+    /// Send webhooks to hosts that resolve to loopback, private, link-local or other
+    /// internal addresses (local setups only: it lets org admins reach your network).
+    #[arg(long, env = "ORGDESK_ALLOW_PRIVATE_WEBHOOKS")]
+    allow_private_webhooks: bool,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -353,6 +361,10 @@ async fn main() -> ExitCode {
         secret_key_file: cli.secret_key_file,
         trust_signup_email: false,
         public_url: cli.public_url,
+        webhooks: WebhookConfig {
+            allow_insecure: cli.allow_insecure_webhooks,
+            allow_private: cli.allow_private_webhooks,
+        },
     };
     if let Some(command) = cli.command {
         return run_command(command, &config).await;

@@ -123,6 +123,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             .as_deref()
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{addr}")),
+        webhooks: config.webhooks,
     };
     let mut limits = config.connections;
     if config.trust_proxy {

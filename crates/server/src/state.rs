@@ -31,4 +31,6 @@ pub struct AppState {
     pub trust_signup_email: bool,
     /// The base of links this server hands out (no trailing slash).
     pub public_url: String,
+    /// Which webhook endpoints are allowed.
+    pub webhooks: crate::webhooks::WebhookConfig,
 }

@@ -1,5 +1,6 @@
 //! Writing audit events, always on the connection of the transaction that makes the change
-//! (so an event exists exactly when its change does).
+//! (so an event exists exactly when its change does), with the webhook deliveries the
+//! event causes ([`crate::webhooks::enqueue`]).
 
 use orgdesk_model::audit::{AuditAction, AuditActorKind, AuditTarget};
 use orgdesk_model::{AuditEventId, OrgId, ProjectId};
@@ -7,6 +8,7 @@ use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
 
 use crate::auth::Actor;
+use crate::webhooks::enqueue;
 
 /// One event, built up and then written with [`Entry::write`].
 #[must_use]
@@ -89,25 +91,38 @@ impl Entry {
         actor: Option<&Actor>,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        let id = AuditEventId::new();
         sqlx::query(
             "INSERT INTO audit_events (id, org_id, actor_id, actor_kind, action, target_type, \
              target_id, project_id, ip, user_agent, details, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
-        .bind(AuditEventId::new().to_string())
+        .bind(id.to_string())
         .bind(self.org.to_string())
         .bind(actor.map(|a| a.user_id.to_string()))
         .bind(kind.as_str())
         .bind(self.action.as_str())
         .bind(self.action.target().as_str())
-        .bind(self.target_id)
+        .bind(self.target_id.clone())
         .bind(self.project.map(|p| p.to_string()))
         .bind(actor.and_then(|a| a.ip.clone()))
         .bind(actor.and_then(|a| a.user_agent.clone()))
         .bind(self.details.to_string())
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+        let event = enqueue::Event {
+            id,
+            org: self.org,
+            action: self.action,
+            actor_kind: kind,
+            actor: actor.map(|a| a.user_id),
+            target_id: self.target_id.as_deref(),
+            project: self.project,
+            details: &self.details,
+            at: now,
+        };
+        enqueue::event(conn, &event).await?;
         Ok(())
     }
 }

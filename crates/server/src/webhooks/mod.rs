@@ -1,0 +1,11 @@
+//! Webhooks: an org's endpoints ([`service`], [`routes`]), the deliveries every change
+//! writes in its own transaction ([`enqueue`]), Standard Webhooks signing ([`signing`]) and
+//! the outbound guard ([`guard`]).
+
+pub mod config;
+pub mod enqueue;
+pub mod guard;
+pub mod secrets;
+pub mod signing;
+
+pub use config::WebhookConfig;
