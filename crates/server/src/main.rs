@@ -364,6 +364,7 @@ async fn main() -> ExitCode {
         webhooks: WebhookConfig {
             allow_insecure: cli.allow_insecure_webhooks,
             allow_private: cli.allow_private_webhooks,
+            ..WebhookConfig::default()
         },
     };
     if let Some(command) = cli.command {

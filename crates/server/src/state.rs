@@ -1,6 +1,10 @@
 //! What every handler and extractor can reach. It sits low: storage, mail, payments and
 //! the CPU gate, never a route, so any module may take it.
 
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
 use crate::config::AccountLimits;
 use crate::config::SessionLifetimes;
 use crate::cpu::Gate;
@@ -31,6 +35,9 @@ pub struct AppState {
     pub trust_signup_email: bool,
     /// The base of links this server hands out (no trailing slash).
     pub public_url: String,
-    /// Which webhook endpoints are allowed.
+    /// Which webhook endpoints are allowed, and the delivery worker's timing.
     pub webhooks: crate::webhooks::WebhookConfig,
+    /// Wakes this instance's webhook worker: `notify_one()` after committing a delivery
+    /// that should go at once (a test event, a redelivery) rather than at its next look.
+    pub webhook_wake: Arc<Notify>,
 }

@@ -168,7 +168,15 @@ async fn set_alerts(
     ApiJson(req): ApiJson<AlertSettings>,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::set_alerts(&state.db, state.payments.mode(), &actor, &org, &req).await?,
+        service::set_alerts(
+            &state.db,
+            &state.mail,
+            state.payments.mode(),
+            &actor,
+            &org,
+            &req,
+        )
+        .await?,
     ))
 }
 

@@ -18,6 +18,7 @@ use crate::billing::{alerts, repo};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::ledger::{self, month_start};
+use crate::mail::Mailer;
 use crate::membership::{self, require, rows, MemberView, OrgKey};
 use crate::payments::{PaymentError, Payments};
 use crate::{invitations, orgs, projects};
@@ -188,6 +189,7 @@ pub async fn change_plan(
 /// Sets or clears the low-balance threshold (owners and admins).
 pub async fn set_alerts(
     db: &Db,
+    mailer: &Mailer,
     mode: PaymentMode,
     actor: &Actor,
     org: &OrgKey,
@@ -222,12 +224,14 @@ pub async fn set_alerts(
             account.balance,
             req.low_balance_threshold,
             actor,
+            Some(mailer),
             now,
         )
         .await?;
     }
     let summary = summary_of(&mut tx, &view, mode, now).await?;
     tx.commit().await?;
+    mailer.wake();
     Ok(summary)
 }
 

@@ -50,7 +50,7 @@ async fn record_usage(
     ApiJson(req): ApiJson<UsageRequest>,
 ) -> Result<(StatusCode, Json<UsageRecorded>), AppError> {
     let idempotency = idempotency.required()?;
-    let recorded = record::record(&state.db, &key, &idempotency, &req).await?;
+    let recorded = record::record(&state.db, &state.mail, &key, &idempotency, &req).await?;
     Ok((StatusCode::CREATED, Json(recorded)))
 }
 
