@@ -7,6 +7,7 @@ mod harness;
 mod mailbox;
 mod money;
 mod stripe_stand_in;
+mod webhook_receiver;
 
 mod account_email;
 mod account_password;
@@ -58,3 +59,4 @@ mod stripe_cards;
 mod stripe_mode;
 mod stripe_plans;
 mod team_concurrency;
+mod webhook_delivery;
