@@ -124,6 +124,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             sealing: sealing.clone(),
             mailer: mail.clone(),
             config: config.webhooks,
+            clients: Default::default(),
         },
         Arc::clone(&webhook_wake),
     );

@@ -3,7 +3,10 @@
 //! and the connection made to that very address), no redirect followed, no proxy, within
 //! the timeout. What happened is an [`Outcome`] people can read, never an error.
 
+use std::collections::HashMap;
 use std::error::Error as _;
+use std::net::SocketAddr;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use orgdesk_model::webhook::RESPONSE_EXCERPT_BYTES;
@@ -60,7 +63,48 @@ impl Outcome {
     }
 }
 
-pub async fn send(message: &Message<'_>, config: WebhookConfig) -> Outcome {
+/// Clients by host name and checked address, so that sends to one endpoint share a TLS
+/// setup and connections (building a client costs tens of milliseconds). Each knows only
+/// its own address: a name is never looked up by a client.
+#[derive(Default)]
+pub struct Clients {
+    built: Mutex<HashMap<(String, SocketAddr), reqwest::Client>>,
+}
+
+/// Clients kept at most; past it, they are all built again.
+const MAX_CLIENTS: usize = 256;
+
+impl Clients {
+    fn for_address(
+        &self,
+        url: &Url,
+        addr: SocketAddr,
+        timeout: Duration,
+    ) -> Result<reqwest::Client, reqwest::Error> {
+        let key = (url.domain().unwrap_or_default().to_owned(), addr);
+        let mut built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = built.get(&key) {
+            return Ok(client.clone());
+        }
+        let mut client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .user_agent(USER_AGENT);
+        if let Some(domain) = url.domain() {
+            // The name is not looked up again: the connection goes to the address checked.
+            client = client.resolve(domain, addr);
+        }
+        let client = client.build()?;
+        if built.len() >= MAX_CLIENTS {
+            built.clear();
+        }
+        built.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+pub async fn send(message: &Message<'_>, config: WebhookConfig, clients: &Clients) -> Outcome {
     let started = Instant::now();
     let refused = |error: GuardError| Outcome::unsent(refusal(&error), started.elapsed());
     let url = match guard::parse(message.url, config) {
@@ -72,17 +116,7 @@ pub async fn send(message: &Message<'_>, config: WebhookConfig) -> Outcome {
         Err(error) => return refused(error),
     };
     let timeout = config.timing.timeout;
-    let mut client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .user_agent(USER_AGENT)
-        .pool_max_idle_per_host(0);
-    if let Some(domain) = url.domain() {
-        // The name is not looked up again: the connection goes to the address checked.
-        client = client.resolve(domain, addr);
-    }
-    let client = match client.build() {
+    let client = match clients.for_address(&url, addr, timeout) {
         Ok(client) => client,
         Err(error) => return Outcome::unsent(described(&error, timeout), started.elapsed()),
     };

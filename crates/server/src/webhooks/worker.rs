@@ -24,7 +24,7 @@ use crate::webhooks::attempt::{self, Next};
 use crate::webhooks::claim::{self, Claimed};
 use crate::webhooks::config::WebhookConfig;
 use crate::webhooks::secrets;
-use crate::webhooks::send::{self, Message, Outcome};
+use crate::webhooks::send::{self, Clients, Message, Outcome};
 
 /// Attempts in flight per instance.
 pub const PARALLEL: usize = 8;
@@ -39,6 +39,7 @@ pub struct Context {
     pub sealing: Sealing,
     pub mailer: Mailer,
     pub config: WebhookConfig,
+    pub clients: Clients,
 }
 
 /// The running worker.
@@ -151,7 +152,7 @@ async fn deliver(context: Arc<Context>, claimed: Claimed) {
                 secrets: &secrets,
                 timestamp: at.div_euclid(1000),
             };
-            send::send(&message, context.config).await
+            send::send(&message, context.config, &context.clients).await
         }
         Err(error) => {
             tracing::error!(%error, webhook = %claimed.webhook, "cannot read a webhook's secret");

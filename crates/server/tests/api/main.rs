@@ -60,3 +60,4 @@ mod stripe_mode;
 mod stripe_plans;
 mod team_concurrency;
 mod webhook_delivery;
+mod webhook_failover;

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::fixtures::acme;
 use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend, TestApp};
 use crate::webhook_receiver::{
-    answered, attempts, delivery, endpoint, endpoint_at, open_with, Receiver, QUICK,
+    answered, attempts, delivery, endpoint, endpoint_at, open_with, until_settled, Receiver, QUICK,
 };
 
 on_both_backends!(
@@ -64,6 +64,7 @@ async fn three_changes_arrive_verified_once_each(backend: Backend) {
     assert_eq!(response.status(), StatusCode::OK);
 
     let received = receiver.until_delivered(3, Duration::from_secs(30)).await;
+    until_settled(&app, &webhook).await;
     tokio::time::sleep(Duration::from_millis(500)).await; // nothing more comes
     let received = {
         let again = receiver.received().await;

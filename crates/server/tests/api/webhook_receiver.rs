@@ -214,3 +214,22 @@ pub async fn attempts(
     .await
     .expect("attempts")
 }
+
+/// Waits until no delivery to `webhook` is pending (a receiver has answered before the
+/// server records the attempt).
+pub async fn until_settled(app: &TestApp, webhook: &str) {
+    for _ in 0..400 {
+        let (pending,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = $1 AND status = 'pending'",
+        )
+        .bind(webhook)
+        .fetch_one(&app.db)
+        .await
+        .expect("deliveries");
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("deliveries to {webhook} are still pending after 20 s");
+}
