@@ -12,9 +12,10 @@ Only loopback: it binds 127.0.0.1 and never sends anything itself.
         secret: the endpoint's signing secret; fail_next: answer the next N verified
         deliveries with 500; slow_next and slow_ms: hold the next N deliveries that long
         before answering. Each field given replaces what was set.
-    GET /_received  every delivery so far, in arrival order: {"id", "type", "timestamp",
-        "verified", "error", "status", "start", "end"} (start and end in seconds on one
-        monotonic clock; end is null while it is being answered).
+    GET /_received  every delivery so far, in arrival order: {"id", "type", "payload",
+        "timestamp", "user_agent", "verified", "error", "status", "start", "end"} (the
+        payload once verified; start and end in seconds on one monotonic clock, end null
+        while it is being answered).
 """
 
 import json
@@ -78,6 +79,7 @@ class Handler(BaseHTTPRequestHandler):
         record = {
             "id": self.headers.get("webhook-id"),
             "type": None,
+            "payload": None,
             "timestamp": self.headers.get("webhook-timestamp"),
             "user_agent": self.headers.get("user-agent"),
             "verified": False,
@@ -99,6 +101,7 @@ class Handler(BaseHTTPRequestHandler):
                 payload = Webhook(secret).verify(body, dict(self.headers.items()))
                 record["verified"] = True
                 record["type"] = payload.get("type")
+                record["payload"] = payload
                 status, answer = 200, json.dumps({"received": record["id"]})
             except (WebhookVerificationError, ValueError) as error:
                 answer = f"not verified: {error}"

@@ -59,5 +59,6 @@ mod stripe_cards;
 mod stripe_mode;
 mod stripe_plans;
 mod team_concurrency;
+mod webhook_alerts;
 mod webhook_delivery;
 mod webhook_failover;
