@@ -83,18 +83,24 @@ async fn run(context: Arc<Context>, wake: Arc<Notify>, mut stopped: watch::Recei
         let free = PARALLEL.saturating_sub(in_flight.len());
         let mut nap = POLL;
         if free > 0 {
-            let lease = context.config.timing.lease;
-            match claim::due(&context.db, now_ms(), free, lease).await {
-                Ok(batch) => {
-                    let full = batch.len() == free;
-                    for claimed in batch {
-                        in_flight.spawn(deliver(Arc::clone(&context), claimed));
+            // A read first: an idle worker never takes the write lock.
+            let wait = until_next_due(&context.db).await;
+            if wait.is_zero() {
+                let lease = context.config.timing.lease;
+                match claim::due(&context.db, now_ms(), free, lease).await {
+                    Ok(batch) => {
+                        let full = batch.len() == free;
+                        for claimed in batch {
+                            in_flight.spawn(deliver(Arc::clone(&context), claimed));
+                        }
+                        if !full {
+                            nap = until_next_due(&context.db).await.max(MIN_NAP);
+                        }
                     }
-                    if !full {
-                        nap = until_next_due(&context.db).await;
-                    }
+                    Err(error) => tracing::warn!(%error, "webhook deliveries unavailable"),
                 }
-                Err(error) => tracing::warn!(%error, "webhook deliveries unavailable"),
+            } else {
+                nap = wait;
             }
         }
         tokio::select! {
@@ -112,12 +118,12 @@ async fn run(context: Arc<Context>, wake: Arc<Notify>, mut stopped: watch::Recei
     while in_flight.join_next().await.is_some() {}
 }
 
-/// How long to sleep: until the next delivery is due, at most [`POLL`].
+/// How long until the next delivery is due (zero: now), at most [`POLL`].
 async fn until_next_due(db: &Db) -> Duration {
     match claim::next_due(db).await {
         Ok(Some(at)) => {
             let wait = u64::try_from(at.saturating_sub(now_ms())).unwrap_or(0);
-            Duration::from_millis(wait).clamp(MIN_NAP, POLL)
+            Duration::from_millis(wait).min(POLL)
         }
         Ok(None) => POLL,
         Err(error) => {
