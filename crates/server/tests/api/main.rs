@@ -25,6 +25,8 @@ mod contract;
 mod credits;
 mod idempotency;
 mod idempotency_recovery;
+mod integration_api;
+mod integration_limits;
 mod invitations;
 mod invitations_respond;
 mod isolation;
