@@ -27,6 +27,7 @@ mod idempotency;
 mod idempotency_recovery;
 mod integration_api;
 mod integration_limits;
+mod integration_members;
 mod invitations;
 mod invitations_respond;
 mod isolation;
