@@ -145,7 +145,7 @@ async fn a_project_key_sees_its_project_only(backend: Backend) {
     read(&app, "/v1/orgs/acme", &key).await;
     assert_eq!(
         ids(&read(&app, "/v1/orgs/acme/projects", &key).await),
-        [shop.clone()]
+        std::slice::from_ref(&shop)
     );
     read(&app, &format!("/v1/orgs/acme/projects/{shop}"), &key).await;
     for other in [site.clone(), "site".to_owned()] {
@@ -364,7 +364,7 @@ async fn a_key_reads_no_more_than_its_creator_may_now(backend: Backend) {
     }
     assert_eq!(
         ids(&read(&app, "/v1/orgs/acme/projects", &key).await),
-        [site.clone()]
+        std::slice::from_ref(&site)
     );
     expect_problem(
         app.get(&format!("/v1/orgs/acme/projects/{shop}"), &key)

@@ -42,7 +42,7 @@ async fn world(app: &TestApp) -> (String, String, String, String) {
 
 /// Request `n` of a burst against `base`: every third meters usage, the others read.
 async fn call(app: &TestApp, base: &str, key: &str, project: &str, n: usize) -> Response {
-    let request = if n % 3 == 0 {
+    let request = if n.is_multiple_of(3) {
         app.client
             .request(Method::POST, format!("{base}/v1/usage"))
             .header("idempotency-key", format!("burst-{n}"))
@@ -77,7 +77,7 @@ async fn burst(app: &TestApp, bases: &[String], key: &str, project: &str) -> usi
         } else {
             let body = response.text().await.unwrap();
             assert!(status.is_success(), "{status}: {body}");
-            if n % 3 == 0 {
+            if n.is_multiple_of(3) {
                 metered += 1;
             }
         }

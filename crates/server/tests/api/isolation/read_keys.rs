@@ -137,9 +137,12 @@ fn query(path: &str) -> &'static str {
     }
 }
 
+/// (method, path) pairs.
+type Operations = BTreeSet<(String, String)>;
+
 /// Operations of the document, split by whether they list the `api_key` scheme; each
 /// as (method, path), secured ones only.
-fn operations(doc: &Value) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn operations(doc: &Value) -> (Operations, Operations) {
     let (mut keyed, mut session) = (BTreeSet::new(), BTreeSet::new());
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
