@@ -15,6 +15,8 @@ pub enum AccessError {
     TwoFactorRequired,
     #[error("the API key lacks the {0} scope")]
     KeyScopeMissing(&'static str),
+    #[error("an API key may not {0:?}")]
+    KeyForbidden(Capability),
     #[error("the API key is limited to a project")]
     KeyLimitedToProject,
 }
@@ -22,9 +24,10 @@ pub enum AccessError {
 impl DomainError for AccessError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::Forbidden(_) | Self::KeyScopeMissing(_) | Self::KeyLimitedToProject => {
-                ErrorCode::Forbidden
-            }
+            Self::Forbidden(_)
+            | Self::KeyScopeMissing(_)
+            | Self::KeyForbidden(_)
+            | Self::KeyLimitedToProject => ErrorCode::Forbidden,
             Self::PersonalContext => ErrorCode::PersonalContext,
             Self::TwoFactorRequired => ErrorCode::MfaRequiredByOrg,
         }
@@ -35,6 +38,10 @@ impl DomainError for AccessError {
             Self::Forbidden(_) => "Your role in this organization does not allow this.",
             Self::KeyScopeMissing(scope) => {
                 return format!("This API key lacks the `{scope}` scope.");
+            }
+            Self::KeyForbidden(_) => {
+                "An API key reads only what its creator's role in this organization allows \
+                 them to read, and this is not among it."
             }
             Self::KeyLimitedToProject => {
                 "This API key is limited to one project; this concerns the whole organization."

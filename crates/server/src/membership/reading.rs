@@ -106,10 +106,10 @@ impl Reading {
 
     /// Fails with 403 unless this reader may use `capability` here.
     pub fn require(&self, capability: Capability) -> Result<(), AppError> {
-        if self.allows(capability) {
-            Ok(())
-        } else {
-            Err(AccessError::Forbidden(capability).into())
+        match (self.allows(capability), &self.key) {
+            (true, _) => Ok(()),
+            (false, None) => Err(AccessError::Forbidden(capability).into()),
+            (false, Some(_)) => Err(AccessError::KeyForbidden(capability).into()),
         }
     }
 

@@ -355,12 +355,14 @@ async fn a_key_reads_no_more_than_its_creator_may_now(backend: Backend) {
         "/v1/orgs/acme/usage?group_by=user",
         "/v1/orgs/acme/billing",
     ] {
-        expect_problem(
+        let refused = expect_problem(
             app.get(billing, &key).await,
             StatusCode::FORBIDDEN,
             "forbidden",
         )
         .await;
+        let detail = refused["detail"].as_str().unwrap();
+        assert!(detail.contains("its creator's role"), "{refused}");
     }
     assert_eq!(
         ids(&read(&app, "/v1/orgs/acme/projects", &key).await),
