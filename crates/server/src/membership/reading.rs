@@ -15,7 +15,7 @@
 //! - to no contact data: people are shown by name, never by email address
 //!   ([`Reading::shows_contacts`]).
 
-use orgdesk_model::org::Membership;
+use orgdesk_model::org::{Membership, OrgKind};
 use orgdesk_model::role::allows_in;
 use orgdesk_model::{Capability, OrgId, ProjectId, UserId};
 use sqlx::AnyConnection;
@@ -44,16 +44,6 @@ pub struct KeyReader {
     pub org: OrgId,
     pub creator: UserId,
     pub project: Option<ProjectId>,
-}
-
-impl Reader {
-    /// The person whose standing in the org counts: the member, or the key's creator.
-    pub fn person(&self) -> UserId {
-        match self {
-            Self::Member(user) => *user,
-            Self::Key(key) => key.creator,
-        }
-    }
 }
 
 /// An org as one reader may see it.
@@ -116,7 +106,7 @@ impl Reading {
     /// Like [`Self::require`], for what needs other people (the member list): a personal
     /// context answers 409 `personal_context` first.
     pub fn require_team(&self, capability: Capability) -> Result<(), AppError> {
-        if self.view.org.kind == orgdesk_model::org::OrgKind::Personal {
+        if self.view.org.kind == OrgKind::Personal {
             return Err(AccessError::PersonalContext.into());
         }
         self.require(capability)
