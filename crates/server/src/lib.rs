@@ -42,6 +42,7 @@ pub mod owner_only;
 pub mod payments;
 pub mod problem;
 pub mod projects;
+pub mod reader;
 pub mod router;
 pub mod sealing;
 pub mod serve;

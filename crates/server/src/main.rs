@@ -13,6 +13,7 @@ use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
     parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
+    DEFAULT_API_KEY_RATE_LIMIT,
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
@@ -117,6 +118,10 @@ struct Cli {
     /// many people up from one address).
     #[arg(long, env = "ORGDESK_SIGNUPS_PER_IP_PER_DAY", default_value_t = AccountLimits::default().signups_per_ip)]
     signups_per_ip_per_day: u32,
+    /// Requests one API key may make a minute, whichever instance it reaches (0: no
+    /// limit); past it, 429 with Retry-After.
+    #[arg(long, env = "ORGDESK_API_KEY_RATE_LIMIT", default_value_t = DEFAULT_API_KEY_RATE_LIMIT)]
+    api_key_rate_limit: u32,
     /// A Host name the server answers (`name` for any port, or `name:port`); repeat for
     /// more. Requests naming any other host are refused (403), against DNS rebinding.
     /// Default: every name.
@@ -358,6 +363,7 @@ async fn main() -> ExitCode {
             idle_timeout: cli.session_idle_timeout,
             max_age: cli.session_max_age,
         },
+        api_key_rate_limit: (cli.api_key_rate_limit > 0).then_some(cli.api_key_rate_limit),
         secret_key_file: cli.secret_key_file,
         trust_signup_email: false,
         public_url: cli.public_url,

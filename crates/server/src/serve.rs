@@ -135,6 +135,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         payments: config.payments.payments(),
         account_limits: config.account_limits,
         sessions: config.sessions,
+        api_key_rate_limit: config.api_key_rate_limit,
         cpu: cpu.clone(),
         sealing,
         trust_signup_email: config.trust_signup_email,

@@ -27,6 +27,9 @@ pub struct AppState {
     pub account_limits: AccountLimits,
     /// How long sessions live (the server's setting; orgs may shorten the idle timeout).
     pub sessions: SessionLifetimes,
+    /// Requests one API key may make a minute (`None`: no limit; see
+    /// [`crate::auth::key_limit`]).
+    pub api_key_rate_limit: Option<u32>,
     /// Password hashing waits here for a core (503 `server_busy` when the line is full).
     pub cpu: Gate,
     /// Seals the secrets the server must read back (two-factor secrets).

@@ -15,7 +15,7 @@ fn modules_import_only_lower_layers() {
             &["http", "mail", "limits", "connections", "cpu"],
             &["state"],
             &["membership", "auth"],
-            &["audit", "idempotency"],
+            &["audit", "idempotency", "reader"],
             &["ledger", "projects"],
             &["members", "invitations", "api_keys"],
             &["orgs"],

@@ -7,12 +7,17 @@
 pub mod attempt;
 pub mod claim;
 pub mod config;
+pub mod deliveries;
 pub mod enqueue;
+pub mod error;
 pub mod failing;
 pub mod guard;
+pub mod repo;
 pub mod retry;
+pub mod routes;
 pub mod secrets;
 pub mod send;
+pub mod service;
 pub mod signing;
 pub mod worker;
 

@@ -48,13 +48,13 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_its_admins_told(ba
     let (owner, org) = acme_team(&app).await;
     let failing = Receiver::start().await;
     failing.control(json!({ "fail_next": 1000 })).await;
-    let broken = endpoint_at(&app, &org, &failing, &["project.created"]).await;
+    let broken = endpoint_at(&app, &owner, &org, &failing, &["project.created"]).await;
     let watcher = Receiver::start().await;
-    let watching = endpoint_at(&app, &org, &watcher, &["webhook.disabled"]).await;
+    let watching = endpoint_at(&app, &owner, &org, &watcher, &["webhook.disabled"]).await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed_url = format!("http://{}/hook", closed.local_addr().unwrap());
     drop(closed);
-    let (younger, _) = endpoint(&app, &org, &closed_url, &["project.created"]).await;
+    let (younger, _) = endpoint(&app, &owner, &org, &closed_url, &["project.created"]).await;
     let now = chrono::Utc::now().timestamp_millis();
     for (webhook, since) in [
         (&broken, now - 3 * DAY_MS - 60_000),
@@ -169,7 +169,7 @@ async fn each_low_balance_crossing_is_mailed_to_owner_and_admins_and_sent_once(b
     let app = spawn_app_with(backend, open_with(QUICK)).await;
     let (owner, org) = acme_team(&app).await;
     let receiver = Receiver::start().await;
-    endpoint_at(&app, &org, &receiver, &["billing.low_balance"]).await;
+    endpoint_at(&app, &owner, &org, &receiver, &["billing.low_balance"]).await;
     let project = app.new_project(&owner, "acme", "Site").await;
     let project = project["id"].as_str().unwrap().to_owned();
     top_up(&app, &owner, "acme", 100).await;

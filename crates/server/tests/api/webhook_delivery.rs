@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use crate::fixtures::acme;
 use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend, TestApp};
 use crate::webhook_receiver::{
-    answered, attempts, delivery, endpoint, endpoint_at, open_with, until_settled, Receiver, QUICK,
+    answered, attempts, delivery, endpoint, endpoint_at, open_with, stored_endpoint_at,
+    until_settled, Receiver, QUICK,
 };
 
 on_both_backends!(
@@ -40,7 +41,12 @@ async fn three_changes_arrive_verified_once_each(backend: Backend) {
     let app = spawn_app_with(backend, open_with(DeliveryTiming::STANDARD)).await;
     let (owner, org) = acme(&app).await;
     let receiver = Receiver::start().await;
-    let webhook = endpoint_at(&app, &org, &receiver, &[]).await;
+    let events = [
+        "project.created",
+        "project.suspended",
+        "billing.alerts_updated",
+    ];
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &events).await;
 
     app.new_project(&owner, "acme", "Site").await;
     let suspend = json!({ "reason": "paused" });
@@ -120,7 +126,7 @@ async fn a_receiver_failing_three_times_gets_four_attempts_with_growing_waits(ba
     let app = spawn_app_with(backend, open_with(QUICK)).await;
     let (owner, org) = acme(&app).await;
     let receiver = Receiver::start().await;
-    let webhook = endpoint_at(&app, &org, &receiver, &["project.created"]).await;
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &["project.created"]).await;
     receiver.control(json!({ "fail_next": 3 })).await;
 
     app.new_project(&owner, "acme", "Site").await;
@@ -184,12 +190,13 @@ async fn failed_attempts_say_what_went_wrong(backend: Backend) {
     let slow = Receiver::start().await;
     slow.control(json!({ "slow_next": 1, "slow_ms": 3000 }))
         .await;
-    let slow_hook = endpoint_at(&app, &org, &slow, &[]).await;
+    let events = ["project.created"];
+    let slow_hook = endpoint_at(&app, &owner, &org, &slow, &events).await;
     // A loopback port nobody listens on.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed_url = format!("http://{}/hook", closed.local_addr().unwrap());
     drop(closed);
-    let (refused_hook, _) = endpoint(&app, &org, &closed_url, &[]).await;
+    let (refused_hook, _) = endpoint(&app, &owner, &org, &closed_url, &events).await;
 
     app.new_project(&owner, "acme", "Site").await;
     for (webhook, error) in [
@@ -231,9 +238,9 @@ async fn the_guard_refuses_loopback_unless_private_hosts_are_allowed(backend: Ba
     let app = spawn_app_with(backend, strict).await;
     let (owner, org) = acme(&app).await;
     let receiver = Receiver::start().await;
-    // Saved before the server's guard could see it (as if the name resolved elsewhere
-    // then): the send checks again.
-    let webhook = endpoint_at(&app, &org, &receiver, &[]).await;
+    // Saving it would be refused; as if its name resolved elsewhere then, it is in the
+    // database: the send checks again.
+    let webhook = stored_endpoint_at(&app, &org, &receiver, &["project.created"]).await;
 
     app.new_project(&owner, "acme", "Site").await;
     let id = deliveries(&app, &webhook).await[0].0.clone();

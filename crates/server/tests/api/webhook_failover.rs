@@ -43,7 +43,7 @@ async fn a_server_that_dies_mid_attempt_leaves_the_delivery_to_be_sent_again(bac
     receiver
         .control(json!({ "slow_next": 1, "slow_ms": 60_000 }))
         .await;
-    let webhook = endpoint_at(&app, &org, &receiver, &["project.created"]).await;
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &["project.created"]).await;
 
     app.new_project(&owner, "acme", "Site").await;
     let first = receiver
@@ -93,7 +93,7 @@ async fn a_server_shut_down_mid_attempt_finishes_it_first(backend: Backend) {
     receiver
         .control(json!({ "slow_next": 1, "slow_ms": 1500 }))
         .await;
-    let webhook = endpoint_at(&app, &org, &receiver, &["project.created"]).await;
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &["project.created"]).await;
 
     app.new_project(&owner, "acme", "Site").await;
     receiver
@@ -149,13 +149,13 @@ async fn second_instance(app: &TestApp) -> orgdesk_server::RunningServer {
 async fn two_instances_share_a_burst_of_a_thousand_events(backend: Backend) {
     const EVENTS: usize = 1000;
     let app = spawn_app_with(backend, open_with(DeliveryTiming::STANDARD)).await;
-    let (_owner, org) = acme(&app).await;
+    let (owner, org) = acme(&app).await;
     let receiver = Receiver::start().await;
     // Each answer takes a moment, so that instances sending side by side show.
     receiver
         .control(json!({ "slow_next": EVENTS, "slow_ms": 30 }))
         .await;
-    let webhook = endpoint_at(&app, &org, &receiver, &["org.updated"]).await;
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &["org.updated"]).await;
     let other = second_instance(&app).await;
 
     // Written as changes write them: each event's deliveries in its own transaction.
@@ -165,7 +165,10 @@ async fn two_instances_share_a_burst_of_a_thousand_events(backend: Backend) {
         let now = chrono::Utc::now().timestamp_millis();
         for n in 0..EVENTS / 10 {
             Entry::org(org_id, AuditAction::OrgUpdated)
-                .details(json!({ "n": batch * 100 + n }))
+                .details(json!({ "changes": { "description": {
+                    "old": null,
+                    "new": format!("burst {}", batch * 100 + n),
+                } } }))
                 .write_by(&mut tx, None, now)
                 .await
                 .unwrap();

@@ -14,7 +14,9 @@ use orgdesk_server::Config;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::harness::TestApp;
+use reqwest::StatusCode;
+
+use crate::harness::{expect_json, TestApp};
 
 /// One running receiver; killed when dropped.
 pub struct Receiver {
@@ -159,10 +161,55 @@ pub const QUICK: DeliveryTiming = DeliveryTiming {
     lease: Duration::from_secs(3),
 };
 
-/// An endpoint of `org` for `events` (every event when empty), written straight into
-/// the database (as the routes would, sealed with the server's key); returns its id and
-/// secret.
-pub async fn endpoint(app: &TestApp, org: &str, url: &str, events: &[&str]) -> (String, String) {
+/// An endpoint of `org` for `events` (every event when empty), made through the API as
+/// `token`; returns its id and the secret shown once.
+pub async fn endpoint(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    url: &str,
+    events: &[&str],
+) -> (String, String) {
+    let body = json!({
+        "url": url,
+        "description": "test",
+        "all_events": events.is_empty(),
+        "events": events,
+    });
+    let created = expect_json(
+        app.post_json(&format!("/v1/orgs/{org}/webhooks"), Some(token), &body)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    (
+        created["webhook"]["id"].as_str().expect("an id").to_owned(),
+        created["secret"].as_str().expect("the secret").to_owned(),
+    )
+}
+
+/// An endpoint pointing at `receiver`, which is told its secret.
+pub async fn endpoint_at(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    receiver: &Receiver,
+    events: &[&str],
+) -> String {
+    let (id, secret) = endpoint(app, token, org, &receiver.url(), events).await;
+    receiver.control(json!({ "secret": secret })).await;
+    id
+}
+
+/// An endpoint pointing at `receiver` written straight into the database (sealed with the
+/// server's key, as the routes do), past the guard that saving it through the API would
+/// meet: an address that passed when it was saved and resolves elsewhere now.
+pub async fn stored_endpoint_at(
+    app: &TestApp,
+    org: &str,
+    receiver: &Receiver,
+    events: &[&str],
+) -> String {
     let id = orgdesk_model::WebhookId::new();
     let secret = signing::new_secret();
     let sealing = Sealing::load_or_create(&app.data_dir().join("secret.key")).expect("the key");
@@ -173,7 +220,7 @@ pub async fn endpoint(app: &TestApp, org: &str, url: &str, events: &[&str]) -> (
     )
     .bind(id.to_string())
     .bind(org)
-    .bind(url)
+    .bind(receiver.url())
     .bind(i64::from(events.is_empty()))
     .bind(events.join(" "))
     .bind(secrets::seal(&sealing, id, &secret))
@@ -181,14 +228,8 @@ pub async fn endpoint(app: &TestApp, org: &str, url: &str, events: &[&str]) -> (
     .execute(&app.db)
     .await
     .expect("an endpoint");
-    (id.to_string(), secret)
-}
-
-/// An endpoint pointing at `receiver`, which is told its secret.
-pub async fn endpoint_at(app: &TestApp, org: &str, receiver: &Receiver, events: &[&str]) -> String {
-    let (id, secret) = endpoint(app, org, &receiver.url(), events).await;
     receiver.control(json!({ "secret": secret })).await;
-    id
+    id.to_string()
 }
 
 /// A delivery's row: (status, attempts).

@@ -9,9 +9,12 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::harness::{expect_json, on_both_backends, spawn_app, Backend};
+use orgdesk_server::webhooks::WebhookConfig;
+
+use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend};
 
 mod keys;
+mod read_keys;
 mod table;
 mod world;
 
@@ -21,9 +24,12 @@ use world::{build, discard, fill, prepare, People};
 on_both_backends!(
     every_route_answers_every_caller_as_the_table_says,
     api_keys_never_cross_tenants,
+    read_keys_read_their_own_tenant_only,
+    keys_reach_no_session_route,
 );
 
 use keys::api_keys_never_cross_tenants;
+use read_keys::{keys_reach_no_session_route, read_keys_read_their_own_tenant_only};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 const FOREIGN_ORG: &str = "Zyx Foreign Tenant";
@@ -49,7 +55,11 @@ fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
 }
 
 async fn every_route_answers_every_caller_as_the_table_says(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with(backend, |config| orgdesk_server::Config {
+        webhooks: WebhookConfig::open(),
+        ..config
+    })
+    .await;
     let doc = expect_json(
         app.request(Method::GET, "/v1/openapi.json", None)
             .send()
