@@ -8,11 +8,13 @@ Any POST outside /_control is a delivery: verified with the secret it was given,
 answered 200, or 500 while it was told to fail, or 401 when the signature does not verify.
 Only loopback: it binds 127.0.0.1 and never sends anything itself.
 
-    POST /_control  {"secret": "whsec_…", "fail_next": 3, "slow_next": 1, "slow_ms": 30000}
+    POST /_control  {"secret": "whsec_…", "fail_next": 3, "slow_next": 1, "slow_ms": 30000,
+                     "redirect_next": 1}
         secret: the endpoint's signing secret; fail_next: answer the next N verified
         deliveries with 500; slow_next and slow_ms: hold the next N deliveries that long
-        before answering. Each field given replaces what was set.
-    GET /_received  every delivery so far, in arrival order: {"id", "type", "payload",
+        before answering; redirect_next: answer the next N with 307 to /moved (a sender
+        that followed it would show up there). Each field given replaces what was set.
+    GET /_received  every delivery so far, in arrival order: {"path", "id", "type", "payload",
         "timestamp", "user_agent", "verified", "error", "status", "start", "end"} (the
         payload once verified; start and end in seconds on one monotonic clock, end null
         while it is being answered).
@@ -27,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from standardwebhooks import Webhook, WebhookVerificationError
 
 LOCK = threading.Lock()
-STATE = {"secret": None, "fail_next": 0, "slow_next": 0, "slow_ms": 0}
+STATE = {"secret": None, "fail_next": 0, "slow_next": 0, "slow_ms": 0, "redirect_next": 0}
 RECEIVED = []
 
 
@@ -37,11 +39,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
-    def _answer(self, status, body, content_type="text/plain"):
+    def _answer(self, status, body, content_type="text/plain", location=None):
         data = body.encode()
         try:
             self.send_response(status)
             self.send_header("content-type", content_type)
+            if location:
+                self.send_header("location", location)
             self.send_header("content-length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -70,13 +74,14 @@ class Handler(BaseHTTPRequestHandler):
     def _control(self, body):
         settings = json.loads(body or b"{}")
         with LOCK:
-            for key in ("secret", "fail_next", "slow_next", "slow_ms"):
+            for key in ("secret", "fail_next", "slow_next", "slow_ms", "redirect_next"):
                 if key in settings:
                     STATE[key] = settings[key]
         self._answer(200, "ok")
 
     def _delivery(self, body):
         record = {
+            "path": self.path,
             "id": self.headers.get("webhook-id"),
             "type": None,
             "payload": None,
@@ -105,15 +110,19 @@ class Handler(BaseHTTPRequestHandler):
                 status, answer = 200, json.dumps({"received": record["id"]})
             except (WebhookVerificationError, ValueError) as error:
                 answer = f"not verified: {error}"
+        redirect = False
         if record["verified"]:
             with LOCK:
                 if STATE["fail_next"] > 0:
                     STATE["fail_next"] -= 1
                     status, answer = 500, "failing on purpose"
+                elif STATE["redirect_next"] > 0:
+                    STATE["redirect_next"] -= 1
+                    status, answer, redirect = 307, "moved", True
         record["error"] = None if status == 200 else answer
         if slow:
             time.sleep(slow_ms / 1000)
-        self._answer(status, answer)
+        self._answer(status, answer, location="/moved" if redirect else None)
         with LOCK:
             record["status"] = status
             record["end"] = time.monotonic()

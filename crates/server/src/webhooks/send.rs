@@ -64,8 +64,8 @@ impl Outcome {
 }
 
 /// Clients by host name and checked address, so that sends to one endpoint share a TLS
-/// setup and connections (building a client costs tens of milliseconds). Each knows only
-/// its own address: a name is never looked up by a client.
+/// setup (building a client costs tens of milliseconds). Each knows only its own address:
+/// a name is never looked up by a client.
 #[derive(Default)]
 pub struct Clients {
     built: Mutex<HashMap<(String, SocketAddr), reqwest::Client>>,
@@ -90,7 +90,10 @@ impl Clients {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(timeout)
-            .user_agent(USER_AGENT);
+            .user_agent(USER_AGENT)
+            // A fresh connection per attempt: a kept one the receiver closes just as it is
+            // reused would fail an attempt the receiver never saw.
+            .pool_max_idle_per_host(0);
         if let Some(domain) = url.domain() {
             // The name is not looked up again: the connection goes to the address checked.
             client = client.resolve(domain, addr);

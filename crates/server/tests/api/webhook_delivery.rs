@@ -197,18 +197,26 @@ async fn failed_attempts_say_what_went_wrong(backend: Backend) {
     let closed_url = format!("http://{}/hook", closed.local_addr().unwrap());
     drop(closed);
     let (refused_hook, _) = endpoint(&app, &owner, &org, &closed_url, &events).await;
+    let moving = Receiver::start().await;
+    moving.control(json!({ "redirect_next": 1 })).await;
+    let moving_hook = endpoint_at(&app, &owner, &org, &moving, &events).await;
 
     app.new_project(&owner, "acme", "Site").await;
-    for (webhook, error) in [
-        (&slow_hook, "timed out after 700 ms"),
-        (&refused_hook, "connection refused"),
+    for (webhook, status, error) in [
+        (&slow_hook, None, "timed out after 700 ms"),
+        (&refused_hook, None, "connection refused"),
+        (&moving_hook, Some(307), "answered 307"),
     ] {
         let id = &deliveries(&app, webhook).await[0].0;
         let tries = wait_for_attempt(&app, id).await;
-        assert_eq!(tries[0].1, None);
+        assert_eq!(tries[0].1, status);
         assert_eq!(tries[0].3.as_deref(), Some(error));
         assert_eq!(delivery(&app, id).await, ("pending".to_owned(), 1));
     }
+    // A redirect is an answer, not a new address: nothing went where it pointed.
+    let received = moving.received().await;
+    assert_eq!(received.len(), 1, "{received:#?}");
+    assert_eq!(received[0]["path"], "/hook");
 }
 
 /// Waits for the first attempt on delivery `id` to be recorded.
