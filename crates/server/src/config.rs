@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::access::{AllowedHosts, AppSecret};
 use crate::payments::PaymentProvider;
 pub use crate::payments::PaymentsConfig;
-pub use crate::webhooks::WebhookConfig;
+pub use crate::outbound::WebhookConfig;
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";

@@ -36,6 +36,7 @@ pub mod mail;
 pub mod members;
 pub mod membership;
 pub mod openapi;
+pub mod outbound;
 pub mod operator;
 pub mod orgs;
 pub mod owner_only;

@@ -39,7 +39,7 @@ pub struct AppState {
     /// The base of links this server hands out (no trailing slash).
     pub public_url: String,
     /// Which webhook endpoints are allowed, and the delivery worker's timing.
-    pub webhooks: crate::webhooks::WebhookConfig,
+    pub webhooks: crate::outbound::WebhookConfig,
     /// Wakes this instance's webhook worker: `notify_one()` after committing a delivery
     /// that should go at once (a test event, a redelivery) rather than at its next look.
     pub webhook_wake: Arc<Notify>,

@@ -1,14 +1,12 @@
 //! Webhooks: an org's endpoints ([`service`], [`routes`]), the deliveries every change
-//! writes in its own transaction ([`enqueue`]), Standard Webhooks signing ([`signing`]),
+//! writes in its own transaction ([`crate::audit::fanout`]), Standard Webhooks signing ([`signing`]),
 //! the outbound guard ([`guard`]) and the worker that delivers them ([`worker`]: claiming
 //! in [`claim`], sending in [`send`], recording in [`attempt`], retries in [`retry`],
 //! turning failing endpoints off in [`failing`]).
 
 pub mod attempt;
 pub mod claim;
-pub mod config;
 pub mod deliveries;
-pub mod enqueue;
 pub mod error;
 pub mod failing;
 pub mod guard;
@@ -21,4 +19,4 @@ pub mod service;
 pub mod signing;
 pub mod worker;
 
-pub use config::WebhookConfig;
+pub use crate::outbound::{DeliveryTiming, WebhookConfig};

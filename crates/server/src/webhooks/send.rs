@@ -13,7 +13,7 @@ use orgdesk_model::webhook::RESPONSE_EXCERPT_BYTES;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use url::Url;
 
-use crate::webhooks::config::WebhookConfig;
+use crate::outbound::WebhookConfig;
 use crate::webhooks::guard::{self, GuardError};
 use crate::webhooks::signing;
 

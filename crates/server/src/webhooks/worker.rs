@@ -22,7 +22,7 @@ use crate::mail::Mailer;
 use crate::sealing::Sealing;
 use crate::webhooks::attempt::{self, Next};
 use crate::webhooks::claim::{self, Claimed};
-use crate::webhooks::config::WebhookConfig;
+use crate::outbound::WebhookConfig;
 use crate::webhooks::secrets;
 use crate::webhooks::send::{self, Clients, Message, Outcome};
 

@@ -1,4 +1,5 @@
-//! What a server allows its webhooks to reach, and how it retries them.
+//! What a server allows its webhooks to reach, and how it times their delivery (read by
+//! [`crate::webhooks`]; low, so the configuration and the state can hold it).
 
 use std::time::Duration;
 
