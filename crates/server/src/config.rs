@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::access::{AllowedHosts, AppSecret};
+pub use crate::outbound::WebhookConfig;
 use crate::payments::PaymentProvider;
 pub use crate::payments::PaymentsConfig;
-pub use crate::outbound::WebhookConfig;
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";

@@ -89,6 +89,9 @@ struct Cli {
     /// internal addresses (local setups only: it lets org admins reach your network).
     #[arg(long, env = "ORGDESK_ALLOW_PRIVATE_WEBHOOKS")]
     allow_private_webhooks: bool,
+    /// This instance sends no webhooks (other instances of the database do, or they wait).
+    #[arg(long, env = "ORGDESK_NO_WEBHOOK_DELIVERY")]
+    no_webhook_delivery: bool,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -370,6 +373,7 @@ async fn main() -> ExitCode {
         webhooks: WebhookConfig {
             allow_insecure: cli.allow_insecure_webhooks,
             allow_private: cli.allow_private_webhooks,
+            deliver: !cli.no_webhook_delivery,
             ..WebhookConfig::default()
         },
     };

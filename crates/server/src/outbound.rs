@@ -12,6 +12,10 @@ pub struct WebhookConfig {
     /// Accept hosts that resolve to loopback, private, link-local and other inner
     /// addresses (`--allow-private-webhooks`).
     pub allow_private: bool,
+    /// Whether this instance sends deliveries (`--no-webhook-delivery` turns it off: other
+    /// instances of the database send them, or they wait; the API contract run, whose
+    /// generated URLs must never be sent to).
+    pub deliver: bool,
     /// The timing of deliveries; [`DeliveryTiming::STANDARD`] but in tests.
     pub timing: DeliveryTiming,
 }
@@ -52,6 +56,7 @@ impl Default for WebhookConfig {
         Self {
             allow_insecure: false,
             allow_private: false,
+            deliver: true,
             timing: DeliveryTiming::STANDARD,
         }
     }
@@ -64,6 +69,7 @@ impl WebhookConfig {
         Self {
             allow_insecure: true,
             allow_private: true,
+            deliver: true,
             timing: DeliveryTiming::STANDARD,
         }
     }

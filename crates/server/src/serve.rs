@@ -118,16 +118,18 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     let mail = Mailer::new(from);
     let delivery = delivery::start(db.clone(), sink, mail.waker());
     let webhook_wake = Arc::new(Notify::new());
-    let webhooks = worker::start(
-        worker::Context {
-            db: db.clone(),
-            sealing: sealing.clone(),
-            mailer: mail.clone(),
-            config: config.webhooks,
-            clients: Default::default(),
-        },
-        Arc::clone(&webhook_wake),
-    );
+    let webhooks = config.webhooks.deliver.then(|| {
+        worker::start(
+            worker::Context {
+                db: db.clone(),
+                sealing: sealing.clone(),
+                mailer: mail.clone(),
+                config: config.webhooks,
+                clients: Default::default(),
+            },
+            Arc::clone(&webhook_wake),
+        )
+    });
     let state = AppState {
         db: db.clone(),
         mail,
@@ -176,7 +178,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         stop: Some(stop),
         task: Some(task),
         delivery: Some(delivery),
-        webhooks: Some(webhooks),
+        webhooks,
         db,
     })
 }

@@ -7,8 +7,8 @@ use orgdesk_model::{AuditEventId, OrgId, ProjectId};
 use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
 
-use crate::auth::Actor;
 use crate::audit::fanout;
+use crate::auth::Actor;
 
 /// One event, built up and then written with [`Entry::write`].
 #[must_use]

@@ -19,10 +19,10 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::db::{now_ms, Db};
 use crate::mail::Mailer;
+use crate::outbound::WebhookConfig;
 use crate::sealing::Sealing;
 use crate::webhooks::attempt::{self, Next};
 use crate::webhooks::claim::{self, Claimed};
-use crate::outbound::WebhookConfig;
 use crate::webhooks::secrets;
 use crate::webhooks::send::{self, Clients, Message, Outcome};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use orgdesk_server::config::WebhookConfig;
-use orgdesk_server::webhooks::config::DeliveryTiming;
+use orgdesk_server::webhooks::DeliveryTiming;
 use orgdesk_server::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -239,6 +239,7 @@ async fn the_guard_refuses_loopback_unless_private_hosts_are_allowed(backend: Ba
         webhooks: WebhookConfig {
             allow_insecure: true,
             allow_private: false,
+            deliver: true,
             timing: QUICK,
         },
         ..config

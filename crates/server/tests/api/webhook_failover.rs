@@ -9,7 +9,7 @@ use std::time::Duration;
 use orgdesk_model::audit::AuditAction;
 use orgdesk_server::audit::Entry;
 use orgdesk_server::webhooks::claim::UNFINISHED;
-use orgdesk_server::webhooks::config::DeliveryTiming;
+use orgdesk_server::webhooks::DeliveryTiming;
 use orgdesk_server::Config;
 use serde_json::{json, Value};
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use orgdesk_server::config::WebhookConfig;
 use orgdesk_server::sealing::Sealing;
-use orgdesk_server::webhooks::config::DeliveryTiming;
+use orgdesk_server::webhooks::DeliveryTiming;
 use orgdesk_server::webhooks::{secrets, signing};
 use orgdesk_server::Config;
 use serde_json::{json, Value};
