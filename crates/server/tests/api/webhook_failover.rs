@@ -23,6 +23,7 @@ on_both_backends!(
     a_server_that_dies_mid_attempt_leaves_the_delivery_to_be_sent_again,
     a_server_shut_down_mid_attempt_finishes_it_first,
     two_instances_share_a_burst_of_a_thousand_events,
+    an_instance_without_delivery_leaves_sending_to_the_others,
 );
 
 /// Attempts time out after 5 s; a claim is left alone for 3 s more than that.
@@ -229,3 +230,40 @@ async fn two_instances_share_a_burst_of_a_thousand_events(backend: Backend) {
     assert_eq!(logged, events);
     other.shutdown().await;
 }
+
+/// `--no-webhook-delivery`: the instance writes deliveries and never sends them; another
+/// instance of the database that delivers sends them.
+async fn an_instance_without_delivery_leaves_sending_to_the_others(backend: Backend) {
+    let quiet = |config: Config| Config {
+        webhooks: orgdesk_server::webhooks::WebhookConfig {
+            deliver: false,
+            ..open_with(QUICK_LEASE)(config.clone()).webhooks
+        },
+        ..config
+    };
+    let app = spawn_app_with(backend, quiet).await;
+    let (owner, org) = acme(&app).await;
+    let receiver = Receiver::start().await;
+    let webhook = endpoint_at(&app, &owner, &org, &receiver, &["project.created"]).await;
+    app.new_project(&owner, "acme", "Quiet").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        receiver.received().await.is_empty(),
+        "a quiet instance sent"
+    );
+    let (status, tries): (String, i64) =
+        sqlx::query_as("SELECT status, attempts FROM webhook_deliveries WHERE webhook_id = $1")
+            .bind(&webhook)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), tries), ("pending", 0));
+
+    let sender = app.another_instance(open_with(QUICK_LEASE)).await.unwrap();
+    let received = receiver.until_delivered(1, Duration::from_secs(30)).await;
+    assert_eq!(received.len(), 1, "{received:#?}");
+    until_settled(&app, &webhook).await;
+    drop(sender);
+}
+
+const QUICK_LEASE: DeliveryTiming = crate::webhook_receiver::QUICK;
