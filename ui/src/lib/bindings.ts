@@ -243,7 +243,7 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
@@ -340,12 +340,13 @@ export type ArchiveProject = {
 };
 
 /**
- *  Everything the audit log records, one variant per kind of change. The wire form is
+ *  Every event of the catalogue, one variant per kind of change: what the audit log
+ *  records and what webhooks deliver (the same enum, so the two can never drift apart). The wire form is
  *  dotted, `<target>.<past tense>` (`project.suspended`); [`AuditAction::label`] is how
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
@@ -395,7 +396,7 @@ export type AuditFilter = {
 };
 
 /**  What an audit event is about. */
-export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key";
+export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key" | "webhook";
 
 /**  Who the org's receipts are made out to. Every field is optional; empty strings clear. */
 export type BillingProfile = {
@@ -746,6 +747,11 @@ export type ErrorCode =
 "idempotency_key_in_flight" | 
 /**  Too many attempts; retry after the time given. */
 "rate_limited" | 
+/**
+ *  A webhook URL that this server will not send to: not `https://`, or a host that
+ *  resolves to a loopback, private, link-local, multicast or metadata address.
+ */
+"webhook_url_not_allowed" | 
 /**  The uploaded body is larger than allowed. */
 "payload_too_large" | 
 /**  The uploaded content type is not accepted. */
