@@ -75,10 +75,7 @@ impl Client {
     /// Sends a `webhook.test` event to this endpoint only; answers its delivery, pending.
     pub async fn test_webhook(&self, org: OrgId, webhook: WebhookId) -> Result<WebhookDelivery> {
         let (id, hook) = (org.to_string(), webhook.to_string());
-        let req = self.request(
-            Method::POST,
-            &Self::webhooks_path(&id, &[&hook, "test"]),
-        );
+        let req = self.request(Method::POST, &Self::webhooks_path(&id, &[&hook, "test"]));
         self.json(req).await
     }
 
