@@ -430,6 +430,8 @@ pub struct EventInfo {
     pub label: String,
     pub area: EventArea,
     pub area_label: String,
+    /// The schema of its `details` (in the OpenAPI document's components).
+    pub details_type: String,
 }
 
 impl EventInfo {
@@ -442,6 +444,7 @@ impl EventInfo {
                 label: event.label().to_owned(),
                 area: event.area(),
                 area_label: event.area().label().to_owned(),
+                details_type: crate::event_data::details_type(event).to_owned(),
             })
             .collect()
     }

@@ -10,6 +10,7 @@ pub mod billing;
 pub mod built_in;
 pub mod error;
 pub mod event;
+pub mod event_data;
 pub mod ids;
 pub mod invitation;
 pub mod kind;

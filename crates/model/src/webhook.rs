@@ -217,8 +217,10 @@ pub struct WebhookEventData {
     pub target_type: AuditTarget,
     pub target_id: Option<String>,
     pub project_id: Option<ProjectId>,
-    /// The event's facts, as in the audit log (e.g. the fields that changed).
-    #[schema(value_type = Object)]
+    /// The event's facts, as in the audit log: the type [`crate::event_data::details_type`]
+    /// names for `type` (e.g. the fields that changed).
+    #[schema(value_type = crate::event_data::EventDetails)]
+    #[specta(type = crate::event_data::EventDetails)]
     pub details: serde_json::Value,
 }
 

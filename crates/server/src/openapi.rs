@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use orgdesk_model::audit::ExportFormat;
+use orgdesk_model::webhook::WebhookPayload;
 use orgdesk_model::{ErrorCode, FieldError, Problem};
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -32,7 +33,7 @@ use crate::state::AppState;
             `idempotency_key_in_flight`.",
         version = "1"
     ),
-    components(schemas(Problem, FieldError, ErrorCode, ExportFormat)),
+    components(schemas(Problem, FieldError, ErrorCode, ExportFormat, WebhookPayload)),
     tags(
         (name = "auth", description = "Sign-up, sign-in and sessions"),
         (name = "account", description = "One's own account: name, password, email (verified through mailed links), deleting it"),
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "billing", description = "Balance, plan, top-ups, ledger, usage reports, statements, alerts, spend policy, rates"),
         (name = "metering", description = "Recording metered usage with an API key"),
         (name = "api_keys", description = "API keys of an org"),
+        (name = "webhooks", description = "Webhook endpoints of an org, their deliveries (signed by the Standard Webhooks specification), and the event catalogue"),
         (name = "meta", description = "Health and this document"),
     )
 )]

@@ -91,6 +91,16 @@ impl Entry {
         actor: Option<&Actor>,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        // Debug builds (every test) hold each event's details to its published type.
+        #[cfg(debug_assertions)]
+        if let Err(error) = orgdesk_model::event_data::check(self.action, &self.details) {
+            panic!(
+                "{} details are not a {}: {error}: {}",
+                self.action.as_str(),
+                orgdesk_model::event_data::details_type(self.action),
+                self.details
+            );
+        }
         let id = AuditEventId::new();
         sqlx::query(
             "INSERT INTO audit_events (id, org_id, actor_id, actor_kind, action, target_type, \

@@ -3,9 +3,14 @@
 //! the outbound guard ([`guard`]).
 
 pub mod config;
+pub mod deliveries;
 pub mod enqueue;
+pub mod error;
 pub mod guard;
+pub mod repo;
+pub mod routes;
 pub mod secrets;
+pub mod service;
 pub mod signing;
 
 pub use config::WebhookConfig;

@@ -11,7 +11,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::fixtures::acme;
-use crate::harness::{expect_json, expect_problem, on_both_backends, spawn_app, Backend, TestApp};
+use crate::harness::{
+    expect_json, expect_problem, on_both_backends, spawn_app, spawn_app_with, Backend, TestApp,
+};
 use crate::idempotency::{replayed, send, TOP_UPS};
 use crate::money::balance;
 
@@ -130,14 +132,16 @@ async fn document(app: &TestApp) -> Value {
 }
 
 /// Every list operation of the served document, with `{org}` as Acme.
-async fn list_paths(app: &TestApp) -> Vec<String> {
+/// Every documented list, `{org}` being Acme and `{id}` the webhook `hook` (the one list
+/// under an item).
+async fn list_paths(app: &TestApp, hook: &str) -> Vec<String> {
     let doc = document(app).await;
     let mut paths = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         let Some(get) = item.get("get") else { continue };
         let params = get["parameters"].as_array().cloned().unwrap_or_default();
         if params.iter().any(|p| p["name"] == "limit") {
-            paths.push(path.replace("{org}", "acme"));
+            paths.push(path.replace("{org}", "acme").replace("{id}", hook));
         }
     }
     paths
@@ -225,9 +229,20 @@ async fn the_document_lists_what_every_operation_can_answer(backend: Backend) {
 }
 
 async fn paging_parameters_have_the_documented_bounds(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with(backend, |config| orgdesk_server::Config {
+        webhooks: orgdesk_server::webhooks::WebhookConfig::open(),
+        ..config
+    })
+    .await;
     let (owner, _) = acme(&app).await;
-    let paths = list_paths(&app).await;
+    let body = json!({ "url": "http://127.0.0.1:9/hook", "all_events": true });
+    let hook = expect_json(
+        app.post_json("/v1/orgs/acme/webhooks", Some(&owner), &body)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let paths = list_paths(&app, hook["webhook"]["id"].as_str().unwrap()).await;
     assert!(paths.len() >= 9, "{paths:?}");
     for path in &paths {
         let get = |query: &str| {

@@ -58,3 +58,4 @@ mod stripe_cards;
 mod stripe_mode;
 mod stripe_plans;
 mod team_concurrency;
+mod webhooks;

@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::harness::{expect_json, on_both_backends, spawn_app, Backend};
+use orgdesk_server::webhooks::WebhookConfig;
+
+use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend};
 
 mod keys;
 mod table;
@@ -49,7 +51,11 @@ fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
 }
 
 async fn every_route_answers_every_caller_as_the_table_says(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with(backend, |config| orgdesk_server::Config {
+        webhooks: WebhookConfig::open(),
+        ..config
+    })
+    .await;
     let doc = expect_json(
         app.request(Method::GET, "/v1/openapi.json", None)
             .send()

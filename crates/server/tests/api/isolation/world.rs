@@ -38,6 +38,10 @@ pub struct Tenant {
     /// A paid card payment (written straight into the database: the matrix's server
     /// takes no card payments).
     pub payment: String,
+    /// A webhook endpoint subscribed to every event, its secret, and a test delivery.
+    pub webhook: String,
+    pub webhook_secret: String,
+    pub delivery: String,
 }
 
 pub struct World {
@@ -130,7 +134,25 @@ async fn tenant(
     .execute(&app.db)
     .await
     .unwrap();
+    let hook = serde_json::json!({ "url": "http://127.0.0.1:9/world", "all_events": true });
+    let path = format!("/v1/orgs/{org_id}/webhooks");
+    let webhook = expect_json(
+        app.post_json(&path, Some(token), &hook).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let webhook_id = webhook["webhook"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/orgs/{org_id}/webhooks/{webhook_id}/test");
+    let delivery = expect_json(
+        app.post_json(&path, Some(token), &serde_json::json!({}))
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
     Tenant {
+        webhook_secret: webhook["secret"].as_str().unwrap().to_owned(),
+        webhook: webhook_id,
+        delivery: delivery["id"].as_str().unwrap().to_owned(),
         payment,
         key_id: created["key"]["id"].as_str().unwrap().to_owned(),
         key_secret: created["secret"].as_str().unwrap().to_owned(),
@@ -201,12 +223,15 @@ pub async fn build(app: &TestApp, people: &People, n: u64) -> World {
         "SELECT token_hash FROM sessions",
         "SELECT password_hash FROM users",
         "SELECT secret_hash FROM api_keys",
+        "SELECT secret_sealed FROM webhooks",
     ] {
         let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&app.db).await.unwrap();
         secrets.extend(rows.into_iter().map(|(s,)| s));
     }
     secrets.push(own.key_secret.clone());
     secrets.push(foreign.key_secret.clone());
+    secrets.push(own.webhook_secret.clone());
+    secrets.push(foreign.webhook_secret.clone());
     secrets.push(FOREIGN_ORG.to_owned());
     secrets.push(FOREIGN_PROJECT.to_owned());
     World {
@@ -259,6 +284,8 @@ pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
                 Id::Month => &tenant.month,
                 Id::Payment => &tenant.payment,
                 Id::OwnerSession => &tenant.owner_session,
+                Id::Webhook => &tenant.webhook,
+                Id::Delivery => &tenant.delivery,
             },
         )
         .replace("{token}", &tenant.invitation)
