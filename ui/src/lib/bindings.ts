@@ -839,6 +839,8 @@ export type EventInfo = {
 	label: string,
 	area: EventArea,
 	area_label: string,
+	/**  The schema of its `details` (in the OpenAPI document's components). */
+	details_type: string,
 };
 
 export type ExportDone = {

@@ -9,11 +9,11 @@ export function ago(minutes: number): string {
 }
 
 export const catalogue: EventInfo[] = [
-  { type: 'org.updated', label: 'Settings changed', area: 'org', area_label: 'Organization' },
-  { type: 'project.created', label: 'Project created', area: 'project', area_label: 'Projects' },
-  { type: 'project.deleted', label: 'Project deleted', area: 'project', area_label: 'Projects' },
-  { type: 'billing.low_balance', label: 'Balance ran low', area: 'billing', area_label: 'Billing' },
-  { type: 'project.archived', label: 'Project archived', area: 'project', area_label: 'Projects' },
+  { type: 'org.updated', label: 'Settings changed', area: 'org', area_label: 'Organization', details_type: 'Details' },
+  { type: 'project.created', label: 'Project created', area: 'project', area_label: 'Projects', details_type: 'Details' },
+  { type: 'project.deleted', label: 'Project deleted', area: 'project', area_label: 'Projects', details_type: 'Details' },
+  { type: 'billing.low_balance', label: 'Balance ran low', area: 'billing', area_label: 'Billing', details_type: 'Details' },
+  { type: 'project.archived', label: 'Project archived', area: 'project', area_label: 'Projects', details_type: 'Details' },
 ];
 
 export function hook(over: Partial<Webhook> = {}): Webhook {
