@@ -37,14 +37,13 @@ impl Webhooks {
         self.reads.read(ReadKey::WebhookEvents, read).await
     }
 
-    /// The org's endpoints; one the server turned off after failures is announced (once).
+    /// The org's endpoints; one the server turned off after failures is announced (once,
+    /// whether this answer came from the server or from the store a refresh just filled).
     pub async fn list(&self, org_id: OrgId) -> Result<Fresh<Vec<Webhook>>, AppError> {
         let key = ReadKey::of(org_id, OrgRead::Webhooks);
         let read = move |c: Client| async move { c.webhooks(org_id).await };
         let hooks = self.reads.read(key, read).await?;
-        if !hooks.from_cache {
-            self.alerts.note_disabled_webhooks(org_id, &hooks.value);
-        }
+        self.alerts.note_disabled_webhooks(org_id, &hooks.value);
         Ok(hooks)
     }
 
