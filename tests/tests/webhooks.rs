@@ -90,6 +90,8 @@ async fn owner_adds_an_endpoint(app: &mut App, receiver: &Receiver) -> Result<St
     let projects = with("webhook-area", "data-area", "project");
     app.click(&format!("{projects} {}", testid("webhook-area-all")))
         .await?;
+    app.click(&format!("{projects} {}", testid("webhook-area-toggle")))
+        .await?;
     ensure!(
         app.is_checked(&with("webhook-event", "data-event", "project.created"))
             .await?,

@@ -130,7 +130,11 @@ describe('WebhooksPage', () => {
 
     // Projects, all of it, from its area box; then one event less.
     const projects = within(dialog).getAllByTestId('webhook-area').find((g) => g.dataset.area === 'project')!;
+    expect(within(projects).getByTestId('webhook-area-toggle')).toHaveAttribute('aria-expanded', 'false');
     await user.click(within(projects).getByTestId('webhook-area-all'));
+    expect(projects).toHaveTextContent('3 of 3');
+    await user.click(within(projects).getByTestId('webhook-area-toggle'));
+    expect(within(projects).getByTestId('webhook-area-toggle')).toHaveAttribute('aria-expanded', 'true');
     await user.click(dialog.querySelector('[data-event="project.archived"]')!);
     const areaBox = within(projects).getByTestId('webhook-area-all') as HTMLInputElement;
     expect(areaBox.indeterminate).toBe(true);
