@@ -3,6 +3,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { backend, fail, membership, org, reset } from '../../test/ipc';
 import { toasts } from '../../lib/toast.svelte';
+import { dispatchRefreshed, orgData } from '../../lib/refresh';
 import { ago, attempt, catalogue, delivery, hook } from '../../test/webhooks';
 import type { CreateWebhookRequest, Webhook } from '../../lib/bindings';
 import WebhooksPage from './WebhooksPage.svelte';
@@ -69,6 +70,18 @@ describe('WebhooksPage', () => {
     await user.click(within(rows[1]!).getByTestId('webhook-enable'));
     expect(calls.of('update_webhook')[0]).toEqual({ orgId: 'o1', webhookId: 'w2', input: { enabled: true } });
     await vi.waitFor(() => expect(screen.getAllByTestId('webhook-row')[1]!.dataset.health).not.toBe('disabled'));
+  });
+
+  it('reads the endpoints again when their deliveries moved, so their health is current', async () => {
+    let hooks = [hook()];
+    backend({ ...base(), list_webhooks: () => hooks });
+    render(WebhooksPage, { props: { membership: membership(o) } });
+    const row = await screen.findByTestId('webhook-row');
+    expect(row.dataset.health).toBe('new');
+    hooks = [healthy];
+    dispatchRefreshed([orgData('o1', 'webhook_deliveries')]);
+    await vi.waitFor(() => expect(screen.getByTestId('webhook-row').dataset.health).toBe('ok'));
+    expect(screen.getByTestId('webhook-row')).toHaveTextContent('Healthy');
   });
 
   it('opens a delivery with its payload and attempts, and redelivers it', async () => {
