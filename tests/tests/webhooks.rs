@@ -20,6 +20,8 @@ const ORG_NAME: &str = "Contoso Ops";
 const SLUG: &str = "contoso-ops";
 const ADA: &str = "ada@example.com";
 const BO: &str = "bo@example.com";
+/// Port 9 on loopback: nothing listens, so every delivery there fails.
+const DOWN: &str = "http://127.0.0.1:9/down";
 /// How long a delivery may take to show as delivered: the worker's next round, the page's
 /// next look.
 const DELIVERED_WITHIN: Duration = Duration::from_secs(45);
@@ -45,7 +47,9 @@ async fn journey(app: &mut App, server: &TestServer, receiver: &Receiver) -> Res
         .context("creating the org did not switch to it")?;
     bo_joins_as_a_member(server).await?;
     let secret = owner_adds_an_endpoint(app, receiver).await?;
+    add_an_endpoint_that_fails(app).await?;
     a_change_is_delivered(app, receiver, &secret).await?;
+    the_failing_endpoint_says_so_and_is_deleted(app).await?;
     let secret = test_and_rotation(app, receiver, &secret).await?;
     ensure!(secret.starts_with("whsec_"));
     member_sees_no_webhooks(app, server).await
@@ -175,7 +179,8 @@ async fn a_change_is_delivered(app: &mut App, receiver: &Receiver, secret: &str)
         payload["data"]["details"]["name"] == "Website",
         "the payload does not name the project: {payload}"
     );
-    app.wait_for_text_containing(&testid("webhook-health"), "Healthy")
+    let row = endpoint(&receiver.url("/orgdesk"));
+    app.wait_for_text_containing(&format!("{row} {}", testid("webhook-health")), "Healthy")
         .await
         .context("after a delivery the endpoint is not shown as healthy")?;
     app.screenshot("delivery-delivered").await?;
@@ -283,6 +288,49 @@ async fn member_sees_no_webhooks(app: &mut App, server: &TestServer) -> Result<(
     );
     app.screenshot("member-without-webhooks").await?;
     Ok(())
+}
+
+/// The row of the endpoint at `url`.
+fn endpoint(url: &str) -> String {
+    with("webhook-row", "data-url", url)
+}
+
+/// A second endpoint, for every event, where nothing listens.
+async fn add_an_endpoint_that_fails(app: &mut App) -> Result<()> {
+    app.click(&testid("webhook-create")).await?;
+    let dialog = testid("webhook-dialog");
+    app.wait_for(&dialog).await?;
+    app.fill(&format!("{dialog} input[name=url]"), DOWN).await?;
+    app.click(&testid("webhook-submit")).await?;
+    app.wait_for(&format!("{dialog} {}", testid("webhook-secret")))
+        .await?;
+    app.click(&testid("webhook-done")).await?;
+    app.wait_gone(&dialog).await?;
+    app.wait_for(&endpoint(DOWN)).await.map(drop)
+}
+
+/// The endpoint nobody answers shows its failure streak; it is deleted after confirming.
+async fn the_failing_endpoint_says_so_and_is_deleted(app: &mut App) -> Result<()> {
+    let row = endpoint(DOWN);
+    wait_longer(app, &format!("{row}[data-health=\"failing\"]"))
+        .await
+        .context("the endpoint where nothing listens is not shown as failing")?;
+    app.wait_for_text_containing(
+        &format!("{row} {}", testid("webhook-health-detail")),
+        "failed attempt",
+    )
+    .await
+    .context("the failing endpoint does not count its failed attempts")?;
+    app.screenshot("endpoint-failing").await?;
+    app.click(&format!("{row} {}", testid("webhook-menu")))
+        .await?;
+    app.click(&testid("webhook-delete")).await?;
+    let confirm = testid("webhook-delete-dialog");
+    app.wait_for_text_containing(&confirm, DOWN).await?;
+    app.click(&testid("webhook-delete-confirm")).await?;
+    app.wait_gone(&row)
+        .await
+        .context("deleting the failing endpoint did not remove its row")
 }
 
 /// Waits for `selector` with the delivery's longer timeout, then restores the usual one.
