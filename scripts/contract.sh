@@ -49,8 +49,12 @@ cargo build -q -p orgdesk-server --bin orgdesk-server --locked
 # Port 0: the server picks a free port and logs the address it listens on.
 # --payments none (the default, named here): top-ups and paid plans answer 409
 # payments_not_configured, as the document says.
+# Webhooks: the generated URLs are never resolved (private hosts allowed, so nothing needs
+# checking when one is saved) and never sent to (--no-webhook-delivery): this run sends no
+# traffic anywhere but to the server on loopback. The guard is tested in the API tests.
 "$CARGO_TARGET_DIR/debug/orgdesk-server" --listen 127.0.0.1:0 --data-dir "$WORK/data" --demo \
-  --payments none --log-format json >"$WORK/server.log" 2>&1 &
+  --payments none --allow-insecure-webhooks --allow-private-webhooks --no-webhook-delivery \
+  --log-format json >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 BASE=""
 for _ in $(seq 1 120); do

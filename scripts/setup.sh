@@ -15,6 +15,8 @@ source "$ROOT/scripts/lib/steps.sh"
 source "$ROOT/scripts/lib/schemathesis.sh"
 # shellcheck source=scripts/lib/localstripe.sh
 source "$ROOT/scripts/lib/localstripe.sh"
+# shellcheck source=scripts/lib/standardwebhooks.sh
+source "$ROOT/scripts/lib/standardwebhooks.sh"
 
 PROFILE="test"
 case "${1:-}" in
@@ -174,6 +176,25 @@ install_localstripe() {
   echo "    installed $LOCALSTRIPE_REQUIREMENT in $LOCALSTRIPE_VENV"
 }
 
+# The official Standard Webhooks library the webhook tests' receiver verifies deliveries
+# with (scripts/lib/standardwebhooks.sh, scripts/lib/webhook_receiver.py).
+install_standardwebhooks() {
+  local python
+  python=$(standardwebhooks_python)
+  if [[ -n $python ]]; then
+    echo "    $STANDARDWEBHOOKS_REQUIREMENT already installed in $STANDARDWEBHOOKS_VENV"
+    return
+  fi
+  quietly python3 -m venv "$STANDARDWEBHOOKS_VENV"
+  quietly "$STANDARDWEBHOOKS_VENV/bin/pip" install --disable-pip-version-check "$STANDARDWEBHOOKS_REQUIREMENT"
+  python=$(standardwebhooks_python)
+  [[ -n $python ]] || {
+    echo "    $STANDARDWEBHOOKS_REQUIREMENT missing from $STANDARDWEBHOOKS_VENV after installing" >&2
+    return 1
+  }
+  echo "    installed $STANDARDWEBHOOKS_REQUIREMENT in $STANDARDWEBHOOKS_VENV"
+}
+
 install_ui_deps() {
   local ui=$ROOT/ui
   local marker=$ui/node_modules/.package-lock.json
@@ -192,6 +213,7 @@ if [[ $PROFILE == test ]]; then
   step "tauri-driver" install_tauri_driver
   step "Schemathesis" install_schemathesis
   step "localstripe" install_localstripe
+  step "standardwebhooks" install_standardwebhooks
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"

@@ -11,6 +11,10 @@ use crate::role::Role;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct PersonRef {
     pub id: UserId,
+    // Not required in the OpenAPI document: the member list read with an API key leaves
+    // it out (keys never see people's email addresses). A plain comment, so the UI's
+    // bindings, which only ever see it present, stay as they are.
+    #[schema(required = false)]
     pub email: String,
     pub display_name: String,
 }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::access::{AllowedHosts, AppSecret};
+pub use crate::outbound::WebhookConfig;
 use crate::payments::PaymentProvider;
 pub use crate::payments::PaymentsConfig;
-pub use crate::webhooks::WebhookConfig;
 
 /// The SQLite file's name inside the data folder.
 pub const SQLITE_FILE: &str = "orgdesk.db";
@@ -44,6 +44,10 @@ pub struct Config {
     pub account_limits: AccountLimits,
     /// How long sessions live.
     pub sessions: SessionLifetimes,
+    /// Requests one API key may make a minute, counted in the database (every instance
+    /// sharing it counts the same); past it, 429 `rate_limited` with `Retry-After`.
+    /// `None`: no limit.
+    pub api_key_rate_limit: Option<u32>,
     /// The key that seals two-factor secrets ([`crate::sealing`]); `None`: `secret.key` in
     /// the data folder, made on first start.
     pub secret_key_file: Option<PathBuf>,
@@ -83,6 +87,9 @@ impl Default for ConnectionLimits {
         }
     }
 }
+
+/// `--api-key-rate-limit`'s default: requests one API key may make a minute.
+pub const DEFAULT_API_KEY_RATE_LIMIT: u32 = 600;
 
 /// How long a session lives: it ends after `idle_timeout` without a request (an org's
 /// security policy may shorten that for its members) and `max_age` after sign-in at the
@@ -228,6 +235,7 @@ impl Config {
             connections: ConnectionLimits::default(),
             account_limits: AccountLimits::default(),
             sessions: SessionLifetimes::default(),
+            api_key_rate_limit: Some(DEFAULT_API_KEY_RATE_LIMIT),
             allowed_hosts: AllowedHosts::Any,
             app_secret: None,
             secret_key_file: None,
@@ -343,6 +351,7 @@ impl fmt::Debug for Config {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("app_secret", &self.app_secret)
             .field("sessions", &self.sessions)
+            .field("api_key_rate_limit", &self.api_key_rate_limit)
             .field("secret_key_file", &self.secret_key_file)
             .field("trust_signup_email", &self.trust_signup_email)
             .finish()

@@ -13,6 +13,7 @@ use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
     parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
+    DEFAULT_API_KEY_RATE_LIMIT,
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
@@ -88,6 +89,9 @@ struct Cli {
     /// internal addresses (local setups only: it lets org admins reach your network).
     #[arg(long, env = "ORGDESK_ALLOW_PRIVATE_WEBHOOKS")]
     allow_private_webhooks: bool,
+    /// This instance sends no webhooks (other instances of the database do, or they wait).
+    #[arg(long, env = "ORGDESK_NO_WEBHOOK_DELIVERY")]
+    no_webhook_delivery: bool,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -117,6 +121,10 @@ struct Cli {
     /// many people up from one address).
     #[arg(long, env = "ORGDESK_SIGNUPS_PER_IP_PER_DAY", default_value_t = AccountLimits::default().signups_per_ip)]
     signups_per_ip_per_day: u32,
+    /// Requests one API key may make a minute, whichever instance it reaches (0: no
+    /// limit); past it, 429 with Retry-After.
+    #[arg(long, env = "ORGDESK_API_KEY_RATE_LIMIT", default_value_t = DEFAULT_API_KEY_RATE_LIMIT)]
+    api_key_rate_limit: u32,
     /// A Host name the server answers (`name` for any port, or `name:port`); repeat for
     /// more. Requests naming any other host are refused (403), against DNS rebinding.
     /// Default: every name.
@@ -358,12 +366,15 @@ async fn main() -> ExitCode {
             idle_timeout: cli.session_idle_timeout,
             max_age: cli.session_max_age,
         },
+        api_key_rate_limit: (cli.api_key_rate_limit > 0).then_some(cli.api_key_rate_limit),
         secret_key_file: cli.secret_key_file,
         trust_signup_email: false,
         public_url: cli.public_url,
         webhooks: WebhookConfig {
             allow_insecure: cli.allow_insecure_webhooks,
             allow_private: cli.allow_private_webhooks,
+            deliver: !cli.no_webhook_delivery,
+            ..WebhookConfig::default()
         },
     };
     if let Some(command) = cli.command {

@@ -123,7 +123,7 @@ pub async fn grant_credits(
         Err(AppError::Validation(_)) => return Err(OperatorError::BalanceLimit),
         other => other?,
     };
-    alerts::after_post(&mut tx, &posted, None, now).await?;
+    alerts::after_credit(&mut tx, &posted, now).await?;
     Entry::org(org_id, AuditAction::BillingCreditsGranted)
         .details(json!({
             "amount": credits,

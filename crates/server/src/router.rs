@@ -107,11 +107,12 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
 /// What runs around each route once it matched (path and method), outermost first: the
 /// request timeout (around everything that reads the body, the idempotency layer
 /// included: a body that trickles in is cut off like a slow handler), the route's body
-/// limit, then idempotency (inside the limit, so an oversized body is 413 before anything
-/// is buffered; authentication comes before the key, see [`idempotency::layer`]), then the
-/// panic catcher (inside idempotency, so a panic's 500 releases the key). A request cut
-/// off by the timeout after its key was claimed leaves the key in flight until its lease
-/// runs out, as a request of a process that died would.
+/// limit, the API keys' rate limit (every request with a live key counts, a replayed one
+/// too; see [`auth::key_limit`]), then idempotency (inside the limit, so an oversized body
+/// is 413 before anything is buffered; authentication comes before the key, see
+/// [`idempotency::layer`]), then the panic catcher (inside idempotency, so a panic's 500
+/// releases the key). A request cut off by the timeout after its key was claimed leaves
+/// the key in flight until its lease runs out, as a request of a process that died would.
 fn around_each_route(
     routes: OpenApiRouter<AppState>,
     body_limit: usize,
@@ -123,6 +124,10 @@ fn around_each_route(
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer::idempotency,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::key_limit::gate,
         ))
         .route_layer(DefaultBodyLimit::max(body_limit))
         .route_layer(middleware::from_fn_with_state(

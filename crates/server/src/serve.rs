@@ -1,9 +1,10 @@
 //! Running the server: open the database, bind, serve the router in a task, stop.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, SQLITE_FILE};
@@ -16,6 +17,7 @@ use crate::mail::Mailer;
 use crate::router::router;
 use crate::sealing::Sealing;
 use crate::state::AppState;
+use crate::webhooks::worker::{self, Worker};
 use crate::{auth, connections, demo, orgs, owner_only};
 
 /// A server running in a tokio task.
@@ -24,6 +26,7 @@ pub struct RunningServer {
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     delivery: Option<DeliveryTask>,
+    webhooks: Option<Worker>,
     db: Db,
 }
 
@@ -38,7 +41,8 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets requests in flight finish, closes the database.
+    /// Stops accepting connections, lets requests and webhook attempts in flight finish,
+    /// closes the database.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -50,6 +54,9 @@ impl RunningServer {
                 Err(error) => tracing::error!(%error, "server task failed"),
             }
         }
+        if let Some(webhooks) = self.webhooks.take() {
+            webhooks.stop().await;
+        }
         if let Some(delivery) = self.delivery.take() {
             delivery.stop().await;
         }
@@ -59,7 +66,9 @@ impl RunningServer {
 }
 
 impl Drop for RunningServer {
-    /// Dropping without `shutdown` still stops the server (without waiting for it).
+    /// Dropping without `shutdown` still stops the server (without waiting for it); webhook
+    /// attempts in flight are abandoned as in a crash (their leases run out and they are
+    /// sent again).
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -108,6 +117,19 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
     })?;
     let mail = Mailer::new(from);
     let delivery = delivery::start(db.clone(), sink, mail.waker());
+    let webhook_wake = Arc::new(Notify::new());
+    let webhooks = config.webhooks.deliver.then(|| {
+        worker::start(
+            worker::Context {
+                db: db.clone(),
+                sealing: sealing.clone(),
+                mailer: mail.clone(),
+                config: config.webhooks,
+                clients: Default::default(),
+            },
+            Arc::clone(&webhook_wake),
+        )
+    });
     let state = AppState {
         db: db.clone(),
         mail,
@@ -115,6 +137,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         payments: config.payments.payments(),
         account_limits: config.account_limits,
         sessions: config.sessions,
+        api_key_rate_limit: config.api_key_rate_limit,
         cpu: cpu.clone(),
         sealing,
         trust_signup_email: config.trust_signup_email,
@@ -124,6 +147,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{addr}")),
         webhooks: config.webhooks,
+        webhook_wake,
     };
     let mut limits = config.connections;
     if config.trust_proxy {
@@ -154,6 +178,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         stop: Some(stop),
         task: Some(task),
         delivery: Some(delivery),
+        webhooks,
         db,
     })
 }

@@ -1,6 +1,10 @@
 //! What every handler and extractor can reach. It sits low: storage, mail, payments and
 //! the CPU gate, never a route, so any module may take it.
 
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
 use crate::config::AccountLimits;
 use crate::config::SessionLifetimes;
 use crate::cpu::Gate;
@@ -23,6 +27,9 @@ pub struct AppState {
     pub account_limits: AccountLimits,
     /// How long sessions live (the server's setting; orgs may shorten the idle timeout).
     pub sessions: SessionLifetimes,
+    /// Requests one API key may make a minute (`None`: no limit; see
+    /// [`crate::auth::key_limit`]).
+    pub api_key_rate_limit: Option<u32>,
     /// Password hashing waits here for a core (503 `server_busy` when the line is full).
     pub cpu: Gate,
     /// Seals the secrets the server must read back (two-factor secrets).
@@ -31,6 +38,9 @@ pub struct AppState {
     pub trust_signup_email: bool,
     /// The base of links this server hands out (no trailing slash).
     pub public_url: String,
-    /// Which webhook endpoints are allowed.
-    pub webhooks: crate::webhooks::WebhookConfig,
+    /// Which webhook endpoints are allowed, and the delivery worker's timing.
+    pub webhooks: crate::outbound::WebhookConfig,
+    /// Wakes this instance's webhook worker: `notify_one()` after committing a delivery
+    /// that should go at once (a test event, a redelivery) rather than at its next look.
+    pub webhook_wake: Arc<Notify>,
 }

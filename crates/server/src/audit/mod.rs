@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod export;
+pub mod fanout;
 pub mod record;
 pub mod repo;
 pub mod routes;

@@ -1,14 +1,14 @@
 //! Writing audit events, always on the connection of the transaction that makes the change
 //! (so an event exists exactly when its change does), with the webhook deliveries the
-//! event causes ([`crate::webhooks::enqueue`]).
+//! event causes ([`crate::audit::fanout`]).
 
 use orgdesk_model::audit::{AuditAction, AuditActorKind, AuditTarget};
 use orgdesk_model::{AuditEventId, OrgId, ProjectId};
 use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
 
+use crate::audit::fanout;
 use crate::auth::Actor;
-use crate::webhooks::enqueue;
 
 /// One event, built up and then written with [`Entry::write`].
 #[must_use]
@@ -121,7 +121,7 @@ impl Entry {
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        let event = enqueue::Event {
+        let event = fanout::Event {
             id,
             org: self.org,
             action: self.action,
@@ -132,7 +132,7 @@ impl Entry {
             details: &self.details,
             at: now,
         };
-        enqueue::event(conn, &event).await?;
+        fanout::event(conn, &event).await?;
         Ok(())
     }
 }

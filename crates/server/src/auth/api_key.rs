@@ -1,10 +1,13 @@
 //! API keys as credentials: the secret (`odk_` and 32 bytes from the OS CSPRNG in
 //! base64url, shown once; only the SHA-256 is stored, with the first 8 characters after
 //! `odk_` to tell keys apart), the live key behind a secret, and the key as the caller of
-//! the metering route ([`ApiKeyCaller`]: a missing, unknown, revoked or expired key, or one
-//! whose creator left the org, answers 401). A key acts for its creator as they are now:
-//! the metering route reads their role and project scope again inside its transaction
-//! ([`crate::usage::record`]). Managing keys is [`crate::api_keys`].
+//! the routes a key may call ([`ApiKeyCaller`]: a missing, unknown, revoked or expired key,
+//! or one whose creator left the org, answers 401): the metering route, and the read routes
+//! for a key with the `read` scope ([`crate::reader`]). A key acts for its creator as they
+//! are now: the metering route reads their role and project scope again inside its
+//! transaction ([`crate::usage::record`]), a read asks [`crate::membership::reading`].
+//! Every request with a live key counts toward its rate limit ([`crate::auth::key_limit`]).
+//! Managing keys is [`crate::api_keys`].
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::extract::FromRequestParts;
@@ -82,6 +85,8 @@ pub struct KeyRecord {
     pub created_by: UserId,
     /// The creator's role in the org when the key was looked up.
     pub creator_role: Role,
+    /// When the key was last used (unix ms), as looked up.
+    pub last_used_at: Option<i64>,
 }
 
 /// The live key with this secret at `now`: not revoked, not expired, and its creator still
@@ -91,9 +96,19 @@ pub async fn find_live(
     secret: &str,
     now: i64,
 ) -> Result<Option<KeyRecord>, AppError> {
-    let row: Option<(String, String, Option<String>, String, String, String)> = sqlx::query_as(
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<i64>,
+    );
+    let row: Option<Row> = sqlx::query_as(
         "SELECT k.id, k.org_id, k.project_id, k.scopes, k.created_by, \
-         CASE WHEN o.owner_user_id = k.created_by THEN 'owner' ELSE m.role END AS creator_role \
+         CASE WHEN o.owner_user_id = k.created_by THEN 'owner' ELSE m.role END AS creator_role, \
+         k.last_used_at \
          FROM api_keys k JOIN orgs o ON o.id = k.org_id \
          JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.created_by \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL \
@@ -103,7 +118,7 @@ pub async fn find_live(
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    let Some((id, org, project, scopes, creator, role)) = row else {
+    let Some((id, org, project, scopes, creator, role, last_used_at)) = row else {
         return Ok(None);
     };
     Ok(Some(KeyRecord {
@@ -113,6 +128,7 @@ pub async fn find_live(
         scopes: parse_scopes(&scopes)?,
         created_by: parse_id(&creator, "user id")?,
         creator_role: Role::parse(&role).ok_or(AppError::CorruptRow("membership role"))?,
+        last_used_at,
     }))
 }
 
@@ -129,7 +145,9 @@ pub async fn touch(conn: &mut AnyConnection, key: ApiKeyId, now: i64) -> Result<
     Ok(done.rows_affected() == 1)
 }
 
-/// The caller of the metering route: a live API key from `Authorization: Bearer odk_…`.
+/// The caller of a route a key may call: a live API key from `Authorization: Bearer odk_…`
+/// (the metering route takes it as it is; [`crate::reader`] turns one with the `read`
+/// scope into a reader).
 #[derive(Debug, Clone)]
 pub struct ApiKeyCaller(pub KeyRecord);
 
@@ -137,7 +155,8 @@ impl FromRequestParts<AppState> for ApiKeyCaller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        // Already looked up by the idempotency layer for this very request.
+        // Already looked up for this very request, by the rate limit's gate
+        // ([`crate::auth::key_limit::gate`]) or the idempotency layer.
         if let Some(key) = parts.extensions.get::<KeyRecord>() {
             return Ok(Self(key.clone()));
         }

@@ -4,6 +4,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use orgdesk_model::ErrorCode;
 
 use crate::error::{DomainError, INTERNAL_DETAIL};
+use crate::limits::wait_text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -17,6 +18,8 @@ pub enum AuthError {
     RateLimited { retry_after_secs: u64 },
     #[error("no valid API key")]
     InvalidApiKey,
+    #[error("API key over its rate limit for {retry_after_secs}s")]
+    KeyRateLimited { limit: u32, retry_after_secs: u64 },
     #[error("password hashing: {0}")]
     PasswordHash(argon2::password_hash::Error),
 }
@@ -27,7 +30,7 @@ impl DomainError for AuthError {
             Self::Unauthenticated | Self::InvalidApiKey => ErrorCode::Unauthenticated,
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::EmailTaken => ErrorCode::EmailTaken,
-            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RateLimited { .. } | Self::KeyRateLimited { .. } => ErrorCode::RateLimited,
             Self::PasswordHash(_) => ErrorCode::Internal,
         }
     }
@@ -46,6 +49,13 @@ impl DomainError for AuthError {
                                     one is unknown or revoked, or its creator left the \
                                     organization."
                 .to_owned(),
+            Self::KeyRateLimited {
+                limit,
+                retry_after_secs,
+            } => format!(
+                "This API key may make {limit} requests a minute. Try again in {}.",
+                wait_text(*retry_after_secs)
+            ),
             Self::PasswordHash(_) => INTERNAL_DETAIL.to_owned(),
         }
     }
@@ -55,7 +65,10 @@ impl DomainError for AuthError {
             Self::Unauthenticated | Self::InvalidApiKey => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::RateLimited { retry_after_secs } => {
+            Self::RateLimited { retry_after_secs }
+            | Self::KeyRateLimited {
+                retry_after_secs, ..
+            } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
             _ => {}

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
 use crate::membership::OrgPath;
+use crate::reader::ReadCaller;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -63,21 +64,21 @@ async fn billing_profile(
     get,
     path = "/v1/orgs/{org}/billing",
     tag = "billing",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
     params(OrgPath),
     responses(
         (status = 200, description = "The billing summary", body = BillingSummary),
-        (status = 403, description = "`forbidden`: members do not see billing"),
+        (status = 403, description = "`forbidden`: members do not see billing (nor their API keys), and an API key limited to a project does not see the org's balance"),
         (status = 404, description = "`not_found`"),
     )
 )]
 async fn billing_summary(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::summary(&state.db, state.payments.mode(), session.user_id(), &org).await?,
+        service::summary(&state.db, state.payments.mode(), &reader, &org).await?,
     ))
 }
 
@@ -121,12 +122,14 @@ async fn top_up(
     Ok((StatusCode::CREATED, Json(done)))
 }
 
-/// The ledger, newest first (owners and admins).
+/// The ledger, newest first (owners and admins, and their API keys; a key limited to a
+/// project reads that project's lines only).
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/ledger",
     tag = "billing",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
+
     params(OrgPath, LedgerQuery),
     responses(
         (status = 200, description = "Newest first", body = Page<LedgerEntry>),
@@ -137,12 +140,12 @@ async fn top_up(
 )]
 async fn ledger(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Json<Page<LedgerEntry>>, AppError> {
     Ok(Json(
-        service::ledger(&state.db, session.user_id(), &org, &query).await?,
+        service::ledger(&state.db, &reader, &org, &query).await?,
     ))
 }
 
@@ -168,7 +171,15 @@ async fn set_alerts(
     ApiJson(req): ApiJson<AlertSettings>,
 ) -> Result<Json<BillingSummary>, AppError> {
     Ok(Json(
-        service::set_alerts(&state.db, state.payments.mode(), &actor, &org, &req).await?,
+        service::set_alerts(
+            &state.db,
+            &state.mail,
+            state.payments.mode(),
+            &actor,
+            &org,
+            &req,
+        )
+        .await?,
     ))
 }
 

@@ -18,7 +18,8 @@ use crate::billing::{alerts, repo};
 use crate::db::{now_ms, to_datetime, Db};
 use crate::error::AppError;
 use crate::ledger::{self, month_start};
-use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::mail::Mailer;
+use crate::membership::{self, require, rows, MemberView, OrgKey, Reader};
 use crate::payments::{PaymentError, Payments};
 use crate::{invitations, orgs, projects};
 
@@ -73,26 +74,34 @@ async fn summary_of(
     })
 }
 
+/// The billing summary, for a reader who may see billing of the whole org (a key limited
+/// to a project may not: the balance is the org's).
 pub async fn summary(
     db: &Db,
     mode: PaymentMode,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
 ) -> Result<BillingSummary, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = viewer(&mut conn, org, user).await?;
-    summary_of(&mut conn, &view, mode, now_ms()).await
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require_org_wide(Capability::ViewBilling)?;
+    summary_of(&mut conn, &reading.view, mode, now_ms()).await
 }
 
+/// The ledger as `reader` may see it. A key limited to a project reads that project's
+/// lines only (usage, and anything else posted to it); the org's own lines (top-ups,
+/// grants, refunds) belong to no project and are not shown to it.
 pub async fn ledger(
     db: &Db,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
     query: &LedgerQuery,
 ) -> Result<Page<LedgerEntry>, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = viewer(&mut conn, org, user).await?;
-    ledger::list::page(&mut conn, view.org.id, query).await
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require(Capability::ViewBilling)?;
+    let scope = reading.scope(&mut conn).await?;
+    ledger::list::page(&mut conn, reading.org_id(), scope.as_deref(), query).await
 }
 
 pub fn plan_name(plan: Plan) -> &'static str {
@@ -188,6 +197,7 @@ pub async fn change_plan(
 /// Sets or clears the low-balance threshold (owners and admins).
 pub async fn set_alerts(
     db: &Db,
+    mailer: &Mailer,
     mode: PaymentMode,
     actor: &Actor,
     org: &OrgKey,
@@ -222,12 +232,14 @@ pub async fn set_alerts(
             account.balance,
             req.low_balance_threshold,
             actor,
+            Some(mailer),
             now,
         )
         .await?;
     }
     let summary = summary_of(&mut tx, &view, mode, now).await?;
     tx.commit().await?;
+    mailer.wake();
     Ok(summary)
 }
 

@@ -113,7 +113,7 @@ pub async fn top_up(
         }
         other => other?,
     };
-    alerts::after_post(&mut tx, &posted, Some(actor), now).await?;
+    alerts::after_credit(&mut tx, &posted, now).await?;
     Entry::org(org_id, AuditAction::BillingTopUp)
         .details(json!({
             "amount": req.amount,

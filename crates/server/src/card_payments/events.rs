@@ -18,6 +18,7 @@ use crate::card_payments::{refund, settle};
 use crate::cards::{setup, CardError};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::mail::Mailer;
 use crate::payments::Payments;
 use crate::stripe::client::object_id;
 use crate::stripe::{signature, Stripe};
@@ -48,6 +49,7 @@ impl Event {
 pub async fn receive(
     db: &Db,
     payments: &Payments,
+    mailer: &Mailer,
     signature_header: Option<&str>,
     body: &[u8],
 ) -> Result<(), AppError> {
@@ -70,7 +72,7 @@ pub async fn receive(
         tracing::info!(event = %event.id, kind = %event.kind, "a webhook event delivered again: already handled");
         return Ok(());
     }
-    if let Err(error) = dispatch(db, stripe, &event).await {
+    if let Err(error) = dispatch(db, stripe, mailer, &event).await {
         forget(db, &event.id).await?;
         return Err(error);
     }
@@ -79,13 +81,18 @@ pub async fn receive(
 
 /// Hands an event to its domain. Add a domain's events here: each arm reads the object
 /// back by id and makes its change idempotently.
-pub async fn dispatch(db: &Db, stripe: &Stripe, event: &Event) -> Result<(), AppError> {
+pub async fn dispatch(
+    db: &Db,
+    stripe: &Stripe,
+    mailer: &Mailer,
+    event: &Event,
+) -> Result<(), AppError> {
     match event.kind.as_str() {
         "payment_intent.succeeded" | "payment_intent.payment_failed" => {
             settle::settle(db, stripe, &event.object_id()?).await?;
         }
         "charge.refunded" => {
-            refund::refund(db, stripe, &event.object_id()?).await?;
+            refund::refund(db, stripe, mailer, &event.object_id()?).await?;
         }
         "setup_intent.succeeded" => {
             setup::complete_intent(db, stripe, &event.object_id()?).await?;

@@ -23,6 +23,7 @@ use crate::cards::CardError;
 use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::ledger::{self, Posting};
+use crate::mail::Mailer;
 use crate::stripe::client::Charge;
 use crate::stripe::Stripe;
 
@@ -46,7 +47,12 @@ pub struct Refunded {
 }
 
 /// Reads the charge `charge` back and takes back what was newly refunded.
-pub async fn refund(db: &Db, stripe: &Stripe, charge: &str) -> Result<Refunded, AppError> {
+pub async fn refund(
+    db: &Db,
+    stripe: &Stripe,
+    mailer: &Mailer,
+    charge: &str,
+) -> Result<Refunded, AppError> {
     let charge: Charge = stripe
         .client
         .get(&format!("/v1/charges/{charge}"))
@@ -121,7 +127,7 @@ pub async fn refund(db: &Db, stripe: &Stripe, charge: &str) -> Result<Refunded, 
         );
         posting.reference = row.receipt_number.clone();
         let posted = ledger::post(&mut tx, org, &posting, now).await?;
-        alerts::after_post(&mut tx, &posted, None, now).await?;
+        alerts::after_post(&mut tx, &posted, None, Some(mailer), now).await?;
         entry_id = Some(posted.entry.id);
     }
     if owed > 0 {

@@ -217,6 +217,6 @@ async fn stripe_webhook(
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
-    events::receive(&state.db, &state.payments, signature, &body).await?;
+    events::receive(&state.db, &state.payments, &state.mail, signature, &body).await?;
     Ok(StatusCode::OK)
 }

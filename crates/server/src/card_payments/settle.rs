@@ -136,7 +136,7 @@ async fn succeed(
     .bind(&row.id)
     .execute(&mut *conn)
     .await?;
-    alerts::after_post(conn, &posted, None, now).await?;
+    alerts::after_credit(conn, &posted, now).await?;
     Entry::org(org, AuditAction::BillingPaymentSucceeded)
         .details(json!({
             "payment_id": row.id,

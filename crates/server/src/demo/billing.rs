@@ -225,7 +225,7 @@ async fn history(
             posting.reference = Some(format!("INV-2026-{invoice:04}"));
             let at = midnight + 8 * 3_600_000;
             let posted = ledger::post(&mut tx, org, &posting, at).await?;
-            alerts::after_post(&mut tx, &posted, None, at).await?;
+            alerts::after_credit(&mut tx, &posted, at).await?;
         }
         let mut times: Vec<i64> = (0..rng.range(3, 8))
             .map(|_| midnight + 9 * 3_600_000 + rng.range(0, 9 * 3_600_000))
@@ -269,7 +269,8 @@ async fn history(
             posting.api_key_id = (!candidates.is_empty()).then(|| *rng.pick(&candidates));
             posting.user_id = (rng.range(0, 4) > 0).then(|| rng.pick(people).0);
             match ledger::post(&mut tx, org, &posting, at).await {
-                Ok(posted) => alerts::after_post(&mut tx, &posted, None, at).await?,
+                // The seeded past mails nobody.
+                Ok(posted) => alerts::after_post(&mut tx, &posted, None, None, at).await?,
                 Err(error) if error.domain::<LedgerError>().is_some() => continue,
                 Err(other) => return Err(other),
             }
@@ -285,6 +286,7 @@ async fn history(
             balance,
             Some(threshold),
             &Actor::internal(owner),
+            None,
             now,
         )
         .await?;

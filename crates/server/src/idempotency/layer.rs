@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::auth::api_key::KeyRecord;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
@@ -74,7 +75,16 @@ async fn prepare(
 ) -> Result<Prepared, AppError> {
     // The caller first: a request that names nobody is the route's to refuse (401), or to
     // answer as without a key (sign-up, sign-in), whatever its key looks like.
-    let Some(caller) = caller::find(&state.db, &state.sessions, request.headers()).await? else {
+    // A live API key was looked up (and counted) by the rate limit's gate already.
+    let known = request
+        .extensions()
+        .get::<KeyRecord>()
+        .map(|key| caller::Caller::Key(key.clone()));
+    let caller = match known {
+        Some(caller) => Some(caller),
+        None => caller::find(&state.db, &state.sessions, request.headers()).await?,
+    };
+    let Some(caller) = caller else {
         return Ok(Prepared::Pass(request));
     };
     let key = parse_key(&value)?;

@@ -1,8 +1,9 @@
 //! Reading the ledger: newest first by `seq`, filtered by kind, project and time, in
-//! keyset pages (the cursor is the last `seq` shown).
+//! keyset pages (the cursor is the last `seq` shown); limited to some projects' lines for
+//! a reader who may see only those.
 
 use orgdesk_model::billing::{LedgerEntry, LedgerQuery};
-use orgdesk_model::{OrgId, Page};
+use orgdesk_model::{OrgId, Page, ProjectId};
 use sqlx::AnyConnection;
 
 use crate::db::Params;
@@ -13,10 +14,11 @@ use crate::ledger::repo::{EntryRow, SELECT_ENTRY};
 /// Newest first: by `seq`, which numbers an org's entries.
 const ORDER: Order<'static> = Order::descending(&["seq"]);
 
-/// One page of `org`'s ledger.
+/// One page of `org`'s ledger: of the lines of the projects in `scope` only, when given.
 pub async fn page(
     conn: &mut AnyConnection,
     org: OrgId,
+    scope: Option<&[ProjectId]>,
     query: &LedgerQuery,
 ) -> Result<Page<LedgerEntry>, AppError> {
     let page: PageRequest<i64> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
@@ -27,6 +29,14 @@ pub async fn page(
     );
     if let Some(kind) = query.kind {
         sql += &format!(" AND kind = {}", params.text(kind.as_str()));
+    }
+    if let Some(scope) = scope {
+        let ids: Vec<String> = scope.iter().map(|id| params.text(id.to_string())).collect();
+        sql += &if ids.is_empty() {
+            " AND 1 = 0".to_owned()
+        } else {
+            format!(" AND project_id IN ({})", ids.join(", "))
+        };
     }
     if let Some(project) = query.project {
         sql += &format!(" AND project_id = {}", params.text(project.to_string()));

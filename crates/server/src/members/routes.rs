@@ -13,11 +13,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Actor;
-use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::members::named::Listed;
 use crate::members::{ownership, service};
 use crate::membership::OrgPath;
+use crate::reader::ReadCaller;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -43,15 +44,17 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
 }
 
 /// The org's members by name. `q` matches the start of the name, of any word of it, or of
-/// the email.
+/// the email. Read with an API key, members carry no `email` (`user` is `id` and
+/// `display_name`), `q` matches names only, and project scopes name only the key's
+/// projects.
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/members",
     tag = "members",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
     params(OrgPath, MemberQuery),
     responses(
-        (status = 200, description = "By lowercased name, then id", body = Page<Member>),
+        (status = 200, description = "By lowercased name, then id (without emails for an API key)", body = Page<Member>),
         (status = 400, description = "`malformed_request`"),
         (status = 404, description = "`not_found`"),
         (status = 409, description = "`personal_context`"),
@@ -59,13 +62,11 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
 )]
 async fn list_members(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<MemberQuery>,
-) -> Result<Json<Page<Member>>, AppError> {
-    Ok(Json(
-        service::list(&state.db, session.user_id(), &key, &query).await?,
-    ))
+) -> Result<Json<Listed>, AppError> {
+    Ok(Json(service::list(&state.db, &reader, &key, &query).await?))
 }
 
 /// Change a member's role (admin or member) and/or project scope (members only).

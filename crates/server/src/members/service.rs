@@ -1,11 +1,12 @@
-//! The member rules: anyone in the org may list; owners and admins change roles and
-//! scopes and remove members, never the owner (ownership moves only by transfer).
+//! The member rules: anyone in the org may list (and an API key that reads, without
+//! anyone's email); owners and admins change roles and scopes and remove members, never
+//! the owner (ownership moves only by transfer).
 
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::member::{Member, MemberQuery, UpdateMemberRequest};
 use orgdesk_model::project::ProjectScope;
 use orgdesk_model::role::may_manage_member;
-use orgdesk_model::{Capability, FieldError, Page, ProjectId, Role, UserId};
+use orgdesk_model::{Capability, FieldError, ProjectId, Role, UserId};
 use serde_json::json;
 
 use crate::audit::Entry;
@@ -15,10 +16,11 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::members::error::MemberError;
 use crate::members::list::{self, Filter, ListKey};
+use crate::members::named::{self, Listed, NamedMember};
 use crate::membership::rows;
 use crate::membership::search::Search;
 use crate::membership::AccessError;
-use crate::membership::{self, require_team, OrgKey};
+use crate::membership::{self, require_team, OrgKey, Reader};
 use crate::projects;
 
 fn invalid(field: &str, message: &str) -> AppError {
@@ -28,24 +30,36 @@ fn invalid(field: &str, message: &str) -> AppError {
     }])
 }
 
+/// The member list as `reader` may see it: with emails for members; by name alone for a
+/// key (see [`named`]).
 pub async fn list(
     db: &Db,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
     query: &MemberQuery,
-) -> Result<Page<Member>, AppError> {
+) -> Result<Listed, AppError> {
     let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = membership::find(&mut conn, org, user).await?;
-    require_team(&view, Capability::ViewOrg)?;
-    let owner = rows::owner_of(&mut conn, view.org.id).await?;
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require_team(Capability::ViewOrg)?;
+    let org = reading.org_id();
+    let owner = rows::owner_of(&mut conn, org).await?;
     let filter = Filter {
         search: query.q.as_deref().and_then(Search::parse),
         role: query.role,
         user: None,
     };
-    let found = list::page(&mut conn, view.org.id, owner, &filter, &page).await?;
-    Ok(page.page(found))
+    if reading.shows_contacts() {
+        let found = list::page(&mut conn, org, owner, &filter, &page).await?;
+        return Ok(Listed::WithContacts(page.page(found)));
+    }
+    let nameable = reading.nameable_projects(&mut conn).await?;
+    let found = named::page(&mut conn, org, owner, &filter, &page).await?;
+    let found = found
+        .into_iter()
+        .map(|(member, key)| (NamedMember::of(member, nameable.as_deref()), key))
+        .collect();
+    Ok(Listed::Named(page.page(found)))
 }
 
 /// The scope a request asks for, checked against the role it will go with: `None` for all

@@ -1,5 +1,5 @@
 //! What reaching an org can fail with, besides not finding it (404, which tells a
-//! non-member nothing).
+//! non-member nothing), as a member or as an API key that reads.
 
 use orgdesk_model::{Capability, ErrorCode};
 
@@ -13,12 +13,21 @@ pub enum AccessError {
     PersonalContext,
     #[error("the org requires two-factor sign-in")]
     TwoFactorRequired,
+    #[error("the API key lacks the {0} scope")]
+    KeyScopeMissing(&'static str),
+    #[error("an API key may not {0:?}")]
+    KeyForbidden(Capability),
+    #[error("the API key is limited to a project")]
+    KeyLimitedToProject,
 }
 
 impl DomainError for AccessError {
     fn code(&self) -> ErrorCode {
         match self {
-            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Forbidden(_)
+            | Self::KeyScopeMissing(_)
+            | Self::KeyForbidden(_)
+            | Self::KeyLimitedToProject => ErrorCode::Forbidden,
             Self::PersonalContext => ErrorCode::PersonalContext,
             Self::TwoFactorRequired => ErrorCode::MfaRequiredByOrg,
         }
@@ -27,6 +36,16 @@ impl DomainError for AccessError {
     fn detail(&self) -> String {
         match self {
             Self::Forbidden(_) => "Your role in this organization does not allow this.",
+            Self::KeyScopeMissing(scope) => {
+                return format!("This API key lacks the `{scope}` scope.");
+            }
+            Self::KeyForbidden(_) => {
+                "An API key reads only what its creator's role in this organization allows \
+                 them to read, and this is not among it."
+            }
+            Self::KeyLimitedToProject => {
+                "This API key is limited to one project; this concerns the whole organization."
+            }
             Self::PersonalContext => "This is not possible in a personal context.",
             Self::TwoFactorRequired => {
                 "This organization requires two-factor sign-in. Turn it on for your account \

@@ -1,15 +1,18 @@
 //! The membership core: who belongs to which org, as what. How a request names an org
 //! ([`OrgKey`], [`OrgPath`]), the org as its member sees it ([`MemberView`]) with the lock
 //! and the capability checks every org-scoped change starts with ([`view`]), and the
-//! membership rows with their project scope and search terms ([`rows`], [`search`]).
+//! membership rows with their project scope and search terms ([`rows`], [`search`]), and
+//! what a reader — a member, or an API key that reads — may see of an org ([`reading`]).
 //! Every domain that works inside an org builds on it; it knows none of them.
 
 pub mod error;
 pub mod key;
+pub mod reading;
 pub mod rows;
 pub mod search;
 pub mod view;
 
 pub use error::AccessError;
 pub use key::{OrgKey, OrgPath};
+pub use reading::{reading, KeyReader, Reader, Reading};
 pub use view::{find, lock_for_member, require, require_team, MemberView};

@@ -322,3 +322,19 @@ pub async fn count(conn: &mut AnyConnection, org: OrgId) -> Result<i64, sqlx::Er
         .await?;
     Ok(count)
 }
+
+/// The email addresses of the people who run `org` (its owner and admins, whose rows
+/// store `admin`): whom the server tells about the org's credits and webhooks.
+pub async fn admin_emails(
+    conn: &mut AnyConnection,
+    org: OrgId,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.role = 'admin' ORDER BY u.email",
+    )
+    .bind(org.to_string())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(email,)| email).collect())
+}

@@ -87,6 +87,14 @@ impl Search {
             short,
         })
     }
+
+    /// Whether the name alone matches (a word of it, or all of it), not the email: what a
+    /// search may match for a reader who is not shown emails.
+    pub fn matches_name(&self, display_name: &str) -> bool {
+        terms(display_name, "")
+            .iter()
+            .any(|term| *term >= self.low && *term < self.high)
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +127,17 @@ mod tests {
         assert_eq!(Search::parse("   "), None);
         let short = Search::parse("ZÖ").unwrap();
         assert_eq!((short.prefix.as_str(), short.short), ("zö", true));
+    }
+
+    #[test]
+    fn a_name_search_ignores_the_email() {
+        let search = Search::parse("zq").unwrap();
+        assert!(!search.matches_name("Bob Stone"));
+        assert!(terms("Bob Stone", "zqx@example.com")
+            .iter()
+            .any(|t| *t >= search.low && *t < search.high));
+        assert!(Search::parse("sto").unwrap().matches_name("Bob Stone"));
+        assert!(Search::parse("bob s").unwrap().matches_name("Bob Stone"));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! |---|---|---|
 //! | 400 `malformed_request` | a parameter or the body cannot be read; a bad `Idempotency-Key` | operations with parameters or a body, and secured mutations |
 //! | 401 `unauthenticated` | no valid session or API key | secured operations |
-//! | 403 `mfa_required_by_org` | the org requires two-factor sign-in and the caller has not turned it on | operations under `/v1/orgs/{org}` |
+//! | 403 `mfa_required_by_org` | the org requires two-factor sign-in and the caller (or the API key's creator) has not turned it on | operations under `/v1/orgs/{org}` |
+//! | 403 `forbidden` | the API key lacks the scope the operation needs | operations an API key may call |
 //! | 404 `not_found` | the path names nothing the caller can see | operations with path parameters |
 //! | 408 `request_timeout` | the body did not arrive, or the answer did not start, within the server's request timeout (30 s by default) | every operation |
 //! | 409 `idempotency_key_in_flight` | the key's first request still runs | secured mutations |
@@ -15,12 +16,15 @@
 //! | 415 `unsupported_media_type` | the body is not of the documented type | operations with a body |
 //! | 422 `validation_failed` | a `cursor` in the documented alphabet that this server did not issue | list operations |
 //! | 422 `idempotency_key_reused` | the key was used with another request | secured mutations |
+//! | 429 `rate_limited` | the API key is over its requests a minute (`Retry-After`) | operations an API key may call |
 //! | 500 `internal` | see the server log | every operation |
 //!
 //! Every 4xx/5xx answer is a problem document (`application/problem+json`).
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Required, Response};
 
 use crate::idempotency;
@@ -56,6 +60,9 @@ const ORG_SCOPED: &str = "/v1/orgs/{org}";
 
 fn add_to_operation(op: &mut Operation, mutation: bool, org_scoped: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    // Operations that list the `api_key` scheme (the metering route, the read routes).
+    let api_key = SecurityRequirement::new("api_key", Vec::<String>::new());
+    let keyed = op.security.as_ref().is_some_and(|s| s.contains(&api_key));
     let has_body = op.request_body.is_some();
     let params = op.parameters.as_deref().unwrap_or_default();
     let has_params = !params.is_empty();
@@ -89,7 +96,13 @@ fn add_to_operation(op: &mut Operation, mutation: bool, org_scoped: bool) {
             "`malformed_request`: a parameter or the body cannot be read",
         );
     }
-    if secured {
+    if keyed {
+        add(
+            "401",
+            "`unauthenticated`: no valid session or API key (unknown, revoked or expired, or \
+             its creator left the org)",
+        );
+    } else if secured {
         add("401", "`unauthenticated`: no valid session");
     }
     if has_path_params {
@@ -123,6 +136,16 @@ fn add_to_operation(op: &mut Operation, mutation: bool, org_scoped: bool) {
             "`mfa_required_by_org`: the org requires two-factor sign-in, which the caller \
              has not turned on",
         );
+    }
+    if keyed {
+        also(
+            responses,
+            "403",
+            "`forbidden`: the API key lacks the scope this operation needs",
+        );
+        responses
+            .entry("429".to_owned())
+            .or_insert_with(|| RefOr::T(rate_limited_response()));
     }
     if paged {
         also(
@@ -210,6 +233,28 @@ fn idempotency_key_schema() -> RefOr<Schema> {
 
 fn problem_content() -> Content {
     Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))))
+}
+
+/// 429 for a key over its rate limit, with the `Retry-After` it carries.
+fn rate_limited_response() -> Response {
+    let seconds = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .build();
+    Response::builder()
+        .description(
+            "`rate_limited`: the API key made more requests this minute than the server \
+             allows (`--api-key-rate-limit`)",
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(seconds)
+                .description(Some("Whole seconds until the key's minute ends"))
+                .build(),
+        )
+        .content(PROBLEM_JSON, problem_content())
+        .build()
 }
 
 fn problem_response(description: &str) -> Response {

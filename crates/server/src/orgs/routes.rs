@@ -17,6 +17,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
 use crate::membership::OrgPath;
 use crate::orgs::service;
+use crate::reader::ReadCaller;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -85,22 +86,20 @@ async fn create_org(
     get,
     path = "/v1/orgs/{org}",
     tag = "orgs",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
     params(OrgPath),
     responses(
-        (status = 200, description = "The org with the caller's role", body = Membership,
+        (status = 200, description = "The org with the caller's role (for an API key, its creator's) and what the caller may do there (for a key, what it may read)", body = Membership,
             headers(("ETag" = String, description = "The org's version"))),
         (status = 404, description = "`not_found`: no such org, or not a member"),
     )
 )]
 async fn get_org(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
 ) -> Result<Response, AppError> {
-    Ok(with_etag(
-        service::get(&state.db, session.user_id(), &org).await?,
-    ))
+    Ok(with_etag(service::get(&state.db, &reader, &org).await?))
 }
 
 /// Change name, slug, description or website. Former slugs keep resolving.
@@ -172,7 +171,8 @@ async fn delete_org(
     get,
     path = "/v1/orgs/{org}/overview",
     tag = "orgs",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
+
     params(OrgPath),
     responses(
         (status = 200, description = "The overview", body = OrgOverview),
@@ -181,10 +181,8 @@ async fn delete_org(
 )]
 async fn org_overview(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
 ) -> Result<Json<OrgOverview>, AppError> {
-    Ok(Json(
-        service::overview(&state.db, session.user_id(), &org).await?,
-    ))
+    Ok(Json(service::overview(&state.db, &reader, &org).await?))
 }

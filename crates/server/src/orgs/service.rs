@@ -4,7 +4,6 @@
 use orgdesk_model::audit::AuditAction;
 use orgdesk_model::org::{CreateOrgRequest, Membership, OrgKind, OrgOverview, UpdateOrgRequest};
 use orgdesk_model::page::PageQuery;
-use orgdesk_model::role::allows_in;
 use orgdesk_model::{slug, validate, Capability, OrgId, Page, Plan, Role, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -17,20 +16,18 @@ use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::view::{find_for_member, holder};
 use crate::membership::AccessError;
-use crate::membership::{self, require, rows, MemberView, OrgKey};
+use crate::membership::{self, require, rows, OrgKey, Reader};
 use crate::orgs::error::OrgError;
 use crate::orgs::repo::{self, ListKey, NewOrg, Settings};
 use crate::orgs::slugs;
 use crate::{invitations, ledger, projects};
 
-/// The org as `user` sees it; 404 when it does not exist or `user` is not a member.
-pub async fn find(db: &Db, user: UserId, key: &OrgKey) -> Result<MemberView, AppError> {
+/// The org as `reader` may see it, with the role and what the reader may do there.
+pub async fn get(db: &Db, reader: &Reader, key: &OrgKey) -> Result<Membership, AppError> {
     let mut conn = db.pool().acquire().await?;
-    membership::find(&mut conn, key, user).await
-}
-
-pub async fn get(db: &Db, user: UserId, key: &OrgKey) -> Result<Membership, AppError> {
-    Ok(find(db, user, key).await?.into_membership())
+    Ok(membership::reading(&mut conn, key, reader)
+        .await?
+        .into_membership())
 }
 
 pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membership>, AppError> {
@@ -285,23 +282,21 @@ pub async fn delete(
 
 /// The overview: counts of projects (only those in a scoped member's scope), members,
 /// pending invitations and seats in use, with the plan's limits.
-pub async fn overview(db: &Db, user: UserId, key: &OrgKey) -> Result<OrgOverview, AppError> {
+pub async fn overview(db: &Db, reader: &Reader, key: &OrgKey) -> Result<OrgOverview, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = membership::find(&mut conn, key, user).await?;
-    require(&view, Capability::ViewOrg)?;
-    let org = view.org.id;
-    let scope = rows::find(&mut conn, org, user)
-        .await?
-        .and_then(|(_, scope)| scope);
+    let reading = membership::reading(&mut conn, key, reader).await?;
+    reading.require(Capability::ViewOrg)?;
+    let org = reading.org_id();
+    let scope = reading.scope(&mut conn).await?;
     let project_counts = projects::service::counts(&mut conn, org, scope.as_deref()).await?;
     let member_count = rows::count(&mut conn, org).await?;
-    // Pending invitations are for those who manage them (SPEC "Roles").
-    let pending_invitations = if allows_in(view.org.kind, view.role, Capability::ManageInvitations)
-    {
+    // Pending invitations are for those who manage them (SPEC "Roles"), never for keys.
+    let pending_invitations = if reading.allows(Capability::ManageInvitations) {
         Some(invitations::service::pending_count(&mut conn, org, now_ms()).await?)
     } else {
         None
     };
+    let view = reading.view;
     let limits = view.org.plan.limits();
     Ok(OrgOverview {
         org: view.org,

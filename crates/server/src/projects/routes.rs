@@ -16,13 +16,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Actor;
-use crate::auth::CurrentSession;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::precondition::{etag, IfMatch};
 use crate::membership::{OrgKey, OrgPath};
 use crate::projects::lifecycle::{self, Transition};
 use crate::projects::{service, ProjectKey};
+use crate::reader::ReadCaller;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -54,12 +54,13 @@ fn with_etag(project: Project) -> Response {
     ([(header::ETAG, etag(project.version))], Json(project)).into_response()
 }
 
-/// The org's projects by name; a member with a project scope sees only those.
+/// The org's projects by name; a member with a project scope sees only those, an API key
+/// limited to a project only that one.
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/projects",
     tag = "projects",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
     params(OrgPath, ProjectQuery),
     responses(
         (status = 200, description = "By lowercased name, then id", body = Page<Project>),
@@ -69,13 +70,11 @@ fn with_etag(project: Project) -> Response {
 )]
 async fn list_projects(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(key): OrgPath,
     ApiQuery(query): ApiQuery<ProjectQuery>,
 ) -> Result<Json<Page<Project>>, AppError> {
-    Ok(Json(
-        service::list(&state.db, session.user_id(), &key, &query).await?,
-    ))
+    Ok(Json(service::list(&state.db, &reader, &key, &query).await?))
 }
 
 /// Create a project (owners and admins). Active and suspended projects count toward the
@@ -111,22 +110,22 @@ async fn create_project(
     get,
     path = "/v1/orgs/{org}/projects/{project}",
     tag = "projects",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
     params(OrgPath, ProjectSegment),
     responses(
         (status = 200, description = "The project", body = Project,
             headers(("ETag" = String, description = "The project's version"))),
-        (status = 404, description = "`not_found`: no such project, or outside the caller's scope"),
+        (status = 404, description = "`not_found`: no such project, or outside the caller's scope (or the API key's project)"),
     )
 )]
 async fn get_project(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
     ApiPath(ProjectSegment { project }): ApiPath<ProjectSegment>,
 ) -> Result<Response, AppError> {
     Ok(with_etag(
-        service::get(&state.db, session.user_id(), &org, &project).await?,
+        service::get(&state.db, &reader, &org, &project).await?,
     ))
 }
 

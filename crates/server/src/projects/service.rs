@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::rows::scope_of;
-use crate::membership::{self, require, MemberView, OrgKey};
+use crate::membership::{self, require, MemberView, OrgKey, Reader};
 use crate::projects::error::ProjectError;
 use crate::projects::repo::{self, ListKey, ProjectKey};
 
@@ -73,20 +73,21 @@ pub async fn find_in(
     repo::find(conn, org, key).await
 }
 
+/// The projects `reader` may see, by name.
 pub async fn list(
     db: &Db,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
     query: &ProjectQuery,
 ) -> Result<Page<Project>, AppError> {
     let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
-    let view = membership::find(&mut conn, org, user).await?;
-    require(&view, Capability::ViewOrg)?;
-    let scope = scope_of(&mut conn, &view, user).await?;
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require(Capability::ViewOrg)?;
+    let scope = reading.scope(&mut conn).await?;
     let rows = repo::list(
         &mut conn,
-        view.org.id,
+        reading.org_id(),
         scope.as_deref(),
         query.status,
         &page,
@@ -95,16 +96,24 @@ pub async fn list(
     Ok(page.page(rows))
 }
 
+/// The project named by `project` if `reader` may see it; 404 otherwise, exactly as for
+/// a project that does not exist.
 pub async fn get(
     db: &Db,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
     project: &ProjectKey,
 ) -> Result<Project, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let view = membership::find(&mut conn, org, user).await?;
-    require(&view, Capability::ViewOrg)?;
-    visible(&mut conn, &view, user, project).await
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require(Capability::ViewOrg)?;
+    let found = repo::find(&mut conn, reading.org_id(), project)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match reading.scope(&mut conn).await? {
+        Some(scope) if !scope.contains(&found.id) => Err(AppError::NotFound),
+        _ => Ok(found),
+    }
 }
 
 /// Optional text in its stored form ([`validate::clean`]): blank means "none".

@@ -15,7 +15,7 @@ use crate::billing::{repo, service, BillingError};
 use crate::cards::customer_of;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::membership::{self, require, OrgKey};
+use crate::membership::{self, require, OrgKey, Reader};
 use crate::payments::Payments;
 use crate::stripe::client::{form, object_id, PaymentIntent};
 use crate::stripe::{Stripe, StripeError};
@@ -88,7 +88,7 @@ pub async fn change_plan(
             invoices::record(db, stripe, org_id, plan, &invoice).await?;
         }
     }
-    service::summary(db, payments.mode(), actor.user_id, &key).await
+    service::summary(db, payments.mode(), &Reader::Member(actor.user_id), &key).await
 }
 
 /// Creates the org's subscription to `plan`, or moves its live one to `plan`.

@@ -26,6 +26,7 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
+use crate::mail::Mailer;
 use crate::membership::rows;
 use crate::projects::{self, ProjectKey};
 use crate::usage::error::UsageError;
@@ -58,6 +59,7 @@ async fn share_org(conn: &mut AnyConnection, org: OrgId) -> Result<(), sqlx::Err
 
 pub async fn record(
     db: &Db,
+    mailer: &Mailer,
     key: &KeyRecord,
     idempotency: &Idempotency,
     req: &UsageRequest,
@@ -148,7 +150,8 @@ pub async fn record(
     if !api_key::touch(&mut tx, key.id, now).await? {
         return Err(AuthError::InvalidApiKey.into());
     }
-    alerts::after_post(&mut tx, &posted, None, now).await?;
+    alerts::after_post(&mut tx, &posted, None, Some(mailer), now).await?;
     tx.commit().await?;
+    mailer.wake();
     Ok(answer(posted.entry))
 }

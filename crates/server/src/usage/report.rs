@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use orgdesk_model::usage::{UsageGroup, UsageQuery, UsageReport, UsageRow};
-use orgdesk_model::{FieldError, OrgId, UserId};
+use orgdesk_model::{Capability, FieldError, OrgId, ProjectId};
 use sqlx::AnyConnection;
 
-use crate::billing::service::viewer;
-use crate::db::Db;
+use crate::db::{Db, Params};
 use crate::error::AppError;
-use crate::membership::OrgKey;
+use crate::membership::{self, OrgKey, Reader};
 use crate::usage::error::UsageError;
 
 const DAY_MS: i64 = 86_400_000;
@@ -32,16 +31,29 @@ pub fn range(
     Ok((from, to))
 }
 
+/// The report `reader` may see (those who see billing), with the org's slug: of the
+/// projects in the reader's reach only (a key limited to a project: that project's usage).
 pub async fn report(
     db: &Db,
-    user: UserId,
+    reader: &Reader,
     org: &OrgKey,
     query: &UsageQuery,
 ) -> Result<(UsageReport, String), AppError> {
     let (from, to) = range(query, Utc::now())?;
     let mut conn = db.pool().acquire().await?;
-    let view = viewer(&mut conn, org, user).await?;
-    let rows = rows(&mut conn, view.org.id, query.group_by, from, to).await?;
+    let reading = membership::reading(&mut conn, org, reader).await?;
+    reading.require(Capability::ViewBilling)?;
+    let scope = reading.scope(&mut conn).await?;
+    let view = reading.view;
+    let rows = rows(
+        &mut conn,
+        view.org.id,
+        scope.as_deref(),
+        query.group_by,
+        from,
+        to,
+    )
+    .await?;
     let total_credits = rows.iter().map(|r| r.credits).sum();
     let report = UsageReport {
         org_id: view.org.id,
@@ -57,6 +69,7 @@ pub async fn report(
 async fn rows(
     conn: &mut AnyConnection,
     org: OrgId,
+    scope: Option<&[ProjectId]>,
     group: UsageGroup,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -78,18 +91,28 @@ async fn rows(
             "",
         ),
     };
+    let mut params = Params::default();
+    let (org, from, to) = (
+        params.text(org.to_string()),
+        params.int(from.timestamp_millis()),
+        params.int(to.timestamp_millis()),
+    );
+    let within = match scope {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".to_owned(),
+        Some(ids) => {
+            let ids: Vec<String> = ids.iter().map(|id| params.text(id.to_string())).collect();
+            format!(" AND l.project_id IN ({})", ids.join(", "))
+        }
+    };
     let sql = format!(
         "SELECT {key} AS k, MAX({label}) AS label, CAST(SUM(-l.amount) AS BIGINT) AS credits, \
          COUNT(*) AS events FROM ledger_entries l {join} \
-         WHERE l.org_id = $1 AND l.kind = 'usage' AND l.created_at >= $2 AND l.created_at < $3 \
-         GROUP BY {key}"
+         WHERE l.org_id = {org} AND l.kind = 'usage' AND l.created_at >= {from} \
+         AND l.created_at < {to}{within} GROUP BY {key}"
     );
-    let found: Vec<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(&sql)
-        .bind(org.to_string())
-        .bind(from.timestamp_millis())
-        .bind(to.timestamp_millis())
-        .fetch_all(conn)
-        .await?;
+    let found: Vec<(Option<String>, Option<String>, i64, i64)> =
+        params.bind(sqlx::query_as(&sql)).fetch_all(conn).await?;
     let mut out: Vec<UsageRow> = found
         .into_iter()
         .map(|(key, label, credits, events)| {

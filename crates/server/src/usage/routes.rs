@@ -1,4 +1,4 @@
-//! `POST /v1/usage` (API-key auth) and the usage reports: thin handlers over
+//! `POST /v1/usage` (API-key auth) and the usage reports (a session, or a key that reads): thin handlers over
 //! [`crate::usage::record`] and [`crate::usage::report`].
 
 use axum::extract::State;
@@ -9,11 +9,12 @@ use orgdesk_model::usage::{UsageGroup, UsageQuery, UsageRecorded, UsageReport, U
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{ApiKeyCaller, CurrentSession};
+use crate::auth::ApiKeyCaller;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyKey;
 use crate::membership::OrgPath;
+use crate::reader::ReadCaller;
 use crate::state::AppState;
 use crate::usage::{record, report};
 
@@ -50,16 +51,18 @@ async fn record_usage(
     ApiJson(req): ApiJson<UsageRequest>,
 ) -> Result<(StatusCode, Json<UsageRecorded>), AppError> {
     let idempotency = idempotency.required()?;
-    let recorded = record::record(&state.db, &key, &idempotency, &req).await?;
+    let recorded = record::record(&state.db, &state.mail, &key, &idempotency, &req).await?;
     Ok((StatusCode::CREATED, Json(recorded)))
 }
 
-/// Usage of a time range grouped by project, person or day (owners and admins).
+/// Usage of a time range grouped by project, person or day (owners and admins, and their
+/// API keys; a key limited to a project reads that project's usage only).
 #[utoipa::path(
     get,
     path = "/v1/orgs/{org}/usage",
     tag = "billing",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
+
     params(OrgPath, UsageQuery),
     responses(
         (status = 200, description = "The report", body = UsageReport),
@@ -71,11 +74,11 @@ async fn record_usage(
 )]
 async fn usage_report(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageReport>, AppError> {
-    let (report, _) = report::report(&state.db, session.user_id(), &org, &query).await?;
+    let (report, _) = report::report(&state.db, &reader, &org, &query).await?;
     Ok(Json(report))
 }
 
@@ -84,7 +87,8 @@ async fn usage_report(
     get,
     path = "/v1/orgs/{org}/reports/usage.csv",
     tag = "billing",
-    security(("session" = [])),
+    security(("session" = []), ("api_key" = [])),
+
     params(OrgPath, UsageQuery),
     responses(
         (status = 200, description = "`key,label,credits,events` lines and a total",
@@ -97,11 +101,11 @@ async fn usage_report(
 )]
 async fn usage_csv(
     State(state): State<AppState>,
-    session: CurrentSession,
+    ReadCaller(reader): ReadCaller,
     OrgPath(org): OrgPath,
     ApiQuery(query): ApiQuery<UsageQuery>,
 ) -> Result<Response, AppError> {
-    let (report, slug) = report::report(&state.db, session.user_id(), &org, &query).await?;
+    let (report, slug) = report::report(&state.db, &reader, &org, &query).await?;
     let body = report::csv(&report)?;
     let group = match report.group_by {
         UsageGroup::Project => "project",

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use orgdesk_model::webhook::MAX_URL_LEN;
 use url::Url;
 
-use crate::webhooks::config::WebhookConfig;
+use crate::outbound::WebhookConfig;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum GuardError {

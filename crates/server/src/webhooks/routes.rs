@@ -230,6 +230,7 @@ async fn test_webhook(
 ) -> Result<(StatusCode, Json<WebhookDelivery>), AppError> {
     let id = segment.id()?;
     let delivery = deliveries::send_test(&state.db, &actor, &org, id).await?;
+    state.webhook_wake.notify_one();
     Ok((StatusCode::ACCEPTED, Json(delivery)))
 }
 
@@ -330,5 +331,6 @@ async fn redeliver(
 ) -> Result<(StatusCode, Json<WebhookDelivery>), AppError> {
     let id = segment.id()?;
     let delivery = deliveries::redeliver(&state.db, &actor, &org, id).await?;
+    state.webhook_wake.notify_one();
     Ok((StatusCode::ACCEPTED, Json(delivery)))
 }

@@ -154,6 +154,12 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// Stops the server at once, as a crash would: what it had in flight never finishes
+    /// (its webhook attempts are abandoned). [`Self::restart`] starts it again.
+    pub fn crash(&mut self) {
+        drop(self.server.take());
+    }
+
     /// Starts a second server on the same database, its configuration changed by
     /// `configure` (as another instance behind a load balancer would be).
     pub async fn another_instance(

@@ -86,6 +86,8 @@ describe('ApiKeysPage', () => {
     const select = dialog.querySelector('select[name=project]') as HTMLSelectElement;
     expect([...select.options].map((x) => x.text)).toEqual(['All projects', 'Website', 'App']);
     await user.type(dialog.querySelector('input[name=name]')!, 'Batch jobs');
+    // What `read` allows, in one line: members come without their emails.
+    expect(within(dialog).getByTestId('scope-read').closest('label')).toHaveTextContent('never their emails');
     await user.click(within(dialog).getByTestId('scope-read'));
     await user.click(within(dialog).getByTestId('api-key-submit'));
 

@@ -8,7 +8,12 @@ export const SCOPES: { scope: ApiKeyScope; label: string; hint: string; testid: 
     hint: 'Send metered usage, which spends credits under the spend policy.',
     testid: 'scope-usage-write',
   },
-  { scope: 'read', label: 'Read', hint: 'Read the data the key’s project allows.', testid: 'scope-read' },
+  {
+    scope: 'read',
+    label: 'Read',
+    hint: 'Read the organization, its projects, usage, ledger and members (never their emails), within the key’s project if it has one.',
+    testid: 'scope-read',
+  },
 ];
 
 export function scopeLabel(scope: ApiKeyScope): string {

@@ -14,6 +14,7 @@ use orgdesk_server::webhooks::WebhookConfig;
 use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend};
 
 mod keys;
+mod read_keys;
 mod table;
 mod world;
 
@@ -23,9 +24,12 @@ use world::{build, discard, fill, prepare, People};
 on_both_backends!(
     every_route_answers_every_caller_as_the_table_says,
     api_keys_never_cross_tenants,
+    read_keys_read_their_own_tenant_only,
+    keys_reach_no_session_route,
 );
 
 use keys::api_keys_never_cross_tenants;
+use read_keys::{keys_reach_no_session_route, read_keys_read_their_own_tenant_only};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 const FOREIGN_ORG: &str = "Zyx Foreign Tenant";
