@@ -92,6 +92,8 @@ async fn owner_adds_an_endpoint(app: &mut App, receiver: &Receiver) -> Result<St
         .await?;
     app.click(&testid("webhook-all-events")).await?;
     let projects = with("webhook-area", "data-area", "project");
+    // The areas run below the dialog's fold: scroll to Projects, as a person would.
+    app.scroll_to(&projects).await?;
     app.click(&format!("{projects} {}", testid("webhook-area-all")))
         .await?;
     app.click(&format!("{projects} {}", testid("webhook-area-toggle")))
