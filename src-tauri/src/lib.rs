@@ -31,7 +31,7 @@ use crate::keychain::OsKeychain;
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, audit, billing, forms, invitations, links, members,
-        navigation, orgs, outbox, payments, projects, security, session, two_factor,
+        navigation, orgs, outbox, payments, projects, security, session, two_factor, webhooks,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -126,6 +126,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             two_factor::forget_recovery_codes,
             security::get_org_security,
             security::update_org_security,
+            webhooks::webhook_events,
+            webhooks::list_webhooks,
+            webhooks::get_webhook,
+            webhooks::create_webhook,
+            webhooks::update_webhook,
+            webhooks::delete_webhook,
+            webhooks::send_test_webhook,
+            webhooks::rotate_webhook_secret,
+            webhooks::list_webhook_deliveries,
+            webhooks::get_webhook_delivery,
+            webhooks::redeliver_webhook,
             account_mail::resend_verification,
             account_mail::refresh_me,
             account_mail::verify_email,
@@ -244,6 +255,7 @@ pub fn install<R: Runtime>(
     app.manage(services.two_factor.clone());
     app.manage(services.security.clone());
     app.manage(services.account_mail.clone());
+    app.manage(services.webhooks.clone());
     Ok(Arc::new(services))
 }
 

@@ -18,6 +18,7 @@ mod ports;
 pub mod probes;
 mod process;
 mod profile;
+pub mod receiver;
 mod server;
 mod stripe;
 mod windows;

@@ -92,6 +92,13 @@ impl TestServer {
         Ok(server)
     }
 
+    /// Like [`TestServer::start`], letting webhooks reach plain-http receivers on loopback
+    /// (`--allow-insecure-webhooks --allow-private-webhooks`), as a local setup would.
+    pub async fn start_with_loopback_webhooks(test: &str) -> Result<Self> {
+        let flags = ["--allow-insecure-webhooks", "--allow-private-webhooks"];
+        Self::start_with_flags(test, "local", flags.map(str::to_owned).to_vec()).await
+    }
+
     async fn start_with(test: &str, payments: &'static str) -> Result<Self> {
         Self::start_with_flags(test, payments, Vec::new()).await
     }

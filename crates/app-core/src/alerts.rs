@@ -1,7 +1,9 @@
-//! Low-balance alerts as desktop notifications. The server records each time an org's
-//! balance falls below its threshold; the app announces every such crossing once (the
-//! last one announced per org is remembered across restarts), whether it learns of it
-//! from the billing page or from the watch that checks every few minutes.
+//! Alerts as desktop notifications. The server records each time an org's balance falls
+//! below its threshold; the app announces every such crossing once (the last one announced
+//! per org is remembered across restarts), whether it learns of it from the billing page or
+//! from the watch that checks every few minutes. Likewise, owners and admins are told once
+//! when the server turned one of their org's webhook endpoints off after its deliveries
+//! kept failing (from the Webhooks page or the watch).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,7 +11,8 @@ use std::time::Duration;
 
 use orgdesk_model::billing::BillingSummary;
 use orgdesk_model::org::Membership;
-use orgdesk_model::{Capability, OrgId};
+use orgdesk_model::webhook::{Webhook, WebhookDisabledReason};
+use orgdesk_model::{AppPage, Capability, OrgId};
 
 use crate::host::{Notifier, Spawner};
 use crate::prefs::Prefs;
@@ -78,9 +81,41 @@ impl Alerts {
         self.notifier.notify("Low credit balance", &body);
     }
 
+    /// Announces each endpoint the server turned off after failures, once per time it did
+    /// (an endpoint turned on again and off again later is announced again).
+    pub fn note_disabled_webhooks(&self, org: OrgId, webhooks: &[Webhook]) {
+        for hook in webhooks {
+            if hook.enabled || hook.disabled_reason != Some(WebhookDisabledReason::Failing) {
+                continue;
+            }
+            // The run of failures that ended in it: a later edit of the endpoint (its
+            // description, say) is not a new occurrence.
+            let at = hook
+                .health
+                .failing_since
+                .unwrap_or(hook.updated_at)
+                .timestamp_millis();
+            let key = format!("webhook_disabled_notified/{}", hook.id);
+            if self.prefs.get_i64(&key) == Some(at) {
+                continue;
+            }
+            if let Err(e) = self.prefs.set_i64(&key, at) {
+                tracing::warn!(error = %e, "could not remember a webhook notice");
+            }
+            let name = self
+                .org_name(org)
+                .unwrap_or_else(|| "an organization".into());
+            let body = format!(
+                "The webhook to {} in {name} was turned off: its deliveries kept failing. Fix the receiver, then turn it on again under Settings → Webhooks.",
+                hook.url
+            );
+            self.notifier.notify("Webhook turned off", &body);
+        }
+    }
+
     /// The watch: while signed in, checks the billing of every org the account may see
-    /// billing for.
-    pub async fn check_low_balances(&self) {
+    /// billing for, and the webhooks of every org whose webhooks it manages.
+    pub async fn check(&self) {
         let Ok(client) = self.signed_in.client().await else {
             return;
         };
@@ -88,12 +123,17 @@ impl Alerts {
             return;
         };
         for m in orgs.value {
-            if !m.capabilities.contains(&Capability::ViewBilling) {
-                continue;
-            }
             self.remember_org_names(std::slice::from_ref(&m));
-            if let Ok(summary) = client.billing(m.org.id).await {
-                self.note_low_balance(m.org.id, &summary.value);
+            let org = m.org.id;
+            if m.capabilities.contains(&Capability::ViewBilling) {
+                if let Ok(summary) = client.billing(org).await {
+                    self.note_low_balance(org, &summary.value);
+                }
+            }
+            if AppPage::SettingsWebhooks.allowed_in(m.org.kind, &m.capabilities) {
+                if let Ok(hooks) = client.webhooks(org).await {
+                    self.note_disabled_webhooks(org, &hooks.value);
+                }
             }
         }
     }
@@ -104,7 +144,7 @@ impl Alerts {
         self.spawner.run(async move {
             loop {
                 tokio::time::sleep(WATCH_EVERY).await;
-                this.check_low_balances().await;
+                this.check().await;
             }
         });
     }

@@ -9,7 +9,7 @@
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
 //! `members`, `invitations`, `billing`, `payments`, `audit`, `api_keys`, `sessions`, `two_factor`,
-//! `security`, `account_mail`); `account` (over the session: deleting the account signs
+//! `security`, `account_mail`, `webhooks`); `account` (over the session: deleting the account signs
 //! out); `services` (wiring). A module only imports from layers below it.
 
 pub mod account;
@@ -42,6 +42,7 @@ pub mod signed_in;
 pub mod staleness;
 pub mod store;
 pub mod two_factor;
+pub mod webhooks;
 
 pub use error::AppError;
 pub use services::{Host, Services};

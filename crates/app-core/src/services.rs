@@ -30,6 +30,7 @@ use crate::sessions::Sessions;
 use crate::signed_in::SignedIn;
 use crate::staleness::Staleness;
 use crate::two_factor::TwoFactor;
+use crate::webhooks::Webhooks;
 
 /// What the program running the core provides.
 pub struct Host {
@@ -67,6 +68,7 @@ pub struct Services {
     pub two_factor: Arc<TwoFactor>,
     pub security: Arc<OrgSecurity>,
     pub account_mail: Arc<AccountMail>,
+    pub webhooks: Arc<Webhooks>,
 }
 
 impl Services {
@@ -154,6 +156,7 @@ impl Services {
             audit: Arc::new(Audit::new(reads.clone())),
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
             security: Arc::new(OrgSecurity::new(reads.clone())),
+            webhooks: Arc::new(Webhooks::new(reads.clone(), alerts.clone())),
             account_mail,
             connectivity,
             reads,
@@ -165,7 +168,8 @@ impl Services {
     }
 
     /// Starts the background work that runs as long as the app: the outbox replay (and the
-    /// connectivity announcements) and the low-balance watch.
+    /// connectivity announcements) and the watch for alerts (low balances, webhooks turned
+    /// off).
     pub fn start(&self) {
         self.outbox.run();
         self.alerts.watch();

@@ -24,6 +24,7 @@ fn modules_import_only_lower_layers() {
                 "two_factor",
                 "security",
                 "account_mail",
+                "webhooks",
             ],
             &["orgs", "billing", "payments", "session"],
             &["account"],

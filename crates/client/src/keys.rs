@@ -10,7 +10,7 @@ use orgdesk_model::audit::AuditFilter;
 use orgdesk_model::billing::LedgerFilter;
 use orgdesk_model::member::MemberFilter;
 use orgdesk_model::usage::UsageGroup;
-use orgdesk_model::{OrgId, Role};
+use orgdesk_model::{OrgId, Role, WebhookDeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
 
 /// One read, with everything that tells it apart from another.
@@ -31,6 +31,8 @@ pub enum ReadKey {
     MyInvitations,
     /// What each modality costs.
     Rates,
+    /// The events webhooks may be sent (the catalogue).
+    WebhookEvents,
     /// Something of one org.
     Org { org_id: OrgId, read: OrgRead },
 }
@@ -72,6 +74,21 @@ pub enum OrgRead {
     Payments {
         cursor: Option<String>,
     },
+    /// The org's webhook endpoints.
+    Webhooks,
+    /// One endpoint.
+    Webhook {
+        webhook: WebhookId,
+    },
+    /// One page of an endpoint's deliveries, newest first.
+    WebhookDeliveries {
+        webhook: WebhookId,
+        cursor: Option<String>,
+    },
+    /// One delivery with its payload and attempts.
+    WebhookDelivery {
+        delivery: WebhookDeliveryId,
+    },
 }
 
 /// A kind of read of one org, whatever its filters: what a page shows.
@@ -93,6 +110,10 @@ pub enum OrgData {
     BillingProfile,
     /// The card payments, every page.
     Payments,
+    /// The webhook endpoints, together and each.
+    Webhooks,
+    /// Every endpoint's deliveries, pages and details.
+    WebhookDeliveries,
 }
 
 /// A set of reads: what a change makes stale, what a refresh brought news of, and what a
@@ -106,6 +127,7 @@ pub enum ReadScope {
     Orgs,
     MyInvitations,
     Rates,
+    WebhookEvents,
     /// Everything remembered about one org: the org itself and all it holds.
     Org {
         org_id: OrgId,
@@ -135,6 +157,7 @@ impl ReadKey {
             Self::Orgs => ReadScope::Orgs,
             Self::MyInvitations => ReadScope::MyInvitations,
             Self::Rates => ReadScope::Rates,
+            Self::WebhookEvents => ReadScope::WebhookEvents,
             Self::Org { org_id, read } => ReadScope::OrgData {
                 org_id: *org_id,
                 data: read.data(),
@@ -150,6 +173,7 @@ impl fmt::Display for ReadKey {
             Self::Orgs => return f.write_str("orgs"),
             Self::MyInvitations => return f.write_str("me/invitations"),
             Self::Rates => return f.write_str("rates"),
+            Self::WebhookEvents => return f.write_str("webhook-events"),
             Self::Org { org_id, read } => (org_id, read),
         };
         let cursor = |c: &Option<String>| c.clone().unwrap_or_default();
@@ -180,6 +204,16 @@ impl fmt::Display for ReadKey {
             OrgRead::Payments { cursor: c } => {
                 write!(f, "org/{org}/payments?cursor={}", cursor(c))
             }
+            OrgRead::Webhooks => write!(f, "org/{org}/webhooks"),
+            OrgRead::Webhook { webhook } => write!(f, "org/{org}/webhooks/{webhook}"),
+            OrgRead::WebhookDeliveries { webhook, cursor: c } => write!(
+                f,
+                "org/{org}/webhooks/{webhook}/deliveries?cursor={}",
+                cursor(c)
+            ),
+            OrgRead::WebhookDelivery { delivery } => {
+                write!(f, "org/{org}/webhooks/deliveries/{delivery}")
+            }
         }
     }
 }
@@ -200,6 +234,10 @@ impl OrgRead {
             Self::ApiKeys => OrgData::ApiKeys,
             Self::BillingProfile => OrgData::BillingProfile,
             Self::Payments { .. } => OrgData::Payments,
+            Self::Webhooks | Self::Webhook { .. } => OrgData::Webhooks,
+            Self::WebhookDeliveries { .. } | Self::WebhookDelivery { .. } => {
+                OrgData::WebhookDeliveries
+            }
         }
     }
 }
@@ -292,6 +330,26 @@ mod tests {
             cursor: Some("p2".into()),
         };
         assert_eq!(at(payments), format!("org/{o}/payments?cursor=p2"));
+        assert_eq!(ReadKey::WebhookEvents.storage_key(), "webhook-events");
+        assert_eq!(at(OrgRead::Webhooks), format!("org/{o}/webhooks"));
+        let hook: WebhookId = "0190f4c2-5b8e-7000-8000-0000000000a1".parse().unwrap();
+        assert_eq!(
+            at(OrgRead::Webhook { webhook: hook }),
+            format!("org/{o}/webhooks/{hook}")
+        );
+        let deliveries = OrgRead::WebhookDeliveries {
+            webhook: hook,
+            cursor: Some("d2".into()),
+        };
+        assert_eq!(
+            at(deliveries),
+            format!("org/{o}/webhooks/{hook}/deliveries?cursor=d2")
+        );
+        let delivery: WebhookDeliveryId = "0190f4c2-5b8e-7000-8000-0000000000b1".parse().unwrap();
+        assert_eq!(
+            at(OrgRead::WebhookDelivery { delivery }),
+            format!("org/{o}/webhooks/deliveries/{delivery}")
+        );
     }
 
     #[test]
@@ -324,5 +382,16 @@ mod tests {
         assert!(!ReadScope::Orgs.covers(&ReadKey::of(a, OrgRead::Membership)));
         assert!(!ReadScope::Me.covers(&ReadKey::MyInvitations));
         assert_eq!(members.scope(), data(OrgData::Members));
+        let detail = ReadKey::of(
+            a,
+            OrgRead::WebhookDelivery {
+                delivery: WebhookDeliveryId::new(),
+            },
+        );
+        assert!(data(OrgData::WebhookDeliveries).covers(&detail));
+        assert!(!data(OrgData::Webhooks).covers(&detail));
+        assert!(data(OrgData::Webhooks).covers(&ReadKey::of(a, OrgRead::Webhooks)));
+        assert!(ReadScope::WebhookEvents.covers(&ReadKey::WebhookEvents));
+        assert!(!of_a.covers(&ReadKey::WebhookEvents));
     }
 }

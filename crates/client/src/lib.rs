@@ -17,6 +17,7 @@ mod orgs;
 mod payments;
 mod projects;
 mod security;
+mod webhooks;
 
 pub use cache::{Cached, MemoryCache, ReadCache};
 pub use error::ClientError;

@@ -20,6 +20,7 @@ fn modules_import_only_lower_layers() {
                 "payments",
                 "projects",
                 "security",
+                "webhooks",
             ],
         ],
     );

@@ -152,6 +152,14 @@ page_registry! {
         requires: None,
         kinds: EVERY_KIND,
     }
+    // Where the org's changes are sent: endpoints, their health and deliveries (owners and
+    // admins; the signing secrets and payloads are theirs to see only).
+    SettingsWebhooks = "settings/webhooks" {
+        title: "Webhooks",
+        section: Settings,
+        requires: Some(Capability::ManageSecurity),
+        kinds: EVERY_KIND,
+    }
     // The org's security policy: two-factor for members, idle timeout, password length.
     SettingsSecurity = "settings/security" {
         title: "Security",
@@ -235,6 +243,7 @@ mod tests {
                 "settings/general",
                 "settings/audit-log",
                 "settings/api-keys",
+                "settings/webhooks",
                 "settings/security",
                 "account",
             ]
@@ -290,6 +299,7 @@ mod tests {
         assert!(personal.contains(&P::Billing));
         assert!(personal.contains(&P::SettingsAuditLog));
         assert!(personal.contains(&P::SettingsApiKeys));
+        assert!(personal.contains(&P::SettingsWebhooks));
         assert!(personal.contains(&P::Account));
         assert!(!personal.contains(&P::SettingsSecurity));
     }

@@ -18,6 +18,7 @@ pub mod projects;
 pub mod security;
 pub mod session;
 pub mod two_factor;
+pub mod webhooks;
 
 /// What every command returns: the value, or the `{code, message, field}` the server speaks.
 pub type CmdResult<T> = Result<T, orgdesk_model::ApiError>;

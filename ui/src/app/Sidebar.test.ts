@@ -33,12 +33,13 @@ describe('Sidebar', () => {
       'nav-settings-general',
       'nav-settings-audit-log',
       'nav-settings-api-keys',
+      'nav-settings-webhooks',
       'nav-settings-security',
       'nav-account',
     ]);
   });
 
-  it('hides billing and the audit log from members, but not their API keys', () => {
+  it('hides billing, the audit log and webhooks from members, but not their API keys', () => {
     workspace.currentId = 'g';
     render(Sidebar);
     expect(ids()).toEqual([
@@ -66,6 +67,8 @@ describe('Sidebar', () => {
     render(Sidebar);
     expect(pageAllowed(asMember, 'billing')).toBe(false);
     expect(pageAllowed(asAdmin, 'billing')).toBe(true);
+    expect(pageAllowed(asMember, 'settings/webhooks')).toBe(false);
+    expect(pageAllowed(asAdmin, 'settings/webhooks')).toBe(true);
     expect(screen.queryByTestId('nav-billing')).toBeNull();
     expect(screen.getByTestId('nav-overview')).toHaveAttribute('aria-current', 'page');
     workspace.page = 'overview';

@@ -3,7 +3,7 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet } from '@lucide/svelte';
+import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
 import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
@@ -13,6 +13,7 @@ import { OverviewPage } from '../features/overview';
 import { ProjectsPage } from '../features/projects';
 import { SecuritySettings } from '../features/security';
 import { GeneralSettings } from '../features/settings';
+import { WebhooksPage } from '../features/webhooks';
 import type { AppPage, Membership } from '../lib/bindings';
 
 export interface PageView {
@@ -28,6 +29,7 @@ export const views: Record<AppPage, PageView> = {
   'settings/general': { component: GeneralSettings, icon: Settings2 },
   'settings/audit-log': { component: AuditLogPage, icon: ScrollText },
   'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
+  'settings/webhooks': { component: WebhooksPage, icon: Webhook },
   'settings/security': { component: SecuritySettings, icon: ShieldCheck },
   account: { component: AccountPage, icon: CircleUser },
 };

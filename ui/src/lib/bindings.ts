@@ -217,6 +217,25 @@ export const commands = {
 	getOrgSecurity: (orgId: OrgId) => typedError<OrgSecurityPolicy, ApiError>(__TAURI_INVOKE("get_org_security", { orgId })),
 	/**  Replaces the org's security policy; needs the server now. */
 	updateOrgSecurity: (orgId: OrgId, input: UpdateOrgSecurityPolicy) => typedError<OrgSecurityPolicy, ApiError>(__TAURI_INVOKE("update_org_security", { orgId, input })),
+	/**  Every event an endpoint may be sent, with its label and area. */
+	webhookEvents: () => typedError<Fresh<EventInfo[]>, ApiError>(__TAURI_INVOKE("webhook_events")),
+	/**  The org's webhook endpoints with their health (owners and admins). */
+	listWebhooks: (orgId: OrgId) => typedError<Fresh<Webhook[]>, ApiError>(__TAURI_INVOKE("list_webhooks", { orgId })),
+	getWebhook: (orgId: OrgId, webhookId: WebhookId) => typedError<Fresh<Webhook>, ApiError>(__TAURI_INVOKE("get_webhook", { orgId, webhookId })),
+	/**  Adds an endpoint; the signing secret in the answer is shown once. */
+	createWebhook: (orgId: OrgId, input: CreateWebhookRequest) => typedError<CreatedWebhook, ApiError>(__TAURI_INVOKE("create_webhook", { orgId, input })),
+	updateWebhook: (orgId: OrgId, webhookId: WebhookId, input: UpdateWebhookRequest) => typedError<Webhook, ApiError>(__TAURI_INVOKE("update_webhook", { orgId, webhookId, input })),
+	deleteWebhook: (orgId: OrgId, webhookId: WebhookId) => typedError<null, ApiError>(__TAURI_INVOKE("delete_webhook", { orgId, webhookId })),
+	/**  Sends a test event to one endpoint; answers its delivery. */
+	sendTestWebhook: (orgId: OrgId, webhookId: WebhookId) => typedError<WebhookDelivery, ApiError>(__TAURI_INVOKE("send_test_webhook", { orgId, webhookId })),
+	/**  A new signing secret, shown once; the old one keeps signing for 24 hours. */
+	rotateWebhookSecret: (orgId: OrgId, webhookId: WebhookId) => typedError<RotatedWebhookSecret, ApiError>(__TAURI_INVOKE("rotate_webhook_secret", { orgId, webhookId })),
+	/**  One page of an endpoint's deliveries, newest first. */
+	listWebhookDeliveries: (orgId: OrgId, webhookId: WebhookId, cursor: string | null) => typedError<Fresh<Page<WebhookDelivery>>, ApiError>(__TAURI_INVOKE("list_webhook_deliveries", { orgId, webhookId, cursor })),
+	/**  A delivery with its payload and every attempt. */
+	getWebhookDelivery: (orgId: OrgId, deliveryId: WebhookDeliveryId) => typedError<Fresh<WebhookDeliveryDetail>, ApiError>(__TAURI_INVOKE("get_webhook_delivery", { orgId, deliveryId })),
+	/**  Sends a delivery again, under the same id. */
+	redeliverWebhook: (orgId: OrgId, deliveryId: WebhookDeliveryId) => typedError<WebhookDelivery, ApiError>(__TAURI_INVOKE("redeliver_webhook", { orgId, deliveryId })),
 	/**  Mails the verification link again. */
 	resendVerification: () => typedError<null, ApiError>(__TAURI_INVOKE("resend_verification")),
 	/**  The signed-in account as the server has it now. */
@@ -243,11 +262,11 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
 export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
 
@@ -332,7 +351,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/security" | "account";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -340,12 +359,13 @@ export type ArchiveProject = {
 };
 
 /**
- *  Everything the audit log records, one variant per kind of change. The wire form is
+ *  Every event of the catalogue, one variant per kind of change: what the audit log
+ *  records and what webhooks deliver (the same enum, so the two can never drift apart). The wire form is
  *  dotted, `<target>.<past tense>` (`project.suspended`); [`AuditAction::label`] is how
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
@@ -395,7 +415,7 @@ export type AuditFilter = {
 };
 
 /**  What an audit event is about. */
-export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key";
+export type AuditTarget = "org" | "project" | "member" | "invitation" | "api_key" | "webhook";
 
 /**  Who the org's receipts are made out to. Every field is optional; empty strings clear. */
 export type BillingProfile = {
@@ -621,9 +641,28 @@ export type CreateProjectRequest = {
 	description?: string | null,
 };
 
+export type CreateWebhookRequest = {
+	/**  `https://…` (plain `http://` only on servers started with `--allow-insecure-webhooks`). */
+	url: string,
+	description?: string,
+	/**  Send every event (also ones added to the catalogue later). */
+	all_events?: boolean,
+	/**  The events to send when `all_events` is off; at least one then. */
+	events?: AuditAction[],
+	/**  Starts on unless `false`. */
+	enabled?: boolean,
+};
+
 /**  A new key with its secret, shown this once. */
 export type CreatedApiKey = {
 	key: ApiKey,
+	secret: string,
+};
+
+/**  A new endpoint with its signing secret, shown this once. */
+export type CreatedWebhook = {
+	webhook: Webhook,
+	/**  `whsec_` and the base64 key. */
 	secret: string,
 };
 
@@ -645,6 +684,14 @@ export type DeepLink = { kind: "org"; slug: string; page: AppPage } | { kind: "i
 
 /**  Tells the UI that a link is waiting (`take_deep_link` hands it over). */
 export type DeepLinkArrived = null;
+
+export type DeliveryStatus = 
+/**  Waiting for its first attempt or for a retry. */
+"pending" | 
+/**  A receiver answered 2xx. */
+"delivered" | 
+/**  Given up: retries ran out, or the endpoint was turned off or deleted. */
+"failed";
 
 /**  What following a verification link did. */
 export type EmailConfirmed = {
@@ -746,6 +793,11 @@ export type ErrorCode =
 "idempotency_key_in_flight" | 
 /**  Too many attempts; retry after the time given. */
 "rate_limited" | 
+/**
+ *  A webhook URL that this server will not send to: not `https://`, or a host that
+ *  resolves to a loopback, private, link-local, multicast or metadata address.
+ */
+"webhook_url_not_allowed" | 
 /**  The uploaded body is larger than allowed. */
 "payload_too_large" | 
 /**  The uploaded content type is not accepted. */
@@ -777,6 +829,19 @@ export type ErrorCode =
 "keychain_unavailable" | 
 /**  Reading or writing the app's local files failed (app side). */
 "local_storage";
+
+/**  The areas events are grouped by (the first part of their wire name). */
+export type EventArea = "org" | "member" | "invitation" | "project" | "api_key" | "billing" | "webhook";
+
+/**  One entry of the published catalogue (`GET /v1/webhook-events`). */
+export type EventInfo = {
+	type: AuditAction,
+	label: string,
+	area: EventArea,
+	area_label: string,
+	/**  The schema of its `details` (in the OpenAPI document's components). */
+	details_type: string,
+};
 
 export type ExportDone = {
 	path: string,
@@ -1009,7 +1074,11 @@ export type OrgData = "membership" | "overview" | "projects" | "members" | "invi
 /**  The statements and each statement. */
 "invoices" | "audit" | "api_keys" | "billing_profile" | 
 /**  The card payments, every page. */
-"payments";
+"payments" | 
+/**  The webhook endpoints, together and each. */
+"webhooks" | 
+/**  Every endpoint's deliveries, pages and details. */
+"webhook_deliveries";
 
 /**
  *  An organization, or a personal context (which is stored as an organization of
@@ -1299,7 +1368,7 @@ export type RateCard = {
  */
 export type ReadScope = 
 /**  Everything remembered. */
-{ kind: "all" } | { kind: "me" } | { kind: "orgs" } | { kind: "my_invitations" } | { kind: "rates" } | 
+{ kind: "all" } | { kind: "me" } | { kind: "orgs" } | { kind: "my_invitations" } | { kind: "rates" } | { kind: "webhook_events" } | 
 /**  Everything remembered about one org: the org itself and all it holds. */
 { kind: "org"; org_id: OrgId } | 
 /**  One kind of read of one org. */
@@ -1350,6 +1419,16 @@ export type RevokedSessions = {
 };
 
 export type Role = "owner" | "admin" | "member";
+
+/**
+ *  A new signing secret, shown this once; the previous one signs too until
+ *  `previous_expires_at`.
+ */
+export type RotatedWebhookSecret = {
+	webhook: Webhook,
+	secret: string,
+	previous_expires_at: string,
+};
 
 /**
  *  Everything an account's security log records. [`SecurityEvent::label`] is how people
@@ -1562,6 +1641,18 @@ export type UpdateProjectRequest = {
 	description?: string | null,
 };
 
+/**
+ *  Changes to an endpoint; absent fields stay as they are. Turning it on again clears a
+ *  failure streak.
+ */
+export type UpdateWebhookRequest = {
+	url?: string | null,
+	description?: string | null,
+	all_events?: boolean | null,
+	events?: AuditAction[] | null,
+	enabled?: boolean | null,
+};
+
 export type UsageGroup = "project" | "user" | "day";
 
 export type UsageReport = {
@@ -1594,6 +1685,89 @@ export type User = {
 export type UserId = string;
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  An org's webhook endpoint (its secret is never read back). */
+export type Webhook = {
+	id: WebhookId,
+	org_id: OrgId,
+	url: string,
+	description: string,
+	/**  Every event of the catalogue, including ones added later. */
+	all_events: boolean,
+	/**  The chosen events when `all_events` is off. */
+	events: AuditAction[],
+	enabled: boolean,
+	/**  Why it is off when the server turned it off (not when a person did). */
+	disabled_reason: WebhookDisabledReason | null,
+	created_at: string,
+	updated_at: string,
+	/**  After a rotation, deliveries are signed with the old secret too until then. */
+	previous_secret_expires_at: string | null,
+	health: WebhookHealth,
+};
+
+/**  One try at sending a delivery. */
+export type WebhookAttempt = {
+	at: string,
+	/**  The receiver's HTTP status; absent when it could not be reached. */
+	status_code: number | null,
+	duration_ms: number,
+	/**  The start of the receiver's answer (at most 1 KiB). */
+	response_excerpt: string | null,
+	/**  Why the attempt failed, when it did ("timed out after 10 s", "connection refused"). */
+	error: string | null,
+};
+
+/**  One event on its way to one endpoint. */
+export type WebhookDelivery = {
+	/**  Also the `webhook-id` header, the same on every attempt. */
+	id: WebhookDeliveryId,
+	webhook_id: WebhookId,
+	event_id: AuditEventId,
+	event_type: AuditAction,
+	status: DeliveryStatus,
+	attempts: number,
+	created_at: string,
+	/**  When the next attempt is due (pending deliveries). */
+	next_attempt_at: string | null,
+	delivered_at: string | null,
+	last_attempt: WebhookAttempt | null,
+};
+
+/**  A delivery with what was sent and every attempt, newest first. */
+export type WebhookDeliveryDetail = {
+	delivery: WebhookDelivery,
+	/**  The body as sent (a [`WebhookPayload`]). */
+	payload: Value,
+	attempts: WebhookAttempt[],
+};
+
+/**
+ *  One event on its way to one webhook endpoint. Its id is the `webhook-id` header, the
+ *  same on every attempt, so receivers can drop repeats.
+ */
+export type WebhookDeliveryId = string;
+
+export type WebhookDisabledReason = 
+/**  Every delivery failed for three days. */
+"failing";
+
+/**  How an endpoint has been doing. */
+export type WebhookHealth = {
+	/**  The last attempt, successful or not. */
+	last_attempt_at: string | null,
+	/**  The last attempt's HTTP status, if the receiver answered. */
+	last_status_code: number | null,
+	/**  The last 2xx answer. */
+	last_success_at: string | null,
+	/**  Attempts that failed in a row since the last success. */
+	failure_streak: number,
+	/**  When the current run of failures began. */
+	failing_since: string | null,
+};
+
+/**  A webhook endpoint of an org. */
+export type WebhookId = string;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -21,7 +21,11 @@ use orgdesk_client::ReadScope;
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = orgdesk_server::Config::local(dir.path());
+    let config = orgdesk_server::Config {
+        // Webhooks may point at loopback (tests never send anywhere else).
+        webhooks: orgdesk_server::webhooks::WebhookConfig::open(),
+        ..orgdesk_server::Config::local(dir.path())
+    };
     (orgdesk_server::spawn(config).await.unwrap(), dir)
 }
 

@@ -96,6 +96,11 @@ impl World {
         panic!("no mail number {count} to {email} with a {prefix} link in {dir:?}")
     }
 
+    /// The server's data folder (its SQLite database is `orgdesk.db` there).
+    pub fn server_dir(&self) -> &std::path::Path {
+        self._server_dir.path()
+    }
+
     /// The server seen directly, not through the proxy, signed in as `email`.
     pub async fn direct(&self, email: &str) -> Client {
         let client = Client::new(&self.server.base_url()).unwrap();

@@ -7,7 +7,7 @@ import type { AuditAction, AuditEvent } from '../../lib/bindings';
 import { isoDay } from '../../lib/format';
 import { toasts } from '../../lib/toast.svelte';
 import AuditLogPage from './AuditLogPage.svelte';
-import { describe as describeEvent, summarize, targetOf, textOf } from './actions';
+import { actionLabel, describe as describeEvent, summarize, targetOf, textOf } from './actions';
 
 afterEach(reset);
 
@@ -210,5 +210,16 @@ describe('describeEvent', () => {
       kind: 'Organization',
       name: 'Northwind Traders',
     });
+  });
+
+  it('names a webhook by its URL and labels its events', () => {
+    const e = event(2, {
+      action: 'webhook.created',
+      target_type: 'webhook',
+      target_id: 'w1',
+      details: { url: 'https://hooks.example.com/orgdesk', events: ['project.created'] },
+    });
+    expect(targetOf(e, new Map())).toEqual({ kind: 'Webhook', name: 'https://hooks.example.com/orgdesk' });
+    expect(actionLabel('webhook.disabled')).toBe('Webhook turned off after failures');
   });
 });

@@ -169,6 +169,7 @@ const KINDS: Record<AuditTarget, string> = {
   member: 'Member',
   invitation: 'Invitation',
   api_key: 'API key',
+  webhook: 'Webhook',
 };
 
 /** What the event happened to, named as well as we can: "Project", "Brand refresh". */
@@ -178,7 +179,8 @@ export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: str
     (e.target_id && names.get(e.target_id)) ||
     (typeof d.name === 'string' && d.name) ||
     (typeof d.email === 'string' && d.email) ||
-    (typeof d.display_name === 'string' && d.display_name);
+    (typeof d.display_name === 'string' && d.display_name) ||
+    (typeof d.url === 'string' && d.url);
   return { kind: KINDS[e.target_type], name: named || null };
 }
 
