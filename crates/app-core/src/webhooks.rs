@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use orgdesk_client::{Client, OrgData, OrgRead, ReadKey, ReadScope};
-use orgdesk_model::event::EventInfo;
+use orgdesk_model::event_data::EventInfo;
 use orgdesk_model::webhook::{
     CreateWebhookRequest, CreatedWebhook, RotatedWebhookSecret, UpdateWebhookRequest, Webhook,
     WebhookDelivery, WebhookDeliveryDetail,

@@ -2,7 +2,7 @@
 //! their deliveries and each delivery's attempts. Creating an endpoint and rotating its
 //! secret answer the signing secret, which the server never shows again.
 
-use orgdesk_model::event::EventInfo;
+use orgdesk_model::event_data::EventInfo;
 use orgdesk_model::webhook::{
     CreateWebhookRequest, CreatedWebhook, RotatedWebhookSecret, UpdateWebhookRequest, Webhook,
     WebhookDelivery, WebhookDeliveryDetail,

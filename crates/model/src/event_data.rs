@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::event::AuditAction;
+use crate::event::{AuditAction, EventArea};
 use crate::ids::{LedgerEntryId, PaymentId, ProjectId, UserId};
 use crate::plan::Plan;
 use crate::project::ProjectStatus;
@@ -307,6 +307,34 @@ catalogue! {
     SecretRotatedDetails: WebhookSecretRotated;
     WebhookDisabledDetails: WebhookDisabled;
     WebhookTestDetails: WebhookTest;
+}
+
+/// One entry of the published catalogue (`GET /v1/webhook-events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct EventInfo {
+    #[serde(rename = "type")]
+    pub event: AuditAction,
+    pub label: String,
+    pub area: EventArea,
+    pub area_label: String,
+    /// The schema of its `details` (in the OpenAPI document's components).
+    pub details_type: String,
+}
+
+impl EventInfo {
+    /// The whole catalogue, in its order.
+    pub fn catalogue() -> Vec<Self> {
+        AuditAction::ALL
+            .into_iter()
+            .map(|event| Self {
+                event,
+                label: event.label().to_owned(),
+                area: event.area(),
+                area_label: event.area().label().to_owned(),
+                details_type: details_type(event).to_owned(),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ fn modules_import_only_lower_layers() {
                 "spreadsheet",
                 "account",
                 "built_in",
+                "event",
             ],
             &["payment"],
             &[
@@ -27,9 +28,9 @@ fn modules_import_only_lower_layers() {
                 "billing",
                 "two_factor",
             ],
-            &["member", "navigation", "usage", "policy"],
+            &["member", "navigation", "usage", "policy", "event_data"],
             &["org", "api_key", "audit"],
-            &["invitation"],
+            &["invitation", "webhook"],
         ],
     );
 }

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use orgdesk_app_core::reads::Fresh;
 use orgdesk_app_core::webhooks::Webhooks;
-use orgdesk_model::event::EventInfo;
+use orgdesk_model::event_data::EventInfo;
 use orgdesk_model::webhook::{
     CreateWebhookRequest, CreatedWebhook, RotatedWebhookSecret, UpdateWebhookRequest, Webhook,
     WebhookDelivery, WebhookDeliveryDetail,

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use orgdesk_model::event::EventInfo;
+use orgdesk_model::event_data::EventInfo;
 use orgdesk_model::page::PageQuery;
 use orgdesk_model::webhook::{
     CreateWebhookRequest, CreatedWebhook, RotatedWebhookSecret, UpdateWebhookRequest, Webhook,
