@@ -158,41 +158,34 @@ install_schemathesis() {
   echo "    installed $("$st" --version) in $SCHEMATHESIS_VENV"
 }
 
-# The Stripe stand-in the payment tests run against (scripts/lib/localstripe.sh).
-install_localstripe() {
-  local bin
-  bin=$(localstripe_bin)
-  if [[ -n $bin ]]; then
-    echo "    $bin already installed"
+# A pinned PyPI package in a venv of its own: `check` prints what the tests use (empty
+# when the pinned version is missing), so a re-run finds it and installs nothing.
+install_in_venv() {
+  local check=$1 venv=$2 requirement=$3 found
+  found=$("$check")
+  if [[ -n $found ]]; then
+    echo "    $requirement already installed ($found)"
     return
   fi
-  quietly python3 -m venv "$LOCALSTRIPE_VENV"
-  quietly "$LOCALSTRIPE_VENV/bin/pip" install --disable-pip-version-check "$LOCALSTRIPE_REQUIREMENT"
-  bin=$(localstripe_bin)
-  [[ -n $bin ]] || {
-    echo "    $LOCALSTRIPE_VENV/bin/localstripe missing after installing" >&2
+  quietly python3 -m venv "$venv"
+  quietly "$venv/bin/pip" install --disable-pip-version-check "$requirement"
+  found=$("$check")
+  [[ -n $found ]] || {
+    echo "    $requirement missing from $venv after installing" >&2
     return 1
   }
-  echo "    installed $LOCALSTRIPE_REQUIREMENT in $LOCALSTRIPE_VENV"
+  echo "    installed $requirement in $venv"
+}
+
+# The Stripe stand-in the payment tests run against (scripts/lib/localstripe.sh).
+install_localstripe() {
+  install_in_venv localstripe_bin "$LOCALSTRIPE_VENV" "$LOCALSTRIPE_REQUIREMENT"
 }
 
 # The official Standard Webhooks library the webhook tests' receiver verifies deliveries
 # with (scripts/lib/standardwebhooks.sh, scripts/lib/webhook_receiver.py).
 install_standardwebhooks() {
-  local python
-  python=$(standardwebhooks_python)
-  if [[ -n $python ]]; then
-    echo "    $STANDARDWEBHOOKS_REQUIREMENT already installed in $STANDARDWEBHOOKS_VENV"
-    return
-  fi
-  quietly python3 -m venv "$STANDARDWEBHOOKS_VENV"
-  quietly "$STANDARDWEBHOOKS_VENV/bin/pip" install --disable-pip-version-check "$STANDARDWEBHOOKS_REQUIREMENT"
-  python=$(standardwebhooks_python)
-  [[ -n $python ]] || {
-    echo "    $STANDARDWEBHOOKS_REQUIREMENT missing from $STANDARDWEBHOOKS_VENV after installing" >&2
-    return 1
-  }
-  echo "    installed $STANDARDWEBHOOKS_REQUIREMENT in $STANDARDWEBHOOKS_VENV"
+  install_in_venv standardwebhooks_python "$STANDARDWEBHOOKS_VENV" "$STANDARDWEBHOOKS_REQUIREMENT"
 }
 
 install_ui_deps() {
