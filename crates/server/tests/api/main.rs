@@ -65,4 +65,5 @@ mod team_concurrency;
 mod webhook_alerts;
 mod webhook_delivery;
 mod webhook_failover;
+mod webhook_guard;
 mod webhooks;

@@ -16,6 +16,7 @@ use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend};
 mod keys;
 mod read_keys;
 mod table;
+mod webhook_rows;
 mod world;
 
 use table::{table, Body, Id, Prep};
