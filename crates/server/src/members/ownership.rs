@@ -63,6 +63,16 @@ pub async fn transfer(
     let (target_role, _) = rows::find(&mut tx, org_id, req.user_id)
         .await?
         .ok_or_else(not_a_member)?;
+    // Owning this org must fit the new owner's plan, as creating one must (their personal
+    // plan is locked, so a creation of theirs at the same time waits for this).
+    let limit = rows::lock_personal_plan(&mut tx, req.user_id)
+        .await?
+        .limits()
+        .owned_orgs;
+    if rows::owned_org_count(&mut tx, req.user_id).await? >= i64::from(limit) {
+        let name = rows::display_name(&mut tx, req.user_id).await?;
+        return Err(MemberError::NewOwnerAtLimit { name, limit }.into());
+    }
     // The new owner's row must be a plain admin row (no scope) before it is referenced.
     rows::set_role_and_scope(&mut tx, org_id, req.user_id, Role::Admin, None).await?;
     rows::set_owner(&mut tx, org_id, req.user_id, now).await?;

@@ -3,7 +3,7 @@
 //! `orgs.owner_user_id` (see the foundation migration: it references the owner's
 //! membership row), and [`role_of`] derives the role the API shows.
 
-use orgdesk_model::{OrgId, ProjectId, Role, UserId};
+use orgdesk_model::{OrgId, Plan, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::db::Params;
@@ -337,4 +337,38 @@ pub async fn admin_emails(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(email,)| email).collect())
+}
+
+/// The plan of `user`'s personal context, which sets how many orgs they may own. Locks
+/// that row until the transaction ends, so concurrent creations by one person queue.
+pub async fn lock_personal_plan(conn: &mut AnyConnection, user: UserId) -> Result<Plan, AppError> {
+    sqlx::query("UPDATE orgs SET version = version WHERE personal_user_id = $1")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    let (plan,): (String,) = sqlx::query_as("SELECT plan FROM orgs WHERE personal_user_id = $1")
+        .bind(user.to_string())
+        .fetch_one(conn)
+        .await?;
+    Plan::parse(&plan).ok_or(AppError::CorruptRow("org plan"))
+}
+
+/// How many organizations (not personal contexts) `user` owns.
+pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i64, sqlx::Error> {
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM orgs WHERE owner_user_id = $1 AND kind = 'organization'",
+    )
+    .bind(user.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(count)
+}
+
+/// How `user` is named to others.
+pub async fn display_name(conn: &mut AnyConnection, user: UserId) -> Result<String, sqlx::Error> {
+    let (name,): (String,) = sqlx::query_as("SELECT display_name FROM users WHERE id = $1")
+        .bind(user.to_string())
+        .fetch_one(conn)
+        .await?;
+    Ok(name)
 }

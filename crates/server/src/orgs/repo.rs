@@ -94,31 +94,6 @@ pub async fn insert(
     Ok(())
 }
 
-/// The plan of `user`'s personal context, which sets how many orgs they may own. Locks
-/// that row until the transaction ends, so concurrent creations by one person queue.
-pub async fn lock_personal_plan(conn: &mut AnyConnection, user: UserId) -> Result<Plan, AppError> {
-    sqlx::query("UPDATE orgs SET version = version WHERE personal_user_id = $1")
-        .bind(user.to_string())
-        .execute(&mut *conn)
-        .await?;
-    let (plan,): (String,) = sqlx::query_as("SELECT plan FROM orgs WHERE personal_user_id = $1")
-        .bind(user.to_string())
-        .fetch_one(conn)
-        .await?;
-    Plan::parse(&plan).ok_or(AppError::CorruptRow("org plan"))
-}
-
-/// How many organizations (not personal contexts) `user` owns.
-pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM orgs WHERE owner_user_id = $1 AND kind = 'organization'",
-    )
-    .bind(user.to_string())
-    .fetch_one(conn)
-    .await?;
-    Ok(count)
-}
-
 /// The names of the organizations (not personal contexts) `user` owns, by name.
 pub async fn owned_org_names(
     conn: &mut AnyConnection,

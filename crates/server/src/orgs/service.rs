@@ -80,7 +80,7 @@ pub async fn create_personal(
 
 /// How many organizations (not personal contexts) `user` owns.
 pub async fn owned_org_count(conn: &mut AnyConnection, user: UserId) -> Result<i64, AppError> {
-    Ok(repo::owned_org_count(conn, user).await?)
+    Ok(rows::owned_org_count(conn, user).await?)
 }
 
 /// The names of the organizations (not personal contexts) `user` owns.
@@ -131,11 +131,11 @@ pub async fn create(
     let now = now_ms();
     let id = OrgId::new();
     let mut tx = db.write().await?;
-    let limit = repo::lock_personal_plan(&mut tx, user)
+    let limit = rows::lock_personal_plan(&mut tx, user)
         .await?
         .limits()
         .owned_orgs;
-    if repo::owned_org_count(&mut tx, user).await? >= i64::from(limit) {
+    if rows::owned_org_count(&mut tx, user).await? >= i64::from(limit) {
         return Err(OrgError::OwnedOrgLimit { limit }.into());
     }
     let slug = match explicit_slug {

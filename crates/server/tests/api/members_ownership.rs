@@ -11,7 +11,43 @@ on_both_backends!(
     leave_and_transfer_ownership,
     the_database_keeps_exactly_one_owner,
     personal_contexts_have_no_people_management,
+    a_transfer_must_fit_the_new_owners_plan,
 );
+
+/// Taking an org over counts toward the new owner's plan, as creating one does: Bo, on
+/// the free plan (3 owned orgs), who owns 3 already, cannot be handed a fourth.
+async fn a_transfer_must_fit_the_new_owners_plan(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (token, org) = acme(&app).await;
+    let bo = app.signup_named("bo@example.com", "Bo Builder").await;
+    for name in ["Bo One", "Bo Two", "Bo Three"] {
+        app.new_org(&bo.token, name).await;
+    }
+    app.add_member(&org, &bo.user_id, "admin").await;
+    let body = json!({ "user_id": bo.user_id });
+    let refused = expect_problem(
+        app.post_json("/v1/orgs/acme/transfer-ownership", Some(&token), &body)
+            .await,
+        StatusCode::CONFLICT,
+        "plan_limit_reached",
+    )
+    .await;
+    let detail = refused["detail"].as_str().unwrap();
+    assert!(detail.contains("Bo Builder") && detail.contains('3'), "{detail}");
+    let (owner,): (String,) = sqlx::query_as("SELECT owner_user_id FROM orgs WHERE id = $1")
+        .bind(&org)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_ne!(owner, bo.user_id, "the refused transfer changed the owner");
+
+    // With room on a larger plan, the same transfer goes through.
+    app.set_plan(&bo.personal_org_id, "team").await;
+    let done = app
+        .post_json("/v1/orgs/acme/transfer-ownership", Some(&token), &body)
+        .await;
+    expect_json(done, StatusCode::OK).await;
+}
 
 async fn leave_and_transfer_ownership(backend: Backend) {
     let app = spawn_app(backend).await;

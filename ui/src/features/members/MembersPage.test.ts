@@ -126,6 +126,19 @@ describe('MembersPage', () => {
     expect(screen.getByTestId('leave-org')).toBeInTheDocument();
   });
 
+  it('tells managers the seats used and members only the head count', async () => {
+    // A member's overview carries no seat count (pending invitations are managers' business).
+    backend({ ...base, get_overview: () => ({ ...overview, role: 'member', seats_used: null, pending_invitations: null }) });
+    const { unmount } = render(MembersPage, { props: { membership: membership(o, 'member') } });
+    await vi.waitFor(() => expect(screen.getByTestId('members-summary')).toHaveTextContent('3 members in Northwind Traders'));
+    expect(screen.getByTestId('members-summary')).not.toHaveTextContent(/seats|of 5/);
+    unmount();
+    reset();
+    backend(base);
+    render(MembersPage, { props: { membership: membership(o) } });
+    await vi.waitFor(() => expect(screen.getByTestId('members-summary')).toHaveTextContent('3 members · 3 of 5 seats used on the team plan'));
+  });
+
   it('invites several parsed emails with a project scope', async () => {
     const calls = backend({
       ...base,
