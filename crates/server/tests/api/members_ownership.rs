@@ -33,7 +33,10 @@ async fn a_transfer_must_fit_the_new_owners_plan(backend: Backend) {
     )
     .await;
     let detail = refused["detail"].as_str().unwrap();
-    assert!(detail.contains("Bo Builder") && detail.contains('3'), "{detail}");
+    assert!(
+        detail.contains("Bo Builder") && detail.contains('3'),
+        "{detail}"
+    );
     let (owner,): (String,) = sqlx::query_as("SELECT owner_user_id FROM orgs WHERE id = $1")
         .bind(&org)
         .fetch_one(&app.db)
