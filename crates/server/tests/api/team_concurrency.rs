@@ -24,7 +24,12 @@ async fn fresh_org(app: &TestApp, owner: &Account, round: usize) -> (String, Str
 
 /// An owner who may own many orgs.
 async fn busy_owner(app: &TestApp) -> Account {
-    let owner = app.signup("owner@example.com").await;
+    busy_owner_named(app, "owner@example.com").await
+}
+
+/// An account on the business plan, which may own many orgs.
+async fn busy_owner_named(app: &TestApp, email: &str) -> Account {
+    let owner = app.signup(email).await;
     sqlx::query("UPDATE orgs SET plan = 'business' WHERE id = $1")
         .bind(&owner.personal_org_id)
         .execute(&app.db)
@@ -141,7 +146,8 @@ async fn transfer_races_a_role_change_of_the_target(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = busy_owner(&app).await;
     let admin = app.signup("admin@example.com").await;
-    let target = app.signup("target@example.com").await;
+    // The target takes over an org each round: their plan must hold them all.
+    let target = busy_owner_named(&app, "target@example.com").await;
     for round in 0..ROUNDS {
         let (org, slug) = fresh_org(&app, &owner, round).await;
         app.add_member(&org, &admin.user_id, "admin").await;

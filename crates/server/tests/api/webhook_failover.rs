@@ -203,8 +203,11 @@ async fn two_instances_share_a_burst_of_a_thousand_events(backend: Backend) {
     }
     assert_eq!(answered(&received, 200), EVENTS);
     let most = most_at_once(&received);
+    // More than one instance's 8 proves both sent. The receiver stamps a request's end
+    // after its answer is written, so a slot's next request may start (by the receiver's
+    // clock) just before its last one ended: one such overlap per instance is allowed.
     assert!(
-        (9..=16).contains(&most),
+        (9..=18).contains(&most),
         "both instances sent side by side, each at most 8 at a time: {most} at once"
     );
 
