@@ -84,6 +84,12 @@ pub enum ErrorCode {
     /// A webhook URL that this server will not send to: not `https://`, or a host that
     /// resolves to a loopback, private, link-local, multicast or metadata address.
     WebhookUrlNotAllowed,
+    /// The organization is scheduled for deletion: it is read-only until the owner cancels.
+    OrgPendingDeletion,
+    /// The export is still being written; its progress says how far it is.
+    ExportNotReady,
+    /// The export's file was removed (kept 7 days) or the export failed: start a new one.
+    ExportExpired,
     /// The uploaded body is larger than allowed.
     PayloadTooLarge,
     /// The uploaded content type is not accepted.
@@ -117,7 +123,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 49] = [
+    pub const ALL: [ErrorCode; 52] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -153,6 +159,9 @@ impl ErrorCode {
         Self::IdempotencyKeyInFlight,
         Self::RateLimited,
         Self::WebhookUrlNotAllowed,
+        Self::OrgPendingDeletion,
+        Self::ExportNotReady,
+        Self::ExportExpired,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::RequestTimeout,
@@ -215,6 +224,8 @@ impl ErrorCode {
             Self::RequestTimeout => 408,
             Self::RateLimited => 429,
             Self::WebhookUrlNotAllowed => 422,
+            Self::OrgPendingDeletion | Self::ExportNotReady => 409,
+            Self::ExportExpired => 410,
             Self::Internal
             | Self::BadResponse
             | Self::NotSignedIn
@@ -262,6 +273,9 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::RateLimited => "rate_limited",
             Self::WebhookUrlNotAllowed => "webhook_url_not_allowed",
+            Self::OrgPendingDeletion => "org_pending_deletion",
+            Self::ExportNotReady => "export_not_ready",
+            Self::ExportExpired => "export_expired",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RequestTimeout => "request_timeout",
@@ -317,6 +331,9 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight => "This request is still being processed",
             Self::RateLimited => "Too many attempts",
             Self::WebhookUrlNotAllowed => "Webhook address not allowed",
+            Self::OrgPendingDeletion => "This organization is scheduled for deletion",
+            Self::ExportNotReady => "The export is not ready yet",
+            Self::ExportExpired => "This export is no longer available",
             Self::PayloadTooLarge => "The upload is too large",
             Self::UnsupportedMediaType => "This file type is not accepted",
             Self::RequestTimeout => "The request took too long",

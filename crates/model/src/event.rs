@@ -28,6 +28,16 @@ pub enum AuditAction {
     OrgDeleted,
     #[serde(rename = "org.security_updated")]
     OrgSecurityUpdated,
+    #[serde(rename = "org.export_created")]
+    OrgExportCreated,
+    #[serde(rename = "org.retention_updated")]
+    OrgRetentionUpdated,
+    #[serde(rename = "org.data_purged")]
+    OrgDataPurged,
+    #[serde(rename = "org.deletion_scheduled")]
+    OrgDeletionScheduled,
+    #[serde(rename = "org.deletion_cancelled")]
+    OrgDeletionCancelled,
     #[serde(rename = "member.role_changed")]
     MemberRoleChanged,
     #[serde(rename = "member.scope_changed")]
@@ -143,7 +153,7 @@ impl AuditTarget {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 44] = [
+    pub const ALL: [Self; 49] = [
         Self::OrgCreated,
         Self::OrgUpdated,
         Self::OrgLogoUpdated,
@@ -152,6 +162,11 @@ impl AuditAction {
         Self::OrgPlanChanged,
         Self::OrgDeleted,
         Self::OrgSecurityUpdated,
+        Self::OrgExportCreated,
+        Self::OrgRetentionUpdated,
+        Self::OrgDataPurged,
+        Self::OrgDeletionScheduled,
+        Self::OrgDeletionCancelled,
         Self::MemberRoleChanged,
         Self::MemberScopeChanged,
         Self::MemberRemoved,
@@ -201,6 +216,11 @@ impl AuditAction {
             Self::OrgPlanChanged => "org.plan_changed",
             Self::OrgDeleted => "org.deleted",
             Self::OrgSecurityUpdated => "org.security_updated",
+            Self::OrgExportCreated => "org.export_created",
+            Self::OrgRetentionUpdated => "org.retention_updated",
+            Self::OrgDataPurged => "org.data_purged",
+            Self::OrgDeletionScheduled => "org.deletion_scheduled",
+            Self::OrgDeletionCancelled => "org.deletion_cancelled",
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberScopeChanged => "member.scope_changed",
             Self::MemberRemoved => "member.removed",
@@ -251,6 +271,11 @@ impl AuditAction {
             Self::OrgPlanChanged => "Plan changed",
             Self::OrgDeleted => "Organization deleted",
             Self::OrgSecurityUpdated => "Security policy changed",
+            Self::OrgExportCreated => "Export started",
+            Self::OrgRetentionUpdated => "Retention changed",
+            Self::OrgDataPurged => "Data past retention deleted",
+            Self::OrgDeletionScheduled => "Deletion scheduled",
+            Self::OrgDeletionCancelled => "Deletion cancelled",
             Self::MemberRoleChanged => "Role changed",
             Self::MemberScopeChanged => "Project scope changed",
             Self::MemberRemoved => "Member removed",
@@ -301,6 +326,11 @@ impl AuditAction {
             | Self::OrgPlanChanged
             | Self::OrgDeleted
             | Self::OrgSecurityUpdated
+            | Self::OrgExportCreated
+            | Self::OrgRetentionUpdated
+            | Self::OrgDataPurged
+            | Self::OrgDeletionScheduled
+            | Self::OrgDeletionCancelled
             | Self::BillingTopUp
             | Self::BillingCreditsGranted
             | Self::BillingLowBalance

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::event::{AuditAction, EventArea};
-use crate::ids::{LedgerEntryId, PaymentId, ProjectId, UserId};
+use crate::ids::{ExportId, LedgerEntryId, PaymentId, ProjectId, UserId};
 use crate::plan::Plan;
 use crate::project::ProjectStatus;
+use crate::retention::RetentionKind;
 use crate::role::Role;
 
 macro_rules! payload {
@@ -39,7 +40,7 @@ payload!(
     }
 );
 payload!(
-    /// `org.updated`, `project.updated`, `webhook.updated`: only the fields that changed.
+    /// `org.updated`, `project.updated`, `webhook.updated`, `org.retention_updated`: only the fields that changed.
     ChangesDetails { changes: BTreeMap<String, FieldChange> }
 );
 payload!(
@@ -245,6 +246,21 @@ payload!(
     WebhookTestDetails { message: String }
 );
 
+payload!(
+    /// `org.export_created`: an export of the whole org was started.
+    ExportCreatedDetails { export_id: ExportId }
+);
+payload!(
+    /// `org.data_purged`: `deleted` records of `kind` older than `older_than` are gone
+    /// from the database (written by the system, once per kind and run that deleted any).
+    PurgedDetails { kind: RetentionKind, deleted: u64, older_than: DateTime<Utc> }
+);
+payload!(
+    /// `org.deletion_scheduled`: the org is read-only and is deleted for good at
+    /// `purge_at` unless the owner cancels first.
+    DeletionScheduledDetails { purge_at: DateTime<Utc> }
+);
+
 macro_rules! catalogue {
     ($($ty:ident: $($action:ident)|+;)*) => {
         /// Any event's details (the type follows from the event's `type`; see
@@ -276,8 +292,11 @@ macro_rules! catalogue {
 
 catalogue! {
     NamedDetails: OrgCreated | OrgDeleted | ProjectCreated | ProjectDeleted;
-    ChangesDetails: OrgUpdated | ProjectUpdated | WebhookUpdated;
-    NoDetails: OrgLogoRemoved;
+    ChangesDetails: OrgUpdated | ProjectUpdated | WebhookUpdated | OrgRetentionUpdated;
+    NoDetails: OrgLogoRemoved | OrgDeletionCancelled;
+    ExportCreatedDetails: OrgExportCreated;
+    PurgedDetails: OrgDataPurged;
+    DeletionScheduledDetails: OrgDeletionScheduled;
     LogoDetails: OrgLogoUpdated;
     OwnershipDetails: OrgOwnershipTransferred;
     PlanChangeDetails: OrgPlanChanged;

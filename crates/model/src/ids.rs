@@ -106,6 +106,10 @@ typed_id!(
     WebhookDeliveryId
 );
 typed_id!(
+    /// An export of a whole org (a ZIP written in the background).
+    ExportId
+);
+typed_id!(
     /// A signed-in session (never its token: the token is a secret, the id is not).
     SessionId
 );

@@ -11,6 +11,7 @@ pub mod built_in;
 pub mod error;
 pub mod event;
 pub mod event_data;
+pub mod export;
 pub mod ids;
 pub mod invitation;
 pub mod kind;
@@ -22,6 +23,7 @@ pub mod payment;
 pub mod plan;
 pub mod policy;
 pub mod project;
+pub mod retention;
 pub mod role;
 pub mod security;
 pub mod slug;
@@ -33,8 +35,8 @@ pub mod webhook;
 
 pub use error::{ApiError, ErrorCode, FieldError, Problem, TwoFactorChallenge};
 pub use ids::{
-    ApiKeyId, AuditEventId, InvitationId, LedgerEntryId, OrgId, PaymentId, ProjectId, SessionId,
-    UserId, WebhookDeliveryId, WebhookId,
+    ApiKeyId, AuditEventId, ExportId, InvitationId, LedgerEntryId, OrgId, PaymentId, ProjectId,
+    SessionId, UserId, WebhookDeliveryId, WebhookId,
 };
 pub use navigation::AppPage;
 pub use page::Page;

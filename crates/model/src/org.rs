@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::OrgId;
+use crate::ids::{OrgId, UserId};
 pub use crate::kind::OrgKind;
 use crate::plan::{Plan, PlanLimits};
 use crate::project::ProjectCounts;
@@ -32,6 +32,45 @@ pub struct Org {
     /// Increases with every change; send it as `If-Match` to update safely.
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// Set while the org is scheduled for deletion: it is read-only until then.
+    pub pending_deletion: Option<PendingDeletion>,
+}
+
+/// An org scheduled for deletion: read-only for everyone; deleted for good at `purge_at`
+/// unless the owner cancels first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct PendingDeletion {
+    pub scheduled_at: DateTime<Utc>,
+    pub purge_at: DateTime<Utc>,
+    /// Who scheduled it (`null` once their account is gone).
+    pub scheduled_by: Option<UserId>,
+}
+
+/// `POST /v1/orgs/{org}/deletion`: the owner schedules the org's deletion. The slug is
+/// typed to confirm; the password, and a code where the account has two-factor sign-in,
+/// prove it is them.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct ScheduleDeletionRequest {
+    #[schema(max_length = 200)]
+    pub confirm_slug: String,
+    #[schema(max_length = 1024)]
+    pub password: String,
+    /// A code from the authenticator app (accounts with two-factor sign-in).
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub code: Option<String>,
+    /// Or one of the recovery codes (used up).
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub recovery_code: Option<String>,
+}
+
+impl std::fmt::Debug for ScheduleDeletionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScheduleDeletionRequest")
+            .field("confirm_slug", &self.confirm_slug)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An org as seen by one member: with their role and what that role allows there.

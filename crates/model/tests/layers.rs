@@ -19,7 +19,7 @@ fn modules_import_only_lower_layers() {
                 "built_in",
                 "event",
             ],
-            &["payment"],
+            &["payment", "retention", "export"],
             &[
                 "role",
                 "project",

@@ -262,7 +262,7 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.deleted":"Organization deleted","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.data_purged":"Data past retention deleted","org.deleted":"Organization deleted","org.deletion_cancelled":"Deletion cancelled","org.deletion_scheduled":"Deletion scheduled","org.export_created":"Export started","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.retention_updated":"Retention changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
@@ -365,7 +365,7 @@ export type ArchiveProject = {
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "org.export_created" | "org.retention_updated" | "org.data_purged" | "org.deletion_scheduled" | "org.deletion_cancelled" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
@@ -798,6 +798,12 @@ export type ErrorCode =
  *  resolves to a loopback, private, link-local, multicast or metadata address.
  */
 "webhook_url_not_allowed" | 
+/**  The organization is scheduled for deletion: it is read-only until the owner cancels. */
+"org_pending_deletion" | 
+/**  The export is still being written; its progress says how far it is. */
+"export_not_ready" | 
+/**  The export's file was removed (kept 7 days) or the export failed: start a new one. */
+"export_expired" | 
 /**  The uploaded body is larger than allowed. */
 "payload_too_large" | 
 /**  The uploaded content type is not accepted. */
@@ -1067,6 +1073,8 @@ export type Org = {
 	/**  Increases with every change; send it as `If-Match` to update safely. */
 	version: number,
 	created_at: string,
+	/**  Set while the org is scheduled for deletion: it is read-only until then. */
+	pending_deletion: PendingDeletion | null,
 };
 
 /**  A kind of read of one org, whatever its filters: what a page shows. */
@@ -1251,6 +1259,17 @@ export type PaymentStatus =
 "partially_refunded" | 
 /**  Paid, then refunded in full. */
 "refunded";
+
+/**
+ *  An org scheduled for deletion: read-only for everyone; deleted for good at `purge_at`
+ *  unless the owner cancels first.
+ */
+export type PendingDeletion = {
+	scheduled_at: string,
+	purge_at: string,
+	/**  Who scheduled it (`null` once their account is gone). */
+	scheduled_by: UserId | null,
+};
 
 /**  A change of email the new address has not confirmed yet. */
 export type PendingEmail = {

@@ -106,6 +106,7 @@ export function org(over: Partial<Org> = {}): Org {
     plan: 'free',
     version: 1,
     created_at: '2026-11-25T10:00:00Z',
+    pending_deletion: null,
     ...over,
   };
 }

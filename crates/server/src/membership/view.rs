@@ -5,7 +5,7 @@
 //! member whose role lacks the capability gets 403; people-management in a personal
 //! context gets 409.
 
-use orgdesk_model::org::{LogoInfo, Membership, Org, OrgKind};
+use orgdesk_model::org::{LogoInfo, Membership, Org, OrgKind, PendingDeletion};
 use orgdesk_model::role::{allows_in, capabilities};
 use orgdesk_model::{Capability, OrgId, Plan, Role, UserId};
 use sqlx::AnyConnection;
@@ -18,7 +18,8 @@ use crate::membership::OrgKey;
 /// The org row with its logo, as every reader of an org selects it.
 pub(crate) const SELECT_ORG: &str = "SELECT o.id, o.kind, o.slug, o.name, o.sort_name, \
      o.description, o.website, o.plan, o.version, o.created_at, l.content_type AS logo_type, \
-     l.etag AS logo_etag, l.size AS logo_size";
+     l.etag AS logo_etag, l.size AS logo_size, o.deletion_scheduled_at, o.deletion_purge_at, \
+     o.deletion_scheduled_by";
 pub(crate) const FROM_ORG: &str = "FROM orgs o LEFT JOIN org_logos l ON l.org_id = o.id";
 /// The role the API shows: the org's one owner, else the stored `admin` or `member`.
 pub(crate) const ROLE: &str =
@@ -39,6 +40,9 @@ pub(crate) struct OrgRecord {
     logo_type: Option<String>,
     logo_etag: Option<String>,
     logo_size: Option<i64>,
+    deletion_scheduled_at: Option<i64>,
+    deletion_purge_at: Option<i64>,
+    deletion_scheduled_by: Option<String>,
 }
 
 /// An org row joined with one membership (`SELECT_ORG, ROLE FROM_ORG JOIN memberships m`).
@@ -111,6 +115,14 @@ impl OrgRecord {
             plan: Plan::parse(&self.plan).ok_or(AppError::CorruptRow("org plan"))?,
             version: self.version,
             created_at: to_datetime(self.created_at),
+            pending_deletion: match (self.deletion_scheduled_at, self.deletion_purge_at) {
+                (Some(at), Some(purge_at)) => Some(PendingDeletion {
+                    scheduled_at: to_datetime(at),
+                    purge_at: to_datetime(purge_at),
+                    scheduled_by: self.deletion_scheduled_by.and_then(|id| id.parse().ok()),
+                }),
+                _ => None,
+            },
         })
     }
 }
