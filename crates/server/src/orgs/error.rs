@@ -12,6 +12,12 @@ pub enum OrgError {
     OwnedOrgLimit { limit: u32 },
     #[error("refused media: {0}")]
     Logo(LogoRefusal),
+    #[error("the org is already scheduled for deletion")]
+    AlreadyScheduled,
+    #[error("the org is not scheduled for deletion")]
+    NotScheduled,
+    #[error("the org's deletion has begun")]
+    BeingDeleted,
 }
 
 /// Why a logo upload was refused.
@@ -31,6 +37,9 @@ impl DomainError for OrgError {
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::OwnedOrgLimit { .. } => ErrorCode::PlanLimitReached,
             Self::Logo(_) => ErrorCode::UnsupportedMediaType,
+            Self::AlreadyScheduled | Self::NotScheduled | Self::BeingDeleted => {
+                ErrorCode::InvalidState
+            }
         }
     }
 
@@ -42,6 +51,13 @@ impl DomainError for OrgError {
                  first."
             ),
             Self::Logo(refusal) => refusal.to_string(),
+            Self::AlreadyScheduled => {
+                "This organization is already scheduled for deletion.".to_owned()
+            }
+            Self::NotScheduled => "This organization is not scheduled for deletion.".to_owned(),
+            Self::BeingDeleted => {
+                "The grace period is over: this organization is being deleted.".to_owned()
+            }
         }
     }
 
