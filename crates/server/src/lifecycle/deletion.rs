@@ -33,8 +33,9 @@ pub const GRACE_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// Schedules the org's deletion. Checked in order: the org (404 to non-members), the
 /// personal context (409), the owner (403), already scheduled (409 `invalid_state`), the
-/// typed slug (422 `confirmation_mismatch`), the password (422), the two-factor code where
-/// the account has it on (422 on `code`, or `invalid_two_factor_code`).
+/// typed slug (422 on `confirm_slug`), the password (422), the two-factor code where the
+/// account has it on (422 on `code`, or `invalid_two_factor_code`), a paid subscription
+/// still running (409 `invalid_state`: move to Free first).
 pub async fn schedule(
     state: &AppState,
     actor: &Actor,
@@ -57,6 +58,9 @@ pub async fn schedule(
     let view = lock_even_pending(&mut tx, key, user).await?;
     allowed(&view, req)?;
     let org = view.org.id;
+    if paying(&mut tx, org).await? {
+        return Err(OrgError::StillSubscribed.into());
+    }
     let purge_at = now.saturating_add(GRACE_MS);
     // Written first, so the org's webhooks still deliver this one event.
     Entry::org(org, AuditAction::OrgDeletionScheduled)
@@ -132,6 +136,18 @@ fn allowed(view: &membership::MemberView, req: &ScheduleDeletionRequest) -> Resu
         }]));
     }
     Ok(())
+}
+
+/// Whether the org has a paid plan's subscription that Stripe may still charge: it must
+/// end (Billing → Plan → Free) before the org can go, or it would be charged for nothing.
+async fn paying(conn: &mut AnyConnection, org: OrgId) -> Result<bool, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT status FROM subscriptions WHERE org_id = $1 AND status <> 'canceled'",
+    )
+    .bind(org.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
 }
 
 enum Notice {

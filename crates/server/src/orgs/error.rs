@@ -18,6 +18,8 @@ pub enum OrgError {
     NotScheduled,
     #[error("the org's deletion has begun")]
     BeingDeleted,
+    #[error("the org has a paid subscription")]
+    StillSubscribed,
 }
 
 /// Why a logo upload was refused.
@@ -37,9 +39,10 @@ impl DomainError for OrgError {
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::OwnedOrgLimit { .. } => ErrorCode::PlanLimitReached,
             Self::Logo(_) => ErrorCode::UnsupportedMediaType,
-            Self::AlreadyScheduled | Self::NotScheduled | Self::BeingDeleted => {
-                ErrorCode::InvalidState
-            }
+            Self::AlreadyScheduled
+            | Self::NotScheduled
+            | Self::BeingDeleted
+            | Self::StillSubscribed => ErrorCode::InvalidState,
         }
     }
 
@@ -58,6 +61,10 @@ impl DomainError for OrgError {
             Self::BeingDeleted => {
                 "The grace period is over: this organization is being deleted.".to_owned()
             }
+            Self::StillSubscribed => "This organization pays for its plan by subscription. \
+                 Move it to the Free plan first (Billing → Plan), so it is not charged \
+                 after it is gone."
+                .to_owned(),
         }
     }
 

@@ -77,6 +77,24 @@ async fn scheduling_needs_the_owner_the_slug_and_the_password(backend: Backend) 
         .await
         .contains(&"org.deletion_scheduled".to_owned()));
 
+    // A paid subscription must end first (Stripe would go on charging).
+    sqlx::query(
+        "INSERT INTO subscriptions (org_id, subscription_id, plan, status, updated_at) \
+         VALUES ($1, 'sub_test', 'team', 'active', 0)",
+    )
+    .bind(&org)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let subscribed = schedule(&app, &owner, "acme", &request("acme")).await;
+    let problem = expect_problem(subscribed, StatusCode::CONFLICT, "invalid_state").await;
+    assert!(problem["detail"].as_str().unwrap().contains("Free plan"), "{problem}");
+    sqlx::query("UPDATE subscriptions SET status = 'canceled' WHERE org_id = $1")
+        .bind(&org)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
     let before = now_ms();
     let scheduled = expect_json(
         schedule(&app, &owner, "acme", &request("acme")).await,
