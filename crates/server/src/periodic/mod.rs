@@ -1,0 +1,91 @@
+//! The periodic task: one per instance, started by [`crate::serve`], running a list of
+//! steps every [`crate::config::PeriodicConfig::interval`] (the first run one interval after start) until
+//! it is stopped. Each step is an `async fn(&Db, now) -> Result<_, AppError>` that is safe
+//! when several instances run it at once (see [`crate::retention::purge`]); a step that
+//! fails is logged and the next one still runs.
+//!
+//! Adding a step: write it as a `pub async fn` taking `(&Db, i64)` in its own domain, then
+//! one line in [`STEPS`] (a wrapper `fn` boxing its future, as [`retention`] shows).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+
+/// What a step's function returns.
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+/// One step: its name (for the logs) and its function.
+#[derive(Clone, Copy)]
+pub struct Step {
+    pub name: &'static str,
+    pub run: for<'a> fn(&'a Db, i64) -> StepFuture<'a>,
+}
+
+/// Every step, in the order each run takes them.
+pub const STEPS: &[Step] = &[Step {
+    name: "retention",
+    run: retention,
+}];
+
+/// Deletes what is past each org's retention periods ([`crate::retention::purge::step`]).
+fn retention(db: &Db, now: i64) -> StepFuture<'_> {
+    Box::pin(async move { crate::retention::purge::step(db, now).await.map(drop) })
+}
+
+/// Runs every step once at `now`; a failed step is logged and the rest still run.
+pub async fn run_once(db: &Db, steps: &[Step], now: i64) {
+    for step in steps {
+        if let Err(error) = (step.run)(db, now).await {
+            tracing::error!(step = step.name, %error, "periodic step failed");
+        }
+    }
+}
+
+/// The running task; stop it with [`Periodic::stop`].
+pub struct Periodic {
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+pub fn start(db: Db, interval: Duration, steps: &'static [Step]) -> Periodic {
+    let (stop, mut stopped) = watch::channel(false);
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = stopped.changed() => break,
+                () = tokio::time::sleep(interval) => {}
+            }
+            // Stopping drops a run in progress: its open batch rolls back.
+            tokio::select! {
+                _ = stopped.changed() => break,
+                () = run_once(&db, steps, now_ms()) => {}
+            }
+        }
+    });
+    Periodic {
+        stop,
+        task: Some(task),
+    }
+}
+
+impl Periodic {
+    /// Ends the task (a run in progress stops at once; its open transaction rolls back).
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Periodic {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
