@@ -45,6 +45,8 @@ mod orgs_concurrency;
 mod payments;
 mod projects;
 mod projects_lifecycle;
+mod retention;
+mod retention_purge;
 mod security_accounts;
 mod security_built_in;
 mod security_edges;
