@@ -184,6 +184,11 @@ async fn owners_and_admins_set_periods_within_the_plan(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        expect_json(app.get(&path, &owner).await, StatusCode::OK).await,
+        changed
+    );
+    // Oversized (last: the server closes the connection after answering).
     let huge = app
         .request(Method::PUT, &path, Some(&owner))
         .header("content-type", "application/json")
@@ -192,10 +197,13 @@ async fn owners_and_admins_set_periods_within_the_plan(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        expect_json(app.get(&path, &owner).await, StatusCode::OK).await,
-        changed
-    );
+    let (audit_log,): (i64,) =
+        sqlx::query_as("SELECT audit_log FROM org_retention WHERE org_id = $1")
+            .bind(&org)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audit_log, 90);
 }
 
 async fn a_downgrade_clamps_and_the_audit_log_follows(backend: Backend) {
