@@ -63,6 +63,50 @@ const USAGE_DETAIL: &str =
     "(user_id IS NOT NULL OR api_key_id IS NOT NULL OR reference IS NOT NULL \
      OR idempotency_key IS NOT NULL OR request_hash IS NOT NULL)";
 
+/// The table `kind` lives in, and what makes one of its rows (of an org: `$1`) past the
+/// cutoff (`$2`).
+fn target(kind: RetentionKind) -> (&'static str, String) {
+    match kind {
+        RetentionKind::AuditLog => ("audit_events", "created_at < $2".to_owned()),
+        // A pending delivery is never past: only finished ones.
+        RetentionKind::WebhookDeliveries => (
+            "webhook_deliveries",
+            "status IN ('delivered', 'failed') AND created_at < $2".to_owned(),
+        ),
+        // Sent copies and given-up mail; unsent mail is never past.
+        RetentionKind::MailCopies => (
+            "mail_outbox",
+            "(sent_at < $2 OR gave_up_at < $2)".to_owned(),
+        ),
+        RetentionKind::UsageEvents => (
+            "ledger_entries",
+            format!("kind = 'usage' AND created_at < $2 AND {USAGE_DETAIL}"),
+        ),
+        RetentionKind::ArchivedProjects => (
+            "projects",
+            "status = 'archived' AND archived_at < $2".to_owned(),
+        ),
+    }
+}
+
+/// Whether `org` has anything of `kind` past `cutoff`: a read, so that orgs with nothing
+/// to purge take no write lock.
+pub async fn any_past(
+    conn: &mut AnyConnection,
+    kind: RetentionKind,
+    org: OrgId,
+    cutoff: i64,
+) -> Result<bool, sqlx::Error> {
+    let (table, condition) = target(kind);
+    let sql = format!("SELECT 1 FROM {table} WHERE org_id = $1 AND {condition} LIMIT 1");
+    let found: Option<(i64,)> = sqlx::query_as(&sql)
+        .bind(org.to_string())
+        .bind(cutoff)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// One batch of `kind` for `org`: rows past `cutoff`, at most `limit`. Archived projects
 /// are deleted as a person's delete would, each with its `project.deleted` event (written
 /// by the system, at `now`).
@@ -74,35 +118,30 @@ pub async fn batch(
     now: i64,
 ) -> Result<u64, AppError> {
     let args = (org, cutoff, limit);
+    let (table, condition) = target(kind);
     Ok(match kind {
-        RetentionKind::AuditLog => {
-            delete(conn, backend, "audit_events", "created_at < $2", args).await?
+        // Their attempts go with the deliveries (ON DELETE CASCADE).
+        RetentionKind::AuditLog | RetentionKind::WebhookDeliveries | RetentionKind::MailCopies => {
+            delete(conn, backend, table, &condition, args).await?
         }
-        RetentionKind::WebhookDeliveries => {
-            // Their attempts go with them (ON DELETE CASCADE).
-            let finished = "status IN ('delivered', 'failed') AND created_at < $2";
-            delete(conn, backend, "webhook_deliveries", finished, args).await?
+        RetentionKind::UsageEvents => scrub_usage(conn, backend, &condition, args).await?,
+        RetentionKind::ArchivedProjects => {
+            archived_projects(conn, backend, &condition, args, now).await?
         }
-        RetentionKind::MailCopies => {
-            let kept = "(sent_at < $2 OR gave_up_at < $2)";
-            delete(conn, backend, "mail_outbox", kept, args).await?
-        }
-        RetentionKind::UsageEvents => scrub_usage(conn, backend, args).await?,
-        RetentionKind::ArchivedProjects => archived_projects(conn, backend, args, now).await?,
     })
 }
 
 async fn scrub_usage(
     conn: &mut AnyConnection,
     backend: Backend,
+    condition: &str,
     (org, cutoff, limit): (OrgId, i64, i64),
 ) -> Result<u64, sqlx::Error> {
-    let condition = format!("kind = 'usage' AND created_at < $2 AND {USAGE_DETAIL}");
     let sql = format!(
         "UPDATE ledger_entries SET user_id = NULL, api_key_id = NULL, reference = NULL, \
          idempotency_scope = NULL, idempotency_key = NULL, request_hash = NULL \
          WHERE id IN ({}) AND org_id = $1 AND {condition}",
-        pick("ledger_entries", &condition, backend)
+        pick("ledger_entries", condition, backend)
     );
     let done = sqlx::query(&sql)
         .bind(org.to_string())
@@ -116,12 +155,12 @@ async fn scrub_usage(
 async fn archived_projects(
     conn: &mut AnyConnection,
     backend: Backend,
+    condition: &str,
     (org, cutoff, limit): (OrgId, i64, i64),
     now: i64,
 ) -> Result<u64, AppError> {
     let sql = format!(
-        "SELECT id, name, slug FROM projects WHERE org_id = $1 AND status = 'archived' \
-         AND archived_at < $2 LIMIT $3{}",
+        "SELECT id, name, slug FROM projects WHERE org_id = $1 AND {condition} LIMIT $3{}",
         skip_locked(backend)
     );
     let rows: Vec<(String, String, String)> = sqlx::query_as(&sql)
@@ -132,15 +171,13 @@ async fn archived_projects(
         .await?;
     let mut deleted = 0;
     for (id, name, slug) in rows {
-        let done = sqlx::query(
-            "DELETE FROM projects WHERE org_id = $1 AND id = $2 AND status = 'archived' \
-             AND archived_at < $3",
-        )
-        .bind(org.to_string())
-        .bind(&id)
-        .bind(cutoff)
-        .execute(&mut *conn)
-        .await?;
+        let sql = format!("DELETE FROM projects WHERE org_id = $1 AND {condition} AND id = $3");
+        let done = sqlx::query(&sql)
+            .bind(org.to_string())
+            .bind(cutoff)
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
         if done.rows_affected() == 0 {
             continue;
         }

@@ -94,7 +94,8 @@ pub async fn org_step(db: &Db, org: OrgId, plan: Plan, now: i64) -> Result<Vec<P
     Ok(purged)
 }
 
-/// Every batch of `kind` for `org` until one comes back short.
+/// Every batch of `kind` for `org` until one comes back short (none when a read finds
+/// nothing past the cutoff).
 async fn kind_step(
     db: &Db,
     org: OrgId,
@@ -102,6 +103,12 @@ async fn kind_step(
     older_than: i64,
     now: i64,
 ) -> Result<u64, AppError> {
+    {
+        let mut conn = db.pool().acquire().await?;
+        if !kinds::any_past(&mut conn, kind, org, older_than).await? {
+            return Ok(0);
+        }
+    }
     let mut total = 0;
     loop {
         let mut tx = db.write().await?;
