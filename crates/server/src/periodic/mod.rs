@@ -89,3 +89,47 @@ impl Drop for Periodic {
         let _ = self.stop.send(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use super::*;
+
+    static LAST_RUN: AtomicI64 = AtomicI64::new(0);
+
+    fn failing(_: &Db, _: i64) -> StepFuture<'_> {
+        Box::pin(async { Err(AppError::NotFound) })
+    }
+
+    fn recording(_: &Db, now: i64) -> StepFuture<'_> {
+        Box::pin(async move {
+            LAST_RUN.store(now, Ordering::SeqCst);
+            Ok(())
+        })
+    }
+
+    #[tokio::test]
+    async fn a_failed_step_does_not_stop_the_ones_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::config::Config::local(dir.path()).resolved_database_url();
+        std::fs::create_dir_all(dir.path()).unwrap();
+        let db = Db::connect(&url).await.unwrap();
+        let steps = [
+            Step {
+                name: "failing",
+                run: failing,
+            },
+            Step {
+                name: "recording",
+                run: recording,
+            },
+        ];
+        run_once(&db, &steps, 42).await;
+        assert_eq!(LAST_RUN.load(Ordering::SeqCst), 42);
+        assert_eq!(
+            STEPS.iter().map(|s| s.name).collect::<Vec<_>>(),
+            ["retention"]
+        );
+    }
+}

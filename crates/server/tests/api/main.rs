@@ -43,6 +43,7 @@ mod orgs;
 mod orgs_access;
 mod orgs_concurrency;
 mod payments;
+mod periodic;
 mod projects;
 mod projects_lifecycle;
 mod retention;
