@@ -60,6 +60,25 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Which webhook endpoints are allowed (`https://` and public hosts unless opened).
     pub webhooks: WebhookConfig,
+    /// The periodic task ([`crate::periodic`]): retention purges and other upkeep.
+    pub periodic: PeriodicConfig,
+}
+
+/// Whether this instance runs the periodic task, and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodicConfig {
+    /// `--no-periodic-jobs` turns it off (other instances of the database run it).
+    pub run: bool,
+    pub interval: Duration,
+}
+
+impl Default for PeriodicConfig {
+    fn default() -> Self {
+        Self {
+            run: true,
+            interval: Duration::from_secs(10 * 60),
+        }
+    }
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -242,6 +261,7 @@ impl Config {
             trust_signup_email: false,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            periodic: PeriodicConfig::default(),
         }
     }
 
@@ -354,6 +374,7 @@ impl fmt::Debug for Config {
             .field("api_key_rate_limit", &self.api_key_rate_limit)
             .field("secret_key_file", &self.secret_key_file)
             .field("trust_signup_email", &self.trust_signup_email)
+            .field("periodic", &self.periodic)
             .finish()
     }
 }

@@ -12,8 +12,8 @@ use orgdesk_model::Plan;
 use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
-    parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
-    DEFAULT_API_KEY_RATE_LIMIT,
+    parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, PeriodicConfig,
+    SessionLifetimes, DEFAULT_API_KEY_RATE_LIMIT,
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
@@ -92,6 +92,14 @@ struct Cli {
     /// This instance sends no webhooks (other instances of the database do, or they wait).
     #[arg(long, env = "ORGDESK_NO_WEBHOOK_DELIVERY")]
     no_webhook_delivery: bool,
+    /// This instance runs no periodic jobs (retention purges; other instances of the
+    /// database do).
+    #[arg(long, env = "ORGDESK_NO_PERIODIC_JOBS")]
+    no_periodic_jobs: bool,
+    /// Minutes between two runs of the periodic jobs.
+    #[arg(long, env = "ORGDESK_PERIODIC_MINUTES", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    periodic_minutes: u64,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -375,6 +383,10 @@ async fn main() -> ExitCode {
             allow_private: cli.allow_private_webhooks,
             deliver: !cli.no_webhook_delivery,
             ..WebhookConfig::default()
+        },
+        periodic: PeriodicConfig {
+            run: !cli.no_periodic_jobs,
+            interval: Duration::from_secs(cli.periodic_minutes * 60),
         },
     };
     if let Some(command) = cli.command {

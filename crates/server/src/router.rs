@@ -27,7 +27,7 @@ use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
     accounts, api_keys, audit, auth, billing, card_payments, cards, idempotency, invitations,
-    invoices, members, orgs, projects, signup, subscriptions, usage, webhooks,
+    invoices, members, orgs, projects, retention, signup, subscriptions, usage, webhooks,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -58,6 +58,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(card_payments::routes::router())
         .merge(api_keys::routes::router())
         .merge(webhooks::routes::router())
+        .merge(retention::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
         around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)

@@ -1,4 +1,5 @@
-//! Running the server: open the database, bind, serve the router in a task, stop.
+//! Running the server: open the database, bind, serve the router in a task (beside the
+//! mail delivery, the webhook worker and the periodic jobs), stop.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use crate::error::ServerError;
 use crate::http::gate::{self, Gate};
 use crate::mail::delivery::{self, DeliveryTask, Sink};
 use crate::mail::Mailer;
+use crate::periodic::{self, Periodic};
 use crate::router::router;
 use crate::sealing::Sealing;
 use crate::state::AppState;
@@ -27,6 +29,7 @@ pub struct RunningServer {
     task: Option<JoinHandle<std::io::Result<()>>>,
     delivery: Option<DeliveryTask>,
     webhooks: Option<Worker>,
+    periodic: Option<Periodic>,
     db: Db,
 }
 
@@ -53,6 +56,9 @@ impl RunningServer {
                 Ok(Err(error)) => tracing::error!(%error, "server stopped with an error"),
                 Err(error) => tracing::error!(%error, "server task failed"),
             }
+        }
+        if let Some(periodic) = self.periodic.take() {
+            periodic.stop().await;
         }
         if let Some(webhooks) = self.webhooks.take() {
             webhooks.stop().await;
@@ -130,6 +136,10 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             Arc::clone(&webhook_wake),
         )
     });
+    let periodic = config
+        .periodic
+        .run
+        .then(|| periodic::start(db.clone(), config.periodic.interval, periodic::STEPS));
     let state = AppState {
         db: db.clone(),
         mail,
@@ -179,6 +189,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         task: Some(task),
         delivery: Some(delivery),
         webhooks,
+        periodic,
         db,
     })
 }

@@ -23,10 +23,11 @@ fn modules_import_only_lower_layers() {
             &["billing", "signup", "accounts"],
             &["cards", "lifecycle"],
             &["subscriptions"],
-            &["usage", "invoices", "demo", "operator"],
+            &["usage", "invoices", "demo", "operator", "retention"],
             &["card_payments"],
             &["openapi"],
             &["router"],
+            &["periodic"],
             &["serve"],
         ],
     );

@@ -1,5 +1,6 @@
 //! Reading the audit log: who may (`view_audit_log`), and what they see: events within the
-//! plan's retention, matching the filters, newest first.
+//! org's audit-log retention (its setting held inside its plan's bounds:
+//! [`membership::retention`]), matching the filters, newest first.
 
 use chrono::{DateTime, Utc};
 use orgdesk_model::audit::{AuditAction, AuditEvent, AuditQuery};
@@ -12,8 +13,6 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::membership::OrgKey;
 use crate::membership::{self, require};
-
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The filters of a request, before the plan's retention is applied.
 #[derive(Debug, Clone, Default)]
@@ -38,10 +37,9 @@ impl From<&AuditQuery> for Filters {
 }
 
 impl Filters {
-    /// The stored filter for `org`: nothing older than its plan keeps.
-    fn within_retention(self, org: &Org, now: i64) -> Filter {
-        let retention = i64::from(org.plan.limits().audit_retention_days) * DAY_MS;
-        let oldest = now - retention;
+    /// The stored filter: nothing older than `days` before `now`.
+    fn within_retention(self, days: u32, now: i64) -> Filter {
+        let oldest = membership::retention::cutoff(now, days);
         Filter {
             since: self
                 .from
@@ -64,7 +62,10 @@ pub async fn authorize(
     let mut conn = db.pool().acquire().await?;
     let view = membership::find(&mut conn, org, user).await?;
     require(&view, Capability::ViewAuditLog)?;
-    let filter = filters.within_retention(&view.org, now_ms());
+    let days = membership::retention::effective(&mut conn, view.org.id, view.org.plan)
+        .await?
+        .audit_log;
+    let filter = filters.within_retention(days, now_ms());
     Ok((view.org, filter))
 }
 

@@ -121,6 +121,7 @@ impl AccountMail<'_> {
             .enqueue(
                 conn,
                 &Outgoing {
+                    org: None,
                     to: &to,
                     subject: self.subject(),
                     text: &text,

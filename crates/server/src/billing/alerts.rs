@@ -114,6 +114,7 @@ async fn tell_admins(
             continue;
         };
         let mail = Outgoing {
+            org: Some(org),
             to: &to,
             subject: SUBJECT,
             text: &text,

@@ -9,7 +9,7 @@
 //! no mail client turns into a link, while people still read it as the name it is.
 
 use lettre::Address;
-use orgdesk_model::Role;
+use orgdesk_model::{OrgId, Role};
 use sqlx::AnyConnection;
 
 use crate::db::to_datetime;
@@ -18,6 +18,8 @@ use crate::invitations::token;
 use crate::mail::{Mailer, Outgoing};
 
 pub struct Invite<'a> {
+    /// The org inviting (its copy of the mail is kept once sent).
+    pub org: OrgId,
     pub org_name: &'a str,
     pub inviter: &'a str,
     pub role: Role,
@@ -92,6 +94,7 @@ impl Invite<'_> {
             .enqueue(
                 conn,
                 &Outgoing {
+                    org: Some(self.org),
                     to,
                     subject: &subject,
                     text: &text,
@@ -108,6 +111,7 @@ mod tests {
     #[test]
     fn the_text_names_everything_the_invitee_needs() {
         let invite = Invite {
+            org: OrgId::new(),
             org_name: "Café Zürich",
             inviter: "Ana Lima",
             role: Role::Admin,
@@ -142,6 +146,7 @@ mod tests {
         assert_eq!(inert("mail me: a@b.example"), "mail me: a[@]b[.]example");
         assert_eq!(inert("Acme\r\nBcc: x"), "Acme  Bcc: x");
         let invite = Invite {
+            org: OrgId::new(),
             org_name: "Claim your refund at https://evil.example",
             inviter: "support@bank.example",
             role: Role::Member,

@@ -200,6 +200,7 @@ pub async fn create(
         };
         repo::insert(&mut tx, &new, now).await?;
         let invite = Invite {
+            org: org_id,
             org_name: &view.org.name,
             inviter: &inviter.display_name,
             role: req.role,
@@ -313,6 +314,7 @@ pub async fn resend(
         .parse()
         .map_err(|_| AppError::CorruptRow("invitation email"))?;
     let invite = Invite {
+        org: org_id,
         org_name: &view.org.name,
         inviter: &inviter.display_name,
         role: stored.role()?,

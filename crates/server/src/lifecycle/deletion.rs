@@ -210,6 +210,7 @@ async fn tell_members(
             continue;
         };
         let mail = Outgoing {
+            org: Some(org),
             to: &to,
             subject: notice.subject(),
             text: &text,

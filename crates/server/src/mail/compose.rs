@@ -76,6 +76,7 @@ mod tests {
         let long = "Ünïcode ".repeat(30);
         let text = format!("{long}invited you to {}.\n\n{link}\n", "x".repeat(120));
         let mail = Outgoing {
+            org: None,
             to: &to,
             subject: "Join Café Zürich",
             text: &text,

@@ -170,7 +170,7 @@ async fn deliver_batch(db: &Db, sink: &Sink) -> Result<bool, sqlx::Error> {
         let mut conn = db.pool().acquire().await?;
         let attempts = mail.attempts + 1;
         match result {
-            Ok(()) => outbox::delivered(&mut conn, &mail.id).await?,
+            Ok(()) => outbox::delivered(&mut conn, &mail.id, now_ms()).await?,
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::error!(recipient = %mail.recipient, %error, attempts, "mail given up");
                 outbox::give_up(&mut conn, &mail.id, now_ms(), &error).await?;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use lettre::message::Mailbox;
 use lettre::Address;
+use orgdesk_model::OrgId;
 use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
@@ -43,6 +44,9 @@ pub struct Mailer {
 
 /// A message ready for the outbox.
 pub struct Outgoing<'a> {
+    /// The org the message is about: its copy is kept once sent, for the org's
+    /// mail-copies period. `None` (an account's own mail): deleted once sent.
+    pub org: Option<OrgId>,
     pub to: &'a Address,
     pub subject: &'a str,
     pub text: &'a str,
@@ -70,6 +74,8 @@ impl Mailer {
     ) -> Result<(), AppError> {
         let bytes = compose::message(&self.from, mail)?;
         let row = outbox::NewMail {
+            org: mail.org,
+            subject: mail.subject.to_owned(),
             sender: self.from.email.to_string(),
             recipient: mail.to.to_string(),
             message: bytes,

@@ -1,7 +1,14 @@
 //! The `mail_outbox` table. Several instances may share it: a message is claimed by moving
 //! its next attempt past a lease, so only one of them sends it at a time, and a message
 //! whose sender died is tried again when the lease runs out.
+//!
+//! Mail about an org keeps its row once sent, as the org's copy: `sent_at` set and the
+//! message blanked (it may carry an invitation token, which must not outlive delivery),
+//! so who was mailed what, and when, stays until the org's mail-copies period has passed
+//! (the retention purge deletes it). A sent row is never due again. Mail about no org
+//! is deleted once sent.
 
+use orgdesk_model::OrgId;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
@@ -9,6 +16,8 @@ use uuid::Uuid;
 pub const LEASE_MS: i64 = 5 * 60 * 1000;
 
 pub struct NewMail {
+    pub org: Option<OrgId>,
+    pub subject: String,
     pub sender: String,
     pub recipient: String,
     pub message: Vec<u8>,
@@ -28,13 +37,15 @@ pub struct Pending {
 pub async fn insert(conn: &mut AnyConnection, mail: &NewMail, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO mail_outbox (id, sender, recipient, message, attempts, next_attempt_at, \
-         created_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+         created_at, org_id, subject) VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)",
     )
     .bind(Uuid::now_v7().to_string())
     .bind(&mail.sender)
     .bind(&mail.recipient)
     .bind(mail.message.clone())
     .bind(now)
+    .bind(mail.org.map(|org| org.to_string()))
+    .bind(&mail.subject)
     .execute(conn)
     .await?;
     Ok(())
@@ -48,7 +59,7 @@ pub async fn due(
 ) -> Result<Vec<Pending>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, sender, recipient, message, attempts, next_attempt_at FROM mail_outbox \
-         WHERE next_attempt_at <= $1 AND gave_up_at IS NULL ORDER BY next_attempt_at, id LIMIT $2",
+         WHERE next_attempt_at <= $1 AND gave_up_at IS NULL AND sent_at IS NULL ORDER BY next_attempt_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -64,7 +75,7 @@ pub async fn claim(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE mail_outbox SET next_attempt_at = $1, attempts = attempts + 1 \
-         WHERE id = $2 AND next_attempt_at = $3 AND gave_up_at IS NULL",
+         WHERE id = $2 AND next_attempt_at = $3 AND gave_up_at IS NULL AND sent_at IS NULL",
     )
     .bind(now + LEASE_MS)
     .bind(&mail.id)
@@ -74,9 +85,19 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
-/// Delivered: the row (and the token its message may carry) goes.
-pub async fn delivered(conn: &mut AnyConnection, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM mail_outbox WHERE id = $1")
+/// Delivered at `now`: the message (and the token it may carry) goes; the row stays as
+/// the org's copy when the mail is about one, and goes too otherwise.
+pub async fn delivered(conn: &mut AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE mail_outbox SET sent_at = $1, message = $2, last_error = NULL \
+         WHERE id = $3 AND org_id IS NOT NULL",
+    )
+    .bind(now)
+    .bind(Vec::<u8>::new())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM mail_outbox WHERE id = $1 AND org_id IS NULL")
         .bind(id)
         .execute(conn)
         .await?;

@@ -2,12 +2,14 @@
 //! ([`OrgKey`], [`OrgPath`]), the org as its member sees it ([`MemberView`]) with the lock
 //! and the capability checks every org-scoped change starts with ([`view`]), and the
 //! membership rows with their project scope and search terms ([`rows`], [`search`]), and
-//! what a reader — a member, or an API key that reads — may see of an org ([`reading`]).
+//! what a reader — a member, or an API key that reads — may see of an org ([`reading`]),
+//! and the org's retention periods as they apply under its plan ([`retention`]).
 //! Every domain that works inside an org builds on it; it knows none of them.
 
 pub mod error;
 pub mod key;
 pub mod reading;
+pub mod retention;
 pub mod rows;
 pub mod search;
 pub mod view;

@@ -247,7 +247,8 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE projects SET slug = $1, name = $2, sort_name = $3, description = $4, \
-         status = $5, suspended_reason = $6, version = version + 1, updated_at = $7 \
+         status = $5, suspended_reason = $6, version = version + 1, updated_at = $7, \
+         archived_at = CASE WHEN $5 = 'archived' THEN COALESCE(archived_at, $7) ELSE NULL END \
          WHERE id = $8 AND org_id = $9 AND version = $10",
     )
     .bind(&project.slug)

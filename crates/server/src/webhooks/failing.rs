@@ -95,6 +95,7 @@ pub async fn turn_off_if_failing(
             continue;
         };
         let mail = Outgoing {
+            org: Some(org),
             to: &to,
             subject: SUBJECT,
             text: &text,

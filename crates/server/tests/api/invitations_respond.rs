@@ -251,10 +251,11 @@ async fn the_mailed_link_accepts_the_invitation(backend: Backend) {
     )
     .await;
     assert_eq!(joined["org"]["slug"], "acme");
-    // Delivered mail leaves the outbox (and the token with it).
+    // Delivered mail leaves the outbox's queue, and the token leaves the database: the
+    // org's kept copy of the invitation has its message blanked.
     let mut left = -1;
     for _ in 0..50 {
-        (left,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox")
+        (left,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
             .fetch_one(&app.db)
             .await
             .unwrap();
@@ -264,4 +265,23 @@ async fn the_mailed_link_accepts_the_invitation(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(left, 0);
+    let copies: Vec<(String, Option<String>, Vec<u8>)> = sqlx::query_as(
+        "SELECT recipient, subject, message FROM mail_outbox WHERE org_id IS NOT NULL",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(copies.len(), 1, "the invitation's copy");
+    let (recipient, subject, message) = &copies[0];
+    assert_eq!(recipient, "bo@example.com");
+    assert!(subject.as_deref().is_some_and(|s| s.contains("invited")));
+    assert!(message.is_empty(), "the token left with the message");
+    let (all,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        all, 1,
+        "mail about no org (Ana's verification) is deleted once sent"
+    );
 }

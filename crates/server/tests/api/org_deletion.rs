@@ -88,7 +88,10 @@ async fn scheduling_needs_the_owner_the_slug_and_the_password(backend: Backend) 
     .unwrap();
     let subscribed = schedule(&app, &owner, "acme", &request("acme")).await;
     let problem = expect_problem(subscribed, StatusCode::CONFLICT, "invalid_state").await;
-    assert!(problem["detail"].as_str().unwrap().contains("Free plan"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("Free plan"),
+        "{problem}"
+    );
     sqlx::query("UPDATE subscriptions SET status = 'canceled' WHERE org_id = $1")
         .bind(&org)
         .execute(&app.db)

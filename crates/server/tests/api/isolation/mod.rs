@@ -15,6 +15,7 @@ use crate::harness::{expect_json, on_both_backends, spawn_app_with, Backend};
 
 mod keys;
 mod read_keys;
+mod retention_rows;
 mod table;
 mod webhook_rows;
 mod world;

@@ -551,5 +551,6 @@ pub fn table() -> Vec<Row> {
     ]
     .into_iter()
     .chain(super::webhook_rows::rows())
+    .chain(super::retention_rows::rows())
     .collect()
 }
