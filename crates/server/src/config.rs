@@ -60,6 +60,28 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Which webhook endpoints are allowed (`https://` and public hosts unless opened).
     pub webhooks: WebhookConfig,
+    /// Whether this instance writes org exports, and how long it holds one it took.
+    pub exports: ExportConfig,
+}
+
+/// The export worker of an instance (see `crate::exports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportConfig {
+    /// This instance writes queued exports (off: other instances of the database do, or
+    /// they wait).
+    pub work: bool,
+    /// How long an export an instance took stays its own without a sign of life (the
+    /// instance renews it with every chunk it writes); past it, any instance restarts it.
+    pub lease: Duration,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self {
+            work: true,
+            lease: Duration::from_secs(120),
+        }
+    }
 }
 
 /// What keeps slow or idle clients from holding the server (see [`crate::connections`]).
@@ -242,6 +264,7 @@ impl Config {
             trust_signup_email: false,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            exports: ExportConfig::default(),
         }
     }
 

@@ -12,8 +12,8 @@ use orgdesk_model::Plan;
 use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
-    parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, SessionLifetimes,
-    DEFAULT_API_KEY_RATE_LIMIT,
+    parse_duration, AccountLimits, ConnectionLimits, ExportConfig, MailConfig, PaymentsConfig,
+    SessionLifetimes, DEFAULT_API_KEY_RATE_LIMIT,
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
@@ -92,6 +92,10 @@ struct Cli {
     /// This instance sends no webhooks (other instances of the database do, or they wait).
     #[arg(long, env = "ORGDESK_NO_WEBHOOK_DELIVERY")]
     no_webhook_delivery: bool,
+    /// This instance writes no org exports (other instances of the database do, or they
+    /// wait).
+    #[arg(long, env = "ORGDESK_NO_EXPORT_WORK")]
+    no_export_work: bool,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -375,6 +379,10 @@ async fn main() -> ExitCode {
             allow_private: cli.allow_private_webhooks,
             deliver: !cli.no_webhook_delivery,
             ..WebhookConfig::default()
+        },
+        exports: ExportConfig {
+            work: !cli.no_export_work,
+            ..ExportConfig::default()
         },
     };
     if let Some(command) = cli.command {

@@ -18,7 +18,7 @@ use crate::router::router;
 use crate::sealing::Sealing;
 use crate::state::AppState;
 use crate::webhooks::worker::{self, Worker};
-use crate::{auth, connections, demo, orgs, owner_only};
+use crate::{auth, connections, demo, exports, orgs, owner_only};
 
 /// A server running in a tokio task.
 pub struct RunningServer {
@@ -27,6 +27,7 @@ pub struct RunningServer {
     task: Option<JoinHandle<std::io::Result<()>>>,
     delivery: Option<DeliveryTask>,
     webhooks: Option<Worker>,
+    exports: Option<exports::worker::Worker>,
     db: Db,
 }
 
@@ -56,6 +57,9 @@ impl RunningServer {
         }
         if let Some(webhooks) = self.webhooks.take() {
             webhooks.stop().await;
+        }
+        if let Some(exports) = self.exports.take() {
+            exports.stop().await;
         }
         if let Some(delivery) = self.delivery.take() {
             delivery.stop().await;
@@ -130,6 +134,11 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             Arc::clone(&webhook_wake),
         )
     });
+    let export_wake = Arc::new(Notify::new());
+    let exports = config
+        .exports
+        .work
+        .then(|| exports::worker::start(db.clone(), config.exports, Arc::clone(&export_wake)));
     let state = AppState {
         db: db.clone(),
         mail,
@@ -148,6 +157,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             .unwrap_or_else(|| format!("http://{addr}")),
         webhooks: config.webhooks,
         webhook_wake,
+        export_wake,
     };
     let mut limits = config.connections;
     if config.trust_proxy {
@@ -179,6 +189,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         task: Some(task),
         delivery: Some(delivery),
         webhooks,
+        exports,
         db,
     })
 }

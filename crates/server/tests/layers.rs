@@ -23,7 +23,7 @@ fn modules_import_only_lower_layers() {
             &["billing", "signup", "accounts"],
             &["cards"],
             &["subscriptions"],
-            &["usage", "invoices", "demo", "operator"],
+            &["usage", "invoices", "demo", "operator", "exports"],
             &["card_payments"],
             &["openapi"],
             &["router"],
