@@ -24,6 +24,7 @@ mod card_top_ups;
 mod card_webhooks;
 mod contract;
 mod credits;
+mod exports;
 mod idempotency;
 mod idempotency_recovery;
 mod integration_api;
