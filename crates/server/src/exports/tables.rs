@@ -191,7 +191,7 @@ pub const TABLES: [Table; 8] = [
         ],
         select: "SELECT id, created_at, actor_id, actor_kind, action, target_type, target_id, \
                  project_id, ip, user_agent, details FROM audit_events \
-                 WHERE org_id = $1 AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
+                 WHERE org_id = $1 AND (created_at, id) > ($2, $3) \
                  ORDER BY created_at, id LIMIT $4",
         count: "SELECT COUNT(*) FROM audit_events WHERE org_id = $1",
         key: Key::TimeThenText(1, 0),
@@ -373,6 +373,7 @@ pub async fn write(
     org: OrgId,
     table: &Table,
 ) -> Result<(), RunError> {
+    let started = std::time::Instant::now();
     let sql = sql(table, db.backend());
     let mut file = archive.file(table.file).await?;
     if table.format == Format::Csv {
@@ -420,5 +421,11 @@ pub async fn write(
             break;
         }
     }
-    file.close().await
+    file.close().await?;
+    tracing::debug!(
+        file = table.file,
+        elapsed_ms = started.elapsed().as_millis(),
+        "export file written"
+    );
+    Ok(())
 }
