@@ -7,6 +7,9 @@
 //!
 //!   cargo run -p orgdesk-server --example export_bench -- --members 100000 --ledger 1000000
 
+// Its report is its output.
+#![allow(clippy::print_stdout)]
+
 use std::time::{Duration, Instant};
 
 use orgdesk_model::{ExportId, OrgId, UserId};
@@ -46,7 +49,9 @@ async fn insert_all(db: &Db, head: &str, mut rows: impl Iterator<Item = String>)
         if batch.is_empty() {
             return;
         }
+        // Not kept prepared: each batch is a statement of its own.
         sqlx::query(&format!("{head} VALUES {}", batch.join(", ")))
+            .persistent(false)
             .execute(db.pool())
             .await
             .expect("seed insert");
