@@ -1,6 +1,6 @@
 //! The export job's one step, [`step`]: expire what is past its week, then take one
 //! export ([`claim::next`]) and write it whole ([`run`]): `org.json`, the record files of
-//! [`tables::TABLES`], and `manifest.json` (each file's records, bytes and SHA-256, and
+//! [`TABLES`], and `manifest.json` (each file's records, bytes and SHA-256, and
 //! the export time) last. Any instance may run it; tests call it with a clock they hold.
 
 use std::time::Duration;
@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use crate::db::{to_datetime, Db};
 use crate::exports::archive::{Archive, Clock, RunError};
 use crate::exports::claim::{self, Claimed};
-use crate::exports::tables::{self, TABLES};
+use crate::exports::pages;
+use crate::exports::tables::TABLES;
 
 /// How long a finished export can be downloaded.
 pub const KEEP: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -91,7 +92,7 @@ async fn fail(db: &Db, claimed: &Claimed, now: i64, reason: &str) -> Result<bool
 async fn write(db: &Db, claimed: &Claimed, clock: Clock, lease: Duration) -> Result<(), RunError> {
     let exported_at = to_datetime(clock.now());
     let mut archive = Archive::new(db.clone(), claimed.clone(), clock, lease);
-    let total = tables::total(db, claimed.org).await?;
+    let total = pages::total(db, claimed.org).await?;
     archive.set_total(total + 1).await?;
     let org = org_document(db, claimed.org).await?;
     let mut file = archive.file("org.json").await?;
@@ -99,7 +100,7 @@ async fn write(db: &Db, claimed: &Claimed, clock: Clock, lease: Duration) -> Res
     file.write(&bytes, 1).await?;
     file.close().await?;
     for table in &TABLES {
-        tables::write(db, &mut archive, claimed.org, table).await?;
+        pages::write(db, &mut archive, claimed.org, table).await?;
     }
     let manifest = json!({
         "format": 1,
