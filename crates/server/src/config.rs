@@ -62,6 +62,8 @@ pub struct Config {
     pub webhooks: WebhookConfig,
     /// The periodic task ([`crate::periodic`]): retention purges and other upkeep.
     pub periodic: PeriodicConfig,
+    /// Whether this instance writes org exports, and how long it holds one it took.
+    pub exports: ExportConfig,
 }
 
 /// Whether this instance runs the periodic task, and how often.
@@ -77,6 +79,26 @@ impl Default for PeriodicConfig {
         Self {
             run: true,
             interval: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// The export worker of an instance (see `crate::exports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportConfig {
+    /// This instance writes queued exports (off: other instances of the database do, or
+    /// they wait).
+    pub work: bool,
+    /// How long an export an instance took stays its own without a sign of life (the
+    /// instance renews it with every chunk it writes); past it, any instance restarts it.
+    pub lease: Duration,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        Self {
+            work: true,
+            lease: Duration::from_secs(120),
         }
     }
 }
@@ -262,6 +284,7 @@ impl Config {
             public_url: None,
             webhooks: WebhookConfig::default(),
             periodic: PeriodicConfig::default(),
+            exports: ExportConfig::default(),
         }
     }
 

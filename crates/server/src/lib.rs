@@ -26,6 +26,7 @@ pub mod cpu;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod http;
 pub mod idempotency;
 pub mod invitations;

@@ -12,8 +12,8 @@ use orgdesk_model::Plan;
 use orgdesk_server::access::AllowedHosts;
 use orgdesk_server::billing::format_credits;
 use orgdesk_server::config::{
-    parse_duration, AccountLimits, ConnectionLimits, MailConfig, PaymentsConfig, PeriodicConfig,
-    SessionLifetimes, DEFAULT_API_KEY_RATE_LIMIT,
+    parse_duration, AccountLimits, ConnectionLimits, ExportConfig, MailConfig, PaymentsConfig,
+    PeriodicConfig, SessionLifetimes, DEFAULT_API_KEY_RATE_LIMIT,
 };
 use orgdesk_server::operator::{self, OperatorError};
 use orgdesk_server::stripe::StripeConfig;
@@ -100,6 +100,10 @@ struct Cli {
     #[arg(long, env = "ORGDESK_PERIODIC_MINUTES", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
     periodic_minutes: u64,
+    /// This instance writes no org exports (other instances of the database do, or they
+    /// wait).
+    #[arg(long, env = "ORGDESK_NO_EXPORT_WORK")]
+    no_export_work: bool,
     /// Seed a demo agency (demo@orgdesk.dev / orgdesk-demo-2026) with client orgs.
     #[arg(long, env = "ORGDESK_DEMO")]
     demo: bool,
@@ -387,6 +391,10 @@ async fn main() -> ExitCode {
         periodic: PeriodicConfig {
             run: !cli.no_periodic_jobs,
             interval: Duration::from_secs(cli.periodic_minutes * 60),
+        },
+        exports: ExportConfig {
+            work: !cli.no_export_work,
+            ..ExportConfig::default()
         },
     };
     if let Some(command) = cli.command {

@@ -26,8 +26,9 @@ use crate::error::AppError;
 use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
-    accounts, api_keys, audit, auth, billing, card_payments, cards, idempotency, invitations,
-    invoices, members, orgs, projects, retention, signup, subscriptions, usage, webhooks,
+    accounts, api_keys, audit, auth, billing, card_payments, cards, exports, idempotency,
+    invitations, invoices, members, orgs, projects, retention, signup, subscriptions, usage,
+    webhooks,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -59,6 +60,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(api_keys::routes::router())
         .merge(webhooks::routes::router())
         .merge(retention::routes::router())
+        .merge(exports::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
         around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)

@@ -20,7 +20,7 @@ use crate::router::router;
 use crate::sealing::Sealing;
 use crate::state::AppState;
 use crate::webhooks::worker::{self, Worker};
-use crate::{auth, connections, demo, orgs, owner_only};
+use crate::{auth, connections, demo, exports, orgs, owner_only};
 
 /// A server running in a tokio task.
 pub struct RunningServer {
@@ -30,6 +30,7 @@ pub struct RunningServer {
     delivery: Option<DeliveryTask>,
     webhooks: Option<Worker>,
     periodic: Option<Periodic>,
+    exports: Option<exports::worker::Worker>,
     db: Db,
 }
 
@@ -62,6 +63,9 @@ impl RunningServer {
         }
         if let Some(webhooks) = self.webhooks.take() {
             webhooks.stop().await;
+        }
+        if let Some(exports) = self.exports.take() {
+            exports.stop().await;
         }
         if let Some(delivery) = self.delivery.take() {
             delivery.stop().await;
@@ -140,6 +144,11 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         .periodic
         .run
         .then(|| periodic::start(db.clone(), config.periodic.interval, periodic::STEPS));
+    let export_wake = Arc::new(Notify::new());
+    let exports = config
+        .exports
+        .work
+        .then(|| exports::worker::start(db.clone(), config.exports, Arc::clone(&export_wake)));
     let state = AppState {
         db: db.clone(),
         mail,
@@ -158,6 +167,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             .unwrap_or_else(|| format!("http://{addr}")),
         webhooks: config.webhooks,
         webhook_wake,
+        export_wake,
     };
     let mut limits = config.connections;
     if config.trust_proxy {
@@ -190,6 +200,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         delivery: Some(delivery),
         webhooks,
         periodic,
+        exports,
         db,
     })
 }

@@ -43,4 +43,6 @@ pub struct AppState {
     /// Wakes this instance's webhook worker: `notify_one()` after committing a delivery
     /// that should go at once (a test event, a redelivery) rather than at its next look.
     pub webhook_wake: Arc<Notify>,
+    /// Wakes this instance's export worker after an export was queued.
+    pub export_wake: Arc<Notify>,
 }

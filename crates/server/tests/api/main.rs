@@ -2,6 +2,7 @@
 //! fresh database per test, over real HTTP. Every test runs on SQLite and on PostgreSQL.
 
 mod card_fixtures;
+mod export_fixtures;
 mod fixtures;
 mod harness;
 mod mailbox;
@@ -24,6 +25,9 @@ mod card_top_ups;
 mod card_webhooks;
 mod contract;
 mod credits;
+mod export_access;
+mod export_runs;
+mod exports;
 mod idempotency;
 mod idempotency_recovery;
 mod integration_api;

@@ -192,6 +192,9 @@ async fn a_scheduled_org_is_read_only_until_the_owner_cancels(backend: Backend) 
             .unwrap();
         expect_problem(refused, StatusCode::CONFLICT, "org_pending_deletion").await;
     }
+    // It can still be taken out whole.
+    let export = app.post("/v1/orgs/acme/exports", &owner).await;
+    assert_eq!(export.status(), StatusCode::ACCEPTED);
     // Reads still work for members; the API key stops.
     let projects = expect_json(
         app.get("/v1/orgs/acme/projects", &bo.token).await,

@@ -22,6 +22,8 @@ pub enum Id {
     Webhook,
     /// A delivery (a test event) of that endpoint.
     Delivery,
+    /// A queued export of the tenant.
+    Export,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -552,5 +554,6 @@ pub fn table() -> Vec<Row> {
     .into_iter()
     .chain(super::webhook_rows::rows())
     .chain(super::retention_rows::rows())
+    .chain(super::export_rows::rows())
     .collect()
 }

@@ -43,6 +43,8 @@ pub struct Tenant {
     pub webhook: String,
     pub webhook_secret: String,
     pub delivery: String,
+    /// A queued export of the org (the matrix's server writes none).
+    pub export: String,
 }
 
 pub struct World {
@@ -151,7 +153,10 @@ async fn tenant(
         StatusCode::ACCEPTED,
     )
     .await;
+    let path = format!("/v1/orgs/{org_id}/exports");
+    let export = expect_json(app.post(&path, token).await, StatusCode::ACCEPTED).await;
     Tenant {
+        export: export["id"].as_str().unwrap().to_owned(),
         webhook_secret: webhook["secret"].as_str().unwrap().to_owned(),
         webhook: webhook_id,
         delivery: delivery["id"].as_str().unwrap().to_owned(),
@@ -290,6 +295,7 @@ pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
                 Id::OwnerSession => &tenant.owner_session,
                 Id::Webhook => &tenant.webhook,
                 Id::Delivery => &tenant.delivery,
+                Id::Export => &tenant.export,
             },
         )
         .replace("{token}", &tenant.invitation)

@@ -1,0 +1,318 @@
+//! Org export runs: one export per org under a burst, a run that died taken over once its
+//! lease runs out (and the late run writing nothing), runs that keep dying failing in
+//! words, expiry after a week, the worker writing one, and a server stopped mid-export.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use orgdesk_server::config::ExportConfig;
+use orgdesk_server::Config;
+
+use orgdesk_server::exports::archive::Clock;
+use orgdesk_server::exports::claim::{self, MAX_RUNS, TOO_MANY_RUNS};
+use orgdesk_server::exports::job::{self, Outcome, KEEP};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::export_fixtures::{
+    count, csv_rows, download, fetch, many_members, now, quiet_app, start, unpack, FILES, LEASE,
+};
+use crate::fixtures::acme;
+use crate::harness::{
+    expect_json, expect_problem, on_both_backends, spawn_app_with, Backend, TestApp,
+};
+
+on_both_backends!(
+    a_burst_starts_one_export,
+    a_run_that_died_is_taken_over_once,
+    a_run_that_keeps_dying_fails_in_words,
+    files_expire_after_a_week,
+    the_worker_writes_an_export,
+    a_server_stopped_mid_export_finishes_it_after_restart,
+);
+
+async fn a_burst_starts_one_export(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let (token, org) = acme(&app).await;
+    let answers = futures::future::join_all((0..10).map(|_| start(&app, &token, "acme"))).await;
+    let ids: BTreeSet<&str> = answers.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 1, "{answers:?}");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM org_exports WHERE org_id = $1",
+            &org
+        )
+        .await,
+        1
+    );
+    let audited = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE org_id = $1 AND action = 'org.export_created'",
+        &org,
+    )
+    .await;
+    assert_eq!(audited, 1);
+    let list = expect_json(
+        app.get("/v1/orgs/acme/exports", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    // Once it is done, the next request starts a new one, listed first.
+    job::step(&app.store, now(), LEASE).await.unwrap();
+    let second = start(&app, &token, "acme").await;
+    assert!(!ids.contains(second["id"].as_str().unwrap()));
+    let list = expect_json(
+        app.get("/v1/orgs/acme/exports", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list[0]["id"], second["id"]);
+    assert_eq!(list[1]["status"], "ready");
+}
+
+async fn a_run_that_died_is_taken_over_once(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let (token, org) = acme(&app).await;
+    many_members(&app, &org, 300).await;
+    let id = start(&app, &token, "acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t0 = now();
+    // An instance takes it, writes a chunk and dies.
+    let first = claim::next(&app.store, t0, LEASE)
+        .await
+        .unwrap()
+        .expect("claimed");
+    assert_eq!(first.run, 1);
+    sqlx::query("INSERT INTO export_chunks (export_id, org_id, seq, bytes) VALUES ($1, $2, 0, $3)")
+        .bind(&id)
+        .bind(&org)
+        .bind(b"half a zip from the run that died".to_vec())
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let running = fetch(&app, &token, "acme", &id).await;
+    assert_eq!(running["status"], "running");
+    expect_problem(
+        app.get(&format!("/v1/orgs/acme/exports/{id}/download"), &token)
+            .await,
+        StatusCode::CONFLICT,
+        "export_not_ready",
+    )
+    .await;
+    // Within its lease nobody else takes it.
+    let lease_ms = i64::try_from(LEASE.as_millis()).unwrap();
+    assert_eq!(
+        job::step(&app.store, t0 + lease_ms - 1_000, LEASE)
+            .await
+            .unwrap(),
+        Outcome::Idle
+    );
+    // Past it, the next step restarts it from scratch, and it completes.
+    let outcome = job::step(&app.store, t0 + lease_ms + 1, LEASE)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Outcome::Ready(id.parse().unwrap()));
+    let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM org_exports WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 2);
+    let ready = fetch(&app, &token, "acme", &id).await;
+    let bytes = download(&app, &token, "acme", &id).await;
+    assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
+    let files = unpack(&bytes);
+    let (_, members) = csv_rows(&files["members.csv"]);
+    assert_eq!(members.len(), 301);
+    // The first run wakes up late: it writes nothing more and changes nothing.
+    let late = job::run(&app.store, &first, Clock::starting_at(t0), LEASE).await;
+    assert_eq!(late, Outcome::Abandoned(id.parse().unwrap()));
+    assert_eq!(fetch(&app, &token, "acme", &id).await, ready);
+    assert_eq!(download(&app, &token, "acme", &id).await, bytes);
+    // And there is nothing left to do.
+    assert_eq!(
+        job::step(&app.store, t0 + 10 * lease_ms, LEASE)
+            .await
+            .unwrap(),
+        Outcome::Idle
+    );
+}
+
+async fn a_run_that_keeps_dying_fails_in_words(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let (token, _) = acme(&app).await;
+    let id = start(&app, &token, "acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lease_ms = i64::try_from(LEASE.as_millis()).unwrap();
+    let mut at = now();
+    for run in 1..=MAX_RUNS {
+        let claimed = claim::next(&app.store, at, LEASE)
+            .await
+            .unwrap()
+            .expect("claimed");
+        assert_eq!(claimed.run, run);
+        at += lease_ms + 1;
+    }
+    assert_eq!(
+        job::step(&app.store, at, LEASE).await.unwrap(),
+        Outcome::Idle
+    );
+    let failed = fetch(&app, &token, "acme", &id).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["error"], TOO_MANY_RUNS);
+    let problem = expect_problem(
+        app.get(&format!("/v1/orgs/acme/exports/{id}/download"), &token)
+            .await,
+        StatusCode::CONFLICT,
+        "export_not_ready",
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains(TOO_MANY_RUNS),
+        "{problem}"
+    );
+    // A failed export holds no place: a new one can start.
+    assert_ne!(start(&app, &token, "acme").await["id"], id.as_str());
+}
+
+async fn files_expire_after_a_week(backend: Backend) {
+    let app = quiet_app(backend).await;
+    let (token, _) = acme(&app).await;
+    let id = start(&app, &token, "acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t0 = now();
+    job::step(&app.store, t0, LEASE).await.unwrap();
+    let ready = fetch(&app, &token, "acme", &id).await;
+    let expires: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(ready["expires_at"].clone()).unwrap();
+    let keep_ms = i64::try_from(KEEP.as_millis()).unwrap();
+    let expires_ms = expires.timestamp_millis();
+    assert!(expires_ms >= t0 + keep_ms && expires_ms < t0 + keep_ms + 60_000);
+    let chunks = |app: &TestApp| {
+        let db = app.db.clone();
+        let id = id.clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM export_chunks WHERE export_id = $1")
+                    .bind(id)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    assert!(chunks(&app).await > 0);
+    job::step(&app.store, expires_ms - 1, LEASE).await.unwrap();
+    assert_eq!(fetch(&app, &token, "acme", &id).await["status"], "ready");
+    download(&app, &token, "acme", &id).await;
+    job::step(&app.store, expires_ms, LEASE).await.unwrap();
+    assert_eq!(fetch(&app, &token, "acme", &id).await["status"], "expired");
+    assert_eq!(chunks(&app).await, 0);
+    expect_problem(
+        app.get(&format!("/v1/orgs/acme/exports/{id}/download"), &token)
+            .await,
+        StatusCode::GONE,
+        "export_expired",
+    )
+    .await;
+}
+
+async fn the_worker_writes_an_export(backend: Backend) {
+    let app = crate::harness::spawn_app(backend).await;
+    let (token, _) = acme(&app).await;
+    let id = start(&app, &token, "acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let ready = loop {
+        let export = fetch(&app, &token, "acme", &id).await;
+        if export["status"] == "ready" {
+            break export;
+        }
+        assert!(
+            ["queued", "running"].contains(&export["status"].as_str().unwrap()),
+            "{export}"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never finished: {export}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let bytes = download(&app, &token, "acme", &id).await;
+    assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
+    assert_eq!(unpack(&bytes).len(), FILES.len());
+}
+
+async fn a_server_stopped_mid_export_finishes_it_after_restart(backend: Backend) {
+    let mut app = spawn_app_with(backend, |config| Config {
+        exports: ExportConfig {
+            work: true,
+            lease: Duration::from_secs(3),
+        },
+        ..config
+    })
+    .await;
+    let (token, org) = acme(&app).await;
+    many_members(&app, &org, 40_000).await;
+    let id = start(&app, &token, "acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let row = |app: &TestApp| {
+        let (db, id) = (app.db.clone(), id.clone());
+        async move {
+            let row: (String, i64, i64) =
+                sqlx::query_as("SELECT status, done, attempts FROM org_exports WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+            row
+        }
+    };
+    // The server's worker is writing it: stop the server as a crash would.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, done, _) = row(&app).await;
+        assert_ne!(
+            status, "ready",
+            "the export ended before the server was stopped"
+        );
+        if status == "running" && done > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the worker never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    app.crash();
+    let (status, done, attempts) = row(&app).await;
+    assert_eq!((status.as_str(), attempts), ("running", 1));
+    assert!(done < 40_000, "{done}");
+    // A server on the same database takes it over once the lease runs out, and ends it.
+    app.restart(false).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let ready = loop {
+        let export = fetch(&app, &token, "acme", &id).await;
+        if export["status"] == "ready" {
+            break export;
+        }
+        assert!(Instant::now() < deadline, "never taken over: {export}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(row(&app).await.2, 2, "restarted once");
+    let bytes = download(&app, &token, "acme", &id).await;
+    assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
+    let files = unpack(&bytes);
+    let (_, members) = csv_rows(&files["members.csv"]);
+    assert_eq!(members.len(), 40_001);
+}
