@@ -26,7 +26,10 @@ CREATE INDEX projects_archived ON projects (org_id, archived_at) WHERE archived_
 ALTER TABLE mail_outbox ADD COLUMN org_id TEXT REFERENCES orgs (id) ON DELETE CASCADE;
 ALTER TABLE mail_outbox ADD COLUMN subject TEXT;
 ALTER TABLE mail_outbox ADD COLUMN sent_at BIGINT;
-CREATE INDEX mail_outbox_sent ON mail_outbox (org_id, sent_at) WHERE sent_at IS NOT NULL;
+CREATE INDEX mail_outbox_by_org ON mail_outbox (org_id) WHERE org_id IS NOT NULL;
+-- The delivery task's queue: only mail still to send (kept copies never slow it down).
+CREATE INDEX mail_outbox_queue ON mail_outbox (next_attempt_at)
+    WHERE sent_at IS NULL AND gave_up_at IS NULL;
 
 -- The purge's finders.
 CREATE INDEX webhook_deliveries_by_org ON webhook_deliveries (org_id, created_at);

@@ -111,12 +111,34 @@ async fn kind_step(
     }
     let mut total = 0;
     loop {
-        let mut tx = db.write().await?;
-        let n = kinds::batch(&mut tx, db.backend(), kind, (org, older_than, BATCH), now).await?;
-        tx.commit().await?;
-        total += n;
-        if n < BATCH.unsigned_abs() {
-            return Ok(total);
+        match batch(db, org, kind, older_than, now).await {
+            Ok(n) => {
+                total += n;
+                if n < BATCH.unsigned_abs() {
+                    return Ok(total);
+                }
+            }
+            // What earlier batches deleted is gone: record it; the rest waits for the
+            // next run.
+            Err(error) if total > 0 => {
+                tracing::error!(%org, kind = kind.as_str(), %error, "retention batch failed");
+                return Ok(total);
+            }
+            Err(error) => return Err(error),
         }
     }
+}
+
+/// One batch in its own short write transaction.
+async fn batch(
+    db: &Db,
+    org: OrgId,
+    kind: RetentionKind,
+    older_than: i64,
+    now: i64,
+) -> Result<u64, AppError> {
+    let mut tx = db.write().await?;
+    let n = kinds::batch(&mut tx, db.backend(), kind, (org, older_than, BATCH), now).await?;
+    tx.commit().await?;
+    Ok(n)
 }
