@@ -123,3 +123,19 @@ pub async fn expire(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         expired += 1;
     }
 }
+
+/// Gives a run's export back at `now` (its instance is shutting down): any instance may
+/// take it at once instead of when the lease runs out. Nothing if another run has it.
+pub async fn release(db: &Db, claimed: &Claimed, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "UPDATE org_exports SET lease_until = $1 \
+         WHERE id = $2 AND attempts = $3 AND status = 'running'",
+    )
+    .bind(now)
+    .bind(claimed.id.to_string())
+    .bind(claimed.run)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}

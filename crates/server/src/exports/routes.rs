@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::exports::{repo, service};
 use crate::http::extract::ApiPath;
+use crate::http::raw::RawBytes;
 use crate::membership::OrgPath;
 use crate::state::AppState;
 
@@ -126,7 +127,7 @@ async fn get_export(
     params(OrgPath, ExportSegment),
     responses(
         (status = 200, description = "The ZIP, as an attachment",
-            content((Vec<u8> = "application/zip")),
+            content((RawBytes = "application/zip")),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"<slug>-export-<date>.zip\""))),
         (status = 403, description = "`forbidden`: not an owner or admin"),
         (status = 404, description = "`not_found`"),

@@ -1,8 +1,9 @@
-//! The export worker: a task per server instance that runs [`job::step`] while exports
-//! are waiting, looks again every [`POLL`], and at once when woken (the start route
-//! nudges it after queueing one). [`Worker::stop`] lets the export in hand finish its
-//! current run; dropping the worker aborts it, as a crash would: its lease runs out and
-//! any instance starts it again from scratch.
+//! The export worker: a task per server instance that does what [`job::step`] does while
+//! exports are waiting, looks again every [`POLL`], and at once when woken (the start
+//! route nudges it after queueing one). [`Worker::stop`] stops the run in hand at once and
+//! gives its export back ([`claim::release`]), so the next instance to look restarts it
+//! without waiting for the lease; dropping the worker aborts the run as a crash would:
+//! its lease runs out, then any instance starts it again from scratch.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,8 @@ use tokio::task::JoinHandle;
 
 use crate::config::ExportConfig;
 use crate::db::{now_ms, Db};
+use crate::exports::archive::Clock;
+use crate::exports::claim;
 use crate::exports::job::{self, Outcome};
 
 /// How often an idle worker looks for exports.
@@ -32,7 +35,7 @@ pub fn start(db: Db, config: ExportConfig, wake: Arc<Notify>) -> Worker {
 }
 
 impl Worker {
-    /// Takes nothing more and waits for the export in hand.
+    /// Takes nothing more; the export in hand is stopped and given back.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
@@ -67,20 +70,20 @@ async fn run(db: Db, config: ExportConfig, wake: Arc<Notify>, mut stopped: watch
         if *stopped.borrow() {
             break;
         }
-        let now = now_ms();
-        let mut busy = false;
-        match waiting(&db, now).await {
-            Ok(true) => match job::step(&db, now, config.lease).await {
-                Ok(Outcome::Idle) => {}
-                Ok(outcome) => {
-                    tracing::info!(?outcome, "export step");
-                    busy = true;
+        let busy = match waiting(&db, now_ms()).await {
+            Ok(true) => match work(&db, config, &mut stopped).await {
+                Ok(busy) => busy,
+                Err(error) => {
+                    tracing::warn!(%error, "exports unavailable");
+                    false
                 }
-                Err(error) => tracing::warn!(%error, "exports unavailable"),
             },
-            Ok(false) => {}
-            Err(error) => tracing::warn!(%error, "exports unavailable"),
-        }
+            Ok(false) => false,
+            Err(error) => {
+                tracing::warn!(%error, "exports unavailable");
+                false
+            }
+        };
         if busy {
             continue;
         }
@@ -89,6 +92,35 @@ async fn run(db: Db, config: ExportConfig, wake: Arc<Notify>, mut stopped: watch
             _ = stopped.changed() => break,
             () = wake.notified() => {}
             () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// [`job::step`], stopped (and the export given back) when the worker is. Answers whether
+/// it wrote one.
+async fn work(
+    db: &Db,
+    config: ExportConfig,
+    stopped: &mut watch::Receiver<bool>,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    claim::expire(db, now).await?;
+    let Some(claimed) = claim::next(db, now, config.lease).await? else {
+        return Ok(false);
+    };
+    tokio::select! {
+        outcome = job::run(db, &claimed, Clock::starting_at(now), config.lease) => {
+            if let Outcome::Failed(_) = outcome {
+                tracing::warn!(?outcome, "export step");
+            } else {
+                tracing::info!(?outcome, "export step");
+            }
+            Ok(true)
+        }
+        _ = stopped.changed() => {
+            claim::release(db, &claimed, now_ms()).await?;
+            tracing::info!(export = %claimed.id, "an export was given back at shutdown");
+            Ok(false)
         }
     }
 }

@@ -1,12 +1,9 @@
 //! Org export runs: one export per org under a burst, a run that died taken over once its
 //! lease runs out (and the late run writing nothing), runs that keep dying failing in
-//! words, expiry after a week, the worker writing one, and a server stopped mid-export.
+//! words, expiry after a week, and the worker writing one.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-
-use orgdesk_server::config::ExportConfig;
-use orgdesk_server::Config;
 
 use orgdesk_server::exports::archive::Clock;
 use orgdesk_server::exports::claim::{self, MAX_RUNS, TOO_MANY_RUNS};
@@ -18,9 +15,7 @@ use crate::export_fixtures::{
     count, csv_rows, download, fetch, many_members, now, quiet_app, start, unpack, FILES, LEASE,
 };
 use crate::fixtures::acme;
-use crate::harness::{
-    expect_json, expect_problem, on_both_backends, spawn_app_with, Backend, TestApp,
-};
+use crate::harness::{expect_json, expect_problem, on_both_backends, Backend, TestApp};
 
 on_both_backends!(
     a_burst_starts_one_export,
@@ -28,7 +23,6 @@ on_both_backends!(
     a_run_that_keeps_dying_fails_in_words,
     files_expire_after_a_week,
     the_worker_writes_an_export,
-    a_server_stopped_mid_export_finishes_it_after_restart,
 );
 
 async fn a_burst_starts_one_export(backend: Backend) {
@@ -232,7 +226,7 @@ async fn the_worker_writes_an_export(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let ready = loop {
         let export = fetch(&app, &token, "acme", &id).await;
         if export["status"] == "ready" {
@@ -243,7 +237,7 @@ async fn the_worker_writes_an_export(backend: Backend) {
             "{export}"
         );
         assert!(
-            std::time::Instant::now() < deadline,
+            Instant::now() < deadline,
             "the worker never finished: {export}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -251,68 +245,4 @@ async fn the_worker_writes_an_export(backend: Backend) {
     let bytes = download(&app, &token, "acme", &id).await;
     assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
     assert_eq!(unpack(&bytes).len(), FILES.len());
-}
-
-async fn a_server_stopped_mid_export_finishes_it_after_restart(backend: Backend) {
-    let mut app = spawn_app_with(backend, |config| Config {
-        exports: ExportConfig {
-            work: true,
-            lease: Duration::from_secs(3),
-        },
-        ..config
-    })
-    .await;
-    let (token, org) = acme(&app).await;
-    many_members(&app, &org, 40_000).await;
-    let id = start(&app, &token, "acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let row = |app: &TestApp| {
-        let (db, id) = (app.db.clone(), id.clone());
-        async move {
-            let row: (String, i64, i64) =
-                sqlx::query_as("SELECT status, done, attempts FROM org_exports WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&db)
-                    .await
-                    .unwrap();
-            row
-        }
-    };
-    // The server's worker is writing it: stop the server as a crash would.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, done, _) = row(&app).await;
-        assert_ne!(
-            status, "ready",
-            "the export ended before the server was stopped"
-        );
-        if status == "running" && done > 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the worker never started");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    app.crash();
-    let (status, done, attempts) = row(&app).await;
-    assert_eq!((status.as_str(), attempts), ("running", 1));
-    assert!(done < 40_000, "{done}");
-    // A server on the same database takes it over once the lease runs out, and ends it.
-    app.restart(false).await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let ready = loop {
-        let export = fetch(&app, &token, "acme", &id).await;
-        if export["status"] == "ready" {
-            break export;
-        }
-        assert!(Instant::now() < deadline, "never taken over: {export}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    assert_eq!(row(&app).await.2, 2, "restarted once");
-    let bytes = download(&app, &token, "acme", &id).await;
-    assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
-    let files = unpack(&bytes);
-    let (_, members) = csv_rows(&files["members.csv"]);
-    assert_eq!(members.len(), 40_001);
 }

@@ -154,6 +154,14 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// Shuts the server down gracefully, without starting another ([`Self::restart`]
+    /// starts it again).
+    pub async fn shutdown(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
     /// Stops the server at once, as a crash would: what it had in flight never finishes
     /// (its webhook attempts are abandoned). [`Self::restart`] starts it again.
     pub fn crash(&mut self) {

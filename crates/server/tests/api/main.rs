@@ -26,6 +26,7 @@ mod card_webhooks;
 mod contract;
 mod credits;
 mod export_access;
+mod export_restarts;
 mod export_runs;
 mod exports;
 mod idempotency;
