@@ -2,7 +2,12 @@
 import type { RetentionKind, RetentionPolicy, RetentionRule, RetentionSettings } from '../../lib/bindings';
 import { integer } from '../../lib/format';
 
-export type Values = Record<RetentionKind, string>;
+/** As typed: a number input binds a number, or null while empty. */
+export type Values = Record<RetentionKind, string | number | null>;
+
+function text(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(v).trim();
+}
 
 export function valuesOf(s: RetentionSettings): Values {
   return Object.fromEntries(s.rules.map((r) => [r.kind, String(r.days)])) as Values;
@@ -27,7 +32,7 @@ export function periodText(days: number): string {
 export function check(values: Values, rules: RetentionRule[]): Partial<Record<RetentionKind, string>> {
   const errors: Partial<Record<RetentionKind, string>> = {};
   for (const r of rules) {
-    const raw = values[r.kind]?.trim() ?? '';
+    const raw = text(values[r.kind]);
     const n = Number(raw);
     if (!/^\d+$/.test(raw)) errors[r.kind] = 'Enter a whole number of days.';
     else if (n < r.bounds.min_days || n > r.bounds.max_days)
@@ -37,7 +42,7 @@ export function check(values: Values, rules: RetentionRule[]): Partial<Record<Re
 }
 
 export function isDirty(values: Values, s: RetentionSettings): boolean {
-  return s.rules.some((r) => values[r.kind]?.trim() !== String(r.days));
+  return s.rules.some((r) => text(values[r.kind]) !== String(r.days));
 }
 
 export function policyOf(values: Values): RetentionPolicy {
