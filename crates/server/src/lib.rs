@@ -31,6 +31,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod invoices;
 pub mod ledger;
+pub mod lifecycle;
 pub mod limits;
 pub mod mail;
 pub mod members;

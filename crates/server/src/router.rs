@@ -44,6 +44,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(signup::routes::router())
         .merge(accounts::routes::router())
         .merge(orgs::routes::router())
+        .merge(crate::lifecycle::routes::router())
         .merge(orgs::security_routes::router())
         .merge(projects::routes::router())
         .merge(members::routes::router())

@@ -8,6 +8,7 @@
 //! tokens, mails and the account row are [`crate::auth`]'s.
 
 pub mod email;
+pub mod erasure;
 pub mod error;
 pub mod passwords;
 pub mod profile;

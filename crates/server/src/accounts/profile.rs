@@ -7,7 +7,7 @@ use orgdesk_model::validate;
 use serde_json::json;
 
 use crate::accounts::error::AccountError;
-use crate::accounts::{checked, passwords};
+use crate::accounts::{checked, erasure, passwords};
 use crate::audit::Entry;
 use crate::auth::session::{self, SessionRecord};
 use crate::auth::tokens::{self, Purpose};
@@ -88,7 +88,7 @@ pub async fn change_password(
 
 /// Deletes the account with its personal context, once the password confirms it. Refused,
 /// naming them, while it owns organizations. Each org it was a member of records that it
-/// left.
+/// left; the person's data leaves those orgs' audit logs ([`erasure`]).
 pub async fn delete(
     db: &Db,
     gate: &Gate,
@@ -108,12 +108,13 @@ pub async fn delete(
         .await?
         .ok_or(AuthError::Unauthenticated)?;
     for (org, role) in rows::team_memberships(&mut tx, user).await? {
-        let details = json!({ "role": role, "email": me.email, "account_deleted": true });
+        let details = json!({ "role": role, "account_deleted": true });
         Entry::new(org, AuditAction::MemberLeft, user)
             .details(details)
             .write(&mut tx, actor, now)
             .await?;
     }
+    erasure::erase(&mut tx, user, &me.email, &me.display_name, now).await?;
     account::delete(&mut tx, user).await?;
     tx.commit().await?;
     Ok(())

@@ -30,7 +30,9 @@ pub struct Event<'a> {
 /// alone, on or off. Answers how many were written.
 pub async fn event(conn: &mut AnyConnection, event: &Event<'_>) -> Result<usize, sqlx::Error> {
     let endpoints: Vec<(String, i64, String, i64)> = sqlx::query_as(
-        "SELECT id, all_events, events, enabled FROM webhooks WHERE org_id = $1 ORDER BY id",
+        "SELECT w.id, w.all_events, w.events, w.enabled FROM webhooks w \
+         JOIN orgs o ON o.id = w.org_id \
+         WHERE w.org_id = $1 AND o.deletion_purge_at IS NULL ORDER BY w.id",
     )
     .bind(event.org.to_string())
     .fetch_all(&mut *conn)

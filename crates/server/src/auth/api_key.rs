@@ -89,8 +89,8 @@ pub struct KeyRecord {
     pub last_used_at: Option<i64>,
 }
 
-/// The live key with this secret at `now`: not revoked, not expired, and its creator still
-/// a member of its org.
+/// The live key with this secret at `now`: not revoked, not expired, its creator still a
+/// member of its org, and its org not scheduled for deletion (its keys stop working).
 pub async fn find_live(
     conn: &mut AnyConnection,
     secret: &str,
@@ -112,7 +112,7 @@ pub async fn find_live(
          FROM api_keys k JOIN orgs o ON o.id = k.org_id \
          JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.created_by \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL \
-         AND (k.expires_at IS NULL OR k.expires_at > $2)",
+         AND (k.expires_at IS NULL OR k.expires_at > $2) AND o.deletion_purge_at IS NULL",
     )
     .bind(hash(secret))
     .bind(now)

@@ -107,6 +107,7 @@ pub async fn accept(db: &Db, actor: &Actor, by: &InvitationRef) -> Result<Member
     lock_org_of(&mut tx, by).await?;
     let stored = usable(&mut tx, by, &email, now).await?;
     let (id, org) = (stored.id()?, stored.org()?);
+    membership::view::refuse_if_pending(&mut tx, org).await?;
     if rows::find(&mut tx, org, actor.user_id).await?.is_some() {
         return Err(InvitationError::AlreadyMember(String::new()).into());
     }

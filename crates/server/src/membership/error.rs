@@ -19,6 +19,8 @@ pub enum AccessError {
     KeyForbidden(Capability),
     #[error("the API key is limited to a project")]
     KeyLimitedToProject,
+    #[error("the org is scheduled for deletion")]
+    PendingDeletion,
 }
 
 impl DomainError for AccessError {
@@ -30,6 +32,7 @@ impl DomainError for AccessError {
             | Self::KeyLimitedToProject => ErrorCode::Forbidden,
             Self::PersonalContext => ErrorCode::PersonalContext,
             Self::TwoFactorRequired => ErrorCode::MfaRequiredByOrg,
+            Self::PendingDeletion => ErrorCode::OrgPendingDeletion,
         }
     }
 
@@ -47,6 +50,10 @@ impl DomainError for AccessError {
                 "This API key is limited to one project; this concerns the whole organization."
             }
             Self::PersonalContext => "This is not possible in a personal context.",
+            Self::PendingDeletion => {
+                "This organization is scheduled for deletion and is read-only until then. \
+                 Its owner can cancel the deletion."
+            }
             Self::TwoFactorRequired => {
                 "This organization requires two-factor sign-in. Turn it on for your account \
                  (Account → Two-factor sign-in), then come back."

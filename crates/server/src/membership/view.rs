@@ -224,8 +224,38 @@ pub async fn find(
 
 /// The org as `user` sees it, with its row locked for the rest of the transaction, so
 /// that concurrent changes to its members, seats and projects happen one after the other.
-/// The membership is read after the lock is taken, so it is the current one.
+/// The membership is read after the lock is taken, so it is the current one. Every change
+/// to an org starts here, so an org scheduled for deletion answers 409
+/// `org_pending_deletion` (it is read-only until the owner cancels).
 pub async fn lock_for_member(
+    conn: &mut AnyConnection,
+    key: &OrgKey,
+    user: UserId,
+) -> Result<MemberView, AppError> {
+    let view = lock_even_pending(conn, key, user).await?;
+    if view.org.pending_deletion.is_some() {
+        return Err(AccessError::PendingDeletion.into());
+    }
+    Ok(view)
+}
+
+/// 409 `org_pending_deletion` if `org` is scheduled for deletion: for changes that reach
+/// an org without [`lock_for_member`] (accepting an invitation to it).
+pub async fn refuse_if_pending(conn: &mut AnyConnection, org: OrgId) -> Result<(), AppError> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT deletion_purge_at FROM orgs WHERE id = $1")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await?;
+    match row {
+        Some((Some(_),)) => Err(AccessError::PendingDeletion.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Like [`lock_for_member`], for what an org scheduled for deletion still allows: its
+/// cancellation, and exporting it.
+pub async fn lock_even_pending(
     conn: &mut AnyConnection,
     key: &OrgKey,
     user: UserId,

@@ -12,6 +12,14 @@ pub enum OrgError {
     OwnedOrgLimit { limit: u32 },
     #[error("refused media: {0}")]
     Logo(LogoRefusal),
+    #[error("the org is already scheduled for deletion")]
+    AlreadyScheduled,
+    #[error("the org is not scheduled for deletion")]
+    NotScheduled,
+    #[error("the org's deletion has begun")]
+    BeingDeleted,
+    #[error("the org has a paid subscription")]
+    StillSubscribed,
 }
 
 /// Why a logo upload was refused.
@@ -31,6 +39,10 @@ impl DomainError for OrgError {
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::OwnedOrgLimit { .. } => ErrorCode::PlanLimitReached,
             Self::Logo(_) => ErrorCode::UnsupportedMediaType,
+            Self::AlreadyScheduled
+            | Self::NotScheduled
+            | Self::BeingDeleted
+            | Self::StillSubscribed => ErrorCode::InvalidState,
         }
     }
 
@@ -42,6 +54,17 @@ impl DomainError for OrgError {
                  first."
             ),
             Self::Logo(refusal) => refusal.to_string(),
+            Self::AlreadyScheduled => {
+                "This organization is already scheduled for deletion.".to_owned()
+            }
+            Self::NotScheduled => "This organization is not scheduled for deletion.".to_owned(),
+            Self::BeingDeleted => {
+                "The grace period is over: this organization is being deleted.".to_owned()
+            }
+            Self::StillSubscribed => "This organization pays for its plan by subscription. \
+                 Move it to the Free plan first (Billing → Plan), so it is not charged \
+                 after it is gone."
+                .to_owned(),
         }
     }
 

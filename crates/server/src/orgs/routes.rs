@@ -23,12 +23,12 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_orgs, create_org))
-        .routes(routes!(get_org, update_org, delete_org))
+        .routes(routes!(get_org, update_org))
         .routes(routes!(org_overview))
 }
 
 /// A membership with its version as `ETag`.
-fn with_etag(membership: Membership) -> Response {
+pub(crate) fn with_etag(membership: Membership) -> Response {
     (
         [(header::ETAG, etag(membership.org.version))],
         Json(membership),
@@ -134,35 +134,6 @@ async fn update_org(
     Ok(with_etag(
         service::update(&state.db, &actor, &key, &req, &if_match).await?,
     ))
-}
-
-/// Delete an organization and everything in it (owner only).
-#[utoipa::path(
-    delete,
-    path = "/v1/orgs/{org}",
-    tag = "orgs",
-    security(("session" = [])),
-    params(
-        OrgPath,
-        ("If-Match" = Option<String>, Header, description = "The version last seen"),
-    ),
-    responses(
-        (status = 204, description = "Deleted; its slugs are free again"),
-        (status = 403, description = "`forbidden`: only the owner deletes"),
-        (status = 404, description = "`not_found`"),
-        (status = 409, description = "`personal_context`: personal contexts cannot be deleted"),
-        (status = 412, description = "`version_conflict`"),
-    )
-)]
-async fn delete_org(
-    State(state): State<AppState>,
-    actor: Actor,
-    OrgPath(org): OrgPath,
-    headers: HeaderMap,
-) -> Result<StatusCode, AppError> {
-    let if_match = IfMatch::from_headers(&headers);
-    service::delete(&state.db, &actor, &org, &if_match).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The overview page: the org, the caller's role, counts of projects (in the caller's

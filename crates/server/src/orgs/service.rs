@@ -15,7 +15,6 @@ use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::http::precondition::IfMatch;
 use crate::membership::view::{find_for_member, holder};
-use crate::membership::AccessError;
 use crate::membership::{self, require, rows, OrgKey, Reader};
 use crate::orgs::error::OrgError;
 use crate::orgs::repo::{self, ListKey, NewOrg, Settings};
@@ -253,31 +252,6 @@ pub async fn update(
     let updated = membership::find(&mut tx, &OrgKey::Id(current.id), user).await?;
     tx.commit().await?;
     Ok(updated.into_membership())
-}
-
-/// Deletes an org and everything in it. Personal contexts live as long as their account.
-pub async fn delete(
-    db: &Db,
-    actor: &Actor,
-    key: &OrgKey,
-    if_match: &IfMatch,
-) -> Result<(), AppError> {
-    let mut tx = db.write().await?;
-    let view = membership::lock_for_member(&mut tx, key, actor.user_id).await?;
-    if view.org.kind == OrgKind::Personal {
-        return Err(AccessError::PersonalContext.into());
-    }
-    require(&view, Capability::DeleteOrg)?;
-    if_match.check(view.org.version)?;
-    // Recorded like every change, then removed with the rest of the org's log.
-    Entry::org(view.org.id, AuditAction::OrgDeleted)
-        .details(json!({ "name": view.org.name, "slug": view.org.slug }))
-        .write(&mut tx, actor, now_ms())
-        .await?;
-    repo::delete(&mut tx, view.org.id).await?;
-    tracing::info!(org = %view.org.id, actor = %actor.user_id, "org deleted");
-    tx.commit().await?;
-    Ok(())
 }
 
 /// The overview: counts of projects (only those in a scoped member's scope), members,

@@ -1,6 +1,7 @@
 //! Slug reservations. `org_slugs` holds every slug an org has had; its primary key makes a
 //! reservation race-free on both backends (`ON CONFLICT DO NOTHING` waits for a concurrent
 //! reservation of the same slug and then reports it taken, without aborting the transaction).
+//! A deleted org's slugs stay held in `retired_slugs` for [`RETIRED_FOR_MS`].
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use orgdesk_model::{slug, OrgId};
@@ -12,7 +13,11 @@ use crate::orgs::error::OrgError;
 /// How many candidates a generated slug tries before giving up.
 const MAX_CANDIDATES: u32 = 500;
 
-/// Reserves `slug` for `org`; `false` if any org uses or used it.
+/// How long a deleted org's slugs stay held: 90 days.
+pub const RETIRED_FOR_MS: i64 = 90 * 24 * 60 * 60 * 1000;
+
+/// Reserves `slug` for `org`; `false` if any org uses or used it, or a deleted org held it
+/// less than [`RETIRED_FOR_MS`] ago.
 pub async fn reserve(
     conn: &mut AnyConnection,
     slug: &str,
@@ -20,7 +25,8 @@ pub async fn reserve(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO org_slugs (slug, org_id, created_at) VALUES ($1, $2, $3) \
+        "INSERT INTO org_slugs (slug, org_id, created_at) SELECT $1, $2, $3 \
+         WHERE NOT EXISTS (SELECT 1 FROM retired_slugs WHERE slug = $1 AND until > $3) \
          ON CONFLICT (slug) DO NOTHING",
     )
     .bind(slug)
@@ -29,6 +35,24 @@ pub async fn reserve(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Holds every slug of `org` (about to be deleted) back until `now` + [`RETIRED_FOR_MS`],
+/// and forgets retirements that ran out.
+pub async fn retire(conn: &mut AnyConnection, org: OrgId, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM retired_slugs WHERE until <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO retired_slugs (slug, org_id, until) \
+         SELECT slug, org_id, $1 FROM org_slugs WHERE org_id = $2",
+    )
+    .bind(now.saturating_add(RETIRED_FOR_MS))
+    .bind(org.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Reserves `base`, or the first free `base-2`, `base-3`, … for `org`.

@@ -55,7 +55,8 @@ pub async fn due(
     let sql = format!(
         "SELECT d.id, d.webhook_id, w.url, d.payload, d.attempts, w.enabled, d.event_type, \
          d.next_attempt_at FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+         JOIN orgs o ON o.id = w.org_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND o.deletion_purge_at IS NULL \
          ORDER BY d.next_attempt_at, d.id LIMIT $2{lock}"
     );
     let mut tx = db.write().await?;
@@ -99,9 +100,12 @@ pub async fn due(
 }
 
 /// When the earliest pending delivery is due (a claimed one: when its lease runs out).
+/// Deliveries of an org scheduled for deletion wait (its webhooks are paused).
 pub async fn next_due(db: &Db) -> Result<Option<i64>, sqlx::Error> {
     let (next,): (Option<i64>,) = sqlx::query_as(
-        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'",
+        "SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d \
+         JOIN webhooks w ON w.id = d.webhook_id JOIN orgs o ON o.id = w.org_id \
+         WHERE d.status = 'pending' AND o.deletion_purge_at IS NULL",
     )
     .fetch_one(db.pool())
     .await?;

@@ -39,6 +39,7 @@ mod members_ownership;
 mod meta;
 mod metering;
 mod operator;
+mod org_deletion;
 mod orgs;
 mod orgs_access;
 mod orgs_concurrency;

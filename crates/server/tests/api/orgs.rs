@@ -12,7 +12,7 @@ on_both_backends!(
     list_paginates_with_a_cursor,
     get_by_id_slug_and_former_slug,
     patch_honours_if_match_and_bumps_the_version,
-    delete_is_owner_only_and_releases_slugs,
+    delete_schedules_and_deletes_nothing_at_once,
 );
 
 fn slug(membership: &Value) -> &str {
@@ -310,54 +310,55 @@ async fn patch_honours_if_match_and_bumps_the_version(backend: Backend) {
     assert_eq!(got["org"]["version"], 4);
 }
 
-async fn delete_is_owner_only_and_releases_slugs(backend: Backend) {
+async fn delete_schedules_and_deletes_nothing_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let ana = app.signup("ana@example.com").await;
+    let confirm =
+        |slug: &str| json!({ "confirm_slug": slug, "password": crate::harness::PASSWORD });
     let personal = app
-        .delete(&format!("/v1/orgs/{}", ana.personal_org_id), &ana.token)
-        .await;
+        .request(
+            Method::DELETE,
+            &format!("/v1/orgs/{}", ana.personal_org_id),
+            Some(&ana.token),
+        )
+        .json(&confirm("x"))
+        .send()
+        .await
+        .unwrap();
     expect_problem(personal, StatusCode::CONFLICT, "personal_context").await;
 
     let org = app.new_org(&ana.token, "Acme").await;
     let id = org["org"]["id"].as_str().unwrap();
-    app.patch_json(
-        "/v1/orgs/acme",
-        &ana.token,
-        &json!({ "slug": "acme-renamed" }),
-    )
-    .await;
     let bo = app.signup("bo@example.com").await;
     app.add_member(id, &bo.user_id, "admin").await;
-    let by_admin = app.delete("/v1/orgs/acme", &bo.token).await;
-    expect_problem(by_admin, StatusCode::FORBIDDEN, "forbidden").await;
-
-    let stale = app
-        .request(Method::DELETE, "/v1/orgs/acme", Some(&ana.token))
-        .header("if-match", "\"1\"")
+    let by_admin = app
+        .request(Method::DELETE, "/v1/orgs/acme", Some(&bo.token))
+        .json(&confirm("acme"))
         .send()
         .await
         .unwrap();
-    expect_problem(stale, StatusCode::PRECONDITION_FAILED, "version_conflict").await;
-    let response = app.delete("/v1/orgs/acme", &ana.token).await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    expect_problem(
-        app.get(&format!("/v1/orgs/{id}"), &ana.token).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE org_id = $1")
-        .bind(id)
-        .fetch_one(&app.db)
+    expect_problem(by_admin, StatusCode::FORBIDDEN, "forbidden").await;
+    // Without the confirmation, nothing happens.
+    let bare = app.delete("/v1/orgs/acme", &ana.token).await;
+    assert!(bare.status().is_client_error(), "{}", bare.status());
+
+    let response = app
+        .request(Method::DELETE, "/v1/orgs/acme", Some(&ana.token))
+        .json(&confirm("acme"))
+        .send()
         .await
         .unwrap();
-    assert_eq!(left, 0);
-
-    // Both slugs are free again.
-    for freed in ["acme", "acme-renamed"] {
-        let again = app
-            .create_org(&bo.token, json!({ "name": "New Acme", "slug": freed }))
-            .await;
-        assert_eq!(slug(&expect_json(again, StatusCode::CREATED).await), freed);
-    }
+    let scheduled = expect_json(response, StatusCode::OK).await;
+    assert!(scheduled["org"]["pending_deletion"]["purge_at"].is_string());
+    // Still there, with its members and its slug, for the grace period.
+    let got = expect_json(
+        app.get(&format!("/v1/orgs/{id}"), &bo.token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(got["org"]["slug"], "acme");
+    let again = app
+        .create_org(&bo.token, json!({ "name": "New Acme", "slug": "acme" }))
+        .await;
+    expect_problem(again, StatusCode::CONFLICT, "slug_taken").await;
 }

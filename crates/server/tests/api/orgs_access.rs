@@ -53,7 +53,12 @@ async fn foreign_orgs_answer_exactly_like_missing_ones(backend: Backend) {
         expect_problem(patch, StatusCode::NOT_FOUND, "not_found").await,
         reference
     );
-    let delete = app.delete(&format!("/v1/orgs/{id}"), &eve.token).await;
+    let delete = app
+        .request(Method::DELETE, &format!("/v1/orgs/{id}"), Some(&eve.token))
+        .json(&json!({ "confirm_slug": "secret-client", "password": crate::harness::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         expect_problem(delete, StatusCode::NOT_FOUND, "not_found").await,
         reference
@@ -99,7 +104,11 @@ async fn members_read_but_cannot_edit(backend: Backend) {
         .await;
     expect_problem(patch, StatusCode::FORBIDDEN, "forbidden").await;
     expect_problem(
-        app.delete("/v1/orgs/acme", &bo.token).await,
+        app.request(Method::DELETE, "/v1/orgs/acme", Some(&bo.token))
+            .json(&json!({ "confirm_slug": "acme", "password": crate::harness::PASSWORD }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -141,7 +150,11 @@ async fn admins_edit_but_cannot_delete(backend: Backend) {
     assert_eq!(updated["role"], "admin");
     assert_eq!(updated["org"]["description"], "By admin");
     expect_problem(
-        app.delete("/v1/orgs/acme", &cy.token).await,
+        app.request(Method::DELETE, "/v1/orgs/acme", Some(&cy.token))
+            .json(&json!({ "confirm_slug": "acme", "password": crate::harness::PASSWORD }))
+            .send()
+            .await
+            .unwrap(),
         StatusCode::FORBIDDEN,
         "forbidden",
     )

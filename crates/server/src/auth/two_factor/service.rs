@@ -218,6 +218,27 @@ async fn proven(
     Ok((tx, now))
 }
 
+/// A write transaction in which, if `user` has two-factor on, `proof` was checked (a
+/// change that must be proven with the second factor where there is one: deleting an org).
+/// Without two-factor the proof is ignored. A wrong proof is committed and answered
+/// `invalid_two_factor_code`; a missing one is 422 on `code`.
+pub async fn proven_if_enabled(
+    state: &AppState,
+    user: UserId,
+    proof: &TwoFactorProof,
+    client: &Client,
+) -> Result<(Tx, i64), AppError> {
+    let enabled = {
+        let mut conn = state.db.pool().acquire().await?;
+        repo::is_enabled(&mut conn, user).await?
+    };
+    if enabled {
+        proven(state, user, proof, client).await
+    } else {
+        Ok((state.db.write().await?, now_ms()))
+    }
+}
+
 /// New recovery codes in place of the old ones.
 pub async fn regenerate(
     state: &AppState,

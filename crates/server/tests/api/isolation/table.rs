@@ -269,7 +269,20 @@ pub fn table() -> Vec<Row> {
             r#"{"description":"changed {uniq}"}"#,
             "401 404 403 403 200 200",
         ),
-        row("DELETE", "/v1/orgs/{org}", "401 404 403 403 403 204"),
+        // Schedules the deletion (the password is every matrix account's).
+        with_body(
+            "DELETE",
+            "/v1/orgs/{org}",
+            r#"{"confirm_slug":"{org_slug}","password":"correct horse battery"}"#,
+            "401 404 403 403 403 200",
+        ),
+        with_body(
+            "POST",
+            "/v1/orgs/{org}/deletion",
+            r#"{"confirm_slug":"{org_slug}","password":"correct horse battery"}"#,
+            "401 404 403 403 403 200",
+        ),
+        row("DELETE", "/v1/orgs/{org}/deletion", "401 404 403 403 403 409"),
         row("GET", "/v1/orgs/{org}/security", "401 404 403 403 200 200"),
         with_body(
             "PUT",

@@ -24,6 +24,7 @@ pub struct People {
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub org: String,
+    pub org_slug: String,
     pub project: String,
     pub project_slug: String,
     pub invitation: String,
@@ -87,6 +88,7 @@ async fn tenant(
 ) -> Tenant {
     let org = app.new_org(token, name).await;
     let org_id = org["org"]["id"].as_str().unwrap().to_owned();
+    let org_slug = org["org"]["slug"].as_str().unwrap().to_owned();
     app.set_plan(&org_id, "team").await;
     let p1 = app.new_project(token, &org_id, project).await;
     app.add_member(&org_id, target, "member").await;
@@ -165,6 +167,7 @@ async fn tenant(
             .to_owned(),
         target: target.to_owned(),
         org: org_id,
+        org_slug,
         owner_session: String::new(),
     }
 }
@@ -271,6 +274,7 @@ pub async fn discard(app: &TestApp, world: &World) {
 
 pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
     template
+        .replace("{org_slug}", &tenant.org_slug)
         .replace("{org}", &tenant.org)
         .replace("{project_slug}", &tenant.project_slug)
         .replace("{project}", &tenant.project)
