@@ -41,7 +41,7 @@ describe('ContextSwitcher', () => {
     workspace.contexts = [personal, globex, membership(org({ ...northwind.org, pending_deletion: pending }), 'admin')];
     const user = userEvent.setup();
     render(ContextSwitcher);
-    expect(screen.getByTestId('switcher-trigger')).toHaveTextContent('Scheduled for deletion');
+    expect(screen.getByTestId('switcher-trigger')).toHaveTextContent('Admin · To be deleted');
     await user.click(screen.getByTestId('switcher-trigger'));
     const items = await screen.findAllByTestId('switcher-item');
     expect(items[2]!.querySelector('[data-testid=switcher-pending-deletion]')).not.toBeNull();
