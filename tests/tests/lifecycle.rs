@@ -77,7 +77,6 @@ async fn bo_joins(url: &str) -> Result<()> {
 /// save dialog; the ZIP is opened and checked.
 async fn export_everything(app: &mut App) -> Result<()> {
     flows::go_to(app, "settings-data").await?;
-    app.wait_for(&testid("retention-audit_log")).await?;
     app.wait_for(&testid("data-exports-empty")).await?;
     app.screenshot("data-page-empty").await?;
     app.click(&testid("data-export-start")).await?;
@@ -94,7 +93,12 @@ async fn export_everything(app: &mut App) -> Result<()> {
         toast.contains(&path.display().to_string()),
         "after saving, the toast says {toast:?}"
     );
-    check_zip(&path)
+    check_zip(&path)?;
+    app.wait_for(&testid("retention-audit_log"))
+        .await
+        .context("the Data page shows no retention periods")?;
+    app.screenshot("data-page-saved").await?;
+    Ok(())
 }
 
 /// A ZIP that names every file an export holds, with the org in `org.json`.
