@@ -126,13 +126,16 @@ impl OrgExports {
             export = self.look(org_id, export.id).await?;
             progress(&export);
         }
+        // The copy first: the list read again once told must find it there (and a list
+        // read meanwhile prunes only finished copies, never one being written).
+        let kept = match export.status {
+            ExportStatus::Ready => self.keep_copy(org_id, &export).await,
+            _ => Ok(()),
+        };
         if !in_progress(export.status) {
             self.changed(org_id);
         }
-        if export.status == ExportStatus::Ready {
-            self.keep_copy(org_id, &export).await?;
-        }
-        Ok(export)
+        kept.map(|()| export)
     }
 
     /// Asks where (suggesting `file_name`), then saves the export's ZIP there: from the
@@ -274,7 +277,8 @@ fn copy_path(dir: &Path, id: ExportId) -> PathBuf {
 }
 
 /// Deletes the copies of exports no longer ready on the server, and all but the newest
-/// [`COPIES_KEPT`] of the rest.
+/// [`COPIES_KEPT`] of the rest. Only finished copies (`.zip`): a download under way writes
+/// beside its copy and must not lose its file.
 async fn prune(dir: &Path, exports: &[OrgExport]) {
     let now = Utc::now();
     let keep: Vec<String> = exports
@@ -288,7 +292,7 @@ async fn prune(dir: &Path, exports: &[OrgExport]) {
     };
     while let Ok(Some(entry)) = entries.next_entry().await {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !keep.contains(&name) {
+        if name.ends_with(".zip") && !keep.contains(&name) {
             let _ = tokio::fs::remove_file(entry.path()).await;
         }
     }
@@ -335,6 +339,47 @@ async fn sha256_of(path: &Path) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn export(status: ExportStatus) -> OrgExport {
+        OrgExport {
+            id: ExportId::new(),
+            status,
+            progress: orgdesk_model::export::ExportProgress {
+                step: String::new(),
+                done: 0,
+                total: 0,
+            },
+            requested_by: None,
+            created_at: Utc::now(),
+            finished_at: None,
+            expires_at: None,
+            size: None,
+            sha256: None,
+            file_name: "acme-export.zip".into(),
+            error: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn pruning_keeps_the_newest_ready_copies_and_any_download_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let ready: Vec<OrgExport> = (0..4).map(|_| export(ExportStatus::Ready)).collect();
+        let expired = export(ExportStatus::Expired);
+        let mut listed = ready.clone();
+        listed.push(expired.clone());
+        for e in &listed {
+            std::fs::write(copy_path(dir.path(), e.id), b"PK").unwrap();
+        }
+        let partial = dir.path().join(format!("{}.part", ready[0].id));
+        std::fs::write(&partial, b"P").unwrap();
+        prune(dir.path(), &listed).await;
+        for e in &ready[..COPIES_KEPT] {
+            assert!(copy_path(dir.path(), e.id).is_file(), "a newest copy stays");
+        }
+        assert!(!copy_path(dir.path(), ready[COPIES_KEPT].id).is_file());
+        assert!(!copy_path(dir.path(), expired.id).is_file());
+        assert!(partial.is_file(), "a download under way keeps its file");
+    }
 
     #[test]
     fn looks_slow_down_to_five_seconds_within_the_budget() {
