@@ -89,6 +89,21 @@ describe('Settings → Data: exports', () => {
   });
 });
 
+describe('Settings → Data: reading', () => {
+  it('reads once per org, not again when the contexts hand it a new copy of the same org', async () => {
+    const calls = backend({
+      list_org_exports: () => fail({ code: 'not_found', message: 'This API has no such route.' }),
+      get_retention: () => fail({ code: 'not_found', message: 'This API has no such route.' }),
+    });
+    const { rerender } = page();
+    await screen.findByTestId('retention-load-error');
+    await rerender({ membership: membership(org({ id: 'o1' }), 'admin') });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.of('list_org_exports')).toHaveLength(1);
+    expect(calls.of('get_retention')).toHaveLength(1);
+  });
+});
+
 describe('Settings → Data: retention', () => {
   it('shows each kind with the plan’s bounds, checks them as you type, and saves the whole policy', async () => {
     const calls = backend({
