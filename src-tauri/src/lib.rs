@@ -30,7 +30,7 @@ use crate::keychain::OsKeychain;
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        account, account_mail, api_keys, audit, billing, forms, invitations, links, members,
+        account, account_mail, api_keys, audit, billing, data, forms, invitations, links, members,
         navigation, orgs, outbox, payments, projects, security, session, two_factor, webhooks,
     };
     tauri_specta::Builder::<R>::new()
@@ -46,7 +46,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             orgs::get_overview,
             orgs::create_org,
             orgs::update_org,
-            orgs::delete_org,
+            orgs::schedule_org_deletion,
+            orgs::cancel_org_deletion,
             orgs::get_logo,
             orgs::upload_logo,
             orgs::remove_logo,
@@ -137,6 +138,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             webhooks::list_webhook_deliveries,
             webhooks::get_webhook_delivery,
             webhooks::redeliver_webhook,
+            data::list_org_exports,
+            data::start_org_export,
+            data::follow_org_export,
+            data::save_org_export,
+            data::get_retention,
+            data::update_retention,
             account_mail::resend_verification,
             account_mail::refresh_me,
             account_mail::verify_email,
@@ -256,6 +263,8 @@ pub fn install<R: Runtime>(
     app.manage(services.security.clone());
     app.manage(services.account_mail.clone());
     app.manage(services.webhooks.clone());
+    app.manage(services.org_exports.clone());
+    app.manage(services.retention.clone());
     Ok(Arc::new(services))
 }
 

@@ -316,7 +316,7 @@ pub(crate) fn suggested_name(proposed: &str, extension: &str) -> String {
     }
 }
 
-fn done(dest: &Path, bytes: u64, as_of: Option<DateTime<Utc>>) -> ExportDone {
+pub(crate) fn done(dest: &Path, bytes: u64, as_of: Option<DateTime<Utc>>) -> ExportDone {
     ExportDone {
         path: dest.display().to_string(),
         bytes,

@@ -9,7 +9,7 @@
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
 //! `members`, `invitations`, `billing`, `payments`, `audit`, `api_keys`, `sessions`, `two_factor`,
-//! `security`, `account_mail`, `webhooks`); `account` (over the session: deleting the account signs
+//! `security`, `account_mail`, `webhooks`, `org_exports`, `retention`); `account` (over the session: deleting the account signs
 //! out); `services` (wiring). A module only imports from layers below it.
 
 pub mod account;
@@ -26,6 +26,7 @@ pub mod invitations;
 pub mod logo;
 pub mod members;
 pub mod navigation;
+pub mod org_exports;
 pub mod orgs;
 pub mod outbox;
 pub mod owner_only;
@@ -33,6 +34,7 @@ pub mod payments;
 pub mod prefs;
 pub mod projects;
 pub mod reads;
+pub mod retention;
 pub mod secrets;
 pub mod security;
 pub mod services;

@@ -1,10 +1,13 @@
 //! The contexts (personal and every org) and the org itself: reading, resolving a slug,
-//! creating, saving settings and deleting.
+//! creating, saving settings, and scheduling
+//! (or cancelling) its deletion.
 
 use std::sync::Arc;
 
 use orgdesk_client::{Client, OrgRead, OrgRef, ReadKey};
-use orgdesk_model::org::{CreateOrgRequest, Membership, OrgOverview, UpdateOrgRequest};
+use orgdesk_model::org::{
+    CreateOrgRequest, Membership, OrgOverview, ScheduleDeletionRequest, UpdateOrgRequest,
+};
 use orgdesk_model::OrgId;
 
 use crate::alerts::Alerts;
@@ -88,8 +91,22 @@ impl Orgs {
         self.outbox.submit(edit, None).await
     }
 
-    pub async fn delete(&self, org_id: OrgId) -> Result<(), AppError> {
-        let delete = |c: Client| async move { c.delete_org(org_id).await };
-        self.reads.online("Deleting an organization", delete).await
+    /// Schedules the org's deletion (the owner, with the slug typed and the password, and
+    /// a code where the account has two-factor). Never queued: offline it says so at once.
+    pub async fn schedule_deletion(
+        &self,
+        org_id: OrgId,
+        input: ScheduleDeletionRequest,
+    ) -> Result<Membership, AppError> {
+        let schedule = |c: Client| async move { c.schedule_deletion(org_id, &input).await };
+        self.reads
+            .online("Deleting an organization", schedule)
+            .await
+    }
+
+    /// Cancels a scheduled deletion (the owner): the org can be changed again.
+    pub async fn cancel_deletion(&self, org_id: OrgId) -> Result<Membership, AppError> {
+        let cancel = |c: Client| async move { c.cancel_deletion(org_id).await };
+        self.reads.online("Cancelling the deletion", cancel).await
     }
 }

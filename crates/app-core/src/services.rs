@@ -17,12 +17,14 @@ use crate::host::{BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
 use crate::invitations::Invitations;
 use crate::logo::Logos;
 use crate::members::Members;
+use crate::org_exports::OrgExports;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::payments::Payments;
 use crate::prefs::{PrefStore, Prefs};
 use crate::projects::Projects;
 use crate::reads::Reads;
+use crate::retention::Retention;
 use crate::secrets::SecretStore;
 use crate::security::OrgSecurity;
 use crate::session::{SessionParts, SessionService};
@@ -69,6 +71,8 @@ pub struct Services {
     pub security: Arc<OrgSecurity>,
     pub account_mail: Arc<AccountMail>,
     pub webhooks: Arc<Webhooks>,
+    pub org_exports: Arc<OrgExports>,
+    pub retention: Arc<Retention>,
 }
 
 impl Services {
@@ -114,6 +118,11 @@ impl Services {
             dialog.clone(),
         ));
         let payments = Arc::new(Payments::new(reads.clone(), outbox.clone(), spawner));
+        let org_exports = Arc::new(OrgExports::new(
+            reads.clone(),
+            signed_in.clone(),
+            dialog.clone(),
+        ));
         let two_factor = Arc::new(TwoFactor::new(reads.clone(), signed_in.clone(), dialog));
         let logos = Arc::new(Logos::new(
             signed_in.clone(),
@@ -157,6 +166,8 @@ impl Services {
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
             security: Arc::new(OrgSecurity::new(reads.clone())),
             webhooks: Arc::new(Webhooks::new(reads.clone(), alerts.clone())),
+            org_exports,
+            retention: Arc::new(Retention::new(reads.clone())),
             account_mail,
             connectivity,
             reads,

@@ -274,7 +274,8 @@ async fn the_account_changes_its_name_and_password_and_is_deleted_once_it_owns_n
         "still signed in"
     );
 
-    app.orgs.delete(org).await.unwrap();
+    // Once the org is handed to Bo, Cy owns none and the account goes.
+    hand_over(&world, &url, org).await;
     app.account.delete(PASSWORD.into()).await.unwrap();
     let startup = world.launch().session.restore().await;
     assert!(startup.session.is_none(), "signed out here");
@@ -284,4 +285,34 @@ async fn the_account_changes_its_name_and_password_and_is_deleted_once_it_owns_n
         .await
         .unwrap_err();
     assert_eq!(code_of(gone), ErrorCode::InvalidCredentials);
+}
+
+/// Bo signs up, joins `org` by invitation, and Cy transfers the ownership to him.
+async fn hand_over(world: &World, url: &str, org: orgdesk_model::OrgId) {
+    use orgdesk_model::auth::SignupRequest;
+    use orgdesk_model::invitation::CreateInvitationsRequest;
+    use orgdesk_model::project::ProjectScope;
+    let bo = orgdesk_client::Client::new(url).unwrap();
+    let grant = bo
+        .signup(&SignupRequest {
+            email: "bo@example.com".into(),
+            password: PASSWORD.into(),
+            display_name: "Bo".into(),
+        })
+        .await
+        .unwrap();
+    let bo = bo.with_token(grant.token);
+    let cy = world.direct("cy@example.com").await;
+    let invite = CreateInvitationsRequest {
+        emails: vec!["bo@example.com".into()],
+        role: orgdesk_model::Role::Admin,
+        project_scope: ProjectScope::All,
+    };
+    let issued = cy.invite(org, &invite).await.unwrap();
+    let token = issued.invitations[0]
+        .link
+        .trim_start_matches("orgdesk://invite/")
+        .to_owned();
+    bo.accept_invitation(&token).await.unwrap();
+    cy.transfer_ownership(org, grant.me.user.id).await.unwrap();
 }

@@ -25,6 +25,8 @@ fn modules_import_only_lower_layers() {
                 "security",
                 "account_mail",
                 "webhooks",
+                "org_exports",
+                "retention",
             ],
             &["orgs", "billing", "payments", "session"],
             &["account"],

@@ -8,11 +8,13 @@ mod common;
 use std::time::Duration;
 
 use common::proxy::Fault;
-use common::world::{balance, create, names, reconnect, restore, sign_up_with_org, top_up, World};
+use common::world::{
+    balance, create, names, reconnect, restore, sign_up_with_org, top_up, World, PASSWORD,
+};
 use orgdesk_app_core::outbox::edits::UpdateOrg;
 use orgdesk_app_core::outbox::{ChangeState, Outcome};
-use orgdesk_client::ReadScope;
-use orgdesk_model::org::UpdateOrgRequest;
+use orgdesk_client::{OrgRef, ReadScope};
+use orgdesk_model::org::{ScheduleDeletionRequest, UpdateOrgRequest};
 use orgdesk_model::ErrorCode;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -175,20 +177,28 @@ async fn a_refused_change_stays_visible_until_discarded() {
     let org = sign_up_with_org(&world, &app, "di@example.com").await;
     world.proxy.set(Fault::Refuse);
     app.outbox.submit(create(org, "Never"), None).await.unwrap();
-    // The org is deleted elsewhere while the change waits.
-    world
-        .direct("di@example.com")
+    // The org is scheduled for deletion elsewhere while the change waits: read-only.
+    let direct = world.direct("di@example.com").await;
+    let slug = direct
+        .get_org(&OrgRef::Id(org))
         .await
-        .delete_org(org)
-        .await
-        .unwrap();
+        .unwrap()
+        .value
+        .org
+        .slug;
+    let proof = ScheduleDeletionRequest {
+        confirm_slug: slug,
+        password: PASSWORD.into(),
+        ..Default::default()
+    };
+    direct.schedule_deletion(org, &proof).await.unwrap();
     reconnect(&world, &app).await;
     let waiting = app.outbox.changes().await.unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].state, ChangeState::Refused);
     assert_eq!(
         waiting[0].problem.as_ref().unwrap().error.code,
-        ErrorCode::NotFound
+        ErrorCode::OrgPendingDeletion
     );
     assert_eq!(app.outbox.status().await.attention, 1);
     app.outbox.discard(waiting[0].id).await.unwrap();

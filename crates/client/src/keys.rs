@@ -89,6 +89,10 @@ pub enum OrgRead {
     WebhookDelivery {
         delivery: WebhookDeliveryId,
     },
+    /// The org's recent whole-org exports.
+    Exports,
+    /// The org's retention periods with the plan's bounds.
+    Retention,
 }
 
 /// A kind of read of one org, whatever its filters: what a page shows.
@@ -114,6 +118,9 @@ pub enum OrgData {
     Webhooks,
     /// Every endpoint's deliveries, pages and details.
     WebhookDeliveries,
+    /// The whole-org exports.
+    Exports,
+    Retention,
 }
 
 /// A set of reads: what a change makes stale, what a refresh brought news of, and what a
@@ -214,6 +221,8 @@ impl fmt::Display for ReadKey {
             OrgRead::WebhookDelivery { delivery } => {
                 write!(f, "org/{org}/webhooks/deliveries/{delivery}")
             }
+            OrgRead::Exports => write!(f, "org/{org}/exports"),
+            OrgRead::Retention => write!(f, "org/{org}/retention"),
         }
     }
 }
@@ -238,6 +247,8 @@ impl OrgRead {
             Self::WebhookDeliveries { .. } | Self::WebhookDelivery { .. } => {
                 OrgData::WebhookDeliveries
             }
+            Self::Exports => OrgData::Exports,
+            Self::Retention => OrgData::Retention,
         }
     }
 }
@@ -350,6 +361,8 @@ mod tests {
             at(OrgRead::WebhookDelivery { delivery }),
             format!("org/{o}/webhooks/deliveries/{delivery}")
         );
+        assert_eq!(at(OrgRead::Exports), format!("org/{o}/exports"));
+        assert_eq!(at(OrgRead::Retention), format!("org/{o}/retention"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod error;
 mod http;
 mod invitations;
 pub mod keys;
+mod lifecycle;
 mod members;
 mod orgs;
 mod payments;

@@ -119,14 +119,6 @@ impl Client {
         Ok(membership)
     }
 
-    pub async fn delete_org(&self, org: OrgId) -> Result<()> {
-        self.empty(self.request(Method::DELETE, &["orgs", &org.to_string()]))
-            .await?;
-        self.cache.forget(&ReadKey::of(org, OrgRead::Membership));
-        self.cache.forget(&ReadKey::Orgs);
-        Ok(())
-    }
-
     pub async fn overview(&self, org: OrgId) -> Result<Cached<OrgOverview>> {
         let req = self.request(Method::GET, &["orgs", &org.to_string(), "overview"]);
         self.cached(ReadKey::of(org, OrgRead::Overview), self.json(req))

@@ -3,8 +3,9 @@
 
 use orgdesk_client::{Client, ClientError, OrgRef};
 use orgdesk_model::auth::{LoginRequest, SignupRequest};
-use orgdesk_model::org::{CreateOrgRequest, UpdateOrgRequest};
+use orgdesk_model::org::{CreateOrgRequest, ScheduleDeletionRequest, UpdateOrgRequest};
 use orgdesk_model::ErrorCode;
+use orgdesk_model::OrgId;
 
 struct Server {
     running: orgdesk_server::RunningServer,
@@ -157,11 +158,28 @@ async fn orgs_pages_slugs_versions_and_logos() {
 
     let overview = client.overview(id).await.unwrap().value;
     assert_eq!(overview.member_count, 1);
-    client.delete_org(id).await.unwrap();
+    let slug = overview_slug(&client, id).await;
+    let proof = ScheduleDeletionRequest {
+        confirm_slug: slug,
+        password: "correct horse battery".into(),
+        ..Default::default()
+    };
+    let scheduled = client.schedule_deletion(id, &proof).await.unwrap();
+    let pending = scheduled.org.pending_deletion.expect("pending deletion");
+    assert!(pending.purge_at > pending.scheduled_at);
+    let read = client.get_org(&OrgRef::Id(id)).await.unwrap().value;
+    assert!(read.org.pending_deletion.is_some(), "read back scheduled");
+    let rename = UpdateOrgRequest {
+        name: Some("Still mine".into()),
+        ..Default::default()
+    };
     assert_eq!(
-        code(client.get_org(&OrgRef::Id(id)).await),
-        ErrorCode::NotFound
+        code(client.update_org(id, None, &rename).await),
+        ErrorCode::OrgPendingDeletion
     );
+    let cancelled = client.cancel_deletion(id).await.unwrap();
+    assert!(cancelled.org.pending_deletion.is_none());
+    client.update_org(id, None, &rename).await.unwrap();
     s.running.shutdown().await;
 }
 
@@ -201,4 +219,14 @@ async fn reads_fall_back_to_the_cache_when_the_server_is_gone() {
         code(client.overview(fresh.value[0].org.id).await),
         ErrorCode::ServerUnreachable
     );
+}
+
+async fn overview_slug(client: &Client, id: OrgId) -> String {
+    client
+        .get_org(&OrgRef::Id(id))
+        .await
+        .unwrap()
+        .value
+        .org
+        .slug
 }

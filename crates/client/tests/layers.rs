@@ -15,6 +15,7 @@ fn modules_import_only_lower_layers() {
                 "audit",
                 "billing",
                 "invitations",
+                "lifecycle",
                 "members",
                 "orgs",
                 "payments",

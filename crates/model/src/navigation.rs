@@ -167,6 +167,22 @@ page_registry! {
         requires: Some(Capability::ManageSecurity),
         kinds: SHARED_ONLY,
     }
+    // Everything the org holds: a whole-org export to take with you, and how long each
+    // kind of data is kept (owners and admins).
+    SettingsData = "settings/data" {
+        title: "Data",
+        section: Settings,
+        requires: Some(Capability::EditSettings),
+        kinds: EVERY_KIND,
+    }
+    // Deleting the org, with its grace period (the owner; a personal context is never
+    // deleted).
+    SettingsDangerZone = "settings/danger-zone" {
+        title: "Danger zone",
+        section: Settings,
+        requires: Some(Capability::DeleteOrg),
+        kinds: SHARED_ONLY,
+    }
     // The person's own account (not the org's): the same page in every context.
     Account = "account" {
         title: "Account",
@@ -245,6 +261,8 @@ mod tests {
                 "settings/api-keys",
                 "settings/webhooks",
                 "settings/security",
+                "settings/data",
+                "settings/danger-zone",
                 "account",
             ]
         );
@@ -279,10 +297,13 @@ mod tests {
             allowed(OrgKind::Organization, Role::Owner),
             AppPage::ALL.to_vec()
         );
-        assert_eq!(
-            allowed(OrgKind::Organization, Role::Admin),
-            AppPage::ALL.to_vec()
-        );
+        let admin = allowed(OrgKind::Organization, Role::Admin);
+        let but_danger: Vec<AppPage> = AppPage::ALL
+            .iter()
+            .copied()
+            .filter(|p| *p != P::SettingsDangerZone)
+            .collect();
+        assert_eq!(admin, but_danger, "only the owner deletes the org");
         assert_eq!(
             allowed(OrgKind::Organization, Role::Member),
             [
@@ -302,6 +323,8 @@ mod tests {
         assert!(personal.contains(&P::SettingsWebhooks));
         assert!(personal.contains(&P::Account));
         assert!(!personal.contains(&P::SettingsSecurity));
+        assert!(personal.contains(&P::SettingsData));
+        assert!(!personal.contains(&P::SettingsDangerZone));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod account_mail;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
+pub mod data;
 pub mod forms;
 pub mod invitations;
 pub mod links;

@@ -4,7 +4,9 @@ use orgdesk_app_core::logo::{LogoImage, Logos};
 use orgdesk_app_core::orgs::Orgs;
 use orgdesk_app_core::outbox::Outcome;
 use orgdesk_app_core::reads::Fresh;
-use orgdesk_model::org::{CreateOrgRequest, Membership, Org, OrgOverview, UpdateOrgRequest};
+use orgdesk_model::org::{
+    CreateOrgRequest, Membership, Org, OrgOverview, ScheduleDeletionRequest, UpdateOrgRequest,
+};
 use orgdesk_model::OrgId;
 use tauri::State;
 
@@ -63,10 +65,27 @@ pub async fn update_org(
     Ok(orgs.update(org_id, expected_version, patch).await?)
 }
 
+/// Schedules the org's deletion (the owner: the slug typed exactly, the password, and a
+/// code where the account has two-factor). Read-only for everyone until it is deleted for
+/// good after the grace period. Needs the server; never queued.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_org(orgs: State<'_, Arc<Orgs>>, org_id: OrgId) -> CmdResult<()> {
-    Ok(orgs.delete(org_id).await?)
+pub async fn schedule_org_deletion(
+    orgs: State<'_, Arc<Orgs>>,
+    org_id: OrgId,
+    input: ScheduleDeletionRequest,
+) -> CmdResult<Membership> {
+    Ok(orgs.schedule_deletion(org_id, input).await?)
+}
+
+/// Cancels a scheduled deletion (the owner). Needs the server.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_org_deletion(
+    orgs: State<'_, Arc<Orgs>>,
+    org_id: OrgId,
+) -> CmdResult<Membership> {
+    Ok(orgs.cancel_deletion(org_id).await?)
 }
 
 /// The logo as a `data:` URL; `etag` is the one the org currently names.

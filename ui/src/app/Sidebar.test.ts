@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/svelte';
+import { cleanup, render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { backend, membership, org, reset } from '../test/ipc';
 import { navTestId, pageAllowed, pages, pageTitle } from '../lib/pages';
@@ -22,7 +22,7 @@ afterEach(reset);
 const ids = () => screen.getAllByRole('button').map((b) => b.dataset.testid).filter((t) => t?.startsWith('nav-'));
 
 describe('Sidebar', () => {
-  it('shows every page to an admin of an organization', () => {
+  it('shows every page but the Danger zone to an admin of an organization', () => {
     workspace.currentId = 'a';
     render(Sidebar);
     expect(ids()).toEqual([
@@ -35,8 +35,20 @@ describe('Sidebar', () => {
       'nav-settings-api-keys',
       'nav-settings-webhooks',
       'nav-settings-security',
+      'nav-settings-data',
       'nav-account',
     ]);
+  });
+
+  it('shows the owner the Danger zone, never in Personal', () => {
+    workspace.currentId = 'o';
+    render(Sidebar);
+    expect(ids()).toContain('nav-settings-danger-zone');
+    cleanup();
+    workspace.currentId = 'p';
+    render(Sidebar);
+    expect(ids()).toContain('nav-settings-data');
+    expect(ids()).not.toContain('nav-settings-danger-zone');
   });
 
   it('hides billing, the audit log and webhooks from members, but not their API keys', () => {

@@ -3,11 +3,12 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { CircleUser, FolderKanban, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
+import { Archive, CircleUser, FolderKanban, TriangleAlert, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
 import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
 import { BillingPage } from '../features/billing';
+import { DangerZonePage, DataPage } from '../features/data';
 import { MembersPage } from '../features/members';
 import { OverviewPage } from '../features/overview';
 import { ProjectsPage } from '../features/projects';
@@ -31,5 +32,7 @@ export const views: Record<AppPage, PageView> = {
   'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
   'settings/webhooks': { component: WebhooksPage, icon: Webhook },
   'settings/security': { component: SecuritySettings, icon: ShieldCheck },
+  'settings/data': { component: DataPage, icon: Archive },
+  'settings/danger-zone': { component: DangerZonePage, icon: TriangleAlert },
   account: { component: AccountPage, icon: CircleUser },
 };

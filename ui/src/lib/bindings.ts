@@ -31,7 +31,14 @@ export const commands = {
 	 *  comes back as a conflict (mine vs theirs) to resolve.
 	 */
 	updateOrg: (orgId: OrgId, expectedVersion: number, patch: UpdateOrgRequest) => typedError<Outcome<Membership>, ApiError>(__TAURI_INVOKE("update_org", { orgId, expectedVersion, patch })),
-	deleteOrg: (orgId: OrgId) => typedError<null, ApiError>(__TAURI_INVOKE("delete_org", { orgId })),
+	/**
+	 *  Schedules the org's deletion (the owner: the slug typed exactly, the password, and a
+	 *  code where the account has two-factor). Read-only for everyone until it is deleted for
+	 *  good after the grace period. Needs the server; never queued.
+	 */
+	scheduleOrgDeletion: (orgId: OrgId, input: ScheduleDeletionRequest) => typedError<Membership, ApiError>(__TAURI_INVOKE("schedule_org_deletion", { orgId, input })),
+	/**  Cancels a scheduled deletion (the owner). Needs the server. */
+	cancelOrgDeletion: (orgId: OrgId) => typedError<Membership, ApiError>(__TAURI_INVOKE("cancel_org_deletion", { orgId })),
 	/**  The logo as a `data:` URL; `etag` is the one the org currently names. */
 	getLogo: (orgId: OrgId, etag: string) => typedError<LogoImage | null, ApiError>(__TAURI_INVOKE("get_logo", { orgId, etag })),
 	uploadLogo: (orgId: OrgId, contentType: string, dataBase64: string) => typedError<Org, ApiError>(__TAURI_INVOKE("upload_logo", { orgId, contentType, dataBase64 })),
@@ -236,6 +243,33 @@ export const commands = {
 	getWebhookDelivery: (orgId: OrgId, deliveryId: WebhookDeliveryId) => typedError<Fresh<WebhookDeliveryDetail>, ApiError>(__TAURI_INVOKE("get_webhook_delivery", { orgId, deliveryId })),
 	/**  Sends a delivery again, under the same id. */
 	redeliverWebhook: (orgId: OrgId, deliveryId: WebhookDeliveryId) => typedError<WebhookDelivery, ApiError>(__TAURI_INVOKE("redeliver_webhook", { orgId, deliveryId })),
+	/**
+	 *  The org's recent exports, newest first, each saying whether its ZIP is kept on this
+	 *  computer (then it can be saved offline).
+	 */
+	listOrgExports: (orgId: OrgId) => typedError<Fresh<ExportEntry[]>, ApiError>(__TAURI_INVOKE("list_org_exports", { orgId })),
+	/**
+	 *  Starts an export of everything the org holds and follows it: `progress` hears the
+	 *  export at every look (file being written, n of m) until it is ready or failed; a ready
+	 *  export's ZIP is then kept on this computer. Needs the server.
+	 */
+	startOrgExport: (orgId: OrgId, progress: Channel<OrgExport>) => typedError<OrgExport, ApiError>(__TAURI_INVOKE("start_org_export", { orgId, progress })),
+	/**  Follows an export already started (a page opened while it runs), as `start_org_export`. */
+	followOrgExport: (orgId: OrgId, exportId: ExportId, progress: Channel<OrgExport>) => typedError<OrgExport, ApiError>(__TAURI_INVOKE("follow_org_export", { orgId, exportId, progress })),
+	/**
+	 *  Asks where in the native save dialog (suggesting `file_name`, a name and never a path),
+	 *  then saves the export's ZIP there, from the copy on this computer when there is one
+	 *  (offline too); `progress` hears the bytes written (0 once a place is chosen). `null`
+	 *  when the dialog was cancelled.
+	 */
+	saveOrgExport: (orgId: OrgId, exportId: ExportId, fileName: string, progress: Channel<number>) => typedError<ExportDone | null, ApiError>(__TAURI_INVOKE("save_org_export", { orgId, exportId, fileName, progress })),
+	/**  Each kind's retention period with the plan's bounds (remembered; readable offline). */
+	getRetention: (orgId: OrgId) => typedError<Fresh<RetentionSettings>, ApiError>(__TAURI_INVOKE("get_retention", { orgId })),
+	/**
+	 *  Sets every period (needs the server; never queued): one outside the plan's bounds is
+	 *  `validation_failed` naming its field.
+	 */
+	updateRetention: (orgId: OrgId, policy: RetentionPolicy) => typedError<RetentionSettings, ApiError>(__TAURI_INVOKE("update_retention", { orgId, policy })),
 	/**  Mails the verification link again. */
 	resendVerification: () => typedError<null, ApiError>(__TAURI_INVOKE("resend_verification")),
 	/**  The signed-in account as the server has it now. */
@@ -266,7 +300,7 @@ export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"settings/data","requires":"edit_settings","section":"settings","title":"Data"},{"kinds":["organization"],"page":"settings/danger-zone","requires":"delete_org","section":"settings","title":"Danger zone"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
 export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
 
@@ -351,7 +385,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "account";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/data" | "settings/danger-zone" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -856,7 +890,38 @@ export type ExportDone = {
 	as_of: string | null,
 };
 
+/**  One export as Settings → Data lists it. */
+export type ExportEntry = {
+	export: OrgExport,
+	/**  A copy of its ZIP is on this computer: it can be saved offline. */
+	kept: boolean,
+};
+
 export type ExportFormat = "csv" | "json";
+
+/**  An export of a whole org (a ZIP written in the background). */
+export type ExportId = string;
+
+/**  How far a running export is: `done` of `total` records, and the file being written. */
+export type ExportProgress = {
+	/**  The file being written (`members.csv`), empty before the first. */
+	step: string,
+	done: number,
+	total: number,
+};
+
+/**  Where an export is. */
+export type ExportStatus = 
+/**  Waiting for a worker. */
+"queued" | 
+/**  Being written; `progress` says how far. */
+"running" | 
+/**  The ZIP can be downloaded until `expires_at`. */
+"ready" | 
+/**  It could not be written; `error` says why. */
+"failed" | 
+/**  Its file was removed after its week. */
+"expired";
 
 /**  One invalid field in a validation failure. */
 export type FieldError = {
@@ -1086,7 +1151,30 @@ export type OrgData = "membership" | "overview" | "projects" | "members" | "invi
 /**  The webhook endpoints, together and each. */
 "webhooks" | 
 /**  Every endpoint's deliveries, pages and details. */
-"webhook_deliveries";
+"webhook_deliveries" | 
+/**  The whole-org exports. */
+"exports" | "retention";
+
+/**  One export of an org. */
+export type OrgExport = {
+	id: ExportId,
+	status: ExportStatus,
+	progress: ExportProgress,
+	/**  Who asked for it (`null` once their account is deleted). */
+	requested_by: UserId | null,
+	created_at: string,
+	finished_at: string | null,
+	/**  When the file is removed (ready exports only). */
+	expires_at: string | null,
+	/**  The ZIP's size in bytes (ready exports only). */
+	size: number | null,
+	/**  The ZIP's SHA-256, hex (ready exports only). */
+	sha256: string | null,
+	/**  A name to save it under: `<slug>-export-<date>.zip`. */
+	file_name: string,
+	/**  Why it failed, in words. */
+	error: string | null,
+};
 
 /**
  *  An organization, or a personal context (which is stored as an organization of
@@ -1427,6 +1515,53 @@ export type RestoreProject = {
 	project_id: ProjectId,
 };
 
+/**  What a plan allows for one kind, in days. */
+export type RetentionBounds = {
+	default_days: number,
+	min_days: number,
+	max_days: number,
+};
+
+/**  A kind of data with a retention period. */
+export type RetentionKind = 
+/**  Audit log entries. */
+"audit_log" | 
+/**  Metered usage events (the ledger lines they were charged on stay). */
+"usage_events" | 
+/**  Webhook deliveries with their attempts. */
+"webhook_deliveries" | 
+/**  Copies of mail sent about the org (invitations, notices). */
+"mail_copies" | 
+/**  Projects archived for longer than the period are deleted. */
+"archived_projects";
+
+/**  An org's retention periods in days, one per kind. */
+export type RetentionPolicy = {
+	audit_log: number,
+	usage_events: number,
+	webhook_deliveries: number,
+	mail_copies: number,
+	archived_projects: number,
+};
+
+/**  One kind as the retention page shows it. */
+export type RetentionRule = {
+	kind: RetentionKind,
+	label: string,
+	/**  The org's setting (the plan's default until it chooses). */
+	days: number,
+	/**  What applies now: `days` held inside the current plan's bounds. */
+	effective_days: number,
+	bounds: RetentionBounds,
+};
+
+/**  `GET /v1/orgs/{org}/retention`. */
+export type RetentionSettings = {
+	plan: Plan,
+	policy: RetentionPolicy,
+	rules: RetentionRule[],
+};
+
 export type RevokeInvitation = {
 	org_id: OrgId,
 	invitation_id: InvitationId,
@@ -1447,6 +1582,20 @@ export type RotatedWebhookSecret = {
 	webhook: Webhook,
 	secret: string,
 	previous_expires_at: string,
+};
+
+/**
+ *  `POST /v1/orgs/{org}/deletion`: the owner schedules the org's deletion. The slug is
+ *  typed to confirm; the password, and a code where the account has two-factor sign-in,
+ *  prove it is them.
+ */
+export type ScheduleDeletionRequest = {
+	confirm_slug: string,
+	password: string,
+	/**  A code from the authenticator app (accounts with two-factor sign-in). */
+	code?: string | null,
+	/**  Or one of the recovery codes (used up). */
+	recovery_code?: string | null,
 };
 
 /**

@@ -27,6 +27,10 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
   mfa_required_by_org: 'Turn on two-factor sign-in for your account, then try again.',
   card_required: 'Add a card under Payment method on the Billing page, then try again.',
   payment_declined: 'No credits were added. Try another card (Replace card), or ask your bank.',
+  org_pending_deletion:
+    'This organization is scheduled for deletion and is read-only. Nothing you typed was lost; its owner can cancel the deletion from Settings → Danger zone.',
+  export_not_ready: 'The export is still being written. Wait until it is ready, then save it.',
+  export_expired: 'The server removed this export after its week. Start a new one.',
   payment_processor_unavailable: 'The payment service did not answer. Nothing was charged; try again in a moment.',
 };
 

@@ -17,7 +17,7 @@ const READS = new Set([
   'list_contexts', 'get_org', 'get_overview', 'list_projects', 'list_members', 'list_invitations', 'my_invitations',
   'audit_log', 'get_billing', 'ledger', 'usage_report', 'list_invoices', 'get_invoice', 'rate_card', 'list_api_keys',
   'get_billing_profile', 'list_payments', 'webhook_events', 'list_webhooks', 'get_webhook', 'list_webhook_deliveries',
-  'get_webhook_delivery',
+  'get_webhook_delivery', 'list_org_exports', 'get_retention',
 ]);
 const WRITES = new Set([
   'update_org', 'create_project', 'update_project', 'suspend_project', 'unsuspend_project', 'archive_project',

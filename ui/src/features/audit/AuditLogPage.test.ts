@@ -92,6 +92,20 @@ describe('AuditLogPage', () => {
     expect(rows[2]).not.toHaveTextContent('Server operator');
   });
 
+  it('keeps the entries of a person whose account was deleted, as Deleted user', async () => {
+    backend({
+      ...base,
+      audit_log: () => ({
+        items: [event(1, { actor: null, actor_kind: 'person', action: 'project.archived' })],
+        next_cursor: null,
+      }),
+    });
+    render(AuditLogPage, { props: { membership: membership(o) } });
+    const [row] = await screen.findAllByTestId('audit-row');
+    expect(row).toHaveTextContent('Deleted user');
+    expect(row).not.toHaveTextContent('System');
+  });
+
   it('filters on the server by action and by day', async () => {
     const calls = backend(base);
     const user = userEvent.setup();

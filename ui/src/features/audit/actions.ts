@@ -184,7 +184,13 @@ export function targetOf(e: AuditEvent, names: Map<string, string>): { kind: str
   return { kind: KINDS[e.target_type], name: named || null };
 }
 
-/** Who made a change that names no person: the server's operator, or the system. */
+/**
+ * Who made a change that names no person: the server's operator, the system, or a person
+ * whose account was deleted since (the entry stays, without their name).
+ */
 export function namelessActor(e: AuditEvent): string {
+  if (e.actor_kind === 'person') return DELETED_USER;
   return AUDIT_ACTOR_KIND_LABELS[e.actor_kind === 'operator' ? 'operator' : 'system'];
 }
+
+export const DELETED_USER = 'Deleted user';

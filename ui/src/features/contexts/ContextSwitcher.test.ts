@@ -36,6 +36,18 @@ describe('ContextSwitcher', () => {
     expect(items[2]).toHaveAttribute('data-current', 'true');
   });
 
+  it('marks an org scheduled for deletion, in the list and as the current context', async () => {
+    const pending = { scheduled_at: '2026-12-01T10:00:00Z', purge_at: '2026-12-31T10:00:00Z', scheduled_by: 'u1' };
+    workspace.contexts = [personal, globex, membership(org({ ...northwind.org, pending_deletion: pending }), 'admin')];
+    const user = userEvent.setup();
+    render(ContextSwitcher);
+    expect(screen.getByTestId('switcher-trigger')).toHaveTextContent('Admin · To be deleted');
+    await user.click(screen.getByTestId('switcher-trigger'));
+    const items = await screen.findAllByTestId('switcher-item');
+    expect(items[2]!.querySelector('[data-testid=switcher-pending-deletion]')).not.toBeNull();
+    expect(items[1]!.querySelector('[data-testid=switcher-pending-deletion]')).toBeNull();
+  });
+
   it('filters as you type and switches on Enter', async () => {
     const user = userEvent.setup();
     render(ContextSwitcher);
