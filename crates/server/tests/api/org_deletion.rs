@@ -230,6 +230,7 @@ async fn a_scheduled_org_is_read_only_until_the_owner_cancels(backend: Backend) 
     assert!(
         log.ends_with(&[
             "org.deletion_scheduled".to_owned(),
+            "org.export_created".to_owned(),
             "org.deletion_cancelled".to_owned(),
             "org.updated".to_owned()
         ]),
