@@ -129,7 +129,7 @@ pub async fn many_members(app: &TestApp, org: &str, n: usize) {
     for i in 0..n {
         let id = uuid::Uuid::now_v7();
         users.push(format!(
-            "('{id}', 'bulk{i}@example.com', 'Bulk {i}', 'x', {now})"
+            "('{id}', 'bulk-{id}@example.com', 'Bulk {i}', 'x', {now})"
         ));
         members.push(format!("('{org}', '{id}', 'member', 0, 'bulk {i}', {now})"));
     }

@@ -23,6 +23,7 @@ on_both_backends!(
     a_run_that_keeps_dying_fails_in_words,
     files_expire_after_a_week,
     the_worker_writes_an_export,
+    two_instances_share_the_exports,
 );
 
 async fn a_burst_starts_one_export(backend: Backend) {
@@ -245,4 +246,43 @@ async fn the_worker_writes_an_export(backend: Backend) {
     let bytes = download(&app, &token, "acme", &id).await;
     assert_eq!(ready["sha256"], hex::encode(Sha256::digest(&bytes)));
     assert_eq!(unpack(&bytes).len(), FILES.len());
+}
+
+/// Two instances of one database, both writing exports: each export is taken by one run,
+/// once, and ends ready.
+async fn two_instances_share_the_exports(backend: Backend) {
+    let app = crate::harness::spawn_app(backend).await;
+    let other = app.another_instance(|config| config).await.unwrap();
+    let mut started = Vec::new();
+    for n in 0..4 {
+        let owner = app.signup(&format!("owner{n}@example.com")).await;
+        let org = app.new_org(&owner.token, &format!("Shared {n}")).await;
+        let slug = org["org"]["slug"].as_str().unwrap().to_owned();
+        many_members(&app, org["org"]["id"].as_str().unwrap(), 3_000).await;
+        let id = start(&app, &owner.token, &slug).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        started.push((owner.token, slug, id));
+    }
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for (token, slug, id) in &started {
+        loop {
+            let export = fetch(&app, token, slug, id).await;
+            if export["status"] == "ready" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "never written: {export}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM org_exports WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(attempts, 1, "taken once");
+        let files = unpack(&download(&app, token, slug, id).await);
+        assert_eq!(csv_rows(&files["members.csv"]).1.len(), 3_001);
+    }
+    other.shutdown().await;
 }
