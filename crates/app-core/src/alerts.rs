@@ -3,7 +3,8 @@
 //! per org is remembered across restarts), whether it learns of it from the billing page or
 //! from the watch that checks every few minutes. Likewise, owners and admins are told once
 //! when the server turned one of their org's webhook endpoints off after its deliveries
-//! kept failing (from the Webhooks page or the watch).
+//! kept failing (from the Webhooks page or the watch), and members once when an org they
+//! belong to is scheduled for deletion (not the person who scheduled it).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -113,6 +114,35 @@ impl Alerts {
         }
     }
 
+    /// Announces each org of `memberships` scheduled for deletion, once per time it was
+    /// scheduled, except to the person who scheduled it.
+    pub async fn note_pending_deletions(&self, memberships: &[Membership]) {
+        let me = self.signed_in.user().await.ok();
+        for m in memberships {
+            let Some(pending) = &m.org.pending_deletion else {
+                continue;
+            };
+            if me.is_some() && pending.scheduled_by == me {
+                continue;
+            }
+            let at = pending.scheduled_at.timestamp_millis();
+            let key = format!("deletion_notified/{}", m.org.id);
+            if self.prefs.get_i64(&key) == Some(at) {
+                continue;
+            }
+            if let Err(e) = self.prefs.set_i64(&key, at) {
+                tracing::warn!(error = %e, "could not remember a deletion notice");
+            }
+            let body = format!(
+                "{} is scheduled for deletion on {}. It is read-only until then; its owner can cancel.",
+                m.org.name,
+                pending.purge_at.format("%b %-d, %Y")
+            );
+            self.notifier
+                .notify("Organization scheduled for deletion", &body);
+        }
+    }
+
     /// The watch: while signed in, checks the billing of every org the account may see
     /// billing for, and the webhooks of every org whose webhooks it manages.
     pub async fn check(&self) {
@@ -122,6 +152,7 @@ impl Alerts {
         let Ok(orgs) = client.all_orgs().await else {
             return;
         };
+        self.note_pending_deletions(&orgs.value).await;
         for m in orgs.value {
             self.remember_org_names(std::slice::from_ref(&m));
             let org = m.org.id;

@@ -36,6 +36,7 @@ impl Orgs {
         let read = |c: Client| async move { c.all_orgs().await };
         let contexts = self.reads.read(ReadKey::Orgs, read).await?;
         self.alerts.remember_org_names(&contexts.value);
+        self.alerts.note_pending_deletions(&contexts.value).await;
         Ok(contexts)
     }
 

@@ -195,6 +195,22 @@ async fn deletion_is_scheduled_with_proof_and_cancelled_never_queued_offline() {
     let contexts = app.orgs.contexts().await.unwrap().value;
     let listed = contexts.iter().find(|m| m.org.id == org).unwrap();
     assert!(listed.org.pending_deletion.is_some(), "the switcher knows");
+    assert!(
+        app.notified.0.lock().unwrap().is_empty(),
+        "whoever scheduled it is not told"
+    );
+    // As another member sees it (scheduled by someone else): told once, not on every read.
+    let db = rusqlite::Connection::open(world.server_dir().join("orgdesk.db")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.execute("UPDATE orgs SET deletion_scheduled_by = NULL", [])
+        .unwrap();
+    // The watch reads the server; the switcher's read (cached) says the same later.
+    app.alerts.check().await;
+    app.alerts.check().await;
+    app.orgs.contexts().await.unwrap();
+    let told = app.notified.0.lock().unwrap().clone();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains("scheduled for deletion"), "{told:?}");
 
     let cancelled = app.orgs.cancel_deletion(org).await.unwrap();
     assert!(cancelled.org.pending_deletion.is_none());
