@@ -188,6 +188,18 @@ install_standardwebhooks() {
   install_in_venv standardwebhooks_python "$STANDARDWEBHOOKS_VENV" "$STANDARDWEBHOOKS_REQUIREMENT"
 }
 
+# The SSO tests' OpenID provider: oidc-provider from npm, pinned in scripts/oidc.
+install_oidc_provider() {
+  local dir=$ROOT/scripts/oidc
+  local marker=$dir/node_modules/.package-lock.json
+  if [[ -f $marker && ! $dir/package-lock.json -nt $marker ]]; then
+    echo "    scripts/oidc/node_modules is up to date with package-lock.json"
+    return
+  fi
+  quietly npm ci --prefix "$dir" --no-audit --no-fund
+  echo "    installed oidc-provider $(node -p "require('$dir/node_modules/oidc-provider/package.json').version")"
+}
+
 install_ui_deps() {
   local ui=$ROOT/ui
   local marker=$ui/node_modules/.package-lock.json
@@ -207,6 +219,7 @@ if [[ $PROFILE == test ]]; then
   step "Schemathesis" install_schemathesis
   step "localstripe" install_localstripe
   step "standardwebhooks" install_standardwebhooks
+  step "oidc-provider" install_oidc_provider
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"

@@ -86,6 +86,21 @@ pub enum ErrorCode {
     WebhookUrlNotAllowed,
     /// The organization is scheduled for deletion: it is read-only until the owner cancels.
     OrgPendingDeletion,
+    /// The organization requires its single sign-on for this account: sign in through it
+    /// (`POST /v1/auth/sso/start` with the org's slug). Its owner may still use a password.
+    SsoRequired,
+    /// No single sign-on is set up for this email's domain or this org.
+    SsoNotConfigured,
+    /// The identity provider's answer was refused (state, nonce, audience, expiry,
+    /// signature or an unverified email), or the sign-in code is unknown, used or expired.
+    SsoFailed,
+    /// The issuer's discovery document could not be fetched or is not a valid OpenID
+    /// provider's.
+    SsoDiscoveryFailed,
+    /// Another organization has verified this domain.
+    DomainTaken,
+    /// The domain's `_orgdesk` TXT record was not found or holds another value.
+    DomainNotVerified,
     /// The export is still being written; its progress says how far it is.
     ExportNotReady,
     /// The export's file was removed (kept 7 days) or the export failed: start a new one.
@@ -123,7 +138,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 52] = [
+    pub const ALL: [ErrorCode; 58] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -160,6 +175,12 @@ impl ErrorCode {
         Self::RateLimited,
         Self::WebhookUrlNotAllowed,
         Self::OrgPendingDeletion,
+        Self::SsoRequired,
+        Self::SsoNotConfigured,
+        Self::SsoFailed,
+        Self::SsoDiscoveryFailed,
+        Self::DomainTaken,
+        Self::DomainNotVerified,
         Self::ExportNotReady,
         Self::ExportExpired,
         Self::PayloadTooLarge,
@@ -225,6 +246,11 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::WebhookUrlNotAllowed => 422,
             Self::OrgPendingDeletion | Self::ExportNotReady => 409,
+            Self::SsoRequired => 403,
+            Self::SsoNotConfigured => 404,
+            Self::SsoFailed => 401,
+            Self::SsoDiscoveryFailed | Self::DomainNotVerified => 422,
+            Self::DomainTaken => 409,
             Self::ExportExpired => 410,
             Self::Internal
             | Self::BadResponse
@@ -274,6 +300,12 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::WebhookUrlNotAllowed => "webhook_url_not_allowed",
             Self::OrgPendingDeletion => "org_pending_deletion",
+            Self::SsoRequired => "sso_required",
+            Self::SsoNotConfigured => "sso_not_configured",
+            Self::SsoFailed => "sso_failed",
+            Self::SsoDiscoveryFailed => "sso_discovery_failed",
+            Self::DomainTaken => "domain_taken",
+            Self::DomainNotVerified => "domain_not_verified",
             Self::ExportNotReady => "export_not_ready",
             Self::ExportExpired => "export_expired",
             Self::PayloadTooLarge => "payload_too_large",
@@ -332,6 +364,12 @@ impl ErrorCode {
             Self::RateLimited => "Too many attempts",
             Self::WebhookUrlNotAllowed => "Webhook address not allowed",
             Self::OrgPendingDeletion => "This organization is scheduled for deletion",
+            Self::SsoRequired => "This organization requires its single sign-on",
+            Self::SsoNotConfigured => "Single sign-on is not set up for this address",
+            Self::SsoFailed => "Single sign-on failed",
+            Self::SsoDiscoveryFailed => "The identity provider could not be read",
+            Self::DomainTaken => "Another organization has verified this domain",
+            Self::DomainNotVerified => "The domain's TXT record was not found",
             Self::ExportNotReady => "The export is not ready yet",
             Self::ExportExpired => "This export is no longer available",
             Self::PayloadTooLarge => "The upload is too large",

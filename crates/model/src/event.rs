@@ -38,6 +38,22 @@ pub enum AuditAction {
     OrgDeletionScheduled,
     #[serde(rename = "org.deletion_cancelled")]
     OrgDeletionCancelled,
+    #[serde(rename = "org.sso_updated")]
+    OrgSsoUpdated,
+    #[serde(rename = "org.sso_removed")]
+    OrgSsoRemoved,
+    #[serde(rename = "org.domain_claimed")]
+    OrgDomainClaimed,
+    #[serde(rename = "org.domain_verified")]
+    OrgDomainVerified,
+    #[serde(rename = "org.domain_unverified")]
+    OrgDomainUnverified,
+    #[serde(rename = "org.domain_removed")]
+    OrgDomainRemoved,
+    #[serde(rename = "member.provisioned")]
+    MemberProvisioned,
+    #[serde(rename = "member.signed_in_with_sso")]
+    MemberSignedInWithSso,
     #[serde(rename = "member.role_changed")]
     MemberRoleChanged,
     #[serde(rename = "member.scope_changed")]
@@ -153,7 +169,7 @@ impl AuditTarget {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 57] = [
         Self::OrgCreated,
         Self::OrgUpdated,
         Self::OrgLogoUpdated,
@@ -167,6 +183,14 @@ impl AuditAction {
         Self::OrgDataPurged,
         Self::OrgDeletionScheduled,
         Self::OrgDeletionCancelled,
+        Self::OrgSsoUpdated,
+        Self::OrgSsoRemoved,
+        Self::OrgDomainClaimed,
+        Self::OrgDomainVerified,
+        Self::OrgDomainUnverified,
+        Self::OrgDomainRemoved,
+        Self::MemberProvisioned,
+        Self::MemberSignedInWithSso,
         Self::MemberRoleChanged,
         Self::MemberScopeChanged,
         Self::MemberRemoved,
@@ -221,6 +245,14 @@ impl AuditAction {
             Self::OrgDataPurged => "org.data_purged",
             Self::OrgDeletionScheduled => "org.deletion_scheduled",
             Self::OrgDeletionCancelled => "org.deletion_cancelled",
+            Self::OrgSsoUpdated => "org.sso_updated",
+            Self::OrgSsoRemoved => "org.sso_removed",
+            Self::OrgDomainClaimed => "org.domain_claimed",
+            Self::OrgDomainVerified => "org.domain_verified",
+            Self::OrgDomainUnverified => "org.domain_unverified",
+            Self::OrgDomainRemoved => "org.domain_removed",
+            Self::MemberProvisioned => "member.provisioned",
+            Self::MemberSignedInWithSso => "member.signed_in_with_sso",
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberScopeChanged => "member.scope_changed",
             Self::MemberRemoved => "member.removed",
@@ -276,6 +308,14 @@ impl AuditAction {
             Self::OrgDataPurged => "Data past retention deleted",
             Self::OrgDeletionScheduled => "Deletion scheduled",
             Self::OrgDeletionCancelled => "Deletion cancelled",
+            Self::OrgSsoUpdated => "Single sign-on changed",
+            Self::OrgSsoRemoved => "Single sign-on removed",
+            Self::OrgDomainClaimed => "Domain claimed",
+            Self::OrgDomainVerified => "Domain verified",
+            Self::OrgDomainUnverified => "Domain no longer verified",
+            Self::OrgDomainRemoved => "Domain removed",
+            Self::MemberProvisioned => "Member joined by single sign-on",
+            Self::MemberSignedInWithSso => "Signed in with single sign-on",
             Self::MemberRoleChanged => "Role changed",
             Self::MemberScopeChanged => "Project scope changed",
             Self::MemberRemoved => "Member removed",
@@ -331,6 +371,12 @@ impl AuditAction {
             | Self::OrgDataPurged
             | Self::OrgDeletionScheduled
             | Self::OrgDeletionCancelled
+            | Self::OrgSsoUpdated
+            | Self::OrgSsoRemoved
+            | Self::OrgDomainClaimed
+            | Self::OrgDomainVerified
+            | Self::OrgDomainUnverified
+            | Self::OrgDomainRemoved
             | Self::BillingTopUp
             | Self::BillingCreditsGranted
             | Self::BillingLowBalance
@@ -346,7 +392,9 @@ impl AuditAction {
             Self::MemberRoleChanged
             | Self::MemberScopeChanged
             | Self::MemberRemoved
-            | Self::MemberLeft => AuditTarget::Member,
+            | Self::MemberLeft
+            | Self::MemberProvisioned
+            | Self::MemberSignedInWithSso => AuditTarget::Member,
             Self::InvitationCreated
             | Self::InvitationResent
             | Self::InvitationRevoked

@@ -290,6 +290,45 @@ macro_rules! catalogue {
     };
 }
 
+payload!(
+    /// `org.sso_updated`: the connection's fields (never its secret) before (`null` when
+    /// it was made) and after, and whether the secret was replaced.
+    SsoUpdatedDetails {
+        #[schema(value_type = Object)]
+        before: Value,
+        #[schema(value_type = Object)]
+        after: Value,
+        secret_replaced: bool,
+    }
+);
+payload!(
+    /// `org.sso_removed`.
+    SsoRemovedDetails { issuer: String }
+);
+payload!(
+    /// `org.domain_claimed`, `org.domain_verified`, `org.domain_removed`,
+    /// `org.domain_unverified` (`reason`: why the daily check dropped it).
+    DomainDetails {
+        domain: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    }
+);
+payload!(
+    /// `member.provisioned`: someone made a member by their first SSO sign-in.
+    ProvisionedDetails {
+        email: String,
+        role: Role,
+        project_scope: Option<Vec<ProjectId>>,
+        issuer: String,
+        subject: String,
+    }
+);
+payload!(
+    /// `member.signed_in_with_sso`: the provider's issuer and subject.
+    SsoSignInDetails { email: String, issuer: String, subject: String }
+);
+
 catalogue! {
     NamedDetails: OrgCreated | OrgDeleted | ProjectCreated | ProjectDeleted;
     ChangesDetails: OrgUpdated | ProjectUpdated | WebhookUpdated | OrgRetentionUpdated;
@@ -326,6 +365,11 @@ catalogue! {
     SecretRotatedDetails: WebhookSecretRotated;
     WebhookDisabledDetails: WebhookDisabled;
     WebhookTestDetails: WebhookTest;
+    SsoUpdatedDetails: OrgSsoUpdated;
+    SsoRemovedDetails: OrgSsoRemoved;
+    DomainDetails: OrgDomainClaimed | OrgDomainVerified | OrgDomainUnverified | OrgDomainRemoved;
+    ProvisionedDetails: MemberProvisioned;
+    SsoSignInDetails: MemberSignedInWithSso;
 }
 
 /// One entry of the published catalogue (`GET /v1/webhook-events`).

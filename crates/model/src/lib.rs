@@ -28,6 +28,7 @@ pub mod role;
 pub mod security;
 pub mod slug;
 pub mod spreadsheet;
+pub mod sso;
 pub mod two_factor;
 pub mod usage;
 pub mod validate;
