@@ -27,6 +27,7 @@ use crate::auth::extractor::bearer;
 use crate::auth::session::{self, hash_token, TOKEN_PREFIX};
 use crate::db::now_ms;
 use crate::error::{AppError, DomainError};
+use crate::membership::sso_required::REQUIRES_SSO;
 use crate::membership::{OrgKey, OrgPath};
 use crate::state::AppState;
 
@@ -109,11 +110,8 @@ async fn refuses(
         "SELECT s.user_id, s.sso_org_id, o.id FROM sessions s \
          JOIN memberships m ON m.user_id = s.user_id \
          JOIN orgs o ON o.id = m.org_id \
-         JOIN sso_connections c ON c.org_id = o.id AND c.require_sso = 1 \
          JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND {filter} AND o.owner_user_id <> s.user_id \
-         AND EXISTS (SELECT 1 FROM org_domains d WHERE d.org_id = o.id \
-             AND d.verified_at IS NOT NULL AND LOWER(u.email) LIKE ('%@' || d.domain))"
+         WHERE s.token_hash = $1 AND {filter} AND {REQUIRES_SSO}"
     );
     let bound: Option<Bound> = sqlx::query_as(&sql)
         .bind(hash_token(token))

@@ -144,7 +144,16 @@ async fn password_sessions_are_refused_where_sso_is_required(backend: Backend) {
     expect_problem(change, StatusCode::FORBIDDEN, "sso_required").await;
     // The org still shows in their list, and their other contexts work.
     let listed = expect_json(app.get("/v1/orgs", &acme.bob).await, StatusCode::OK).await;
-    assert!(listed.to_string().contains(&acme.org), "{listed}");
+    assert_eq!(required_in_list(&listed, &acme.org), Some(true), "{listed}");
+    assert_eq!(required_in_list(&listed, &beta_id), Some(false), "{listed}");
+    for token in [&acme.ana, &acme.dave] {
+        let listed = expect_json(app.get("/v1/orgs", token).await, StatusCode::OK).await;
+        assert_eq!(
+            required_in_list(&listed, &acme.org),
+            Some(false),
+            "{listed}"
+        );
+    }
     expect_json(
         app.get(&format!("/v1/orgs/{beta_id}"), &acme.bob).await,
         StatusCode::OK,
@@ -191,7 +200,8 @@ async fn password_sessions_are_refused_where_sso_is_required(backend: Backend) {
     )
     .await;
     sso_sessions(&app, &acme.bob_id, Some(acme.org.as_str())).await;
-    expect_json(app.get("/v1/orgs/acme", &acme.bob).await, StatusCode::OK).await;
+    let seen = expect_json(app.get("/v1/orgs/acme", &acme.bob).await, StatusCode::OK).await;
+    assert_eq!(seen["sso_required"], true, "{seen}");
     expect_json(
         app.get(&format!("/v1/orgs/{beta_id}"), &acme.bob).await,
         StatusCode::OK,
@@ -236,6 +246,24 @@ async fn password_sessions_are_refused_where_sso_is_required(backend: Backend) {
     // Off again: back to passwords.
     require_sso(&app, &acme.org, false).await;
     expect_json(app.get("/v1/orgs/acme", &acme.bob).await, StatusCode::OK).await;
+}
+
+/// The problem code of an answer's body (empty when it is not a problem).
+fn code(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["code"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The `sso_required` of `org` in a page of `GET /v1/orgs`.
+fn required_in_list(page: &Value, org: &str) -> Option<bool> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["org"]["id"] == org)
+        .and_then(|m| m["sso_required"].as_bool())
 }
 
 /// Every route under `/v1/orgs/{org}` in the document, with its other segments filled.
@@ -292,7 +320,7 @@ async fn every_org_route_is_covered(backend: Backend) {
         let response = request.send().await.unwrap();
         let status = response.status();
         let body = response.text().await.unwrap();
-        if status != StatusCode::FORBIDDEN || !body.contains("\"sso_required\"") {
+        if status != StatusCode::FORBIDDEN || code(&body) != "sso_required" {
             failures.push(format!("{method} {url} as a member: {status} {body}"));
         }
         // Reads as the owner and as the contractor: never `sso_required`.
@@ -301,7 +329,7 @@ async fn every_org_route_is_covered(backend: Backend) {
                 let response = app.get(url, token).await;
                 let status = response.status();
                 let body = response.text().await.unwrap();
-                if body.contains("\"sso_required\"") {
+                if code(&body) == "sso_required" {
                     failures.push(format!(
                         "GET {url}: {status} sso_required for an exempt caller"
                     ));
