@@ -7,6 +7,7 @@
 use orgdesk_server::db::now_ms;
 use orgdesk_server::dns::Dns;
 use orgdesk_server::sso::domains::recheck::{self, Rechecked, RECHECK_AFTER_MS};
+use orgdesk_server::sso::domains::repo;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -24,6 +25,7 @@ on_both_backends!(
     only_owners_and_admins_of_the_org_reach_domains,
     the_daily_check_drops_what_the_record_no_longer_proves,
     the_purge_takes_the_orgs_sso_rows,
+    a_silent_resolver_is_no_answer,
 );
 
 /// An app whose resolver is a DNS server on loopback that the test controls.
@@ -271,6 +273,13 @@ async fn parallel_verifies_of_one_domain_leave_one_winner(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(verified.len(), 1, "{answers:?}");
+    let mut conn = app.db.acquire().await.unwrap();
+    let holder = repo::verified_holder(&mut conn, "race.com").await.unwrap();
+    assert_eq!(holder.map(|id| id.to_string()), Some(verified[0].0.clone()));
+    assert_eq!(
+        repo::verified_holder(&mut conn, "other.com").await.unwrap(),
+        None
+    );
     let winner = if verified[0].0 == acme_id {
         "acme"
     } else {
@@ -707,4 +716,41 @@ async fn count(app: &TestApp, table: &str, org: &str) -> i64 {
         .await
         .unwrap();
     n
+}
+
+/// A resolver that never answers (a UDP socket on loopback nobody reads, a TCP listener
+/// that never speaks): a timeout, reported as such within seconds, changing nothing.
+async fn a_silent_resolver_is_no_answer(backend: Backend) {
+    let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = udp.local_addr().unwrap();
+    let _tcp = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let silent = Dns::new(Some(addr));
+    let started = std::time::Instant::now();
+    let answer = silent.txt("_orgdesk.acme.com").await;
+    assert!(answer.is_err(), "{answer:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+
+    let app = spawn_app_with(backend, move |config| orgdesk_server::Config {
+        dns_resolver: Some(addr),
+        ..config
+    })
+    .await;
+    let (ana, org) = acme(&app).await;
+    expect_json(
+        claim(&app, &ana, "acme", "acme.com").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let refused = expect_problem(
+        verify(&app, &ana, "acme", "acme.com").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "dns_unavailable",
+    )
+    .await;
+    assert!(
+        !refused["detail"].as_str().unwrap().contains("NXDOMAIN"),
+        "{refused}"
+    );
+    assert_eq!(verified_at(&app, &org, "acme.com").await, (None, None));
+    drop(udp);
 }

@@ -67,6 +67,21 @@ pub async fn count(conn: &mut AnyConnection, org: OrgId) -> Result<i64, sqlx::Er
     Ok(n)
 }
 
+/// The org that has `domain` verified, if one has: where a sign-in by an email of that
+/// domain goes.
+pub async fn verified_holder(
+    conn: &mut AnyConnection,
+    domain: &str,
+) -> Result<Option<OrgId>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT org_id FROM org_domains WHERE domain = $1 AND verified_at IS NOT NULL",
+    )
+    .bind(domain)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|(id,)| id.parse().ok()))
+}
+
 /// Whether an org other than `org` has `domain` verified.
 pub async fn verified_elsewhere(
     conn: &mut AnyConnection,
