@@ -67,6 +67,7 @@ mod security_sessions;
 mod security_signin;
 mod security_slow;
 mod security_two_factor;
+mod sso_domain_checks;
 mod sso_domains;
 mod sso_enforcement;
 mod statements;
