@@ -60,6 +60,10 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Which webhook endpoints are allowed (`https://` and public hosts unless opened).
     pub webhooks: WebhookConfig,
+    /// Accept `http://` OpenID issuers and issuers on loopback, private and other inner
+    /// addresses (`--allow-insecure-sso`: tests and the desktop app's built-in server; see
+    /// `crate::sso::provider`).
+    pub allow_insecure_sso: bool,
     /// The periodic task ([`crate::periodic`]): retention purges and other upkeep.
     pub periodic: PeriodicConfig,
     /// Whether this instance writes org exports, and how long it holds one it took.
@@ -283,6 +287,7 @@ impl Config {
             trust_signup_email: false,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            allow_insecure_sso: false,
             periodic: PeriodicConfig::default(),
             exports: ExportConfig::default(),
         }
@@ -299,6 +304,7 @@ impl Config {
             trust_signup_email: true,
             // One person's own machine: their webhooks may reach their own services.
             webhooks: WebhookConfig::open(),
+            allow_insecure_sso: true,
             ..Self::local(data_dir)
         }
     }

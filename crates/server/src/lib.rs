@@ -52,6 +52,7 @@ pub mod router;
 pub mod sealing;
 pub mod serve;
 pub mod signup;
+pub mod sso;
 pub mod state;
 pub mod stripe;
 pub mod subscriptions;

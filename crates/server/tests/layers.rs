@@ -21,7 +21,7 @@ fn modules_import_only_lower_layers() {
             &["members", "invitations", "api_keys"],
             &["orgs", "webhooks"],
             &["billing", "signup", "accounts"],
-            &["cards", "lifecycle"],
+            &["cards", "lifecycle", "sso"],
             &["subscriptions"],
             &[
                 "usage",

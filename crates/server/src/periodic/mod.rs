@@ -37,6 +37,10 @@ pub const STEPS: &[Step] = &[
         name: "org deletion",
         run: org_deletion,
     },
+    Step {
+        name: "sso flows",
+        run: sso_flows,
+    },
 ];
 
 /// Deletes what is past each org's retention periods ([`crate::retention::purge::step`]).
@@ -47,6 +51,11 @@ fn retention(db: &Db, now: i64) -> StepFuture<'_> {
 /// Deletes for good the orgs whose grace period is over ([`crate::lifecycle::purge::due`]).
 fn org_deletion(db: &Db, now: i64) -> StepFuture<'_> {
     Box::pin(async move { crate::lifecycle::purge::due(db, now).await.map(drop) })
+}
+
+/// Deletes single sign-on flows past their expiry ([`crate::sso::flow::purge_expired`]).
+fn sso_flows(db: &Db, now: i64) -> StepFuture<'_> {
+    Box::pin(async move { crate::sso::flow::purge_expired(db, now).await.map(drop) })
 }
 
 /// Runs every step once at `now`; a failed step is logged and the rest still run.

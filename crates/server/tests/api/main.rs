@@ -7,6 +7,8 @@ mod fixtures;
 mod harness;
 mod mailbox;
 mod money;
+mod oidc_provider;
+mod sso_fixtures;
 mod stripe_stand_in;
 mod webhook_receiver;
 
@@ -66,6 +68,9 @@ mod security_sessions;
 mod security_signin;
 mod security_slow;
 mod security_two_factor;
+mod sso_connection;
+mod sso_flow;
+mod sso_tokens;
 mod statements;
 mod stripe_cards;
 mod stripe_mode;

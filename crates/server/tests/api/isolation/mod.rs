@@ -18,6 +18,7 @@ mod export_rows;
 mod keys;
 mod read_keys;
 mod retention_rows;
+mod sso_rows;
 mod table;
 mod webhook_rows;
 mod world;
