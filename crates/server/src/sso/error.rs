@@ -18,6 +18,9 @@ pub enum SsoError {
     /// (401; one answer for all).
     #[error("This sign-in is not valid (anymore): start it again.")]
     Failed,
+    /// The provider's redirect names no flow in progress (unknown, expired, answered).
+    #[error("This sign-in is no longer valid: it expired or was already used. Go back to Orgdesk and start it again.")]
+    UnknownFlow,
     /// The first save of a connection must bring the client secret.
     #[error("Give the client secret: the organization has no connection yet.")]
     SecretRequired,
@@ -30,6 +33,7 @@ impl DomainError for SsoError {
             Self::Discovery(_) => ErrorCode::SsoDiscoveryFailed,
             Self::Failed => ErrorCode::SsoFailed,
             Self::SecretRequired => ErrorCode::ValidationFailed,
+            Self::UnknownFlow => ErrorCode::MalformedRequest,
         }
     }
 

@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn the_verifier_must_hash_to_the_challenge() {
         // RFC 7636, appendix B.
-        let verifier = "dBjftJeZ4CVP-mJ92K1ETlNeTBY3K5xyIojZI9Lhnsw";
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
         assert!(verifier_matches(verifier, challenge));
         assert!(!verifier_matches(&verifier.replace('d', "e"), challenge));

@@ -2,7 +2,7 @@
 //! flow): thin handlers over [`connection`], [`flow`], [`callback`] and [`redeem`].
 
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use orgdesk_model::sso::{
@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::http::extract::ApiJson;
 use crate::membership::OrgPath;
 use crate::sso::callback::{self, Answer, CallbackQuery};
-use crate::sso::{connection, flow, redeem};
+use crate::sso::{connection, flow, redeem, SsoError};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -159,7 +159,8 @@ async fn start(
 
 /// Where the identity provider sends the browser back. Answers 303 to the app's loopback
 /// address (with `code` and `state`, or `error`, `error_description` and `state`), or a
-/// 400 page when the flow is unknown, expired or already answered.
+/// 400 when the flow is unknown, expired or already answered: an HTML page for a browser
+/// (`Accept: text/html`), a problem document otherwise.
 #[utoipa::path(
     get,
     path = "/v1/auth/sso/callback",
@@ -168,12 +169,14 @@ async fn start(
     responses(
         (status = 303, description = "To the app's loopback address",
             headers(("Location" = String, description = "The app's redirect URI"))),
-        (status = 400, description = "No such flow (an HTML page)", content_type = "text/html"),
+        (status = 400, description = "`malformed_request`: no such flow (to a browser, an \
+            HTML page)"),
     )
 )]
 async fn sso_callback(
     State(state): State<AppState>,
     client: Client,
+    headers: HeaderMap,
     query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
@@ -181,7 +184,17 @@ async fn sso_callback(
         Answer::Redirect(location) => {
             (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }
-        Answer::Unknown => (StatusCode::BAD_REQUEST, Html(UNKNOWN_PAGE)).into_response(),
+        Answer::Unknown => {
+            let browser = headers
+                .get(header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            if browser {
+                (StatusCode::BAD_REQUEST, Html(UNKNOWN_PAGE)).into_response()
+            } else {
+                AppError::from(SsoError::UnknownFlow).into_response()
+            }
+        }
     }
 }
 

@@ -137,9 +137,25 @@ async fn states_are_one_time_and_unforgeable(backend: Backend) {
     assert!(landing.code().is_some());
     // The provider's redirect, replayed: the flow was answered.
     let replayed = w.callback(&landing.callback).await;
-    assert_eq!(replayed.status(), StatusCode::BAD_REQUEST);
     assert!(replayed.headers().get("location").is_none());
-    assert!(replayed.text().await.unwrap().contains("no longer valid"));
+    let problem = expect_problem(replayed, StatusCode::BAD_REQUEST, "malformed_request").await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no longer valid"));
+    // A browser gets a page.
+    let page = reqwest::Client::new()
+        .get(&landing.callback)
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("no longer valid"));
     // A state nobody issued, and none at all.
     let base = format!("{}/v1/auth/sso/callback", w.app.base);
     for query in ["?code=abc&state=forged-state-value", "?code=abc", ""] {

@@ -46,7 +46,7 @@ pub fn rows() -> Vec<Row> {
             "POST",
             "/v1/auth/sso/redeem",
             Body::Json(
-                r#"{"code":"odsso_matrix{uniq}","code_verifier":"dBjftJeZ4CVP-mJ92K1ETlNeTBY3K5xyIojZI9Lhnsw"}"#,
+                r#"{"code":"odsso_matrix{uniq}","code_verifier":"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"}"#,
             ),
             "401 401 401 401 401 401",
         ),
