@@ -190,9 +190,11 @@ async fn answering(answer: &'static str) -> String {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buffer = [0_u8; 4096];
-            let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut buffer).await;
-            let _ = socket.write_all(answer.as_bytes()).await;
+            tokio::spawn(async move {
+                let mut buffer = [0_u8; 4096];
+                let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut buffer).await;
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
         }
     });
     format!("http://{address}")
@@ -235,6 +237,17 @@ async fn a_discovery_document_that_is_not_usable_is_refused(backend: Backend) {
     )
     .await;
     refused_with(empty, "names no issuer").await;
+    // Too large an answer (the cap is 512 KiB).
+    let size = 600 * 1024;
+    let big: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\
+             connection: close\r\n\r\n{}",
+            " ".repeat(size)
+        )
+        .into_boxed_str(),
+    );
+    refused_with(answering(big).await, "more than").await;
     // The connection saved before is untouched.
     let path = format!("/v1/orgs/{}/sso", w.org_id);
     let settings = expect_json(w.app.get(&path, &w.owner.token).await, StatusCode::OK).await;
