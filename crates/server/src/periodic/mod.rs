@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(LAST_RUN.load(Ordering::SeqCst), 42);
         assert_eq!(
             STEPS.iter().map(|s| s.name).collect::<Vec<_>>(),
-            ["retention", "org deletion"]
+            ["retention", "org deletion", "sso flows"]
         );
     }
 }

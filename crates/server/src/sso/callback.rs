@@ -42,6 +42,8 @@ pub struct CallbackQuery {
     pub state: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+    /// The issuer that answered (RFC 9207), when the provider names it.
+    pub iss: Option<String>,
 }
 
 /// Where the browser goes next.
@@ -175,6 +177,12 @@ async fn finish(
         connection::stored(&mut conn, org).await?
     }
     .ok_or_else(|| Failure("Single sign-on was turned off meanwhile.".to_owned()))?;
+    if query.iss.as_ref().is_some_and(|iss| *iss != stored.issuer) {
+        // RFC 9207: the answer comes from another provider than this flow's (mix-up).
+        return Err(Failure(
+            "Another provider answered this sign-in.".to_owned(),
+        ));
+    }
     let identity = identify(state, &stored, org, row, code).await?;
     if row.purpose == flow::Purpose::Test.as_str() {
         let result = SsoTestResult {

@@ -206,6 +206,22 @@ impl SsoWorld {
         (half, landing)
     }
 
+    /// Starts a flow and walks the browser to the provider's redirect to the server's
+    /// callback, without following it.
+    pub async fn sign_in_until_callback(&self, login: &str) -> (AppHalf, String) {
+        let half = AppHalf::new();
+        let start = self.start(&half).await;
+        let callback_base = format!("{}/v1/auth/sso/callback", self.app.base);
+        let callback = Browser::new()
+            .walk(
+                start["authorization_url"].as_str().unwrap(),
+                login,
+                &callback_base,
+            )
+            .await;
+        (half, callback)
+    }
+
     pub async fn redeem(&self, code: &str, verifier: &str) -> Response {
         let body = json!({ "code": code, "code_verifier": verifier });
         self.app.post_json("/v1/auth/sso/redeem", None, &body).await

@@ -179,6 +179,12 @@ async fn states_are_one_time_and_unforgeable(backend: Backend) {
     assert!(location.contains("access_denied"), "{location}");
     let again = w.callback(&denied).await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    // An answer naming another issuer (RFC 9207 mix-up) is refused before any exchange.
+    let (_, landing) = w.sign_in_until_callback("jo").await;
+    let mixed = landing.replace("iss=", "iss=https%3A%2F%2Fevil.test&was=");
+    let location = w.follow_callback(&mixed).await;
+    assert!(location.contains("error=sso_failed"), "{location}");
+    assert!(location.contains("Another+provider"), "{location}");
 }
 
 async fn who_may_not_sign_in_is_sent_back_with_an_error(backend: Backend) {
