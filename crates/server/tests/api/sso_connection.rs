@@ -356,4 +356,17 @@ async fn starting_needs_a_connection_and_a_loopback_app(backend: Backend) {
         .await;
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
+    // Starts are limited per client address, like sign-ins.
+    let mut limited = None;
+    for attempt in 0..80 {
+        let answer = start(body.clone()).await;
+        if answer.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some((attempt, answer));
+            break;
+        }
+    }
+    let (attempt, answer) = limited.expect("a burst of starts is limited");
+    assert!(attempt < 60, "limited after {attempt} more");
+    assert!(answer.headers().get("retry-after").is_some());
+    expect_problem(answer, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
