@@ -70,6 +70,7 @@ mod security_slow;
 mod security_two_factor;
 mod sso_connection;
 mod sso_flow;
+mod sso_outbound;
 mod sso_provisioning;
 mod sso_tokens;
 mod statements;

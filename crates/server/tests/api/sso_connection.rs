@@ -90,6 +90,7 @@ async fn the_connection_is_read_and_changed_by_owners_and_admins(backend: Backen
     changed["require_sso"] = json!(true);
     let saved = put_sso(&w.app, &admin.token, &w.org_id, &changed).await;
     let saved = expect_json(saved, StatusCode::OK).await;
+    assert!(!saved.to_string().contains(CLIENT_SECRET));
     assert_eq!(saved["connection"]["default_role"], "admin");
     assert_eq!(saved["connection"]["require_sso"], true);
     // It still signs in (the kept secret opens), as an admin now.
