@@ -48,6 +48,16 @@ async fn a_first_sign_in_creates_the_account_and_the_membership(backend: Backend
         ))
         .await;
     assert_eq!(sso_sessions, 1);
+    // The account's security log has the sign-in, naming the org's SSO.
+    let events = w.app.get("/v1/me/security-events", &token).await;
+    let events = expect_json(events, StatusCode::OK).await;
+    let signed_in = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "signed_in")
+        .unwrap_or_else(|| panic!("{events}"));
+    assert_eq!(signed_in["details"]["sso_org_id"], w.org_id.as_str());
     let actions = w.audit_actions().await;
     assert!(
         actions.contains(&"member.provisioned".to_owned()),
