@@ -8,10 +8,13 @@
 //! `member.signed_in_with_sso` are audited with the issuer and subject. Any refusal
 //! leaves nothing behind.
 //!
-//! The email must be verified by the provider and its domain among the connection's
-//! allowed domains, or, when that list is empty, among the org's verified domains. An
-//! existing account whose email was never verified is not taken over by a provider that
-//! knows the address: its owner verifies it (or resets its password) first.
+//! The email must be verified by the provider and its domain one of the org's **verified**
+//! domains (proved by DNS), and among the connection's allowed domains when it lists any.
+//! The org's own word is not enough: an admin who connects a provider they control and
+//! lists someone else's domain would otherwise sign in as any account of that domain — a
+//! provider speaks only for the domains its org proved it holds. An existing account whose
+//! email was never verified is not taken over by a provider that knows the address: its
+//! owner verifies it (or resets its password) first.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -85,13 +88,11 @@ pub async fn sign_in(
     }
     let domain = email_domain(&identity.email).ok_or_else(|| told("The email has no domain."))?;
     let allowed = stored.allowed_domains()?;
-    let in_domains = if allowed.is_empty() {
+    let proved = {
         let mut conn = state.db.pool().acquire().await?;
         verified_domain(&mut conn, org, &domain).await?
-    } else {
-        allowed.contains(&domain)
     };
-    if !in_domains {
+    if !proved || !(allowed.is_empty() || allowed.contains(&domain)) {
         return Err(told(format!(
             "Emails of {domain} may not sign in to this organization by its single sign-on."
         )));

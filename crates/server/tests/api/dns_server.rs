@@ -72,9 +72,20 @@ pub struct DnsServer {
 impl DnsServer {
     pub async fn start() -> Self {
         let zone = Zone::default();
-        let udp = UdpSocket::bind("127.0.0.1:0").await.expect("bind dns udp");
-        let addr = udp.local_addr().unwrap();
-        let tcp = TcpListener::bind(addr).await.expect("bind dns tcp");
+        // A free UDP port whose TCP twin is free too (another test may hold it: retry).
+        let mut tries = 0;
+        let (udp, tcp, addr) = loop {
+            let udp = UdpSocket::bind("127.0.0.1:0").await.expect("bind dns udp");
+            let addr = udp.local_addr().unwrap();
+            match TcpListener::bind(addr).await {
+                Ok(tcp) => break (udp, tcp, addr),
+                Err(error) if tries < 50 => {
+                    tries += 1;
+                    drop((udp, error));
+                }
+                Err(error) => panic!("bind dns tcp: {error}"),
+            }
+        };
         let mut server = Server::new(Handler(zone.clone()));
         server.register_socket(udp);
         server.register_listener(tcp, Duration::from_secs(5), 64);

@@ -8,7 +8,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::harness::{expect_json, expect_problem, on_both_backends, spawn_app, Backend};
 use crate::oidc_provider::CLIENT_SECRET;
-use crate::sso_fixtures::{connection, put_sso, world, AppHalf};
+use crate::sso_fixtures::{connection, put_sso, unproved_world, world, AppHalf};
 
 on_both_backends!(
     the_connection_is_read_and_changed_by_owners_and_admins,
@@ -293,7 +293,7 @@ async fn issuers_inside_are_refused_without_the_flag(backend: Backend) {
 }
 
 async fn starting_needs_a_connection_and_a_loopback_app(backend: Backend) {
-    let w = world(backend, |_| {}).await;
+    let w = unproved_world(backend, 3600, |_| {}).await;
     let start = |body: Value| {
         let app = &w.app;
         async move { app.post_json("/v1/auth/sso/start", None, &body).await }
@@ -303,20 +303,19 @@ async fn starting_needs_a_connection_and_a_loopback_app(backend: Backend) {
     body["email"] = json!("jo@acme.test");
     let refused = start(body.clone()).await;
     expect_problem(refused, StatusCode::NOT_FOUND, "sso_not_configured").await;
-    sqlx::query(
-        "INSERT INTO org_domains (org_id, domain, token, created_at) VALUES ($1, 'acme.test', 't', 0)",
-    )
-    .bind(&w.org_id)
-    .execute(&w.app.db)
-    .await
-    .unwrap();
+    let claim = json!({ "domain": "acme.test" });
+    let domains = format!("/v1/orgs/{}/domains", w.org_id);
+    let claimed = w
+        .app
+        .post_json(&domains, Some(&w.owner.token), &claim)
+        .await;
+    expect_json(claimed, StatusCode::CREATED).await;
     let refused = start(body.clone()).await;
     expect_problem(refused, StatusCode::NOT_FOUND, "sso_not_configured").await;
-    sqlx::query("UPDATE org_domains SET verified_at = 1 WHERE org_id = $1")
-        .bind(&w.org_id)
-        .execute(&w.app.db)
-        .await
-        .unwrap();
+    w.app
+        .delete(&format!("{domains}/acme.test"), &w.owner.token)
+        .await;
+    w.prove_domain("acme.test").await;
     let started = expect_json(start(body.clone()).await, StatusCode::OK).await;
     let url = started["authorization_url"].as_str().unwrap();
     assert!(url.starts_with(&w.provider.issuer), "{url}");

@@ -5,6 +5,7 @@ use orgdesk_server::Config;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
+use crate::dns_server::DnsServer;
 use crate::harness::{expect_json, spawn_app_with, Account, Backend, TestApp};
 use crate::oidc_provider::{
     challenge_of, query_param, random_verifier, Browser, Provider, ProviderAccount,
@@ -16,6 +17,8 @@ pub const APP_STATE: &str = "app-state-0123456789";
 
 pub struct SsoWorld {
     pub app: TestApp,
+    /// The DNS server (on loopback) the server verifies domains through.
+    pub dns: DnsServer,
     pub provider: Provider,
     pub owner: Account,
     pub org_id: String,
@@ -42,6 +45,11 @@ pub fn accounts() -> Vec<ProviderAccount<'static>> {
             email_verified: false,
         },
         ProviderAccount {
+            login: "victim",
+            email: "victim@victim.test",
+            email_verified: true,
+        },
+        ProviderAccount {
             login: "outsider",
             email: "outsider@elsewhere.test",
             email_verified: true,
@@ -62,7 +70,7 @@ pub fn connection(issuer: &str) -> Value {
 }
 
 /// A server that accepts loopback issuers, a provider, an org owned by `owner@corp.test`
-/// with the connection `tweak` makes of [`connection`].
+/// that proved `acme.test` by DNS, with the connection `tweak` makes of [`connection`].
 pub async fn world(backend: Backend, tweak: impl FnOnce(&mut Value)) -> SsoWorld {
     world_with_ttl(backend, 3600, tweak).await
 }
@@ -72,8 +80,22 @@ pub async fn world_with_ttl(
     ttl: u64,
     tweak: impl FnOnce(&mut Value),
 ) -> SsoWorld {
+    let w = unproved_world(backend, ttl, tweak).await;
+    w.prove_domain("acme.test").await;
+    w
+}
+
+/// [`world`] without any domain proved.
+pub async fn unproved_world(
+    backend: Backend,
+    ttl: u64,
+    tweak: impl FnOnce(&mut Value),
+) -> SsoWorld {
+    let dns = DnsServer::start().await;
+    let resolver = dns.addr;
     let app = spawn_app_with(backend, |config| Config {
         allow_insecure_sso: true,
+        dns_resolver: Some(resolver),
         ..config
     })
     .await;
@@ -89,6 +111,7 @@ pub async fn world_with_ttl(
     expect_json(saved, StatusCode::OK).await;
     SsoWorld {
         app,
+        dns,
         provider,
         owner,
         org_id,
@@ -152,6 +175,24 @@ impl Landing {
 }
 
 impl SsoWorld {
+    /// Claims `domain` for the org, publishes its TXT record and verifies it (the API and
+    /// the DNS server, as an owner would).
+    pub async fn prove_domain(&self, domain: &str) {
+        let path = format!("/v1/orgs/{}/domains", self.org_id);
+        let body = serde_json::json!({ "domain": domain });
+        let claimed = self
+            .app
+            .post_json(&path, Some(&self.owner.token), &body)
+            .await;
+        let claimed = expect_json(claimed, StatusCode::CREATED).await;
+        let name = claimed["record_name"].as_str().unwrap();
+        let value = claimed["record_value"].as_str().unwrap();
+        self.dns.zone.publish(name, &[value]);
+        let verify = format!("{path}/{domain}/verify");
+        let verified = self.app.post(&verify, &self.owner.token).await;
+        expect_json(verified, StatusCode::OK).await;
+    }
+
     /// `POST /v1/auth/sso/start` for this org by its slug.
     pub async fn start(&self, half: &AppHalf) -> Value {
         let mut body = half.fields();

@@ -1,16 +1,18 @@
-//! Who a first SSO sign-in may create: within the plan's seats, by the org's verified
-//! domains when the connection lists none, never over an account that did not verify its
-//! email; and flows that ran out are purged.
+//! Who a first SSO sign-in may create: within the plan's seats, only for the domains the
+//! org proved by DNS (narrowed by the connection's list when it has one), never over an
+//! account that did not verify its email or of a domain the org does not hold; and flows
+//! that ran out are purged.
 
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::harness::{expect_json, on_both_backends, Backend};
-use crate::sso_fixtures::world;
+use crate::sso_fixtures::{connection, put_sso, unproved_world, world};
 
 on_both_backends!(
     the_last_seat_is_not_exceeded,
-    without_listed_domains_the_verified_ones_admit,
+    only_proved_domains_admit,
+    a_provider_speaks_only_for_proved_domains,
     an_unverified_account_is_not_taken_over,
     expired_flows_are_purged,
 );
@@ -41,8 +43,9 @@ async fn the_last_seat_is_not_exceeded(backend: Backend) {
     assert_eq!(expect_json(org, StatusCode::OK).await["role"], "member");
 }
 
-async fn without_listed_domains_the_verified_ones_admit(backend: Backend) {
-    let w = world(backend, |c| c["allowed_domains"] = json!([])).await;
+async fn only_proved_domains_admit(backend: Backend) {
+    // The connection lists acme.test, but the org has not proved it.
+    let w = unproved_world(backend, 3600, |_| {}).await;
     let (_, landing) = w.sign_in("jo").await;
     assert_eq!(
         landing.error().as_deref(),
@@ -50,33 +53,76 @@ async fn without_listed_domains_the_verified_ones_admit(backend: Backend) {
         "{landing:?}"
     );
     // Claimed but not verified: still refused.
-    sqlx::query(
-        "INSERT INTO org_domains (org_id, domain, token, created_at) \
-         VALUES ($1, 'acme.test', 't', 0)",
-    )
-    .bind(&w.org_id)
-    .execute(&w.app.db)
-    .await
-    .unwrap();
+    let path = format!("/v1/orgs/{}/domains", w.org_id);
+    let claimed = w
+        .app
+        .post_json(
+            &path,
+            Some(&w.owner.token),
+            &json!({ "domain": "acme.test" }),
+        )
+        .await;
+    expect_json(claimed, StatusCode::CREATED).await;
     let (_, landing) = w.sign_in("jo").await;
     assert_eq!(
         landing.error().as_deref(),
         Some("sso_failed"),
         "{landing:?}"
     );
-    sqlx::query("UPDATE org_domains SET verified_at = 1 WHERE org_id = $1")
-        .bind(&w.org_id)
-        .execute(&w.app.db)
-        .await
-        .unwrap();
+    assert_eq!(
+        w.count("SELECT COUNT(*) FROM users WHERE email = 'jo@acme.test'")
+            .await,
+        0
+    );
+    w.app
+        .delete(&format!("{path}/acme.test"), &w.owner.token)
+        .await;
+    w.prove_domain("acme.test").await;
     w.session_of("jo").await;
-    // Another domain is not admitted by this one.
+    // With no domains listed, every proved one admits, and only those.
+    let mut body = connection(&w.provider.issuer);
+    body["allowed_domains"] = json!([]);
+    body.as_object_mut().unwrap().remove("client_secret");
+    let saved = put_sso(&w.app, &w.owner.token, &w.org_id, &body).await;
+    expect_json(saved, StatusCode::OK).await;
+    w.session_of("kim").await;
     let (_, landing) = w.sign_in("outsider").await;
     assert_eq!(
         landing.error().as_deref(),
         Some("sso_failed"),
         "{landing:?}"
     );
+}
+
+/// An admin connects a provider they control and lists a domain they do not hold: the
+/// provider's word that someone is `victim@victim.test` signs nobody in as that account.
+async fn a_provider_speaks_only_for_proved_domains(backend: Backend) {
+    let w = world(backend, |c| {
+        c["allowed_domains"] = json!(["acme.test", "victim.test"]);
+    })
+    .await;
+    let victim = w.app.signup_verified("victim@victim.test").await;
+    let (_, landing) = w.sign_in("victim").await;
+    assert_eq!(
+        landing.error().as_deref(),
+        Some("sso_failed"),
+        "{landing:?}"
+    );
+    assert!(landing.code().is_none(), "{landing:?}");
+    let sessions = w
+        .count(&format!(
+            "SELECT COUNT(*) FROM sessions WHERE user_id = '{}'",
+            victim.user_id
+        ))
+        .await;
+    assert_eq!(sessions, 1, "only the victim's own sign-up session");
+    let member = w
+        .count(&format!(
+            "SELECT COUNT(*) FROM memberships WHERE user_id = '{}' AND org_id = '{}'",
+            victim.user_id, w.org_id
+        ))
+        .await;
+    assert_eq!(member, 0);
 }
 
 async fn an_unverified_account_is_not_taken_over(backend: Backend) {
