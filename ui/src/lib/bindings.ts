@@ -285,6 +285,17 @@ export const commands = {
 	 *  password); any other stays for after the sign-in.
 	 */
 	takeAccountLink: () => __TAURI_INVOKE<DeepLink | null>("take_account_link"),
+	signInWithSso: (input: SsoSignInInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in_with_sso", { input })),
+	signInToOrgWithSso: (org: string) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in_to_org_with_sso", { org })),
+	cancelSso: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sso")),
+	getSsoSettings: (orgId: OrgId) => typedError<SsoSettings, ApiError>(__TAURI_INVOKE("get_sso_settings", { orgId })),
+	saveSso: (orgId: OrgId, input: SsoConnectionRequest) => typedError<SsoSettings, ApiError>(__TAURI_INVOKE("save_sso", { orgId, input })),
+	deleteSso: (orgId: OrgId) => typedError<null, ApiError>(__TAURI_INVOKE("delete_sso", { orgId })),
+	testSso: (orgId: OrgId) => typedError<SsoTestResult, ApiError>(__TAURI_INVOKE("test_sso", { orgId })),
+	listDomains: (orgId: OrgId) => typedError<OrgDomainList, ApiError>(__TAURI_INVOKE("list_domains", { orgId })),
+	claimDomain: (orgId: OrgId, domain: string) => typedError<OrgDomain, ApiError>(__TAURI_INVOKE("claim_domain", { orgId, domain })),
+	verifyDomain: (orgId: OrgId, domain: string) => typedError<OrgDomain, ApiError>(__TAURI_INVOKE("verify_domain", { orgId, domain })),
+	removeDomain: (orgId: OrgId, domain: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_domain", { orgId, domain })),
 };
 
 /** Events */
@@ -385,7 +396,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/data" | "settings/danger-zone" | "account";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/sso" | "settings/data" | "settings/danger-zone" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -753,6 +764,7 @@ export type Enrolment = {
 
 /**  A stable, machine-readable error code. Codes are never renamed: clients match on them. */
 export type ErrorCode = 
+"sso_required" | "sso_not_configured" | "sso_failed" | "sso_discovery_failed" | "domain_taken" | "domain_not_verified" | 
 /**  A field failed validation; `field` names it. */
 "validation_failed" | 
 /**  The request body or a parameter could not be parsed at all. */
@@ -1972,3 +1984,11 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
+
+export type SsoSignInInput = { server_url: string | null, email: string };
+export type SsoConnection = { issuer: string, client_id: string, client_secret_set: boolean, allowed_domains: string[], default_role: Role, default_project_scope: ProjectScope, require_sso: boolean, create_members: boolean, updated_at: string };
+export type SsoSettings = { connection: SsoConnection | null, redirect_uri: string };
+export type SsoConnectionRequest = { issuer: string, client_id: string, client_secret?: string | null, allowed_domains?: string[], default_role: Role, default_project_scope?: ProjectScope, require_sso?: boolean, create_members?: boolean };
+export type OrgDomain = { domain: string, record_name: string, record_value: string, verified_at: string | null, checked_at: string | null, created_at: string };
+export type OrgDomainList = { items: OrgDomain[] };
+export type SsoTestResult = { subject: string, email: string, email_verified: boolean, name: string | null };

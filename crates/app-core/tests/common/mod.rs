@@ -4,11 +4,13 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod dialog;
 pub mod mail;
 pub mod proxy;
 pub mod world;
 
+pub use browser::PlayedBrowser;
 pub use dialog::ScriptedDialog;
 
 use std::sync::Mutex;
