@@ -368,8 +368,8 @@ mod tests {
     fn the_challenge_is_s256_of_the_verifier() {
         // RFC 7636, appendix B.
         assert_eq!(
-            challenge_of("dBjftJeZ4CVP-1mUNcBE8sJcmJC4CBYSoH1YTijmRfE"),
-            "E9Melhoa2OwvRNpJ42vRaq6Wfdh8s4RQZw5Dq_bPxNE"
+            challenge_of("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
         let pkce = Pkce::new();
         assert_eq!(pkce.verifier().len(), 43);

@@ -20,6 +20,8 @@ pub use dialog::ScriptedDialog;
 
 #[path = "../../../crates/app-core/tests/common/browser.rs"]
 mod browser;
+#[path = "../../../crates/app-core/tests/common/browser_flow.rs"]
+mod browser_flow;
 pub use browser::PlayedBrowser;
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {

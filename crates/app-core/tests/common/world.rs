@@ -19,7 +19,7 @@ use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::OrgId;
 
 use super::proxy::{Fault, FaultProxy};
-use super::{server, Heard, NoBuiltInServer, PlayedBrowser, Recorded, ScriptedDialog};
+use super::{server_with, Heard, NoBuiltInServer, PlayedBrowser, Recorded, ScriptedDialog};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -52,7 +52,14 @@ impl std::ops::Deref for App {
 
 impl World {
     pub async fn new() -> Self {
-        let (server, server_dir) = server().await;
+        Self::new_with(|config| config).await
+    }
+
+    /// A world whose server's configuration `tweak` changes.
+    pub async fn new_with(
+        tweak: impl FnOnce(orgdesk_server::Config) -> orgdesk_server::Config,
+    ) -> Self {
+        let (server, server_dir) = server_with(tweak).await;
         let proxy = FaultProxy::start(server.addr()).await;
         Self {
             server,
