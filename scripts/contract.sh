@@ -52,8 +52,11 @@ cargo build -q -p orgdesk-server --bin orgdesk-server --locked
 # Webhooks: the generated URLs are never resolved (private hosts allowed, so nothing needs
 # checking when one is saved) and never sent to (--no-webhook-delivery): this run sends no
 # traffic anywhere but to the server on loopback. The guard is tested in the API tests.
+# Domain verifications ask a resolver on a loopback port where none listens (503
+# dns_unavailable), never the system's.
 "$CARGO_TARGET_DIR/debug/orgdesk-server" --listen 127.0.0.1:0 --data-dir "$WORK/data" --demo \
   --payments none --allow-insecure-webhooks --allow-private-webhooks --no-webhook-delivery \
+  --dns-resolver 127.0.0.1:9 \
   --log-format json >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 BASE=""

@@ -101,6 +101,9 @@ pub enum ErrorCode {
     DomainTaken,
     /// The domain's `_orgdesk` TXT record was not found or holds another value.
     DomainNotVerified,
+    /// The domain's DNS gave no definitive answer (a timeout, a server failure): nothing
+    /// is known about its record; try again later.
+    DnsUnavailable,
     /// The export is still being written; its progress says how far it is.
     ExportNotReady,
     /// The export's file was removed (kept 7 days) or the export failed: start a new one.
@@ -138,7 +141,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 58] = [
+    pub const ALL: [ErrorCode; 59] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -181,6 +184,7 @@ impl ErrorCode {
         Self::SsoDiscoveryFailed,
         Self::DomainTaken,
         Self::DomainNotVerified,
+        Self::DnsUnavailable,
         Self::ExportNotReady,
         Self::ExportExpired,
         Self::PayloadTooLarge,
@@ -251,6 +255,7 @@ impl ErrorCode {
             Self::SsoFailed => 401,
             Self::SsoDiscoveryFailed | Self::DomainNotVerified => 422,
             Self::DomainTaken => 409,
+            Self::DnsUnavailable => 503,
             Self::ExportExpired => 410,
             Self::Internal
             | Self::BadResponse
@@ -306,6 +311,7 @@ impl ErrorCode {
             Self::SsoDiscoveryFailed => "sso_discovery_failed",
             Self::DomainTaken => "domain_taken",
             Self::DomainNotVerified => "domain_not_verified",
+            Self::DnsUnavailable => "dns_unavailable",
             Self::ExportNotReady => "export_not_ready",
             Self::ExportExpired => "export_expired",
             Self::PayloadTooLarge => "payload_too_large",
@@ -370,6 +376,7 @@ impl ErrorCode {
             Self::SsoDiscoveryFailed => "The identity provider could not be read",
             Self::DomainTaken => "Another organization has verified this domain",
             Self::DomainNotVerified => "The domain's TXT record was not found",
+            Self::DnsUnavailable => "The domain's DNS could not be reached",
             Self::ExportNotReady => "The export is not ready yet",
             Self::ExportExpired => "This export is no longer available",
             Self::PayloadTooLarge => "The upload is too large",

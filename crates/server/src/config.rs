@@ -60,6 +60,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Which webhook endpoints are allowed (`https://` and public hosts unless opened).
     pub webhooks: WebhookConfig,
+    /// The DNS resolver that verifies org domains (`--dns-resolver`); `None`: the
+    /// system's.
+    pub dns_resolver: Option<SocketAddr>,
     /// The periodic task ([`crate::periodic`]): retention purges and other upkeep.
     pub periodic: PeriodicConfig,
     /// Whether this instance writes org exports, and how long it holds one it took.
@@ -282,6 +285,7 @@ impl Config {
             secret_key_file: None,
             trust_signup_email: false,
             public_url: None,
+            dns_resolver: None,
             webhooks: WebhookConfig::default(),
             periodic: PeriodicConfig::default(),
             exports: ExportConfig::default(),
@@ -397,6 +401,7 @@ impl fmt::Debug for Config {
             .field("api_key_rate_limit", &self.api_key_rate_limit)
             .field("secret_key_file", &self.secret_key_file)
             .field("trust_signup_email", &self.trust_signup_email)
+            .field("dns_resolver", &self.dns_resolver)
             .field("periodic", &self.periodic)
             .finish()
     }

@@ -82,6 +82,10 @@ struct Cli {
     /// Default: http://<listen address>.
     #[arg(long, env = "ORGDESK_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The DNS resolver that verifies org domains' TXT records (`ip:port`). Default: the
+    /// system's (/etc/resolv.conf).
+    #[arg(long, env = "ORGDESK_DNS_RESOLVER")]
+    dns_resolver: Option<std::net::SocketAddr>,
     /// Accept plain http:// webhook endpoints (tests and local setups only).
     #[arg(long, env = "ORGDESK_ALLOW_INSECURE_WEBHOOKS")]
     allow_insecure_webhooks: bool,
@@ -382,6 +386,7 @@ async fn main() -> ExitCode {
         secret_key_file: cli.secret_key_file,
         trust_signup_email: false,
         public_url: cli.public_url,
+        dns_resolver: cli.dns_resolver,
         webhooks: WebhookConfig {
             allow_insecure: cli.allow_insecure_webhooks,
             allow_private: cli.allow_private_webhooks,

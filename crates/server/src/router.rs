@@ -27,7 +27,7 @@ use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
     accounts, api_keys, audit, auth, billing, card_payments, cards, exports, idempotency,
-    invitations, invoices, members, orgs, projects, retention, signup, subscriptions, usage,
+    invitations, invoices, members, orgs, projects, retention, signup, sso, subscriptions, usage,
     webhooks,
 };
 
@@ -61,6 +61,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(webhooks::routes::router())
         .merge(retention::routes::router())
         .merge(exports::routes::router())
+        .merge(sso::domains::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
         around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)
@@ -112,7 +113,9 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
 /// request timeout (around everything that reads the body, the idempotency layer
 /// included: a body that trickles in is cut off like a slow handler), the route's body
 /// limit, the API keys' rate limit (every request with a live key counts, a replayed one
-/// too; see [`auth::key_limit`]), then idempotency (inside the limit, so an oversized body
+/// too; see [`auth::key_limit`]), then an org's "require SSO" for the sessions it refuses
+/// ([`sso::enforcement`]: before idempotency, so a refused request claims no key), then
+/// idempotency (inside the limit, so an oversized body
 /// is 413 before anything is buffered; authentication comes before the key, see
 /// [`idempotency::layer`]), then the panic catcher (inside idempotency, so a panic's 500
 /// releases the key). A request cut off by the timeout after its key was claimed leaves
@@ -128,6 +131,10 @@ fn around_each_route(
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer::idempotency,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            sso::enforcement::guard,
         ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use crate::config::{Config, SQLITE_FILE};
 use crate::cpu::Gate as CpuGate;
 use crate::db::Db;
+use crate::dns::Dns;
 use crate::error::ServerError;
 use crate::http::gate::{self, Gate};
 use crate::mail::delivery::{self, DeliveryTask, Sink};
@@ -140,10 +141,17 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             Arc::clone(&webhook_wake),
         )
     });
-    let periodic = config
-        .periodic
-        .run
-        .then(|| periodic::start(db.clone(), config.periodic.interval, periodic::STEPS));
+    let dns = Dns::new(config.dns_resolver);
+    let periodic = config.periodic.run.then(|| {
+        periodic::start(
+            periodic::Context {
+                db: db.clone(),
+                dns: dns.clone(),
+            },
+            config.periodic.interval,
+            periodic::STEPS,
+        )
+    });
     let export_wake = Arc::new(Notify::new());
     let exports = config
         .exports
@@ -168,6 +176,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
         webhooks: config.webhooks,
         webhook_wake,
         export_wake,
+        dns,
     };
     let mut limits = config.connections;
     if config.trust_proxy {

@@ -45,4 +45,6 @@ pub struct AppState {
     pub webhook_wake: Arc<Notify>,
     /// Wakes this instance's export worker after an export was queued.
     pub export_wake: Arc<Notify>,
+    /// The resolver that looks up domains' verification records.
+    pub dns: crate::dns::Dns,
 }

@@ -3,7 +3,8 @@
 //! and the capability checks every org-scoped change starts with ([`view`]), and the
 //! membership rows with their project scope and search terms ([`rows`], [`search`]), and
 //! what a reader — a member, or an API key that reads — may see of an org ([`reading`]),
-//! and the org's retention periods as they apply under its plan ([`retention`]).
+//! the org's retention periods as they apply under its plan ([`retention`]), and which
+//! orgs require their single sign-on of a member ([`sso_required`]).
 //! Every domain that works inside an org builds on it; it knows none of them.
 
 pub mod error;
@@ -12,6 +13,7 @@ pub mod reading;
 pub mod retention;
 pub mod rows;
 pub mod search;
+pub mod sso_required;
 pub mod view;
 
 pub use error::AccessError;

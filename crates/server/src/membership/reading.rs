@@ -161,6 +161,7 @@ impl Reading {
             org: self.view.org,
             role: self.view.role,
             capabilities,
+            sso_required: false,
         }
     }
 }

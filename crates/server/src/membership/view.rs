@@ -68,6 +68,7 @@ impl MemberView {
             org: self.org,
             role: self.role,
             capabilities,
+            sso_required: false,
         }
     }
 }

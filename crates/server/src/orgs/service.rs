@@ -24,18 +24,28 @@ use crate::{invitations, ledger, projects};
 /// The org as `reader` may see it, with the role and what the reader may do there.
 pub async fn get(db: &Db, reader: &Reader, key: &OrgKey) -> Result<Membership, AppError> {
     let mut conn = db.pool().acquire().await?;
-    Ok(membership::reading(&mut conn, key, reader)
+    let mut membership = membership::reading(&mut conn, key, reader)
         .await?
-        .into_membership())
+        .into_membership();
+    if let Reader::Member(user) = reader {
+        membership.sso_required =
+            membership::sso_required::applies(&mut conn, membership.org.id, *user).await?;
+    }
+    Ok(membership)
 }
 
 pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membership>, AppError> {
     let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let rows = repo::list_for_member(&mut conn, user, &page).await?;
+    let requiring = membership::sso_required::orgs_of(&mut conn, user).await?;
     let rows = rows
         .into_iter()
-        .map(|(view, key)| (view.into_membership(), key))
+        .map(|(view, key)| {
+            let mut membership = view.into_membership();
+            membership.sso_required = requiring.contains(&membership.org.id);
+            (membership, key)
+        })
         .collect();
     Ok(page.page(rows))
 }

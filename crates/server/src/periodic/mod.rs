@@ -1,11 +1,12 @@
 //! The periodic task: one per instance, started by [`crate::serve`], running a list of
 //! steps every [`crate::config::PeriodicConfig::interval`] (the first run one interval after start) until
-//! it is stopped. Each step is an `async fn(&Db, now) -> Result<_, AppError>` that is safe
-//! when several instances run it at once (see [`crate::retention::purge`]); a step that
-//! fails is logged and the next one still runs.
+//! it is stopped. Each step is an `async fn(&Context, now) -> Result<_, AppError>` that is
+//! safe when several instances run it at once (see [`crate::retention::purge`]); a step
+//! that fails is logged and the next one still runs.
 //!
-//! Adding a step: write it as a `pub async fn` taking `(&Db, i64)` in its own domain, then
-//! one line in [`STEPS`] (a wrapper `fn` boxing its future, as [`retention`] shows).
+//! Adding a step: write it as a `pub async fn` taking `(&Db, i64)` (and what else of the
+//! [`Context`] it needs, such as the resolver) in its own domain, then one line in
+//! [`STEPS`] (a wrapper `fn` boxing its future, as [`retention`] shows).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,7 +16,15 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::db::{now_ms, Db};
+use crate::dns::Dns;
 use crate::error::AppError;
+
+/// What the steps work with: the database, and the resolver the daily domain check asks.
+#[derive(Clone)]
+pub struct Context {
+    pub db: Db,
+    pub dns: Dns,
+}
 
 /// What a step's function returns.
 pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
@@ -24,7 +33,7 @@ pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Se
 #[derive(Clone, Copy)]
 pub struct Step {
     pub name: &'static str,
-    pub run: for<'a> fn(&'a Db, i64) -> StepFuture<'a>,
+    pub run: for<'a> fn(&'a Context, i64) -> StepFuture<'a>,
 }
 
 /// Every step, in the order each run takes them.
@@ -37,22 +46,36 @@ pub const STEPS: &[Step] = &[
         name: "org deletion",
         run: org_deletion,
     },
+    Step {
+        name: "domain check",
+        run: domain_check,
+    },
 ];
 
 /// Deletes what is past each org's retention periods ([`crate::retention::purge::step`]).
-fn retention(db: &Db, now: i64) -> StepFuture<'_> {
-    Box::pin(async move { crate::retention::purge::step(db, now).await.map(drop) })
+fn retention(cx: &Context, now: i64) -> StepFuture<'_> {
+    Box::pin(async move { crate::retention::purge::step(&cx.db, now).await.map(drop) })
 }
 
 /// Deletes for good the orgs whose grace period is over ([`crate::lifecycle::purge::due`]).
-fn org_deletion(db: &Db, now: i64) -> StepFuture<'_> {
-    Box::pin(async move { crate::lifecycle::purge::due(db, now).await.map(drop) })
+fn org_deletion(cx: &Context, now: i64) -> StepFuture<'_> {
+    Box::pin(async move { crate::lifecycle::purge::due(&cx.db, now).await.map(drop) })
+}
+
+/// Looks again at verified domains last checked a day ago
+/// ([`crate::sso::domains::recheck::step`]).
+fn domain_check(cx: &Context, now: i64) -> StepFuture<'_> {
+    Box::pin(async move {
+        crate::sso::domains::recheck::step(&cx.db, &cx.dns, now)
+            .await
+            .map(drop)
+    })
 }
 
 /// Runs every step once at `now`; a failed step is logged and the rest still run.
-pub async fn run_once(db: &Db, steps: &[Step], now: i64) {
+pub async fn run_once(cx: &Context, steps: &[Step], now: i64) {
     for step in steps {
-        if let Err(error) = (step.run)(db, now).await {
+        if let Err(error) = (step.run)(cx, now).await {
             tracing::error!(step = step.name, %error, "periodic step failed");
         }
     }
@@ -64,7 +87,7 @@ pub struct Periodic {
     task: Option<JoinHandle<()>>,
 }
 
-pub fn start(db: Db, interval: Duration, steps: &'static [Step]) -> Periodic {
+pub fn start(cx: Context, interval: Duration, steps: &'static [Step]) -> Periodic {
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         loop {
@@ -75,7 +98,7 @@ pub fn start(db: Db, interval: Duration, steps: &'static [Step]) -> Periodic {
             // Stopping drops a run in progress: its open batch rolls back.
             tokio::select! {
                 _ = stopped.changed() => break,
-                () = run_once(&db, steps, now_ms()) => {}
+                () = run_once(&cx, steps, now_ms()) => {}
             }
         }
     });
@@ -109,11 +132,11 @@ mod tests {
 
     static LAST_RUN: AtomicI64 = AtomicI64::new(0);
 
-    fn failing(_: &Db, _: i64) -> StepFuture<'_> {
+    fn failing(_: &Context, _: i64) -> StepFuture<'_> {
         Box::pin(async { Err(AppError::NotFound) })
     }
 
-    fn recording(_: &Db, now: i64) -> StepFuture<'_> {
+    fn recording(_: &Context, now: i64) -> StepFuture<'_> {
         Box::pin(async move {
             LAST_RUN.store(now, Ordering::SeqCst);
             Ok(())
@@ -136,11 +159,15 @@ mod tests {
                 run: recording,
             },
         ];
-        run_once(&db, &steps, 42).await;
+        let cx = Context {
+            db,
+            dns: Dns::new(None),
+        };
+        run_once(&cx, &steps, 42).await;
         assert_eq!(LAST_RUN.load(Ordering::SeqCst), 42);
         assert_eq!(
             STEPS.iter().map(|s| s.name).collect::<Vec<_>>(),
-            ["retention", "org deletion"]
+            ["retention", "org deletion", "domain check"]
         );
     }
 }

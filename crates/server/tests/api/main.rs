@@ -2,6 +2,7 @@
 //! fresh database per test, over real HTTP. Every test runs on SQLite and on PostgreSQL.
 
 mod card_fixtures;
+mod dns_server;
 mod export_fixtures;
 mod fixtures;
 mod harness;
@@ -66,6 +67,9 @@ mod security_sessions;
 mod security_signin;
 mod security_slow;
 mod security_two_factor;
+mod sso_domain_checks;
+mod sso_domains;
+mod sso_enforcement;
 mod statements;
 mod stripe_cards;
 mod stripe_mode;

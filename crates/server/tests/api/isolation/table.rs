@@ -555,5 +555,6 @@ pub fn table() -> Vec<Row> {
     .chain(super::webhook_rows::rows())
     .chain(super::retention_rows::rows())
     .chain(super::export_rows::rows())
+    .chain(super::sso_rows::rows())
     .collect()
 }

@@ -45,6 +45,9 @@ pub struct Tenant {
     pub delivery: String,
     /// A queued export of the org (the matrix's server writes none).
     pub export: String,
+    /// An email domain the org claims (not verified; the matrix's DNS server has no
+    /// record for it).
+    pub domain: String,
 }
 
 pub struct World {
@@ -155,7 +158,16 @@ async fn tenant(
     .await;
     let path = format!("/v1/orgs/{org_id}/exports");
     let export = expect_json(app.post(&path, token).await, StatusCode::ACCEPTED).await;
+    let path = format!("/v1/orgs/{org_id}/domains");
+    let domain = format!("t{n}-{}.example", &org_id[org_id.len() - 8..]);
+    expect_json(
+        app.post_json(&path, Some(token), &serde_json::json!({ "domain": domain }))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
     Tenant {
+        domain,
         export: export["id"].as_str().unwrap().to_owned(),
         webhook_secret: webhook["secret"].as_str().unwrap().to_owned(),
         webhook: webhook_id,
@@ -299,5 +311,6 @@ pub fn fill(template: &str, tenant: &Tenant, uniq: u64, id: Id) -> String {
             },
         )
         .replace("{token}", &tenant.invitation)
+        .replace("{domain}", &tenant.domain)
         .replace("{uniq}", &uniq.to_string())
 }

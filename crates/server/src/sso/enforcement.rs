@@ -1,0 +1,131 @@
+//! "Require SSO": where an org turned it on (`sso_connections.require_sso`), a member
+//! whose account email is in one of the org's **verified** domains, and who is not the
+//! org's owner, reaches it only with a session its SSO started (`sessions.sso_org_id`
+//! naming the org). Any other session gets 403 `sso_required` on every route under
+//! `/v1/orgs/{org}` — and only there: their other orgs and their personal context are
+//! untouched, and the org still shows in `GET /v1/orgs`, so the app can offer "Continue
+//! with <org> SSO".
+//!
+//! Who is not affected: the owner (a password way in, so that a broken provider cannot
+//! lock the org out), members whose email is in another domain (a contractor's own
+//! address), non-members (they get the route's own 404: nothing about the org leaks), and
+//! API keys, which are not sessions (they follow their creator's role, and the org's
+//! admins manage them).
+//!
+//! It is one route layer ([`guard`], in [`crate::router`]) around every route, outside
+//! the idempotency layer (a refused request claims no key): it looks only at requests
+//! whose route has an `{org}` segment and that carry a session token, and lets the route
+//! do the rest (authentication, 404, roles).
+
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use orgdesk_model::ErrorCode;
+use sqlx::AnyConnection;
+
+use crate::auth::extractor::bearer;
+use crate::auth::session::{self, hash_token, TOKEN_PREFIX};
+use crate::db::now_ms;
+use crate::error::{AppError, DomainError};
+use crate::membership::sso_required::REQUIRES_SSO;
+use crate::membership::{OrgKey, OrgPath};
+use crate::state::AppState;
+
+/// The routes this applies to: every one under the org segment.
+const ORG_ROUTES: &str = "/v1/orgs/{org}";
+
+#[derive(Debug, thiserror::Error)]
+#[error("the org requires its single sign-on of this account")]
+pub struct SsoRequired;
+
+impl DomainError for SsoRequired {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::SsoRequired
+    }
+
+    fn detail(&self) -> String {
+        "This organization requires you to sign in through its single sign-on (Continue \
+         with SSO, with this organization's slug). Your other organizations keep working."
+            .to_owned()
+    }
+}
+
+/// The route layer: 403 `sso_required` for a session the org refuses, else the route.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match check(&state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn check(state: &AppState, request: Request) -> Result<Request, AppError> {
+    let org_scoped = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|path| {
+            let path = path.as_str();
+            path == ORG_ROUTES || path.starts_with(&format!("{ORG_ROUTES}/"))
+        });
+    if !org_scoped {
+        return Ok(request);
+    }
+    let Some(token) = bearer(request.headers())
+        .filter(|t| t.starts_with(TOKEN_PREFIX))
+        .map(str::to_owned)
+    else {
+        return Ok(request);
+    };
+    let (mut parts, body) = request.into_parts();
+    // A segment the route cannot read is the route's to refuse.
+    let Ok(OrgPath(key)) = OrgPath::from_request_parts(&mut parts, state).await else {
+        return Ok(Request::from_parts(parts, body));
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    if refuses(&mut conn, state, &token, &key).await? {
+        return Err(SsoRequired.into());
+    }
+    Ok(Request::from_parts(parts, body))
+}
+
+/// The session's user, the org its SSO started it for, and the org, when the org
+/// requires SSO of that user.
+type Bound = (String, Option<String>, String);
+
+/// Whether the org named by `key` requires its SSO of the live session `token` and the
+/// session was not started by it.
+async fn refuses(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    token: &str,
+    key: &OrgKey,
+) -> Result<bool, AppError> {
+    let (filter, value) = match key {
+        OrgKey::Id(id) => ("o.id = $2", id.to_string()),
+        OrgKey::Slug(slug) => (
+            "o.id = (SELECT org_id FROM org_slugs WHERE slug = $2)",
+            slug.clone(),
+        ),
+    };
+    let sql = format!(
+        "SELECT s.user_id, s.sso_org_id, o.id FROM sessions s \
+         JOIN memberships m ON m.user_id = s.user_id \
+         JOIN orgs o ON o.id = m.org_id \
+         JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND {filter} AND {REQUIRES_SSO}"
+    );
+    let bound: Option<Bound> = sqlx::query_as(&sql)
+        .bind(hash_token(token))
+        .bind(value)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((_, sso_org, org)) = bound else {
+        return Ok(false);
+    };
+    if sso_org.as_deref() == Some(org.as_str()) {
+        return Ok(false);
+    }
+    // An expired or idle session is the route's to answer (401), not ours.
+    Ok(session::find(conn, token, &state.sessions, now_ms())
+        .await?
+        .is_some())
+}
