@@ -871,6 +871,11 @@ export type ErrorCode =
 "domain_taken" | 
 /**  The domain's `_orgdesk` TXT record was not found or holds another value. */
 "domain_not_verified" | 
+/**
+ *  The domain's DNS gave no definitive answer (a timeout, a server failure): nothing
+ *  is known about its record; try again later.
+ */
+"dns_unavailable" | 
 /**  The export is still being written; its progress says how far it is. */
 "export_not_ready" | 
 /**  The export's file was removed (kept 7 days) or the export failed: start a new one. */
@@ -1149,6 +1154,14 @@ export type Membership = {
 	org: Org,
 	role: Role,
 	capabilities: Capability[],
+	/**
+	 *  The org requires its single sign-on of this account (its email is in one of the
+	 *  org's verified domains, the org turned "require SSO" on, and the account is not
+	 *  its owner): only a session started by the org's SSO reaches it, others get 403
+	 *  `sso_required` (offer "Continue with <org> SSO"). Set in `GET /v1/orgs` and
+	 *  `GET /v1/orgs/{org}` for a signed-in member; `false` elsewhere.
+	 */
+	sso_required?: boolean,
 };
 
 /**  A modality of model usage, priced per unit by the rate card. */
