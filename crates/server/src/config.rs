@@ -63,6 +63,10 @@ pub struct Config {
     /// The DNS resolver that verifies org domains (`--dns-resolver`); `None`: the
     /// system's.
     pub dns_resolver: Option<SocketAddr>,
+    /// Accept `http://` OpenID issuers and issuers on loopback, private and other inner
+    /// addresses (`--allow-insecure-sso`: tests and the desktop app's built-in server; see
+    /// `crate::sso::provider`).
+    pub allow_insecure_sso: bool,
     /// The periodic task ([`crate::periodic`]): retention purges and other upkeep.
     pub periodic: PeriodicConfig,
     /// Whether this instance writes org exports, and how long it holds one it took.
@@ -287,6 +291,7 @@ impl Config {
             public_url: None,
             dns_resolver: None,
             webhooks: WebhookConfig::default(),
+            allow_insecure_sso: false,
             periodic: PeriodicConfig::default(),
             exports: ExportConfig::default(),
         }
@@ -303,6 +308,7 @@ impl Config {
             trust_signup_email: true,
             // One person's own machine: their webhooks may reach their own services.
             webhooks: WebhookConfig::open(),
+            allow_insecure_sso: true,
             ..Self::local(data_dir)
         }
     }

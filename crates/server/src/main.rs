@@ -93,6 +93,10 @@ struct Cli {
     /// internal addresses (local setups only: it lets org admins reach your network).
     #[arg(long, env = "ORGDESK_ALLOW_PRIVATE_WEBHOOKS")]
     allow_private_webhooks: bool,
+    /// Accept http:// OpenID issuers, and issuers on loopback, private or other internal
+    /// addresses (tests and local setups only).
+    #[arg(long, env = "ORGDESK_ALLOW_INSECURE_SSO")]
+    allow_insecure_sso: bool,
     /// This instance sends no webhooks (other instances of the database do, or they wait).
     #[arg(long, env = "ORGDESK_NO_WEBHOOK_DELIVERY")]
     no_webhook_delivery: bool,
@@ -393,6 +397,7 @@ async fn main() -> ExitCode {
             deliver: !cli.no_webhook_delivery,
             ..WebhookConfig::default()
         },
+        allow_insecure_sso: cli.allow_insecure_sso,
         periodic: PeriodicConfig {
             run: !cli.no_periodic_jobs,
             interval: Duration::from_secs(cli.periodic_minutes * 60),

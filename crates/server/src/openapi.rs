@@ -46,7 +46,7 @@ use crate::state::AppState;
         (name = "metering", description = "Recording metered usage with an API key"),
         (name = "api_keys", description = "API keys of an org"),
         (name = "webhooks", description = "Webhook endpoints of an org, their deliveries (signed by the Standard Webhooks specification), and the event catalogue"),
-        (name = "sso", description = "Single sign-on: an org's identity provider, the email domains it proves by DNS, and the sign-in flow"),
+        (name = "sso", description = "Single sign-on with OpenID Connect: an org's connection, the email domains it proves by DNS, and the native-app sign-in flow (RFC 8252)"),
         (name = "exports", description = "Exports of a whole org as one ZIP, written in the background and kept for a week"),
         (name = "meta", description = "Health and this document"),
     )

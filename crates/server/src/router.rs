@@ -62,6 +62,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(retention::routes::router())
         .merge(exports::routes::router())
         .merge(sso::domains::routes::router())
+        .merge(crate::sso::routes::router())
         .merge(openapi::router());
     let (routes, mut doc) =
         around_each_route(json_routes, JSON_BODY_LIMIT, &state, request_timeout)

@@ -174,6 +174,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
             .map(|url| url.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{addr}")),
         webhooks: config.webhooks,
+        allow_insecure_sso: config.allow_insecure_sso,
         webhook_wake,
         export_wake,
         dns,

@@ -40,6 +40,9 @@ pub struct AppState {
     pub public_url: String,
     /// Which webhook endpoints are allowed, and the delivery worker's timing.
     pub webhooks: crate::outbound::WebhookConfig,
+    /// Whether OpenID issuers may be `http://` and on inner addresses (see
+    /// [`crate::config::Config::allow_insecure_sso`]).
+    pub allow_insecure_sso: bool,
     /// Wakes this instance's webhook worker: `notify_one()` after committing a delivery
     /// that should go at once (a test event, a redelivery) rather than at its next look.
     pub webhook_wake: Arc<Notify>,

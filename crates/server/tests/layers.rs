@@ -19,9 +19,9 @@ fn modules_import_only_lower_layers() {
             &["audit", "idempotency", "reader"],
             &["ledger", "projects"],
             &["members", "invitations", "api_keys"],
-            &["orgs", "webhooks", "sso"],
+            &["orgs", "webhooks"],
             &["billing", "signup", "accounts"],
-            &["cards", "lifecycle"],
+            &["cards", "lifecycle", "sso"],
             &["subscriptions"],
             &[
                 "usage",

@@ -12,7 +12,7 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use orgdesk_model::{SessionId, UserId};
+use orgdesk_model::{OrgId, SessionId, UserId};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
@@ -33,6 +33,9 @@ pub struct SessionRecord {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
+    /// The org whose single sign-on started this session, if one did (set by
+    /// [`crate::sso`]'s redemption right after [`issue`]).
+    pub sso_org_id: Option<OrgId>,
 }
 
 /// A freshly issued token and its record.
@@ -63,6 +66,7 @@ pub async fn issue(
         created_at: now,
         last_seen_at: now,
         expires_at: now.saturating_add(lifetimes.max_age_ms()),
+        sso_org_id: None,
     };
     sqlx::query(
         "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, \
@@ -90,6 +94,7 @@ struct LiveRow {
     expires_at: i64,
     /// The strictest idle timeout among the person's orgs, if any sets one.
     org_idle_ms: Option<i64>,
+    sso_org_id: Option<String>,
 }
 
 /// The strictest idle timeout among the orgs of the session's person, as a column.
@@ -123,7 +128,8 @@ pub async fn find(
 ) -> Result<Option<SessionRecord>, AppError> {
     let token_hash = hash_token(token);
     let sql = format!(
-        "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, {ORG_IDLE} \
+        "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, {ORG_IDLE}, \
+         s.sso_org_id \
          FROM sessions s WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
     let row: Option<LiveRow> = sqlx::query_as(&sql)
@@ -157,6 +163,7 @@ pub async fn find(
         created_at: row.created_at,
         last_seen_at: row.last_seen_at,
         expires_at: row.expires_at,
+        sso_org_id: row.sso_org_id.and_then(|id| id.parse().ok()),
     }))
 }
 

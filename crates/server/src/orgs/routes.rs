@@ -54,7 +54,7 @@ async fn list_orgs(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<Membership>>, AppError> {
     Ok(Json(
-        service::list(&state.db, session.user_id(), &query).await?,
+        service::list(&state.db, session.user_id(), session.0.sso_org_id, &query).await?,
     ))
 }
 

@@ -21,20 +21,25 @@ use crate::orgs::repo::{self, ListKey, NewOrg, Settings};
 use crate::orgs::slugs;
 use crate::{invitations, ledger, projects};
 
-/// The org as `reader` may see it, with the role and what the reader may do there.
+/// The org as `reader` may see it, with the role and what the reader may do there. Its
+/// `sso_required` stays `false`: a session the org's "require SSO" refuses never gets
+/// here ([`crate::sso::enforcement`] answers 403 first).
 pub async fn get(db: &Db, reader: &Reader, key: &OrgKey) -> Result<Membership, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let mut membership = membership::reading(&mut conn, key, reader)
+    Ok(membership::reading(&mut conn, key, reader)
         .await?
-        .into_membership();
-    if let Reader::Member(user) = reader {
-        membership.sso_required =
-            membership::sso_required::applies(&mut conn, membership.org.id, *user).await?;
-    }
-    Ok(membership)
+        .into_membership())
 }
 
-pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membership>, AppError> {
+/// The caller's orgs; `sso_required` marks those that refuse this session (their
+/// "require SSO" applies to the account, and `session_sso_org` — the org whose SSO started
+/// the session, if any — is another).
+pub async fn list(
+    db: &Db,
+    user: UserId,
+    session_sso_org: Option<OrgId>,
+    query: &PageQuery,
+) -> Result<Page<Membership>, AppError> {
     let page: PageRequest<ListKey> = PageRequest::parse(query.cursor.as_deref(), query.limit)?;
     let mut conn = db.pool().acquire().await?;
     let rows = repo::list_for_member(&mut conn, user, &page).await?;
@@ -43,7 +48,8 @@ pub async fn list(db: &Db, user: UserId, query: &PageQuery) -> Result<Page<Membe
         .into_iter()
         .map(|(view, key)| {
             let mut membership = view.into_membership();
-            membership.sso_required = requiring.contains(&membership.org.id);
+            membership.sso_required = requiring.contains(&membership.org.id)
+                && session_sso_org != Some(membership.org.id);
             (membership, key)
         })
         .collect();

@@ -50,6 +50,10 @@ pub const STEPS: &[Step] = &[
         name: "domain check",
         run: domain_check,
     },
+    Step {
+        name: "sso flows",
+        run: sso_flows,
+    },
 ];
 
 /// Deletes what is past each org's retention periods ([`crate::retention::purge::step`]).
@@ -70,6 +74,11 @@ fn domain_check(cx: &Context, now: i64) -> StepFuture<'_> {
             .await
             .map(drop)
     })
+}
+
+/// Deletes single sign-on flows past their expiry ([`crate::sso::flow::purge_expired`]).
+fn sso_flows(cx: &Context, now: i64) -> StepFuture<'_> {
+    Box::pin(async move { crate::sso::flow::purge_expired(&cx.db, now).await.map(drop) })
 }
 
 /// Runs every step once at `now`; a failed step is logged and the rest still run.
@@ -167,7 +176,7 @@ mod tests {
         assert_eq!(LAST_RUN.load(Ordering::SeqCst), 42);
         assert_eq!(
             STEPS.iter().map(|s| s.name).collect::<Vec<_>>(),
-            ["retention", "org deletion", "domain check"]
+            ["retention", "org deletion", "domain check", "sso flows"]
         );
     }
 }

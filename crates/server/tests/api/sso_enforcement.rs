@@ -201,7 +201,10 @@ async fn password_sessions_are_refused_where_sso_is_required(backend: Backend) {
     .await;
     sso_sessions(&app, &acme.bob_id, Some(acme.org.as_str())).await;
     let seen = expect_json(app.get("/v1/orgs/acme", &acme.bob).await, StatusCode::OK).await;
-    assert_eq!(seen["sso_required"], true, "{seen}");
+    assert_eq!(seen["sso_required"], false, "{seen}");
+    // The list marks only what refuses this session: not Acme, whose SSO started it.
+    let list = expect_json(app.get("/v1/orgs", &acme.bob).await, StatusCode::OK).await;
+    assert_eq!(required_in_list(&list, &acme.org), Some(false), "{list}");
     expect_json(
         app.get(&format!("/v1/orgs/{beta_id}"), &acme.bob).await,
         StatusCode::OK,
