@@ -52,6 +52,13 @@ describe('SsoGate', () => {
     expect(workspace.currentId).toBe('o-acme');
   });
 
+  it('stands in front of an org the contexts already mark as requiring its SSO', () => {
+    backend({});
+    render(SsoGateHarness, { props: { membership: { ...membership(acme, 'member'), sso_required: true } } });
+    expect(screen.getByTestId('sso-required')).toHaveTextContent('Continue with Acme SSO');
+    expect(screen.queryByTestId('gated-page')).toBeNull();
+  });
+
   it('says why the provider refused, and stays', async () => {
     backend({
       sign_in_to_org_with_sso: () => fail({ code: 'sso_failed', message: 'The provider did not verify this email.' }),
