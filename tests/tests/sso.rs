@@ -188,5 +188,7 @@ async fn owner_opens_the_settings(app: &mut App, server: &TestServer) -> Result<
         .await
         .context("acme.test is not shown verified")?;
     app.screenshot("settings-sso").await?;
+    app.scroll_to(&testid("sso-domains")).await?;
+    app.screenshot("settings-sso-domains").await?;
     Ok(())
 }
