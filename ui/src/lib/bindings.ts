@@ -1155,11 +1155,11 @@ export type Membership = {
 	role: Role,
 	capabilities: Capability[],
 	/**
-	 *  The org requires its single sign-on of this account (its email is in one of the
-	 *  org's verified domains, the org turned "require SSO" on, and the account is not
-	 *  its owner): only a session started by the org's SSO reaches it, others get 403
-	 *  `sso_required` (offer "Continue with <org> SSO"). Set in `GET /v1/orgs` and
-	 *  `GET /v1/orgs/{org}` for a signed-in member; `false` elsewhere.
+	 *  The org refuses this session for want of its single sign-on: its "require SSO"
+	 *  applies to the account (the email is in one of the org's verified domains and the
+	 *  account is not its owner) and the session was not started by the org's SSO. Its
+	 *  routes answer 403 `sso_required`: offer "Continue with <org> SSO". Set in
+	 *  `GET /v1/orgs`; `false` elsewhere (a refused session never reads the org).
 	 */
 	sso_required?: boolean,
 };
