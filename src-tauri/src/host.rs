@@ -1,10 +1,11 @@
 //! The desktop's side of what the core asks of its host: background work on Tauri's async
-//! runtime, desktop notifications, and the native save dialog.
+//! runtime, desktop notifications, the native save dialog, and the system browser.
 
 use std::path::PathBuf;
 
-use orgdesk_app_core::host::{BoxFuture, Notifier, SaveDialog, SaveRequest, Spawner};
+use orgdesk_app_core::host::{BoxFuture, Browser, Notifier, SaveDialog, SaveRequest, Spawner};
 use orgdesk_app_core::AppError;
+use orgdesk_model::{ApiError, ErrorCode};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_notification::NotificationExt;
@@ -65,5 +66,48 @@ impl<R: Runtime> SaveDialog for NativeSaveDialog<R> {
                 .transpose()
                 .map_err(|e| AppError::SaveDialog(e.to_string()))
         })
+    }
+}
+
+/// The environment variable naming a program to open sign-in pages with instead of the
+/// system's browser (it gets the URL as its only argument): for desktops without a default
+/// browser, and how the end-to-end tests play the browser.
+pub const BROWSER_ENV: &str = "ORGDESK_BROWSER";
+
+/// The system's browser (`xdg-open`, `open`, the shell's default), or the program
+/// [`BROWSER_ENV`] names. Only `http` and `https` addresses are opened.
+pub struct SystemBrowser;
+
+impl Browser for SystemBrowser {
+    fn open(&self, url: &str) -> Result<(), AppError> {
+        let cannot = |reason: String| {
+            AppError::Refused(ApiError::new(
+                ErrorCode::SsoFailed,
+                format!("The browser could not be opened: {reason}."),
+            ))
+        };
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            _ => {
+                return Err(cannot(
+                    "the server sent an address that is not a web page".into(),
+                ))
+            }
+        }
+        match std::env::var_os(BROWSER_ENV).filter(|p| !p.is_empty()) {
+            Some(program) => {
+                let mut child = std::process::Command::new(&program)
+                    .arg(url)
+                    .stdin(std::process::Stdio::null())
+                    .spawn()
+                    .map_err(|e| {
+                        cannot(format!("{} did not start ({e})", program.to_string_lossy()))
+                    })?;
+                // Reaped when it exits, whenever that is.
+                std::thread::spawn(move || child.wait());
+                Ok(())
+            }
+            None => open::that_detached(url).map_err(|e| cannot(e.to_string())),
+        }
     }
 }

@@ -13,7 +13,7 @@ pub mod keychain;
 use std::path::Path;
 use std::sync::Arc;
 
-use orgdesk_app_core::host::{Notifier, SaveDialog};
+use orgdesk_app_core::host::{Browser, Notifier, SaveDialog};
 use orgdesk_app_core::prefs::JsonFilePrefs;
 use orgdesk_app_core::secrets::SecretStore;
 use orgdesk_app_core::{Host, Services};
@@ -24,14 +24,14 @@ use crate::card_window::{AppCardWindow, CardWindow};
 use crate::deeplink::PendingLink;
 use crate::embedded::Embedded;
 use crate::events::TauriEvents;
-use crate::host::{DesktopNotifier, NativeSaveDialog, TauriSpawner};
+use crate::host::{DesktopNotifier, NativeSaveDialog, SystemBrowser, TauriSpawner};
 use crate::keychain::OsKeychain;
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, audit, billing, data, forms, invitations, links, members,
-        navigation, orgs, outbox, payments, projects, security, session, two_factor, webhooks,
+        navigation, orgs, outbox, payments, projects, security, session, sso, two_factor, webhooks,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -150,6 +150,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             account_mail::request_password_reset,
             account_mail::reset_password,
             links::take_account_link,
+            sso::sign_in_with_sso,
+            sso::sign_in_to_org_with_sso,
+            sso::cancel_sso,
+            sso::get_sso_settings,
+            sso::save_sso,
+            sso::delete_sso,
+            sso::test_sso,
+            sso::list_domains,
+            sso::claim_domain,
+            sso::verify_domain,
+            sso::remove_domain,
         ])
         .events(tauri_specta::collect_events![
             deeplink::DeepLinkArrived,
@@ -206,11 +217,12 @@ pub fn export_bindings(path: &Path) -> Result<(), specta_typescript::Error> {
 }
 
 /// What the desktop gives the core besides the app data folder: the keychain, the
-/// notifications and the save dialog (tests give stand-ins).
+/// notifications, the save dialog and the browser (tests give stand-ins).
 pub struct Desktop {
     pub keychain: Arc<dyn SecretStore>,
     pub notifier: Arc<dyn Notifier>,
     pub dialog: Arc<dyn SaveDialog>,
+    pub browser: Arc<dyn Browser>,
 }
 
 /// Builds the core's services over an app data folder (preferences in `prefs.json` there)
@@ -225,6 +237,7 @@ pub fn install<R: Runtime>(
         keychain,
         notifier,
         dialog,
+        browser,
     } = desktop;
     // The folder, and what earlier versions left readable in it, for the owner only.
     orgdesk_app_core::owner_only::dir(data_dir)?;
@@ -239,6 +252,7 @@ pub fn install<R: Runtime>(
         prefs: Arc::new(JsonFilePrefs::open(data_dir.join("prefs.json"))),
         server: embedded.clone(),
         dialog,
+        browser,
     });
     app.manage(embedded);
     let card_window: Arc<dyn CardWindow> = Arc::new(AppCardWindow(app.clone()));
@@ -265,6 +279,8 @@ pub fn install<R: Runtime>(
     app.manage(services.webhooks.clone());
     app.manage(services.org_exports.clone());
     app.manage(services.retention.clone());
+    app.manage(services.org_sso.clone());
+    app.manage(services.sso_sign_in.clone());
     Ok(Arc::new(services))
 }
 
@@ -329,6 +345,7 @@ pub fn run() {
                 keychain: Arc::new(OsKeychain),
                 notifier: Arc::new(DesktopNotifier(app.handle().clone())),
                 dialog: Arc::new(NativeSaveDialog(app.handle().clone())),
+                browser: Arc::new(SystemBrowser),
             };
             let services = install(app.handle(), &data_dir, desktop)?;
             services.start();

@@ -84,6 +84,11 @@ impl Api {
         self.send(request).await
     }
 
+    /// `PUT <path>` with a JSON body and the session token.
+    pub async fn put(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        self.request(Method::PUT, path, body).await
+    }
+
     /// `PATCH <path>` with a JSON body and the session token.
     pub async fn patch(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
         self.request(Method::PATCH, path, body).await

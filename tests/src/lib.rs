@@ -13,6 +13,7 @@ pub mod flows;
 pub mod keychain;
 pub mod native;
 pub mod notifications;
+pub mod oidc;
 mod page;
 mod ports;
 pub mod probes;

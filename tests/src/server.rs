@@ -99,6 +99,18 @@ impl TestServer {
         Self::start_with_flags(test, "local", flags.map(str::to_owned).to_vec()).await
     }
 
+    /// Like [`TestServer::start`], taking OpenID issuers on loopback over plain http
+    /// (`--allow-insecure-sso`) and verifying domains through the DNS server at `dns`
+    /// (`--dns-resolver`).
+    pub async fn start_with_sso(test: &str, dns: std::net::SocketAddr) -> Result<Self> {
+        let flags = vec![
+            "--allow-insecure-sso".to_owned(),
+            "--dns-resolver".to_owned(),
+            dns.to_string(),
+        ];
+        Self::start_with_flags(test, "local", flags).await
+    }
+
     async fn start_with(test: &str, payments: &'static str) -> Result<Self> {
         Self::start_with_flags(test, payments, Vec::new()).await
     }

@@ -69,6 +69,12 @@ pub trait SaveDialog: Send + Sync {
     fn ask(&self, request: SaveRequest) -> BoxFuture<'_, Result<Option<PathBuf>, AppError>>;
 }
 
+/// Opens a web address in the system's browser: where a single sign-on happens (RFC 8252
+/// §8.12: never in a webview of the app's own). Tests play the browser themselves.
+pub trait Browser: Send + Sync {
+    fn open(&self, url: &str) -> Result<(), AppError>;
+}
+
 /// What the offline banner shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct ConnectivityStatus {

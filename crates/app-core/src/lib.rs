@@ -7,10 +7,12 @@
 //!
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
 //! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
-//! `alerts`, `exports`, `logo`; the domain services (`session`, `orgs`, `projects`,
+//! `alerts`, `exports`, `loopback` (the app's half of a single sign-on: PKCE and the
+//! listener the browser comes back to); the domain services (`session`, `orgs`, `projects`,
 //! `members`, `invitations`, `billing`, `payments`, `audit`, `api_keys`, `sessions`, `two_factor`,
-//! `security`, `account_mail`, `webhooks`, `org_exports`, `retention`); `account` (over the session: deleting the account signs
-//! out); `services` (wiring). A module only imports from layers below it.
+//! `security`, `account_mail`, `webhooks`, `org_exports`, `retention`, `org_sso`); `account`
+//! (over the session: deleting the account signs out) and `sso_sign_in` (over the
+//! session: a single sign-on begins one); `services` (wiring). A module only imports from layers below it.
 
 pub mod account;
 pub mod account_mail;
@@ -24,9 +26,11 @@ pub mod exports;
 pub mod host;
 pub mod invitations;
 pub mod logo;
+pub mod loopback;
 pub mod members;
 pub mod navigation;
 pub mod org_exports;
+pub mod org_sso;
 pub mod orgs;
 pub mod outbox;
 pub mod owner_only;
@@ -41,6 +45,7 @@ pub mod services;
 pub mod session;
 pub mod sessions;
 pub mod signed_in;
+pub mod sso_sign_in;
 pub mod staleness;
 pub mod store;
 pub mod two_factor;

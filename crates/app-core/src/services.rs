@@ -13,11 +13,13 @@ use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
 use crate::exports::Exports;
-use crate::host::{BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
+use crate::host::{Browser, BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
 use crate::invitations::Invitations;
 use crate::logo::Logos;
+use crate::loopback::Waiting;
 use crate::members::Members;
 use crate::org_exports::OrgExports;
+use crate::org_sso::OrgSso;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::payments::Payments;
@@ -30,6 +32,7 @@ use crate::security::OrgSecurity;
 use crate::session::{SessionParts, SessionService};
 use crate::sessions::Sessions;
 use crate::signed_in::SignedIn;
+use crate::sso_sign_in::SsoSignIn;
 use crate::staleness::Staleness;
 use crate::two_factor::TwoFactor;
 use crate::webhooks::Webhooks;
@@ -46,6 +49,8 @@ pub struct Host {
     pub server: Arc<dyn BuiltInServer>,
     /// Where exports ask the user for a file.
     pub dialog: Arc<dyn SaveDialog>,
+    /// Where single sign-on happens.
+    pub browser: Arc<dyn Browser>,
 }
 
 /// Every service, built once.
@@ -73,6 +78,8 @@ pub struct Services {
     pub webhooks: Arc<Webhooks>,
     pub org_exports: Arc<OrgExports>,
     pub retention: Arc<Retention>,
+    pub org_sso: Arc<OrgSso>,
+    pub sso_sign_in: Arc<SsoSignIn>,
 }
 
 impl Services {
@@ -86,6 +93,7 @@ impl Services {
             prefs,
             server,
             dialog,
+            browser,
         } = host;
         let prefs = Prefs::new(prefs);
         let signed_in = Arc::new(SignedIn::default());
@@ -145,6 +153,14 @@ impl Services {
             logos: logos.clone(),
             stale,
         }));
+        // One browser flow at a time, whether a sign-in or a connection test.
+        let waiting = Arc::new(Waiting::default());
+        let sso_sign_in = Arc::new(SsoSignIn::new(
+            session.clone(),
+            signed_in.clone(),
+            browser.clone(),
+            waiting.clone(),
+        ));
         let account = Arc::new(Account::new(reads.clone(), signed_in, session.clone()));
         Self {
             session,
@@ -168,6 +184,8 @@ impl Services {
             webhooks: Arc::new(Webhooks::new(reads.clone(), alerts.clone())),
             org_exports,
             retention: Arc::new(Retention::new(reads.clone())),
+            org_sso: Arc::new(OrgSso::new(reads.clone(), browser, waiting)),
+            sso_sign_in,
             account_mail,
             connectivity,
             reads,

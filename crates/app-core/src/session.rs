@@ -125,7 +125,7 @@ impl SessionService {
     }
 
     /// A client for `server`: the built-in one's carries its secret, no other does.
-    async fn client_for(&self, server: &ServerChoice) -> Result<Client, AppError> {
+    pub(crate) async fn client_for(&self, server: &ServerChoice) -> Result<Client, AppError> {
         signed_in::client_for(server, self.parts.server.as_ref()).await
     }
 
@@ -204,7 +204,10 @@ impl SessionService {
         }
     }
 
-    async fn begin(
+    /// Makes a granted session the app's: the token in the keychain (or in memory where
+    /// there is none), the account remembered, its local store opened. Every way in ends
+    /// here — a password, a second factor, a single sign-on (`sso_sign_in`).
+    pub(crate) async fn begin(
         &self,
         server: ServerChoice,
         client: Client,

@@ -12,7 +12,7 @@ fn modules_import_only_lower_layers() {
             &["host", "prefs"],
             &["signed_in"],
             &["connectivity"],
-            &["reads", "outbox", "exports", "alerts"],
+            &["reads", "outbox", "exports", "alerts", "loopback"],
             &[
                 "logo",
                 "api_keys",
@@ -27,9 +27,10 @@ fn modules_import_only_lower_layers() {
                 "webhooks",
                 "org_exports",
                 "retention",
+                "org_sso",
             ],
             &["orgs", "billing", "payments", "session"],
-            &["account"],
+            &["account", "sso_sign_in"],
             &["services"],
         ],
     );

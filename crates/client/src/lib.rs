@@ -18,6 +18,7 @@ mod orgs;
 mod payments;
 mod projects;
 mod security;
+mod sso;
 mod webhooks;
 
 pub use cache::{Cached, MemoryCache, ReadCache};

@@ -21,6 +21,7 @@ fn modules_import_only_lower_layers() {
                 "payments",
                 "projects",
                 "security",
+                "sso",
                 "webhooks",
             ],
         ],

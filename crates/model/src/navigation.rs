@@ -167,6 +167,14 @@ page_registry! {
         requires: Some(Capability::ManageSecurity),
         kinds: SHARED_ONLY,
     }
+    // The org's single sign-on: its OpenID Connect connection, the email domains it
+    // proved by DNS, "require SSO" (owners and admins).
+    SettingsSso = "settings/sso" {
+        title: "Single sign-on",
+        section: Settings,
+        requires: Some(Capability::ManageSecurity),
+        kinds: SHARED_ONLY,
+    }
     // Everything the org holds: a whole-org export to take with you, and how long each
     // kind of data is kept (owners and admins).
     SettingsData = "settings/data" {
@@ -261,6 +269,7 @@ mod tests {
                 "settings/api-keys",
                 "settings/webhooks",
                 "settings/security",
+                "settings/sso",
                 "settings/data",
                 "settings/danger-zone",
                 "account",
@@ -323,6 +332,7 @@ mod tests {
         assert!(personal.contains(&P::SettingsWebhooks));
         assert!(personal.contains(&P::Account));
         assert!(!personal.contains(&P::SettingsSecurity));
+        assert!(!personal.contains(&P::SettingsSso));
         assert!(personal.contains(&P::SettingsData));
         assert!(!personal.contains(&P::SettingsDangerZone));
     }

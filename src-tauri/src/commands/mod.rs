@@ -18,6 +18,7 @@ pub mod payments;
 pub mod projects;
 pub mod security;
 pub mod session;
+pub mod sso;
 pub mod two_factor;
 pub mod webhooks;
 

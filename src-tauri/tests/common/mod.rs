@@ -18,6 +18,12 @@ use tauri::{App, WebviewWindow};
 mod dialog;
 pub use dialog::ScriptedDialog;
 
+#[path = "../../../crates/app-core/tests/common/browser.rs"]
+mod browser;
+#[path = "../../../crates/app-core/tests/common/browser_flow.rs"]
+mod browser_flow;
+pub use browser::PlayedBrowser;
+
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let config = orgdesk_server::Config::local(dir.path());
@@ -83,6 +89,7 @@ pub fn app_with_dialog(
         keychain: secrets,
         notifier: Arc::new(NoNotifications),
         dialog,
+        browser: Arc::new(PlayedBrowser::default()),
     };
     orgdesk_app::install(app.handle(), app_dir, desktop).unwrap();
     app

@@ -35,6 +35,7 @@ describe('Sidebar', () => {
       'nav-settings-api-keys',
       'nav-settings-webhooks',
       'nav-settings-security',
+      'nav-settings-sso',
       'nav-settings-data',
       'nav-account',
     ]);

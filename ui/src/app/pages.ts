@@ -3,7 +3,7 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { Archive, CircleUser, FolderKanban, TriangleAlert, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
+import { Archive, CircleUser, FolderKanban, TriangleAlert, Fingerprint, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
 import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
@@ -14,6 +14,7 @@ import { OverviewPage } from '../features/overview';
 import { ProjectsPage } from '../features/projects';
 import { SecuritySettings } from '../features/security';
 import { GeneralSettings } from '../features/settings';
+import { SsoSettingsPage } from '../features/sso';
 import { WebhooksPage } from '../features/webhooks';
 import type { AppPage, Membership } from '../lib/bindings';
 
@@ -32,6 +33,7 @@ export const views: Record<AppPage, PageView> = {
   'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
   'settings/webhooks': { component: WebhooksPage, icon: Webhook },
   'settings/security': { component: SecuritySettings, icon: ShieldCheck },
+  'settings/sso': { component: SsoSettingsPage, icon: Fingerprint },
   'settings/data': { component: DataPage, icon: Archive },
   'settings/danger-zone': { component: DangerZonePage, icon: TriangleAlert },
   account: { component: AccountPage, icon: CircleUser },

@@ -285,6 +285,22 @@ export const commands = {
 	 *  password); any other stays for after the sign-in.
 	 */
 	takeAccountLink: () => __TAURI_INVOKE<DeepLink | null>("take_account_link"),
+	/**  "Continue with SSO": the email's org's provider in the browser, then signed in. */
+	signInWithSso: (input: SsoSignInInput) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in_with_sso", { input })),
+	/**  "Continue with <org> SSO", for an org that answered `sso_required` (by its slug). */
+	signInToOrgWithSso: (org: string) => typedError<SessionInfo, ApiError>(__TAURI_INVOKE("sign_in_to_org_with_sso", { org })),
+	/**  Stops waiting for the browser (a sign-in or a connection test). */
+	cancelSso: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sso")),
+	getSsoSettings: (orgId: OrgId) => typedError<SsoSettings, ApiError>(__TAURI_INVOKE("get_sso_settings", { orgId })),
+	/**  Creates or replaces the connection; a blank client secret keeps the stored one. */
+	saveSso: (orgId: OrgId, input: SsoConnectionRequest) => typedError<SsoSettings, ApiError>(__TAURI_INVOKE("save_sso", { orgId, input })),
+	deleteSso: (orgId: OrgId) => typedError<null, ApiError>(__TAURI_INVOKE("delete_sso", { orgId })),
+	/**  Runs the org's flow in the browser and answers whom the provider signed in. */
+	testSso: (orgId: OrgId) => typedError<SsoTestResult, ApiError>(__TAURI_INVOKE("test_sso", { orgId })),
+	listDomains: (orgId: OrgId) => typedError<OrgDomainList, ApiError>(__TAURI_INVOKE("list_domains", { orgId })),
+	claimDomain: (orgId: OrgId, domain: string) => typedError<OrgDomain, ApiError>(__TAURI_INVOKE("claim_domain", { orgId, domain })),
+	verifyDomain: (orgId: OrgId, domain: string) => typedError<OrgDomain, ApiError>(__TAURI_INVOKE("verify_domain", { orgId, domain })),
+	removeDomain: (orgId: OrgId, domain: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_domain", { orgId, domain })),
 };
 
 /** Events */
@@ -296,11 +312,11 @@ export const events = {
 };
 
 /* Constants */
-export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","org.created":"Organization created","org.data_purged":"Data past retention deleted","org.deleted":"Organization deleted","org.deletion_cancelled":"Deletion cancelled","org.deletion_scheduled":"Deletion scheduled","org.export_created":"Export started","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.retention_updated":"Retention changed","org.security_updated":"Security policy changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
+export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key.revoked":"API key revoked","billing.alerts_updated":"Low-balance alert changed","billing.card_saved":"Card saved","billing.credits_granted":"Credits granted","billing.low_balance":"Balance ran low","billing.past_due":"Plan payment past due","billing.payment_failed":"Card payment failed","billing.payment_refunded":"Card payment refunded","billing.payment_succeeded":"Card payment received","billing.profile_updated":"Billing details updated","billing.spend_policy_updated":"Spend policy changed","billing.subscription_changed":"Subscription changed","billing.top_up":"Credits added","invitation.accepted":"Invitation accepted","invitation.created":"Invitation sent","invitation.declined":"Invitation declined","invitation.resent":"Invitation resent","invitation.revoked":"Invitation revoked","member.left":"Member left","member.provisioned":"Member joined by single sign-on","member.removed":"Member removed","member.role_changed":"Role changed","member.scope_changed":"Project scope changed","member.signed_in_with_sso":"Signed in with single sign-on","org.created":"Organization created","org.data_purged":"Data past retention deleted","org.deleted":"Organization deleted","org.deletion_cancelled":"Deletion cancelled","org.deletion_scheduled":"Deletion scheduled","org.domain_claimed":"Domain claimed","org.domain_removed":"Domain removed","org.domain_unverified":"Domain no longer verified","org.domain_verified":"Domain verified","org.export_created":"Export started","org.logo_removed":"Logo removed","org.logo_updated":"Logo changed","org.ownership_transferred":"Ownership transferred","org.plan_changed":"Plan changed","org.retention_updated":"Retention changed","org.security_updated":"Security policy changed","org.sso_removed":"Single sign-on removed","org.sso_updated":"Single sign-on changed","org.updated":"Settings changed","project.archived":"Project archived","project.created":"Project created","project.deleted":"Project deleted","project.restored":"Project restored","project.suspended":"Project suspended","project.unsuspended":"Project unsuspended","project.updated":"Project changed","webhook.created":"Webhook added","webhook.deleted":"Webhook deleted","webhook.disabled":"Webhook turned off after failures","webhook.secret_rotated":"Webhook secret rotated","webhook.test":"Webhook test sent","webhook.updated":"Webhook changed"} as const;
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["personal","organization"],"page":"settings/data","requires":"edit_settings","section":"settings","title":"Data"},{"kinds":["organization"],"page":"settings/danger-zone","requires":"delete_org","section":"settings","title":"Danger zone"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["organization"],"page":"settings/sso","requires":"manage_security","section":"settings","title":"Single sign-on"},{"kinds":["personal","organization"],"page":"settings/data","requires":"edit_settings","section":"settings","title":"Data"},{"kinds":["organization"],"page":"settings/danger-zone","requires":"delete_org","section":"settings","title":"Danger zone"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
 export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
 
@@ -385,7 +401,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/data" | "settings/danger-zone" | "account";
+export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/sso" | "settings/data" | "settings/danger-zone" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -399,7 +415,7 @@ export type ArchiveProject = {
  *  people read it, in the app and in exports. Adding a change means adding it here: the
  *  server can only write what this enum names, and the app's labels come from `label`.
  */
-export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "org.export_created" | "org.retention_updated" | "org.data_purged" | "org.deletion_scheduled" | "org.deletion_cancelled" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
+export type AuditAction = "org.created" | "org.updated" | "org.logo_updated" | "org.logo_removed" | "org.ownership_transferred" | "org.plan_changed" | "org.deleted" | "org.security_updated" | "org.export_created" | "org.retention_updated" | "org.data_purged" | "org.deletion_scheduled" | "org.deletion_cancelled" | "org.sso_updated" | "org.sso_removed" | "org.domain_claimed" | "org.domain_verified" | "org.domain_unverified" | "org.domain_removed" | "member.provisioned" | "member.signed_in_with_sso" | "member.role_changed" | "member.scope_changed" | "member.removed" | "member.left" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "invitation.declined" | "project.created" | "project.updated" | "project.suspended" | "project.unsuspended" | "project.archived" | "project.restored" | "project.deleted" | "api_key.created" | "api_key.revoked" | "billing.top_up" | "billing.credits_granted" | "billing.low_balance" | "billing.alerts_updated" | "billing.spend_policy_updated" | "billing.payment_succeeded" | "billing.payment_failed" | "billing.payment_refunded" | "billing.card_saved" | "billing.profile_updated" | "billing.subscription_changed" | "billing.past_due" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.test";
 
 /**  Where an audit event's change came from. */
 export type AuditActorKind = 
@@ -834,6 +850,32 @@ export type ErrorCode =
 "webhook_url_not_allowed" | 
 /**  The organization is scheduled for deletion: it is read-only until the owner cancels. */
 "org_pending_deletion" | 
+/**
+ *  The organization requires its single sign-on for this account: sign in through it
+ *  (`POST /v1/auth/sso/start` with the org's slug). Its owner may still use a password.
+ */
+"sso_required" | 
+/**  No single sign-on is set up for this email's domain or this org. */
+"sso_not_configured" | 
+/**
+ *  The identity provider's answer was refused (state, nonce, audience, expiry,
+ *  signature or an unverified email), or the sign-in code is unknown, used or expired.
+ */
+"sso_failed" | 
+/**
+ *  The issuer's discovery document could not be fetched or is not a valid OpenID
+ *  provider's.
+ */
+"sso_discovery_failed" | 
+/**  Another organization has verified this domain. */
+"domain_taken" | 
+/**  The domain's `_orgdesk` TXT record was not found or holds another value. */
+"domain_not_verified" | 
+/**
+ *  The domain's DNS gave no definitive answer (a timeout, a server failure): nothing
+ *  is known about its record; try again later.
+ */
+"dns_unavailable" | 
 /**  The export is still being written; its progress says how far it is. */
 "export_not_ready" | 
 /**  The export's file was removed (kept 7 days) or the export failed: start a new one. */
@@ -1112,6 +1154,14 @@ export type Membership = {
 	org: Org,
 	role: Role,
 	capabilities: Capability[],
+	/**
+	 *  The org refuses this session for want of its single sign-on: its "require SSO"
+	 *  applies to the account (the email is in one of the org's verified domains and the
+	 *  account is not its owner) and the session was not started by the org's SSO. Its
+	 *  routes answer 403 `sso_required`: offer "Continue with <org> SSO". Set in
+	 *  `GET /v1/orgs`; `false` elsewhere (a refused session never reads the org).
+	 */
+	sso_required?: boolean,
 };
 
 /**  A modality of model usage, priced per unit by the rate card. */
@@ -1154,6 +1204,27 @@ export type OrgData = "membership" | "overview" | "projects" | "members" | "invi
 "webhook_deliveries" | 
 /**  The whole-org exports. */
 "exports" | "retention";
+
+/**
+ *  An email domain an org claims. It routes sign-ins (and SSO enforcement applies to its
+ *  emails) only once verified by its DNS TXT record.
+ */
+export type OrgDomain = {
+	/**  Lowercase, e.g. `acme.com`. */
+	domain: string,
+	/**  Where the TXT record goes: `_orgdesk.acme.com`. */
+	record_name: string,
+	/**  What it must hold: `orgdesk-verification=<token>`. */
+	record_value: string,
+	verified_at: string | null,
+	/**  When the record was last looked up (on verify, and daily once verified). */
+	checked_at: string | null,
+	created_at: string,
+};
+
+export type OrgDomainList = {
+	items: OrgDomain[],
+};
 
 /**  One export of an org. */
 export type OrgExport = {
@@ -1682,6 +1753,72 @@ export type SpendPolicy =
 { kind: "admins_only" } | 
 /**  Only usage in the listed projects. */
 { kind: "projects"; ids: ProjectId[] };
+
+/**
+ *  An org's OpenID Connect connection as its owner and admins see it. The client secret
+ *  is never returned: only whether one is stored.
+ */
+export type SsoConnection = {
+	/**
+	 *  The provider's issuer URL (its discovery document was fetched and validated when
+	 *  the connection was saved).
+	 */
+	issuer: string,
+	client_id: string,
+	/**  Always `true` once saved: the secret is stored sealed and never shown again. */
+	client_secret_set: boolean,
+	/**  Emails the provider may sign in; empty means any of the org's verified domains. */
+	allowed_domains: string[],
+	/**  The role a person created on first sign-in gets: `member` or `admin`. */
+	default_role: Role,
+	/**  The projects such a person reaches (members only). */
+	default_project_scope: ProjectScope,
+	/**
+	 *  Members whose email is in the org's verified domains reach the org only through a
+	 *  session started by this connection (the owner keeps a password way in).
+	 */
+	require_sso: boolean,
+	/**  Whether a first sign-in by someone not yet a member makes them one. */
+	create_members: boolean,
+	updated_at: string,
+};
+
+/**  `PUT /v1/orgs/{org}/sso`: create or replace the connection. */
+export type SsoConnectionRequest = {
+	issuer: string,
+	client_id: string,
+	/**  Required when the org has no connection yet; absent keeps the stored one. */
+	client_secret?: string | null,
+	allowed_domains?: string[],
+	default_role: Role,
+	default_project_scope?: ProjectScope,
+	require_sso?: boolean,
+	create_members?: boolean,
+};
+
+/**
+ *  `GET /v1/orgs/{org}/sso`: the connection, if any, and the redirect URI to register at
+ *  the provider.
+ */
+export type SsoSettings = {
+	connection: SsoConnection | null,
+	/**  The server's callback (`…/v1/auth/sso/callback`): the provider must allow it. */
+	redirect_uri: string,
+};
+
+/**  "Continue with SSO" on the sign-in screen. */
+export type SsoSignInInput = {
+	server_url: string | null,
+	email: string,
+};
+
+/**  The identity the provider vouched for in a test run. */
+export type SsoTestResult = {
+	subject: string,
+	email: string,
+	email_verified: boolean,
+	name: string | null,
+};
 
 export type StartupState = {
 	session: SessionInfo | null,

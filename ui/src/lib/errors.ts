@@ -32,6 +32,10 @@ const NEXT: Partial<Record<ErrorCode, string>> = {
   export_not_ready: 'The export is still being written. Wait until it is ready, then save it.',
   export_expired: 'The server removed this export after its week. Start a new one.',
   payment_processor_unavailable: 'The payment service did not answer. Nothing was charged; try again in a moment.',
+  sso_not_configured:
+    'Sign in with your password instead, or ask your organization’s administrator whether it uses single sign-on.',
+  dns_unavailable: 'Its DNS did not give a clear answer, so nothing changed. Try Verify again in a few minutes.',
+  domain_taken: 'Another organization has claimed this domain. Ask its administrators, or contact your Orgdesk operator.',
 };
 
 /** The server's message followed by what to do, when we know it. */

@@ -132,5 +132,5 @@ export function capabilities(kind: Org['kind'], role: Role): Capability[] {
 }
 
 export function membership(o: Org, role: Membership['role'] = 'owner'): Membership {
-  return { org: o, role, capabilities: capabilities(o.kind, role) };
+  return { org: o, role, capabilities: capabilities(o.kind, role), sso_required: false };
 }

@@ -4,11 +4,15 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod browser_flow;
 pub mod dialog;
 pub mod mail;
+pub mod provider;
 pub mod proxy;
 pub mod world;
 
+pub use browser::PlayedBrowser;
 pub use dialog::ScriptedDialog;
 
 use std::sync::Mutex;
@@ -20,13 +24,20 @@ use orgdesk_app_core::AppError;
 use orgdesk_client::ReadScope;
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
+    server_with(|config| config).await
+}
+
+/// A server whose configuration `tweak` changes (an SSO test's DNS resolver, say).
+pub async fn server_with(
+    tweak: impl FnOnce(orgdesk_server::Config) -> orgdesk_server::Config,
+) -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let config = orgdesk_server::Config {
         // Webhooks may point at loopback (tests never send anywhere else).
         webhooks: orgdesk_server::webhooks::WebhookConfig::open(),
         ..orgdesk_server::Config::local(dir.path())
     };
-    (orgdesk_server::spawn(config).await.unwrap(), dir)
+    (orgdesk_server::spawn(tweak(config)).await.unwrap(), dir)
 }
 
 /// Records notifications instead of showing them.

@@ -19,7 +19,7 @@ use orgdesk_model::project::CreateProjectRequest;
 use orgdesk_model::OrgId;
 
 use super::proxy::{Fault, FaultProxy};
-use super::{server, Heard, NoBuiltInServer, Recorded, ScriptedDialog};
+use super::{server_with, Heard, NoBuiltInServer, PlayedBrowser, Recorded, ScriptedDialog};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -29,6 +29,8 @@ pub struct World {
     pub secrets: Arc<MemorySecrets>,
     /// What the save dialog answers, and what it was asked.
     pub dialog: Arc<ScriptedDialog>,
+    /// What the app opens in "the system browser", played when a test says who signs in.
+    pub browser: Arc<PlayedBrowser>,
     pub app_dir: tempfile::TempDir,
     _server_dir: tempfile::TempDir,
 }
@@ -50,13 +52,21 @@ impl std::ops::Deref for App {
 
 impl World {
     pub async fn new() -> Self {
-        let (server, server_dir) = server().await;
+        Self::new_with(|config| config).await
+    }
+
+    /// A world whose server's configuration `tweak` changes.
+    pub async fn new_with(
+        tweak: impl FnOnce(orgdesk_server::Config) -> orgdesk_server::Config,
+    ) -> Self {
+        let (server, server_dir) = server_with(tweak).await;
         let proxy = FaultProxy::start(server.addr()).await;
         Self {
             server,
             proxy,
             secrets: Arc::new(MemorySecrets::default()),
             dialog: Arc::new(ScriptedDialog::default()),
+            browser: Arc::new(PlayedBrowser::default()),
             app_dir: tempfile::tempdir().unwrap(),
             _server_dir: server_dir,
         }
@@ -74,6 +84,7 @@ impl World {
             prefs: Arc::new(JsonFilePrefs::open(self.app_dir.path().join("prefs.json"))),
             server: Arc::new(NoBuiltInServer),
             dialog: self.dialog.clone(),
+            browser: self.browser.clone(),
         });
         App {
             services,
