@@ -19,6 +19,10 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 /// Offline is noticed from failed or slow requests, so these stay short.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Idle connections kept per host; bounds how many of them can be stale at once.
+const IDLE_PER_HOST: usize = 4;
+/// One try on each possibly stale idle connection, then one on a fresh connection.
+const READ_ATTEMPTS: usize = IDLE_PER_HOST + 1;
 
 #[derive(Clone)]
 pub struct Client {
@@ -55,6 +59,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
+            .pool_max_idle_per_host(IDLE_PER_HOST)
             .user_agent(concat!("orgdesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientError::Network)?;
@@ -192,21 +197,30 @@ impl Client {
     }
 }
 
-/// Sends; a read that fails without any answer (typically a pooled connection the network
-/// dropped meanwhile) is tried once more on a fresh connection. Writes are not: the outbox
+/// Sends; a read that fails on a connection that was already open (typically a pooled
+/// connection the network dropped meanwhile) is tried again. The pool keeps at most
+/// [`IDLE_PER_HOST`] idle connections, so the last of [`READ_ATTEMPTS`] tries is on a fresh
+/// one. A failed connect or a timeout is final. Writes are never retried here: the outbox
 /// retries them under their idempotency key.
 pub(crate) async fn send_retrying_reads(req: RequestBuilder) -> Result<reqwest::Response> {
     let (http, request) = req.build_split();
-    let request = request.map_err(ClientError::Network)?;
-    let again = matches!(*request.method(), Method::GET | Method::HEAD)
-        .then(|| request.try_clone())
-        .flatten();
-    match http.execute(request).await {
-        Err(e) if !e.is_timeout() && again.is_some() => {
-            tracing::debug!(error = %e, "retrying a read once");
-            let again = again.expect("checked above");
-            http.execute(again).await.map_err(ClientError::Network)
+    let mut request = request.map_err(ClientError::Network)?;
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    for _ in 1..READ_ATTEMPTS {
+        let again = if is_read { request.try_clone() } else { None };
+        match (http.execute(request).await, again) {
+            (Err(e), Some(again)) if on_a_dropped_connection(&e) => {
+                tracing::debug!(error = %e, "retrying a read");
+                request = again;
+            }
+            (result, _) => return result.map_err(ClientError::Network),
         }
-        other => other.map_err(ClientError::Network),
     }
+    http.execute(request).await.map_err(ClientError::Network)
+}
+
+/// Nothing came back on a connection that had been established: neither a refused
+/// connect (the server is gone) nor a timeout (it is slow).
+fn on_a_dropped_connection(e: &reqwest::Error) -> bool {
+    !e.is_timeout() && !e.is_connect() && !e.is_status() && !e.is_redirect() && !e.is_decode()
 }
