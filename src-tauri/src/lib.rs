@@ -178,6 +178,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         // sidebar order: the UI derives its sidebar, titles and page access from it.
         .constant("PAGES", orgdesk_model::AppPage::registry())
         .constant("PAGE_SECTIONS", orgdesk_model::navigation::sections())
+        // When an answer from the store is shown with its age while online.
+        .constant(
+            "STALE_AFTER_MS",
+            orgdesk_app_core::reads::SHOWN_AS_STALE_AFTER.as_millis() as u32,
+        )
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

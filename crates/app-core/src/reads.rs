@@ -28,6 +28,11 @@ use crate::staleness::Staleness;
 /// right after a refresh (or a burst of reads of one key) costs no second request.
 const FRESH_ENOUGH: Duration = Duration::from_millis(500);
 
+/// An answer from the store older than this is shown with its age ("As of …") while
+/// online. The UI reads it as `STALE_AFTER_MS`; a background refresh that confirms such an
+/// answer unchanged still tells the UI, so the page re-reads and drops the mark.
+pub const SHOWN_AS_STALE_AFTER: Duration = Duration::from_secs(60);
+
 /// A read's answer and how old it is.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct Fresh<T> {
@@ -89,7 +94,8 @@ impl Reads {
             if let (false, Ok(value)) = (outdated, serde_json::from_value::<T>(json.clone())) {
                 let age = (Utc::now() - as_of).to_std().unwrap_or_default();
                 if age > FRESH_ENOUGH && online {
-                    self.refresh(key, json, client, fetch);
+                    let shown_as_stale = age > SHOWN_AS_STALE_AFTER;
+                    self.refresh(key, json, shown_as_stale, client, fetch);
                 }
                 return Ok(Fresh {
                     value,
@@ -112,8 +118,16 @@ impl Reads {
         Ok(result?.into())
     }
 
-    fn refresh<T, F, Fut>(&self, key: ReadKey, before: serde_json::Value, client: Client, fetch: F)
-    where
+    /// Asks the server in the background; the UI hears of it when the answer changed, or
+    /// when the page was shown the old one as stale (its "as of" must go).
+    fn refresh<T, F, Fut>(
+        &self,
+        key: ReadKey,
+        before: serde_json::Value,
+        shown_as_stale: bool,
+        client: Client,
+        fetch: F,
+    ) where
         T: Serialize + Send + 'static,
         F: FnOnce(Client) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Cached<T>, ClientError>> + Send + 'static,
@@ -128,7 +142,7 @@ impl Reads {
                 Ok(cached) => {
                     connectivity.came_online();
                     let changed = serde_json::to_value(&cached.value).ok() != Some(before);
-                    if changed {
+                    if changed || shown_as_stale {
                         ui.refreshed(vec![key.scope()]);
                     }
                 }

@@ -322,6 +322,8 @@ export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settin
 
 export const SECURITY_EVENT_LABELS = {"display_name_changed":"Name changed","email_change_requested":"Change of email asked for","email_changed":"Email changed","email_verified":"Email verified","password_changed":"Password changed","password_reset":"Password reset by email","password_reset_requested":"Password reset link mailed","recovery_code_used":"Recovery code used","recovery_codes_regenerated":"New recovery codes made","session_revoked":"Session ended","sign_in_failed":"Sign-in failed","signed_in":"Signed in","signed_out":"Signed out","signed_out_everywhere":"Signed out everywhere","two_factor_disabled":"Two-factor sign-in turned off","two_factor_enabled":"Two-factor sign-in turned on"} as const;
 
+export const STALE_AFTER_MS = 60000 as const;
+
 /* Types */
 /**  One entry of an account's security log. */
 export type AccountEvent = {

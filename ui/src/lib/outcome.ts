@@ -1,7 +1,7 @@
 // Reads answer `Fresh<T>` (the value and how old it is); queue-able writes answer
 // `Outcome<T>` (applied now, or kept in the outbox to be sent when the server answers).
 // These helpers keep the pages from repeating what each case means.
-import type { ExportDone, Fresh, Outcome, QueuedChange } from './bindings';
+import { STALE_AFTER_MS, type ExportDone, type Fresh, type Outcome, type QueuedChange } from './bindings';
 import { connectivity } from './connectivity.svelte';
 import { formatDateTime } from './format';
 import { outbox } from './outbox.svelte';
@@ -43,8 +43,9 @@ export function settle<T>(o: Outcome<T>): T | null {
   return null;
 }
 
-/** How long an answer from the store may be before we say how old it is, while online. */
-export const STALE_MS = 60_000;
+/** How long an answer from the store may be before we say how old it is, while online (the
+ * backend's constant: it tells pages when such an answer is confirmed, so the mark goes). */
+export const STALE_MS: number = STALE_AFTER_MS;
 
 /**
  * Whether to say "As of …" for a read: always while offline (nothing newer can come), and
