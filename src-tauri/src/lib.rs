@@ -9,6 +9,8 @@ pub mod embedded;
 pub mod events;
 pub mod host;
 pub mod keychain;
+pub mod tray;
+pub mod windows;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, audit, billing, data, forms, invitations, links, members,
         navigation, orgs, outbox, payments, projects, security, session, sso, two_factor, webhooks,
+        windows,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -55,6 +58,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             forms::check_org_fields,
             forms::plan_limits,
             navigation::save_location,
+            windows::open_in_new_window,
+            windows::name_window,
             projects::list_projects,
             projects::create_project,
             projects::update_project,
@@ -167,6 +172,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::ConnectivityChanged,
             events::DataRefreshed,
             events::OutboxChanged,
+            events::SignedOut,
+            events::ContextRequested,
         ])
         // How people read each audit action, from the one place that names them.
         .constant("AUDIT_ACTION_LABELS", audit_action_labels())
@@ -263,6 +270,9 @@ pub fn install<R: Runtime>(
     let card_window: Arc<dyn CardWindow> = Arc::new(AppCardWindow(app.clone()));
     app.manage(card_window);
     app.manage(PendingLink::default());
+    app.manage(events::DataChanged::default());
+    let windows: Arc<dyn windows::AppWindows> = Arc::new(windows::TauriWindows(app.clone()));
+    app.manage(windows);
     app.manage(services.session.clone());
     app.manage(services.connectivity.clone());
     app.manage(services.outbox.clone());
@@ -319,6 +329,25 @@ fn has_command(name: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// With the tray there, closing the main window hides it and the app runs on; moved and
+/// resized windows have their place written down.
+fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    use tauri::WindowEvent::{CloseRequested, Moved, Resized};
+    let label = window.label();
+    match event {
+        CloseRequested { api, .. }
+            if label == windows::MAIN && tray::keeps_running(window.app_handle()) =>
+        {
+            api.prevent_close();
+            let _ = window.hide();
+        }
+        Moved(_) | Resized(_) if windows::is_remembered(windows::remembered_as(label)) => {
+            windows::remember_soon(window.app_handle());
+        }
+        _ => {}
+    }
+}
+
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ORGDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -334,15 +363,20 @@ pub fn run() {
     let app = tauri::Builder::default()
         // First, so a second launch hands its arguments (an orgdesk:// link) to this one.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+            windows::show_main(app);
         }))
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(windows::remembered_state())
+                .map_label(windows::remembered_as)
+                .with_filter(windows::is_remembered)
+                .build(),
+        )
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(window_event)
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
@@ -354,6 +388,7 @@ pub fn run() {
             };
             let services = install(app.handle(), &data_dir, desktop)?;
             services.start();
+            tray::install(app.handle(), services.tray.clone());
             listen_for_links(app.handle());
             Ok(())
         })

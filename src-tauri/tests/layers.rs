@@ -14,7 +14,8 @@ fn modules_import_only_lower_layers() {
                 "host",
                 "keychain",
             ],
-            &["commands"],
+            &["windows"],
+            &["commands", "tray"],
         ],
     );
 }

@@ -150,6 +150,11 @@ impl App {
             .context("the app is not running (it was quit)")
     }
 
+    /// The app's configuration folder in this test's profile (window sizes live there).
+    pub fn config_dir(&self) -> PathBuf {
+        self.profile.path().join("config").join("dev.orgdesk.app")
+    }
+
     /// Where this test's screenshots and logs go.
     pub fn artifacts_dir(&self) -> PathBuf {
         self.artifacts.dir().to_path_buf()

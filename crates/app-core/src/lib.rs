@@ -48,6 +48,7 @@ pub mod signed_in;
 pub mod sso_sign_in;
 pub mod staleness;
 pub mod store;
+pub mod tray;
 pub mod two_factor;
 pub mod webhooks;
 

@@ -34,6 +34,7 @@ use crate::sessions::Sessions;
 use crate::signed_in::SignedIn;
 use crate::sso_sign_in::SsoSignIn;
 use crate::staleness::Staleness;
+use crate::tray::TrayContexts;
 use crate::two_factor::TwoFactor;
 use crate::webhooks::Webhooks;
 
@@ -80,6 +81,7 @@ pub struct Services {
     pub retention: Arc<Retention>,
     pub org_sso: Arc<OrgSso>,
     pub sso_sign_in: Arc<SsoSignIn>,
+    pub tray: Arc<TrayContexts>,
 }
 
 impl Services {
@@ -186,6 +188,7 @@ impl Services {
             retention: Arc::new(Retention::new(reads.clone())),
             org_sso: Arc::new(OrgSso::new(reads.clone(), browser, waiting)),
             sso_sign_in,
+            tray: Arc::new(TrayContexts::new(reads.clone(), outbox.clone())),
             account_mail,
             connectivity,
             reads,

@@ -87,4 +87,12 @@ async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
     let shown = app.notified.0.lock().unwrap().clone();
     assert_eq!(shown.len(), 1, "announced once: {shown:?}");
     assert!(shown[0].contains("Acme"), "{shown:?}");
+
+    // The tray marks it, from what this computer remembers.
+    app.orgs.contexts().await.unwrap();
+    let tray = app.tray.list().await;
+    let names: Vec<&str> = tray.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Personal", "Acme"]);
+    assert!(tray[1].low_balance && !tray[0].low_balance, "{tray:?}");
+    assert_eq!(tray[1].text(), "Acme — Owner · ⚠ low balance");
 }

@@ -22,6 +22,7 @@ async fn queued_offline_survives_a_restart_and_applies_once() {
     let world = World::new().await;
     let app = world.launch();
     let org = sign_up_with_org(&world, &app, "ana@example.com").await;
+    app.orgs.contexts().await.unwrap(); // as the app does after sign-in
 
     world.proxy.set(Fault::Refuse);
     let queued = app.outbox.submit(create(org, "Site"), None).await.unwrap();
@@ -42,6 +43,12 @@ async fn queued_offline_survives_a_restart_and_applies_once() {
     let waiting = app.outbox.changes().await.unwrap();
     assert_eq!(waiting.len(), 2);
     assert_eq!(waiting[0].summary, "Create project “Site”");
+    let tray = app.tray.list().await;
+    let acme = tray.iter().find(|c| c.org_id == org).expect("in the tray");
+    assert_eq!(
+        acme.queued, 2,
+        "the tray counts the org's queued changes: {tray:?}"
+    );
 
     reconnect(&world, &app).await;
     assert!(

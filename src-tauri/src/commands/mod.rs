@@ -21,6 +21,7 @@ pub mod session;
 pub mod sso;
 pub mod two_factor;
 pub mod webhooks;
+pub mod windows;
 
 /// What every command returns: the value, or the `{code, message, field}` the server speaks.
 pub type CmdResult<T> = Result<T, orgdesk_model::ApiError>;

@@ -7,6 +7,7 @@ use orgdesk_app_core::session::{
 use tauri::State;
 
 use super::CmdResult;
+use crate::windows::AppWindows;
 
 /// Resumes the last session if it can; tells the UI what to show first.
 #[tauri::command]
@@ -46,6 +47,11 @@ pub async fn sign_in_two_factor(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_out(session: State<'_, Arc<SessionService>>) -> CmdResult<()> {
-    Ok(session.sign_out().await?)
+pub async fn sign_out(
+    windows: State<'_, Arc<dyn AppWindows>>,
+    session: State<'_, Arc<SessionService>>,
+) -> CmdResult<()> {
+    session.sign_out().await?;
+    windows.signed_out();
+    Ok(())
 }

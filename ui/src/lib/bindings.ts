@@ -51,6 +51,10 @@ export const commands = {
 	planLimits: (plan: Plan) => __TAURI_INVOKE<PlanLimits>("plan_limits", { plan }),
 	/**  Remembers where the signed-in account is, to reopen there next time. */
 	saveLocation: (location: Location) => typedError<null, ApiError>(__TAURI_INVOKE("save_location", { location })),
+	/**  Opens an org in a window of its own (or brings forward the one showing it). */
+	openInNewWindow: (orgId: OrgId, name: string) => typedError<null, ApiError>(__TAURI_INVOKE("open_in_new_window", { orgId, name })),
+	/**  Titles the window `label` after the context it shows (none: signed out). */
+	nameWindow: (label: string, context: string | null) => __TAURI_INVOKE<void>("name_window", { label, context }),
 	/**  Every project of the org the signed-in account may see (a scoped member: theirs). */
 	listProjects: (orgId: OrgId) => typedError<Fresh<Project[]>, ApiError>(__TAURI_INVOKE("list_projects", { orgId })),
 	createProject: (orgId: OrgId, input: CreateProjectRequest) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("create_project", { orgId, input })),
@@ -306,9 +310,11 @@ export const commands = {
 /** Events */
 export const events = {
 	connectivityChanged: makeEvent<ConnectivityChanged, ConnectivityChanged>("connectivity-changed"),
+	contextRequested: makeEvent<ContextRequested, ContextRequested>("context-requested"),
 	dataRefreshed: makeEvent<DataRefreshed, DataRefreshed>("data-refreshed"),
 	deepLinkArrived: makeEvent<DeepLinkArrived, DeepLinkArrived>("deep-link-arrived"),
 	outboxChanged: makeEvent<OutboxChanged, OutboxChanged>("outbox-changed"),
+	signedOut: makeEvent<SignedOut, SignedOut>("signed-out"),
 };
 
 /* Constants */
@@ -648,6 +654,11 @@ export type ConnectivityStatus = {
 	attention: number,
 	/**  Whether queued changes survive quitting the app (false without a keychain). */
 	durable: boolean,
+};
+
+/**  The tray asks the main window to show a context. */
+export type ContextRequested = {
+	org_id: OrgId,
 };
 
 export type CreateApiKeyRequest = {
@@ -1746,6 +1757,9 @@ export type SignUpInput = {
 	password: string,
 	display_name: string,
 };
+
+/**  The account signed out (in any window): every window shows the sign-in screen. */
+export type SignedOut = null;
 
 /**  Who may spend the org's credits through metered usage. */
 export type SpendPolicy = 

@@ -13,6 +13,7 @@ import { call, messageOf } from './ipc';
 import { pageAllowed } from './pages';
 import { touches } from './refresh';
 import { clearToasts, toast } from './toast.svelte';
+import { pinnedOrg } from './windowContext';
 
 type Phase = 'loading' | 'signed-out' | 'signed-in';
 
@@ -32,6 +33,8 @@ class Workspace {
   currentId = $state<string | null>(null);
   page = $state<AppPage>('overview');
   error = $state<string | null>(null);
+  /** Set in an org's own window: it starts there and does not move the resume spot. */
+  readonly pinned: string | null = pinnedOrg();
 
   current = $derived(
     this.contexts.find((c) => c.org.id === this.currentId) ?? this.contexts[0] ?? null,
@@ -63,7 +66,7 @@ class Workspace {
     } catch (e) {
       this.error = messageOf(e);
     }
-    const last = session.location;
+    const last = this.pinned ? { org_id: this.pinned, page: 'overview' as AppPage } : session.location;
     if (last && this.contexts.some((c) => c.org.id === last.org_id)) {
       this.currentId = last.org_id;
       this.page = last.page;
@@ -107,9 +110,15 @@ class Workspace {
   go(orgId: string, page: AppPage = this.page): void {
     this.currentId = orgId;
     this.page = page;
+    if (this.pinned) return; // the main window's resume spot stays where it was
     void call(commands.saveLocation({ org_id: orgId, page })).catch((e) => {
       console.warn('location not saved', e);
     });
+  }
+
+  /** The tray asked for a context: go there, if it is one of ours. */
+  requested(orgId: string): void {
+    if (this.phase === 'signed-in' && this.contexts.some((c) => c.org.id === orgId)) this.go(orgId);
   }
 
   /** Puts a created or changed org into the list, keeping the order. */
@@ -165,6 +174,12 @@ class Workspace {
 
   async signOut(): Promise<void> {
     await call(commands.signOut());
+    this.signedOut();
+  }
+
+  /** The account signed out (here, or in another window): back to the sign-in screen. */
+  signedOut(): void {
+    if (this.phase !== 'signed-in') return;
     const email = this.session?.me.user.email ?? null;
     this.session = null;
     clearToasts();
