@@ -174,12 +174,15 @@ class Workspace {
 
   async signOut(): Promise<void> {
     await call(commands.signOut());
-    this.signedOut();
+    this.#clear();
   }
 
-  /** The account signed out (here, or in another window): back to the sign-in screen. */
+  /** The account signed out in another window: this one shows the sign-in screen too. */
   signedOut(): void {
-    if (this.phase !== 'signed-in') return;
+    if (this.phase === 'signed-in') this.#clear();
+  }
+
+  #clear(): void {
     const email = this.session?.me.user.email ?? null;
     this.session = null;
     clearToasts();
