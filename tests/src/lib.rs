@@ -5,6 +5,7 @@
 //! display (Xvfb), a private D-Bus session with an unlocked keychain, and fresh binaries.
 //! Screenshots and process logs of each test land in `tests/screenshots/<test>/`.
 
+pub mod a11y;
 pub mod api;
 mod app;
 mod artifacts;
