@@ -1,5 +1,5 @@
 //! The demo's money: for each client org, API keys (org-wide, one per project, and one by
-//! a member), a low-balance threshold, and about 60 days of ledger history: top-ups every
+//! a member), a low-balance threshold, and about four months of ledger history: top-ups every
 //! few weeks and daily usage across projects, people and modalities, priced at the rate
 //! card. One org (Café Zürich) ends below its threshold, so the alert shows. Seeding is
 //! deterministic and idempotent: an org that has keys or entries is left alone.
@@ -20,7 +20,7 @@ use crate::ledger::{self, Posting};
 use crate::membership::OrgKey;
 
 const DAY_MS: i64 = 86_400_000;
-const DAYS: i64 = 60;
+const DAYS: i64 = 120;
 const THRESHOLD: i64 = 10_000;
 /// The index (in the client list) of the org that ends below its threshold.
 const LOW_ORG: usize = 1;

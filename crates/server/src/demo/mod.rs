@@ -1,10 +1,13 @@
 //! The demo agency behind `--demo`: one account that works for several client orgs, with
 //! projects (one suspended), colleagues (an admin and a member limited to one project)
 //! and the audit log all that leaves. Seeding is idempotent: whatever already exists is
-//! left as it is. Each client org also gets API keys, a low-balance threshold and about 60
-//! days of ledger history ([`billing`]).
+//! left as it is. Each client org also gets API keys, a low-balance threshold and about four
+//! months of ledger history ([`billing`]); client contacts, orgs owned by clients where the
+//! demo account is an admin or a member, pending invitations and an archived project come
+//! from [`people`].
 
 mod billing;
+mod people;
 
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::project::CreateProjectRequest;
@@ -109,6 +112,7 @@ pub async fn seed(db: &Db, gate: &Gate) -> Result<(), AppError> {
             billing::seed(db, user, org, index).await?;
         }
     }
+    people::seed(db, gate, user).await?;
     // Seeded people count as verified, also when seeded before verification existed.
     for (email, _, _, _) in COLLEAGUES {
         let colleague = {

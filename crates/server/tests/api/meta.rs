@@ -193,11 +193,53 @@ async fn demo_seed_is_idempotent(backend: Backend) {
     let token = grant["token"].as_str().unwrap().to_owned();
     let first = expect_json(app.get("/v1/orgs", &token).await, StatusCode::OK).await;
     let items = first["items"].as_array().unwrap();
-    assert!(items.len() >= 4, "{first}");
+    assert!(items.len() >= 8, "{first}");
     assert!(items
         .iter()
         .skip(1)
-        .all(|m| m["role"] == "owner" && m["org"]["description"].is_string()));
+        .all(|m| m["org"]["description"].is_string()));
+    // An agency: owner of its own clients' orgs, admin or member where a client owns it.
+    let role_of = |slug: &str| {
+        items
+            .iter()
+            .find(|m| m["org"]["slug"] == slug)
+            .map(|m| m["role"].clone())
+    };
+    assert_eq!(role_of("cafe-zurich"), Some("owner".into()));
+    assert_eq!(role_of("alder-finch"), Some("admin".into()));
+    assert_eq!(role_of("solstice-health"), Some("member".into()));
+    let members = expect_json(
+        app.get("/v1/orgs/cafe-zurich/members", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let roles: Vec<&str> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["role"].as_str())
+        .collect();
+    assert!(
+        roles.contains(&"admin") && roles.contains(&"member"),
+        "{members}"
+    );
+    let waiting = expect_json(
+        app.get("/v1/orgs/kestrel-robotics/invitations", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        !waiting["items"].as_array().unwrap().is_empty(),
+        "{waiting}"
+    );
+    let archived = expect_json(
+        app.get("/v1/orgs/alder-finch/projects?status=archived", &token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(archived["items"].as_array().unwrap().len(), 1, "{archived}");
 
     let entries = demo_ledger_is_realistic(&app, &token).await;
 
@@ -207,7 +249,7 @@ async fn demo_seed_is_idempotent(backend: Backend) {
     assert_eq!(demo_ledger_is_realistic(&app, &token).await, entries);
 }
 
-/// Every client org has keys, ~60 days of top-ups and usage over several projects,
+/// Every client org has keys, ~four months of top-ups and usage over several projects,
 /// people and modalities, consistent balances, and Café Zürich shows a low-balance alert.
 /// Returns the number of ledger entries.
 async fn demo_ledger_is_realistic(app: &crate::harness::TestApp, token: &str) -> i64 {
