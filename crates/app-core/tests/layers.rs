@@ -28,6 +28,7 @@ fn modules_import_only_lower_layers() {
                 "org_exports",
                 "retention",
                 "org_sso",
+                "portfolio",
             ],
             &["orgs", "billing", "payments", "session"],
             &["account", "sso_sign_in"],
