@@ -96,6 +96,33 @@ async fn rows_queued_changes_last_visits_and_offline_from_the_store() {
     assert_eq!(again.value[1].last_visited, Some(visited));
 }
 
+/// A change made in the app to any org makes the remembered portfolio stale: the next read
+/// asks the server and shows the new figure.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_to_an_org_makes_the_portfolio_ask_again() {
+    let world = World::new().await;
+    let app = world.launch();
+    let acme = sign_up_with_org(&world, &app, "cy@example.com").await;
+    let first = app.portfolio.rows().await.unwrap();
+    assert_eq!(first.value[1].org.balance, Some(0));
+    let remembered = app.portfolio.rows().await.unwrap();
+    assert!(remembered.from_cache, "read again at once: from the store");
+
+    let top_up = TopUpRequest {
+        amount: 40,
+        payment_reference: None,
+    };
+    let done = app
+        .billing
+        .top_up(acme, top_up, "portfolio-top-up".into())
+        .await
+        .unwrap();
+    assert!(matches!(done, Outcome::Applied { .. }));
+    let after = app.portfolio.rows().await.unwrap();
+    assert!(!after.from_cache, "the top-up made the portfolio stale");
+    assert_eq!(after.value[1].org.balance, Some(40));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn offline_and_never_seen_says_so() {
     let world = World::new().await;
