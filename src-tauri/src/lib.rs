@@ -33,8 +33,8 @@ use crate::keychain::OsKeychain;
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, audit, billing, data, forms, invitations, links, members,
-        navigation, orgs, outbox, payments, projects, security, session, sso, two_factor, webhooks,
-        windows,
+        navigation, orgs, outbox, payments, portfolio, projects, security, session, sso,
+        two_factor, webhooks, windows,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -47,6 +47,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             orgs::get_org,
             orgs::resolve_org,
             orgs::get_overview,
+            portfolio::portfolio,
             orgs::create_org,
             orgs::update_org,
             orgs::schedule_org_deletion,
@@ -283,6 +284,7 @@ pub fn install<R: Runtime>(
     app.manage(services.invitations.clone());
     app.manage(services.billing.clone());
     app.manage(services.payments.clone());
+    app.manage(services.portfolio.clone());
     app.manage(services.exports.clone());
     app.manage(services.audit.clone());
     app.manage(services.api_keys.clone());

@@ -82,6 +82,16 @@ async fn sign_up_create_switch_and_sign_out() {
     let startup = invoke(&h.window, "restore_session", json!({})).unwrap();
     assert_eq!(startup["session"]["location"], location);
 
+    // The portfolio: both contexts, and the org just visited says so.
+    let rows = fresh(invoke(&h.window, "portfolio", json!({})).unwrap());
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["org"]["membership"]["org"]["id"], org_id);
+    assert_eq!(rows[1]["org"]["balance"], 0);
+    assert_eq!(rows[1]["queued_changes"], 0);
+    assert!(rows[1]["last_visited"].is_string(), "{}", rows[1]);
+    assert!(rows[0]["last_visited"].is_null(), "{}", rows[0]);
+
     invoke(&h.window, "sign_out", json!({})).unwrap();
     assert!(
         secrets.get(&key).unwrap().is_none(),

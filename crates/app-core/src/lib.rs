@@ -35,6 +35,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod owner_only;
 pub mod payments;
+pub mod portfolio;
 pub mod prefs;
 pub mod projects;
 pub mod reads;

@@ -1,12 +1,14 @@
 //! Preferences that are not secret, in a JSON file: which account was signed in on which
-//! server, what to prefill on the sign-in form, each account's last location, and which
-//! low-balance alerts were announced. Tokens never go here (see `secrets`).
+//! server, what to prefill on the sign-in form, each account's last location and when it
+//! last visited each org, and which low-balance alerts were announced. Tokens never go here (see `secrets`).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
 use orgdesk_model::auth::Me;
-use orgdesk_model::UserId;
+use orgdesk_model::{OrgId, UserId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -224,6 +226,23 @@ impl Prefs {
 
     pub fn set_location(&self, user: UserId, location: &Location) -> Result<(), AppError> {
         self.write(&format!("location/{user}"), location)
+    }
+
+    /// When `user` last opened each org on this computer (by org id).
+    pub fn visits(&self, user: UserId) -> BTreeMap<OrgId, DateTime<Utc>> {
+        self.read(&format!("visits/{user}")).unwrap_or_default()
+    }
+
+    /// Remembers that `user` opened `org` at `at`.
+    pub fn record_visit(
+        &self,
+        user: UserId,
+        org: OrgId,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut visits = self.visits(user);
+        visits.insert(org, at);
+        self.write(&format!("visits/{user}"), &visits)
     }
 }
 

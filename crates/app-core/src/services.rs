@@ -23,6 +23,7 @@ use crate::org_sso::OrgSso;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::payments::Payments;
+use crate::portfolio::Portfolio;
 use crate::prefs::{PrefStore, Prefs};
 use crate::projects::Projects;
 use crate::reads::Reads;
@@ -67,6 +68,7 @@ pub struct Services {
     pub invitations: Arc<Invitations>,
     pub billing: Arc<Billing>,
     pub payments: Arc<Payments>,
+    pub portfolio: Arc<Portfolio>,
     pub exports: Arc<Exports>,
     pub audit: Arc<Audit>,
     pub api_keys: Arc<ApiKeys>,
@@ -145,6 +147,12 @@ impl Services {
             prefs.clone(),
             server.clone(),
         ));
+        let portfolio = Arc::new(Portfolio::new(
+            reads.clone(),
+            outbox.clone(),
+            signed_in.clone(),
+            prefs.clone(),
+        ));
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -180,6 +188,7 @@ impl Services {
                 exports.clone(),
             )),
             payments,
+            portfolio,
             audit: Arc::new(Audit::new(reads.clone())),
             api_keys: Arc::new(ApiKeys::new(reads.clone())),
             security: Arc::new(OrgSecurity::new(reads.clone())),

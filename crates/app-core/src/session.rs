@@ -388,9 +388,13 @@ impl SessionService {
         self.parts.prefs.forget_account()
     }
 
-    /// Remembers where the signed-in account is, to reopen there next time.
+    /// Remembers where the signed-in account is, to reopen there next time, and when it
+    /// was last in that org (the portfolio's "last visited").
     pub async fn save_location(&self, location: &Location) -> Result<(), AppError> {
         let user = self.parts.signed_in.user().await?;
-        self.parts.prefs.set_location(user, location)
+        self.parts.prefs.set_location(user, location)?;
+        self.parts
+            .prefs
+            .record_visit(user, location.org_id, chrono::Utc::now())
     }
 }

@@ -29,6 +29,7 @@ fn modules_import_only_lower_layers() {
                 "retention",
                 "org_sso",
                 "tray",
+                "portfolio",
             ],
             &["orgs", "billing", "payments", "session"],
             &["account", "sso_sign_in"],

@@ -29,6 +29,8 @@ pub enum ReadKey {
     Orgs,
     /// Invitations waiting for the account.
     MyInvitations,
+    /// Every org of the account with the figures the account's role sees in each.
+    Portfolio,
     /// What each modality costs.
     Rates,
     /// The events webhooks may be sent (the catalogue).
@@ -133,6 +135,9 @@ pub enum ReadScope {
     Me,
     Orgs,
     MyInvitations,
+    /// The portfolio: it holds a figure of every org, so whatever makes something of any
+    /// org (or the list of orgs) stale makes it stale too (see [`ReadScope::covers`]).
+    Portfolio,
     Rates,
     WebhookEvents,
     /// Everything remembered about one org: the org itself and all it holds.
@@ -163,6 +168,7 @@ impl ReadKey {
             Self::Me => ReadScope::Me,
             Self::Orgs => ReadScope::Orgs,
             Self::MyInvitations => ReadScope::MyInvitations,
+            Self::Portfolio => ReadScope::Portfolio,
             Self::Rates => ReadScope::Rates,
             Self::WebhookEvents => ReadScope::WebhookEvents,
             Self::Org { org_id, read } => ReadScope::OrgData {
@@ -179,6 +185,7 @@ impl fmt::Display for ReadKey {
             Self::Me => return f.write_str("me"),
             Self::Orgs => return f.write_str("orgs"),
             Self::MyInvitations => return f.write_str("me/invitations"),
+            Self::Portfolio => return f.write_str("me/portfolio"),
             Self::Rates => return f.write_str("rates"),
             Self::WebhookEvents => return f.write_str("webhook-events"),
             Self::Org { org_id, read } => (org_id, read),
@@ -254,10 +261,12 @@ impl OrgRead {
 }
 
 impl ReadScope {
-    /// Whether `key` is one of the reads this scope names.
+    /// Whether `key` is one of the reads this scope names. The portfolio shows something
+    /// of every org, so every org's scopes, and the list of orgs, cover it.
     pub fn covers(&self, key: &ReadKey) -> bool {
         match (self, key.scope()) {
             (Self::All, _) => true,
+            (Self::Orgs | Self::Org { .. } | Self::OrgData { .. }, ReadScope::Portfolio) => true,
             (Self::Org { org_id }, ReadScope::OrgData { org_id: of, .. }) => *org_id == of,
             (scope, narrowest) => *scope == narrowest,
         }
@@ -281,6 +290,7 @@ mod tests {
         assert_eq!(ReadKey::Orgs.storage_key(), "orgs");
         assert_eq!(ReadKey::MyInvitations.storage_key(), "me/invitations");
         assert_eq!(ReadKey::Rates.storage_key(), "rates");
+        assert_eq!(ReadKey::Portfolio.storage_key(), "me/portfolio");
         assert_eq!(at(OrgRead::Membership), format!("org/{o}"));
         assert_eq!(at(OrgRead::Overview), format!("org/{o}/overview"));
         assert_eq!(at(OrgRead::Projects), format!("org/{o}/projects"));
@@ -406,5 +416,27 @@ mod tests {
         assert!(data(OrgData::Webhooks).covers(&ReadKey::of(a, OrgRead::Webhooks)));
         assert!(ReadScope::WebhookEvents.covers(&ReadKey::WebhookEvents));
         assert!(!of_a.covers(&ReadKey::WebhookEvents));
+    }
+
+    #[test]
+    fn the_portfolio_goes_stale_with_anything_of_any_org() {
+        let (a, b) = (org(), OrgId::new());
+        let portfolio = ReadKey::Portfolio;
+        assert_eq!(portfolio.scope(), ReadScope::Portfolio);
+        assert!(ReadScope::Portfolio.covers(&portfolio));
+        assert!(ReadScope::All.covers(&portfolio));
+        assert!(ReadScope::Orgs.covers(&portfolio));
+        assert!(ReadScope::Org { org_id: a }.covers(&portfolio));
+        assert!(ReadScope::Org { org_id: b }.covers(&portfolio));
+        let billing = ReadScope::OrgData {
+            org_id: b,
+            data: OrgData::Billing,
+        };
+        assert!(billing.covers(&portfolio));
+        // It does not go the other way: the portfolio's refresh is not an org's.
+        assert!(!ReadScope::Portfolio.covers(&ReadKey::Orgs));
+        assert!(!ReadScope::Portfolio.covers(&ReadKey::of(a, OrgRead::Billing)));
+        assert!(!ReadScope::Me.covers(&portfolio));
+        assert!(!ReadScope::MyInvitations.covers(&portfolio));
     }
 }

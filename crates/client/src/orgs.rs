@@ -1,6 +1,7 @@
 //! Organization routes.
 
 use orgdesk_model::org::{CreateOrgRequest, Membership, Org, OrgOverview, UpdateOrgRequest};
+use orgdesk_model::portfolio::Portfolio;
 use orgdesk_model::{OrgId, Page};
 use reqwest::header::{CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
@@ -66,6 +67,12 @@ impl Client {
             }
         };
         self.cached(ReadKey::Orgs, fetch).await
+    }
+
+    /// Every org of the caller with the figures their role sees there, in one request.
+    pub async fn portfolio(&self) -> Result<Cached<Portfolio>> {
+        let req = self.request(Method::GET, &["me", "portfolio"]);
+        self.cached(ReadKey::Portfolio, self.json(req)).await
     }
 
     pub async fn create_org(&self, input: &CreateOrgRequest) -> Result<Membership> {

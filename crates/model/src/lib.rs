@@ -22,6 +22,7 @@ pub mod page;
 pub mod payment;
 pub mod plan;
 pub mod policy;
+pub mod portfolio;
 pub mod project;
 pub mod retention;
 pub mod role;

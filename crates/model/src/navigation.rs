@@ -55,6 +55,7 @@ pub struct PageInfo {
 
 const EVERY_KIND: &[OrgKind] = &[OrgKind::Personal, OrgKind::Organization];
 const SHARED_ONLY: &[OrgKind] = &[OrgKind::Organization];
+const PERSONAL_ONLY: &[OrgKind] = &[OrgKind::Personal];
 
 /// Declares [`AppPage`] together with its registry, from one table: a page cannot exist
 /// without its row, and [`AppPage::ALL`] lists every page in the table's order (the
@@ -113,6 +114,13 @@ page_registry! {
         section: Main,
         requires: None,
         kinds: EVERY_KIND,
+    }
+    // Every org one belongs to at a glance: the home of "you", so the personal context's.
+    Portfolio = "portfolio" {
+        title: "All organizations",
+        section: Main,
+        requires: None,
+        kinds: PERSONAL_ONLY,
     }
     Projects = "projects" {
         title: "Projects",
@@ -261,6 +269,7 @@ mod tests {
             names,
             [
                 "overview",
+                "portfolio",
                 "projects",
                 "members",
                 "billing",
@@ -302,12 +311,14 @@ mod tests {
     #[test]
     fn who_sees_which_page() {
         use AppPage as P;
-        assert_eq!(
-            allowed(OrgKind::Organization, Role::Owner),
-            AppPage::ALL.to_vec()
-        );
+        let shared: Vec<AppPage> = AppPage::ALL
+            .iter()
+            .copied()
+            .filter(|p| *p != P::Portfolio)
+            .collect();
+        assert_eq!(allowed(OrgKind::Organization, Role::Owner), shared);
         let admin = allowed(OrgKind::Organization, Role::Admin);
-        let but_danger: Vec<AppPage> = AppPage::ALL
+        let but_danger: Vec<AppPage> = shared
             .iter()
             .copied()
             .filter(|p| *p != P::SettingsDangerZone)
@@ -325,6 +336,10 @@ mod tests {
             ]
         );
         let personal = allowed(OrgKind::Personal, Role::Owner);
+        assert!(
+            personal.contains(&P::Portfolio),
+            "the portfolio is the personal context's"
+        );
         assert!(!personal.contains(&P::Members));
         assert!(personal.contains(&P::Billing));
         assert!(personal.contains(&P::SettingsAuditLog));

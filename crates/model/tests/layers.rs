@@ -30,7 +30,7 @@ fn modules_import_only_lower_layers() {
             ],
             &["member", "navigation", "usage", "policy", "event_data"],
             &["org", "api_key", "audit"],
-            &["invitation", "webhook", "sso"],
+            &["invitation", "webhook", "sso", "portfolio"],
         ],
     );
 }

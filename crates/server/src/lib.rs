@@ -45,6 +45,7 @@ pub mod outbound;
 pub mod owner_only;
 pub mod payments;
 pub mod periodic;
+pub mod portfolio;
 pub mod problem;
 pub mod projects;
 pub mod reader;

@@ -27,8 +27,8 @@ use crate::openapi::{self, RenderedDoc};
 use crate::state::AppState;
 use crate::{
     accounts, api_keys, audit, auth, billing, card_payments, cards, exports, idempotency,
-    invitations, invoices, members, orgs, projects, retention, signup, sso, subscriptions, usage,
-    webhooks,
+    invitations, invoices, members, orgs, portfolio, projects, retention, signup, sso,
+    subscriptions, usage, webhooks,
 };
 
 /// JSON bodies are small; the logo route has its own, larger limit.
@@ -45,6 +45,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> (Router, String) {
         .merge(signup::routes::router())
         .merge(accounts::routes::router())
         .merge(orgs::routes::router())
+        .merge(portfolio::routes::router())
         .merge(crate::lifecycle::routes::router())
         .merge(orgs::security_routes::router())
         .merge(projects::routes::router())

@@ -30,6 +30,7 @@ fn modules_import_only_lower_layers() {
                 "operator",
                 "retention",
                 "exports",
+                "portfolio",
             ],
             &["card_payments"],
             &["openapi"],

@@ -15,6 +15,7 @@ pub mod navigation;
 pub mod orgs;
 pub mod outbox;
 pub mod payments;
+pub mod portfolio;
 pub mod projects;
 pub mod security;
 pub mod session;

@@ -3,7 +3,7 @@
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
 import type { Component } from 'svelte';
-import { Archive, CircleUser, FolderKanban, TriangleAlert, Fingerprint, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
+import { Archive, Building2, CircleUser, FolderKanban, TriangleAlert, Fingerprint, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
 import { AccountPage } from '../features/account';
 import { ApiKeysPage } from '../features/apikeys';
 import { AuditLogPage } from '../features/audit';
@@ -11,6 +11,7 @@ import { BillingPage } from '../features/billing';
 import { DangerZonePage, DataPage } from '../features/data';
 import { MembersPage } from '../features/members';
 import { OverviewPage } from '../features/overview';
+import { PortfolioPage } from '../features/portfolio';
 import { ProjectsPage } from '../features/projects';
 import { SecuritySettings } from '../features/security';
 import { GeneralSettings } from '../features/settings';
@@ -25,6 +26,7 @@ export interface PageView {
 
 export const views: Record<AppPage, PageView> = {
   overview: { component: OverviewPage, icon: LayoutDashboard },
+  portfolio: { component: PortfolioPage, icon: Building2 },
   projects: { component: ProjectsPage, icon: FolderKanban },
   members: { component: MembersPage, icon: Users },
   billing: { component: BillingPage, icon: Wallet },

@@ -24,6 +24,11 @@ export const commands = {
 	 */
 	resolveOrg: (slug: string) => typedError<Membership, ApiError>(__TAURI_INVOKE("resolve_org", { slug })),
 	getOverview: (orgId: OrgId) => typedError<Fresh<OrgOverview>, ApiError>(__TAURI_INVOKE("get_overview", { orgId })),
+	/**
+	 *  Every org of the account at a glance: the figures the role sees in each, this
+	 *  computer's queued changes and last visits; from the local store first, with its "as of".
+	 */
+	portfolio: () => typedError<Fresh<PortfolioRow[]>, ApiError>(__TAURI_INVOKE("portfolio")),
 	/**  Needs the server: the slug and the plan's org allowance are decided there. */
 	createOrg: (input: CreateOrgRequest) => typedError<Membership, ApiError>(__TAURI_INVOKE("create_org", { input })),
 	/**
@@ -322,7 +327,7 @@ export const AUDIT_ACTION_LABELS = {"api_key.created":"API key created","api_key
 
 export const AUDIT_ACTOR_KIND_LABELS = {"operator":"Server operator","person":"Person","system":"System"} as const;
 
-export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["organization"],"page":"settings/sso","requires":"manage_security","section":"settings","title":"Single sign-on"},{"kinds":["personal","organization"],"page":"settings/data","requires":"edit_settings","section":"settings","title":"Data"},{"kinds":["organization"],"page":"settings/danger-zone","requires":"delete_org","section":"settings","title":"Danger zone"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
+export const PAGES = [{"kinds":["personal","organization"],"page":"overview","requires":null,"section":"main","title":"Overview"},{"kinds":["personal"],"page":"portfolio","requires":null,"section":"main","title":"All organizations"},{"kinds":["personal","organization"],"page":"projects","requires":null,"section":"main","title":"Projects"},{"kinds":["organization"],"page":"members","requires":null,"section":"main","title":"Members"},{"kinds":["personal","organization"],"page":"billing","requires":"view_billing","section":"main","title":"Billing"},{"kinds":["personal","organization"],"page":"settings/general","requires":null,"section":"settings","title":"General"},{"kinds":["personal","organization"],"page":"settings/audit-log","requires":"view_audit_log","section":"settings","title":"Audit log"},{"kinds":["personal","organization"],"page":"settings/api-keys","requires":null,"section":"settings","title":"API keys"},{"kinds":["personal","organization"],"page":"settings/webhooks","requires":"manage_security","section":"settings","title":"Webhooks"},{"kinds":["organization"],"page":"settings/security","requires":"manage_security","section":"settings","title":"Security"},{"kinds":["organization"],"page":"settings/sso","requires":"manage_security","section":"settings","title":"Single sign-on"},{"kinds":["personal","organization"],"page":"settings/data","requires":"edit_settings","section":"settings","title":"Data"},{"kinds":["organization"],"page":"settings/danger-zone","requires":"delete_org","section":"settings","title":"Danger zone"},{"kinds":["personal","organization"],"page":"account","requires":null,"section":"account","title":"Account"}] as const;
 
 export const PAGE_SECTIONS = [{"section":"main","title":null},{"section":"settings","title":"Settings"},{"section":"account","title":"You"}] as const;
 
@@ -409,7 +414,7 @@ export type ApiKeyScope =
  *  A page of a context. The serde form (`settings/audit-log`) is what deep links,
  *  the stored location and the UI use.
  */
-export type AppPage = "overview" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/sso" | "settings/data" | "settings/danger-zone" | "account";
+export type AppPage = "overview" | "portfolio" | "projects" | "members" | "billing" | "settings/general" | "settings/audit-log" | "settings/api-keys" | "settings/webhooks" | "settings/security" | "settings/sso" | "settings/data" | "settings/danger-zone" | "account";
 
 export type ArchiveProject = {
 	org_id: OrgId,
@@ -1488,6 +1493,51 @@ export type PlanUsage = {
 	seats: number,
 };
 
+/**  One org of the portfolio: the membership as the switcher shows it, and its figures. */
+export type PortfolioOrg = {
+	/**  The org (with its pending deletion, if scheduled), my role and what it allows. */
+	membership: Membership,
+	/**  The credit balance; only for those who may see billing. */
+	balance: number | null,
+	/**  The low-balance alert threshold, if one is set; only for those who may see billing. */
+	low_balance_threshold: number | null,
+	/**
+	 *  Whether the balance is below the threshold (`false` without one); only for those
+	 *  who may see billing.
+	 */
+	low_balance: boolean | null,
+	/**
+	 *  Credits spent by usage in the current calendar month (UTC); only for those who may
+	 *  see billing.
+	 */
+	spent_this_month: number | null,
+	/**
+	 *  Credits spent by usage in the previous calendar month (UTC); only for those who
+	 *  may see billing.
+	 */
+	spent_last_month: number | null,
+	/**  Invitations pending and not yet expired; only for those who manage invitations. */
+	pending_invitations: number | null,
+	/**
+	 *  Active projects; for a member with a project scope, only those in it. `None` only
+	 *  where the org refuses this session (`membership.sso_required`).
+	 */
+	active_projects: number | null,
+};
+
+/**  One row of the portfolio: the server's figures and this computer's. */
+export type PortfolioRow = {
+	/**  The org, my role there and the figures my role may see. */
+	org: PortfolioOrg,
+	/**
+	 *  Changes to this org waiting in the outbox (sent when the server answers again, or
+	 *  waiting for a decision).
+	 */
+	queued_changes: number,
+	/**  When the account last opened this org on this computer. */
+	last_visited: string | null,
+};
+
 export type Project = {
 	id: ProjectId,
 	org_id: OrgId,
@@ -1559,7 +1609,12 @@ export type RateCard = {
  */
 export type ReadScope = 
 /**  Everything remembered. */
-{ kind: "all" } | { kind: "me" } | { kind: "orgs" } | { kind: "my_invitations" } | { kind: "rates" } | { kind: "webhook_events" } | 
+{ kind: "all" } | { kind: "me" } | { kind: "orgs" } | { kind: "my_invitations" } | 
+/**
+ *  The portfolio: it holds a figure of every org, so whatever makes something of any
+ *  org (or the list of orgs) stale makes it stale too (see [`ReadScope::covers`]).
+ */
+{ kind: "portfolio" } | { kind: "rates" } | { kind: "webhook_events" } | 
 /**  Everything remembered about one org: the org itself and all it holds. */
 { kind: "org"; org_id: OrgId } | 
 /**  One kind of read of one org. */

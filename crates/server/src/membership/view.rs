@@ -166,7 +166,7 @@ struct CheckedRecord {
 
 /// Whether the org requires two-factor sign-in of a member who has not turned it on
 /// (`p`: the org's policy, `t`: the member's two-factor row, both left-joined).
-const TWO_FACTOR_MISSING: &str = "CASE WHEN COALESCE(p.require_two_factor, 0) = 1      AND t.enabled_at IS NULL THEN 1 ELSE 0 END AS two_factor_missing";
+pub(crate) const TWO_FACTOR_MISSING: &str = "CASE WHEN COALESCE(p.require_two_factor, 0) = 1      AND t.enabled_at IS NULL THEN 1 ELSE 0 END AS two_factor_missing";
 
 /// The org named by `key` as `user` sees it, and whether its policy shuts them out.
 async fn lookup(

@@ -53,6 +53,7 @@ mod orgs_access;
 mod orgs_concurrency;
 mod payments;
 mod periodic;
+mod portfolio;
 mod projects;
 mod projects_lifecycle;
 mod retention;

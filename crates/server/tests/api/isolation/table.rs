@@ -398,6 +398,14 @@ pub fn table() -> Vec<Row> {
             Body::None,
             "401 200 200 200 200 200",
         ),
+        // Every caller's own orgs: what the tenant holds shows only to its members (the
+        // tests in `portfolio.rs` check which figures each role gets).
+        public(
+            "GET",
+            "/v1/me/portfolio",
+            Body::None,
+            "401 200 200 200 200 200",
+        ),
         // By id, an invitation addressed to someone else does not exist for the caller.
         row("GET", "/v1/invitations/{token}", "401 404 404 404 404 404"),
         row(

@@ -1,0 +1,1 @@
+export { default as PortfolioPage } from './PortfolioPage.svelte';
