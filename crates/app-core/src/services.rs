@@ -9,6 +9,7 @@ use crate::account::Account;
 use crate::account_mail::AccountMail;
 use crate::alerts::Alerts;
 use crate::api_keys::ApiKeys;
+use crate::appearance::Appearance;
 use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
@@ -80,6 +81,7 @@ pub struct Services {
     pub retention: Arc<Retention>,
     pub org_sso: Arc<OrgSso>,
     pub sso_sign_in: Arc<SsoSignIn>,
+    pub appearance: Arc<Appearance>,
 }
 
 impl Services {
@@ -143,6 +145,7 @@ impl Services {
             prefs.clone(),
             server.clone(),
         ));
+        let appearance = Arc::new(Appearance::new(prefs.clone()));
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -193,6 +196,7 @@ impl Services {
             logos,
             exports,
             alerts,
+            appearance,
         }
     }
 
