@@ -29,7 +29,14 @@ export function applyTheme(choice: ThemeChoice, root: HTMLElement = document.doc
   if (choice === 'system') delete root.dataset.theme;
   else root.dataset.theme = choice;
   theme.choice = choice;
-  theme.shade = shadeOf(choice);
+  showShade(shadeOf(choice), root);
+}
+
+/** What is on screen, for what paints itself: `theme.shade`, and `data-shade` on `<html>`
+ * for the controls the stylesheet draws in dark (checkboxes, radio buttons). */
+function showShade(shade: Shade, root: HTMLElement = document.documentElement): void {
+  theme.shade = shade;
+  root.dataset.shade = shade;
 }
 
 /** Applies the choice already on `<html>` (the app marked it as the document began), then
@@ -38,7 +45,7 @@ export async function startTheme(): Promise<void> {
   const marked = document.documentElement.dataset.theme;
   applyTheme(marked === 'light' || marked === 'dark' ? marked : 'system');
   darkDesktop()?.addEventListener('change', () => {
-    theme.shade = shadeOf(theme.choice);
+    showShade(shadeOf(theme.choice));
   });
   try {
     applyTheme(await commands.getTheme());

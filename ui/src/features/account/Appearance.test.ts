@@ -25,6 +25,7 @@ describe('the theme', () => {
     await userEvent.click(dark);
     expect(root.dataset.theme).toBe('dark');
     expect(theme.shade).toBe('dark');
+    expect(root.dataset.shade).toBe('dark');
     expect(dark).toBeChecked();
     expect(calls.of('set_theme')).toEqual([{ theme: 'dark' }]);
 
