@@ -1,7 +1,12 @@
 //! Dark mode through the real app: an owner with an org, a project, a pending invitation
 //! and credits chooses Dark on the Account page and every page of the page registry is
-//! screenshot in it; Light and System change the page back; a relaunch with Dark kept opens
-//! dark from its first document. Run with `scripts/e2e.sh theme`.
+//! screenshot in it (and in Light); Light and System change the page back; a relaunch with
+//! Dark kept is dark from its first frame on the display and its first document. Run with `scripts/e2e.sh theme`.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
 use orgdesk_e2e::{flows, keychain, testid, App, Launch, TestServer};
@@ -41,14 +46,7 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     expect(app, "dark", Some("dark"), DARK_BG).await?;
     app.screenshot("dark-theme-choice").await?;
 
-    for (page, title) in registry()? {
-        open_page(app, &page)
-            .await
-            .with_context(|| format!("opening {title} ({page})"))?;
-        expect(app, &format!("dark, on {page}"), Some("dark"), DARK_BG).await?;
-        app.screenshot(&format!("dark-{}", page.replace('/', "-")))
-            .await?;
-    }
+    every_page(app, "dark", DARK_BG).await?;
     dialogs_in_dark(app).await?;
     // A checked checkbox and a changed form, as drawn in dark (left unsaved).
     open_page(app, "settings/security").await?;
@@ -58,13 +56,24 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
 
     choose(app, "light").await?;
     expect(app, "light", Some("light"), LIGHT_BG).await?;
-    app.screenshot("light-account").await?;
+    every_page(app, "light", LIGHT_BG).await?;
     choose(app, "system").await?;
     expect(app, "system (no desktop: light)", None, LIGHT_BG).await?;
 
     // Kept across launches, and shown from the first document on.
     choose(app, "dark").await?;
-    app.relaunch().await?;
+    app.quit().await?;
+    let (relaunched, frames) = watching_the_display(app.relaunch()).await;
+    relaunched?;
+    let light: Vec<&(u32, [u8; 3])> = frames.iter().filter(|(_, rgb)| bright(*rgb)).collect();
+    ensure!(
+        !frames.is_empty() && light.is_empty(),
+        "while the app relaunched in Dark, the window was light in {} of {} \
+         frames (ms since launch, colour): {light:?}",
+        light.len(),
+        frames.len()
+    );
+    eprintln!("[e2e] relaunch frames (ms, colour): {frames:?}");
     let first = shown(app).await?;
     ensure!(
         first.marked.as_deref() == Some("dark") && first.root_background == DARK_BG,
@@ -76,6 +85,91 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     flows::sign_out(app).await?;
     expect(app, "dark, signed out", Some("dark"), DARK_BG).await?;
     app.screenshot("dark-sign-in").await?;
+    Ok(())
+}
+
+/// Runs `launch` while sampling, every few milliseconds, a part of the window the page
+/// leaves empty ([`sample`]); answers its outcome and the colours seen, each after a
+/// change, with the milliseconds since the start.
+async fn watching_the_display<T>(launch: impl Future<Output = T>) -> (T, Vec<(u32, [u8; 3])>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = tokio::task::spawn_blocking({
+        let stop = stop.clone();
+        move || {
+            let started = Instant::now();
+            let mut seen: Vec<(u32, [u8; 3])> = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(rgb) = sample() {
+                    if seen.last().map(|(_, last)| *last) != Some(rgb) {
+                        seen.push((started.elapsed().as_millis() as u32, rgb));
+                    }
+                }
+            }
+            seen
+        }
+    });
+    let outcome = launch.await;
+    // A little longer: the page paints after the WebDriver session answers.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, Ordering::Relaxed);
+    (outcome, sampler.await.unwrap_or_default())
+}
+
+/// The average colour of a 40×40 square of the window (centred on the 1280×800 display of
+/// `scripts/e2e.sh`) that the page leaves empty: the sidebar below its last entry (the
+/// background on the sign-in screen). Averaged, so a stray glyph does not count.
+fn sample() -> Option<[u8; 3]> {
+    let out = std::process::Command::new("import")
+        .args([
+            "-window",
+            "root",
+            "-crop",
+            "40x40+150+645",
+            "-depth",
+            "8",
+            "txt:-",
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // After the header, one line per pixel: `x,y: (r,g,b)  #RRGGBB  srgb(r,g,b)`.
+    let (mut sum, mut count) = ([0u32; 3], 0u32);
+    for line in text.lines().skip(1) {
+        let Some(hex) = line
+            .split_whitespace()
+            .nth(2)
+            .and_then(|h| h.strip_prefix('#'))
+        else {
+            continue;
+        };
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        let (Some(r), Some(g), Some(b)) = (byte(0), byte(2), byte(4)) else {
+            continue;
+        };
+        for (total, c) in sum.iter_mut().zip([r, g, b]) {
+            *total += u32::from(c);
+        }
+        count += 1;
+    }
+    (count > 0).then(|| sum.map(|total| (total / count) as u8))
+}
+
+/// Light enough to be a flash in a dark theme (the dark palette's surfaces stay far below).
+fn bright([r, g, b]: [u8; 3]) -> bool {
+    u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114 > 140 * 1000
+}
+
+/// Opens every page of the registry in `theme`, checks it is painted in it and takes its
+/// screenshot.
+async fn every_page(app: &mut App, theme: &str, background: &str) -> Result<()> {
+    for (page, title) in registry()? {
+        open_page(app, &page)
+            .await
+            .with_context(|| format!("opening {title} ({page})"))?;
+        expect(app, &format!("{theme}, on {page}"), Some(theme), background).await?;
+        app.screenshot(&format!("{theme}-{}", page.replace('/', "-")))
+            .await?;
+    }
     Ok(())
 }
 
