@@ -9,12 +9,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
-use orgdesk_e2e::{flows, keychain, testid, App, Launch, TestServer};
-use serde_json::Value;
+use orgdesk_e2e::api::Api;
+use orgdesk_e2e::flows::{self, PASSWORD};
+use orgdesk_e2e::{keychain, testid, App, Launch, TestServer};
+use serde_json::{json, Value};
 
 const TEST: &str = "theme_journey";
 const ORG_NAME: &str = "Fabrikam Studio";
 const SLUG: &str = "fabrikam-studio";
+const EMAIL: &str = "grace@example.com";
 /// `--bg` of each theme (ui/src/app/app.css), as the page computes it.
 const LIGHT_BG: &str = "rgb(255, 255, 255)";
 const DARK_BG: &str = "rgb(23, 25, 31)";
@@ -31,11 +34,12 @@ async fn theme_journey() -> Result<()> {
 
 async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     let url = server.base_url();
-    flows::sign_up(app, "Grace Hopper", "grace@example.com", Some(url)).await?;
+    flows::sign_up(app, "Grace Hopper", EMAIL, Some(url)).await?;
     flows::create_org(app, ORG_NAME, SLUG).await?;
     app.wait_for_text(&testid("current-context-name"), ORG_NAME)
         .await?;
     set_up_the_org(app).await?;
+    meter_usage(url).await?;
 
     let light = shown(app).await?;
     ensure!(
@@ -207,6 +211,33 @@ async fn set_up_the_org(app: &mut App) -> Result<()> {
     app.wait_for_text(&testid("billing-balance"), "2,500")
         .await
         .context("the top-up did not reach the balance")?;
+    Ok(())
+}
+
+/// Usage recorded through an API key, so the Billing page draws its chart.
+async fn meter_usage(url: &str) -> Result<()> {
+    let mut owner = Api::new(url);
+    owner.log_in(EMAIL, PASSWORD).await?;
+    let body = json!({ "name": "Renders", "scopes": ["usage:write"] });
+    let (status, key) = owner
+        .post(&format!("/v1/orgs/{SLUG}/api-keys"), &body)
+        .await?;
+    ensure!(
+        status.is_success(),
+        "creating a key answered {status}: {key}"
+    );
+    let secret = key["secret"].as_str().context("no secret in {key}")?;
+    let key = Api::with_token(url, secret);
+    for (i, quantity) in [120, 80, 250].into_iter().enumerate() {
+        let body = json!({ "project": "brand-refresh", "modality": "text", "quantity": quantity });
+        let (status, answer) = key
+            .post_idempotent("/v1/usage", &body, &format!("theme-usage-{i}"))
+            .await?;
+        ensure!(
+            status.is_success(),
+            "POST /v1/usage answered {status}: {answer}"
+        );
+    }
     Ok(())
 }
 
