@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './app/App.svelte';
 import { startTheme } from './lib/theme.svelte';
 import './app/app.css';
+import './app/dark.css';
 
 // Before the first component renders: the theme the app kept (it usually marked <html>
 // already, as the document began).

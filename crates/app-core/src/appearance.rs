@@ -13,8 +13,8 @@ pub enum Shade {
 }
 
 impl Shade {
-    /// The page background of this shade (`--bg` in `ui/src/app/app.css`, and the inline
-    /// style of `ui/index.html`), as red, green, blue.
+    /// The page background of this shade (`--bg` in `ui/src/app/app.css` and `dark.css`, and
+    /// the inline style of `ui/index.html`), as red, green, blue.
     pub fn background(self) -> [u8; 3] {
         match self {
             Self::Light => [0xff, 0xff, 0xff],

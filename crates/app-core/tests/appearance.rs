@@ -64,11 +64,10 @@ fn each_choice_paints_its_shade_and_the_windows_background_matches_the_page() {
     assert_eq!(Dark.shade(Shade::Light), Shade::Dark);
 
     // The window paints what the page's stylesheet and its first inline style paint.
-    let css = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../ui/src/app/app.css"
-    ))
-    .unwrap();
+    let ui = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/app/");
+    let css = ["app.css", "dark.css"]
+        .map(|f| std::fs::read_to_string(format!("{ui}{f}")).unwrap())
+        .concat();
     let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/index.html"))
         .unwrap();
     for shade in [Shade::Light, Shade::Dark] {
@@ -76,7 +75,7 @@ fn each_choice_paints_its_shade_and_the_windows_background_matches_the_page() {
         let hex = format!("#{r:02x}{g:02x}{b:02x}");
         assert!(
             css.contains(&format!("--bg: {hex};")),
-            "app.css has --bg: {hex}"
+            "the stylesheets have --bg: {hex}"
         );
         assert!(html.contains(&hex), "index.html paints {hex} first");
     }
