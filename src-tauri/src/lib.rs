@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod events;
 pub mod host;
 pub mod keychain;
+pub mod main_window;
 pub mod tray;
 pub mod windows;
 
@@ -28,13 +29,14 @@ use crate::embedded::Embedded;
 use crate::events::TauriEvents;
 use crate::host::{DesktopNotifier, NativeSaveDialog, SystemBrowser, TauriSpawner};
 use crate::keychain::OsKeychain;
+use crate::main_window::{AppBackground, Background};
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        account, account_mail, api_keys, audit, billing, data, forms, invitations, links, members,
-        navigation, orgs, outbox, payments, portfolio, projects, security, session, sso,
-        two_factor, webhooks, windows,
+        account, account_mail, api_keys, appearance, audit, billing, data, forms, invitations,
+        links, members, navigation, orgs, outbox, payments, portfolio, projects, security, session,
+        sso, two_factor, webhooks, windows,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -124,6 +126,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             account::revoke_session,
             account::sign_out_other_sessions,
             account::security_events,
+            appearance::get_theme,
+            appearance::set_theme,
             two_factor::two_factor_status,
             two_factor::start_two_factor,
             two_factor::confirm_two_factor,
@@ -270,6 +274,8 @@ pub fn install<R: Runtime>(
     app.manage(embedded);
     let card_window: Arc<dyn CardWindow> = Arc::new(AppCardWindow(app.clone()));
     app.manage(card_window);
+    let background: Arc<dyn Background> = Arc::new(AppBackground(app.clone()));
+    app.manage(background);
     app.manage(PendingLink::default());
     app.manage(events::DataChanged::default());
     let windows: Arc<dyn windows::AppWindows> = Arc::new(windows::TauriWindows(app.clone()));
@@ -298,6 +304,7 @@ pub fn install<R: Runtime>(
     app.manage(services.retention.clone());
     app.manage(services.org_sso.clone());
     app.manage(services.sso_sign_in.clone());
+    app.manage(services.appearance.clone());
     Ok(Arc::new(services))
 }
 
@@ -389,6 +396,8 @@ pub fn run() {
                 browser: Arc::new(SystemBrowser),
             };
             let services = install(app.handle(), &data_dir, desktop)?;
+            // Opened here, not from the configuration: its background is the theme's.
+            main_window::open(app.handle(), services.appearance.theme())?;
             services.start();
             tray::install(app.handle(), services.tray.clone());
             listen_for_links(app.handle());

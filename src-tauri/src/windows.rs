@@ -12,10 +12,14 @@ use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindo
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 use tauri_specta::Event;
 
+use orgdesk_app_core::appearance::Appearance;
+use orgdesk_app_core::prefs::ThemeChoice;
+
 use crate::events::{DataChanged, SignedOut};
+use crate::main_window;
 
 /// The main window's label (as in `tauri.conf.json`).
-pub const MAIN: &str = "main";
+pub const MAIN: &str = main_window::LABEL;
 /// The start of an org window's label; the rest is the org's id.
 pub const ORG_PREFIX: &str = "org-";
 /// What every title ends with.
@@ -90,7 +94,11 @@ pub struct TauriWindows<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> AppWindows for TauriWindows<R> {
     fn open_org(&self, org: OrgId, name: &str) -> tauri::Result<()> {
-        open_org(&self.0, org, name)
+        let theme = self
+            .0
+            .try_state::<std::sync::Arc<Appearance>>()
+            .map_or(ThemeChoice::System, |a| a.theme());
+        open_org(&self.0, org, name, theme)
     }
 
     fn name(&self, label: &str, context: Option<&str>) {
@@ -113,20 +121,30 @@ impl<R: Runtime> AppWindows for TauriWindows<R> {
     }
 }
 
-/// Opens `org` in a window of its own, or brings forward the one already showing it.
-pub fn open_org<R: Runtime>(app: &AppHandle<R>, org: OrgId, name: &str) -> tauri::Result<()> {
+/// Opens `org` in a window of its own (in `theme` from its first frame), or brings forward
+/// the one already showing it.
+pub fn open_org<R: Runtime>(
+    app: &AppHandle<R>,
+    org: OrgId,
+    name: &str,
+    theme: ThemeChoice,
+) -> tauri::Result<()> {
     let label = org_label(org);
     if let Some(window) = app.get_webview_window(&label) {
         return bring_forward(&window);
     }
     let url = WebviewUrl::App(format!("index.html?org={org}").into());
-    WebviewWindowBuilder::new(app, label, url)
+    main_window::themed(WebviewWindowBuilder::new(app, label, url), theme)
         .title(title(Some(name)))
         .inner_size(1180.0, 760.0)
         .min_inner_size(860.0, 560.0)
         .focused(true)
         .build()
-        .map(drop)
+        .map(|window| {
+            if theme == ThemeChoice::System {
+                main_window::paint(&window, theme);
+            }
+        })
 }
 
 /// Shows, unminimizes and focuses a window.

@@ -132,6 +132,26 @@ async fn stale_update_is_a_version_conflict_and_errors_name_their_field() {
 }
 
 #[test]
+fn the_theme_is_kept_in_the_preferences_file_for_the_next_launch() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), Arc::new(MemorySecrets::default()));
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    assert_eq!(invoke(&window, "get_theme", json!({})).unwrap(), "system");
+    invoke(&window, "set_theme", json!({"theme": "dark"})).unwrap();
+    assert_eq!(invoke(&window, "get_theme", json!({})).unwrap(), "dark");
+    let err = invoke(&window, "set_theme", json!({"theme": "sepia"})).unwrap_err();
+    assert!(
+        err.to_string().contains("sepia"),
+        "an unknown theme is refused: {err}"
+    );
+    let prefs: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("prefs.json")).unwrap()).unwrap();
+    assert_eq!(prefs["theme"], "dark");
+}
+
+#[test]
 fn slug_preview_and_field_checks_use_the_shared_rules() {
     let app = app(
         tempfile::tempdir().unwrap().path(),

@@ -13,6 +13,7 @@ fn modules_import_only_lower_layers() {
                 "events",
                 "host",
                 "keychain",
+                "main_window",
             ],
             &["windows"],
             &["commands", "tray"],

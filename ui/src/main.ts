@@ -1,6 +1,12 @@
 import { mount } from 'svelte';
 import App from './app/App.svelte';
+import { startTheme } from './lib/theme.svelte';
 import './app/app.css';
+import './app/dark.css';
+
+// Before the first component renders: the theme the app kept (it usually marked <html>
+// already, as the document began).
+void startTheme();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -6,7 +6,8 @@
 //! [`Services`] and hands each command the service it needs.
 //!
 //! Layers, from the bottom: `error`, `host`, `secrets`, `navigation`, `owner_only`, `prefs`,
-//! `store`; `signed_in` (the current session); `connectivity`, `staleness`; `reads`, `outbox`;
+//! `store`; `signed_in` (the current session) and `appearance` (the theme, over the
+//! preferences); `connectivity`, `staleness`; `reads`, `outbox`;
 //! `alerts`, `exports`, `loopback` (the app's half of a single sign-on: PKCE and the
 //! listener the browser comes back to); the domain services (`session`, `orgs`, `projects`,
 //! `members`, `invitations`, `billing`, `payments`, `audit`, `api_keys`, `sessions`, `two_factor`,
@@ -18,6 +19,7 @@ pub mod account;
 pub mod account_mail;
 pub mod alerts;
 pub mod api_keys;
+pub mod appearance;
 pub mod audit;
 pub mod billing;
 pub mod connectivity;

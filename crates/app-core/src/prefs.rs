@@ -1,6 +1,7 @@
 //! Preferences that are not secret, in a JSON file: which account was signed in on which
 //! server, what to prefill on the sign-in form, each account's last location and when it
-//! last visited each org, and which low-balance alerts were announced. Tokens never go here (see `secrets`).
+//! last visited each org, which low-balance alerts were announced, and the theme. Tokens
+//! never go here (see `secrets`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -158,11 +159,23 @@ pub struct SignInHint {
     pub email: Option<String>,
 }
 
+/// The theme a person chose: the desktop's (light or dark as it says), or one of them
+/// whatever the desktop says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 #[derive(Clone)]
 pub struct Prefs(Arc<dyn PrefStore>);
 
 const ACCOUNT: &str = "account";
 const HINT: &str = "sign_in_hint";
+const THEME: &str = "theme";
 
 impl Prefs {
     pub fn new(store: Arc<dyn PrefStore>) -> Self {
@@ -218,6 +231,15 @@ impl Prefs {
 
     pub fn set_i64(&self, key: &str, value: i64) -> Result<(), AppError> {
         self.write(key, &value)
+    }
+
+    /// The theme chosen (the desktop's when none was, or what was saved cannot be read).
+    pub fn theme(&self) -> ThemeChoice {
+        self.read(THEME).unwrap_or_default()
+    }
+
+    pub fn set_theme(&self, theme: ThemeChoice) -> Result<(), AppError> {
+        self.write(THEME, &theme)
     }
 
     pub fn location(&self, user: UserId) -> Option<Location> {

@@ -9,6 +9,7 @@ use crate::account::Account;
 use crate::account_mail::AccountMail;
 use crate::alerts::Alerts;
 use crate::api_keys::ApiKeys;
+use crate::appearance::Appearance;
 use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
@@ -84,6 +85,7 @@ pub struct Services {
     pub org_sso: Arc<OrgSso>,
     pub sso_sign_in: Arc<SsoSignIn>,
     pub tray: Arc<TrayContexts>,
+    pub appearance: Arc<Appearance>,
 }
 
 impl Services {
@@ -153,6 +155,7 @@ impl Services {
             signed_in.clone(),
             prefs.clone(),
         ));
+        let appearance = Arc::new(Appearance::new(prefs.clone()));
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -205,6 +208,7 @@ impl Services {
             logos,
             exports,
             alerts,
+            appearance,
         }
     }
 

@@ -10,7 +10,7 @@ fn modules_import_only_lower_layers() {
             &["store"],
             &["error"],
             &["host", "prefs"],
-            &["signed_in"],
+            &["signed_in", "appearance"],
             &["connectivity"],
             &["reads", "outbox", "exports", "alerts", "loopback"],
             &[

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod account_mail;
 pub mod api_keys;
+pub mod appearance;
 pub mod audit;
 pub mod billing;
 pub mod data;

@@ -215,6 +215,10 @@ export const commands = {
 	signOutOtherSessions: () => typedError<RevokedSessions, ApiError>(__TAURI_INVOKE("sign_out_other_sessions")),
 	/**  One page of the account's security log, newest first. */
 	securityEvents: (cursor: string | null) => typedError<Page<AccountEvent>, ApiError>(__TAURI_INVOKE("security_events", { cursor })),
+	/**  The theme chosen: the desktop's, light or dark. */
+	getTheme: () => __TAURI_INVOKE<ThemeChoice>("get_theme"),
+	/**  Keeps the theme for the next launches, and paints the main window's background in it. */
+	setTheme: (theme: ThemeChoice) => typedError<null, ApiError>(__TAURI_INVOKE("set_theme", { theme })),
 	twoFactorStatus: () => typedError<TwoFactorStatus, ApiError>(__TAURI_INVOKE("two_factor_status")),
 	/**  A new secret and its QR code; nothing changes until a code confirms it. */
 	startTwoFactor: () => typedError<Enrolment, ApiError>(__TAURI_INVOKE("start_two_factor")),
@@ -1918,6 +1922,12 @@ export type SuspendProject = {
 	project_id: ProjectId,
 	reason: string,
 };
+
+/**
+ *  The theme a person chose: the desktop's (light or dark as it says), or one of them
+ *  whatever the desktop says.
+ */
+export type ThemeChoice = "system" | "light" | "dark";
 
 /**  Where this session's token is kept. */
 export type TokenStorage = { kind: "keychain" } | 
