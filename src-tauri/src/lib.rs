@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod events;
 pub mod host;
 pub mod keychain;
+pub mod labels;
 pub mod main_window;
 pub mod tray;
 pub mod windows;
@@ -181,11 +182,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::ContextRequested,
         ])
         // How people read each audit action, from the one place that names them.
-        .constant("AUDIT_ACTION_LABELS", audit_action_labels())
+        .constant("AUDIT_ACTION_LABELS", labels::audit_actions())
         // How people read who made a change when no person is named (the server's operator).
-        .constant("AUDIT_ACTOR_KIND_LABELS", audit_actor_kind_labels())
+        .constant("AUDIT_ACTOR_KIND_LABELS", labels::audit_actor_kinds())
         // How people read each event of an account's security log.
-        .constant("SECURITY_EVENT_LABELS", security_event_labels())
+        .constant("SECURITY_EVENT_LABELS", labels::security_events())
         // The page registry (title, section, required capability, context kinds), in
         // sidebar order: the UI derives its sidebar, titles and page access from it.
         .constant("PAGES", orgdesk_model::AppPage::registry())
@@ -197,30 +198,6 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         )
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
-}
-
-fn audit_action_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
-    use orgdesk_model::audit::AuditAction;
-    AuditAction::ALL
-        .into_iter()
-        .map(|a| (a.as_str(), a.label()))
-        .collect()
-}
-
-fn audit_actor_kind_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
-    use orgdesk_model::audit::AuditActorKind;
-    AuditActorKind::ALL
-        .into_iter()
-        .map(|k| (k.as_str(), k.label()))
-        .collect()
-}
-
-fn security_event_labels() -> std::collections::BTreeMap<&'static str, &'static str> {
-    use orgdesk_model::security::SecurityEvent;
-    SecurityEvent::ALL
-        .into_iter()
-        .map(|e| (e.as_str(), e.label()))
-        .collect()
 }
 
 /// Writes the TypeScript bindings the UI imports.

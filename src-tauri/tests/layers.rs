@@ -13,6 +13,7 @@ fn modules_import_only_lower_layers() {
                 "events",
                 "host",
                 "keychain",
+                "labels",
                 "main_window",
             ],
             &["windows"],
