@@ -9,12 +9,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use orgdesk_client::{Client, ClientError};
 use orgdesk_model::auth::LoginRequest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 #[derive(Default)]
 struct Counts {
@@ -35,22 +35,26 @@ async fn read_head(socket: &mut TcpStream) -> bool {
     true
 }
 
-async fn answers_once_per_connection() -> (String, Arc<Counts>) {
+/// The server. The first `together` connections are answered only once all of them are
+/// open, so that many parallel first reads really need a connection each.
+async fn answers_once_per_connection(together: usize) -> (String, Arc<Counts>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let counts = Arc::new(Counts::default());
     let seen = counts.clone();
+    let (opened, _) = watch::channel(0usize);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            seen.connections.fetch_add(1, Ordering::SeqCst);
+            let n = seen.connections.fetch_add(1, Ordering::SeqCst) + 1;
+            opened.send_replace(n);
             let seen = seen.clone();
+            let mut all_open = opened.subscribe();
             tokio::spawn(async move {
                 if !read_head(&mut socket).await {
                     return;
                 }
                 seen.requests.fetch_add(1, Ordering::SeqCst);
-                // Long enough for the parallel first requests to need connections of their own.
-                tokio::time::sleep(Duration::from_millis(150)).await;
+                let _ = all_open.wait_for(|open| *open >= together).await;
                 let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
                 if socket.write_all(ok).await.is_err() {
                     return;
@@ -83,7 +87,7 @@ async fn pool_of_stale_connections(client: &Client, counts: &Counts, n: usize) {
 
 #[tokio::test]
 async fn a_read_gets_past_every_dropped_idle_connection() {
-    let (base, counts) = answers_once_per_connection().await;
+    let (base, counts) = answers_once_per_connection(4).await;
     let client = Client::new(&base).unwrap();
     pool_of_stale_connections(&client, &counts, 4).await;
 
@@ -106,7 +110,7 @@ async fn a_read_gets_past_every_dropped_idle_connection() {
 
 #[tokio::test]
 async fn a_write_on_a_dropped_connection_is_not_sent_again() {
-    let (base, counts) = answers_once_per_connection().await;
+    let (base, counts) = answers_once_per_connection(1).await;
     let client = Client::new(&base).unwrap();
     pool_of_stale_connections(&client, &counts, 1).await;
 
