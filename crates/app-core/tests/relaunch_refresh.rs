@@ -26,9 +26,10 @@ fn age(world: &World, key: &ReadKey, away: chrono::Duration) {
     store.store(key, value, Utc::now() - away);
 }
 
-/// Waits until the UI has been told to read `scope` again.
-async fn told(app: &App, scope: &ReadScope) -> bool {
-    for _ in 0..50 {
+/// Waits (up to `tenths` tenths of a second) until the UI has been told to read `scope`
+/// again.
+async fn told(app: &App, scope: &ReadScope, tenths: u32) -> bool {
+    for _ in 0..tenths {
         if app
             .heard
             .refreshed
@@ -74,7 +75,7 @@ async fn after_time_away_an_unchanged_page_hears_it_is_current() {
     );
 
     assert!(
-        told(&app, &scope).await,
+        told(&app, &scope, 200).await,
         "the UI is told the overview is current"
     );
     let again = app.orgs.overview(org).await.unwrap();
@@ -98,7 +99,7 @@ async fn a_recent_unchanged_answer_is_not_announced_again() {
     assert!(shown.from_cache);
 
     assert!(
-        !told(&app, &scope).await,
+        !told(&app, &scope, 30).await,
         "a background refresh that finds the same answer costs the page no re-read"
     );
 }
