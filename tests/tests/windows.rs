@@ -34,7 +34,7 @@ async fn native_title(title: &str) -> Result<()> {
         if found.status.success() && !found.stdout.is_empty() {
             return Ok(());
         }
-        if started.elapsed() > Duration::from_secs(10) {
+        if started.elapsed() > Duration::from_secs(20) {
             bail!("no window titled {title:?}");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -93,7 +93,7 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     flows::sign_out(app).await?;
     let started = Instant::now();
     while app.window_count().await? > 1 {
-        if started.elapsed() > Duration::from_secs(10) {
+        if started.elapsed() > Duration::from_secs(20) {
             bail!("the org window stayed open after sign-out");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -108,7 +108,7 @@ async fn journey(app: &mut App, server: &TestServer) -> Result<()> {
     let state = app.config_dir().join(".window-state.json");
     let started = Instant::now();
     while !std::fs::read_to_string(&state).is_ok_and(|s| s.contains("\"width\": 1000")) {
-        if started.elapsed() > Duration::from_secs(10) {
+        if started.elapsed() > Duration::from_secs(20) {
             bail!("the new size was not written to {}", state.display());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
