@@ -122,10 +122,12 @@ async fn answer(
     let outcome = match finish(state, query, client, &row).await {
         Ok(()) => app_url(&row, &[("code", &code)]),
         Err(Failure(description)) => {
+            let mut tx = state.db.write().await?;
             sqlx::query("DELETE FROM sso_flows WHERE id = $1")
                 .bind(&row.id)
-                .execute(state.db.pool())
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
             app_url(
                 &row,
                 &[("error", "sso_failed"), ("error_description", &description)],
@@ -192,12 +194,14 @@ async fn finish(
             name: identity.name.clone(),
         };
         let json = serde_json::to_string(&result).map_err(|_| AppError::CorruptRow("result"))?;
+        let mut tx = state.db.write().await.map_err(AppError::from)?;
         sqlx::query("UPDATE sso_flows SET result = $1 WHERE id = $2")
             .bind(json)
             .bind(&row.id)
-            .execute(state.db.pool())
+            .execute(&mut *tx)
             .await
             .map_err(AppError::from)?;
+        tx.commit().await.map_err(AppError::from)?;
         return Ok(());
     }
     provisioning::sign_in(state, org, &stored, &identity, &row.id, client)
