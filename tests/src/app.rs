@@ -58,7 +58,7 @@ impl Launch {
 
     pub async fn start(self) -> Result<App> {
         let serial = ONE_AT_A_TIME.lock().await;
-        let binary = workspace::binary("orgdesk-app", "orgdesk")?;
+        let binary = workspace::app_binary()?;
         let artifacts = Artifacts::new(&self.test)?;
         let profile = Profile::new()?;
         let launcher = write_launcher(&profile, &binary, &artifacts)?;
@@ -214,7 +214,7 @@ impl App {
         args: &[&str],
         timeout: Duration,
     ) -> Result<std::process::ExitStatus> {
-        let binary = workspace::binary("orgdesk-app", "orgdesk")?;
+        let binary = workspace::app_binary()?;
         let mut command = std::process::Command::new(binary);
         command
             .args(args)

@@ -20,6 +20,24 @@ fn target_dir() -> PathBuf {
     }
 }
 
+/// The app under test: `ORGDESK_E2E_APP_BINARY` when set (an installed or release build,
+/// absolute path), else the workspace's debug build of `orgdesk`.
+pub fn app_binary() -> Result<PathBuf> {
+    match std::env::var_os("ORGDESK_E2E_APP_BINARY").filter(|v| !v.is_empty()) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            if !path.is_absolute() || !path.is_file() {
+                bail!(
+                    "ORGDESK_E2E_APP_BINARY={} is not an absolute path to a file",
+                    path.display()
+                );
+            }
+            Ok(path)
+        }
+        None => binary("orgdesk-app", "orgdesk"),
+    }
+}
+
 /// The debug build of `bin` from `package`, built first if it is missing.
 ///
 /// `scripts/e2e.sh` builds both binaries before the tests, so this only builds when a test
