@@ -124,11 +124,42 @@ impl Webhooks {
             webhook: id,
             cursor: cursor.clone(),
         };
+        let first_page = cursor.is_none();
         let read = move |c: Client| async move {
             c.webhook_deliveries(org_id, id, cursor.as_deref(), DELIVERIES_PER_PAGE)
                 .await
         };
-        self.reads.read(ReadKey::of(org_id, read_key), read).await
+        let page = self.reads.read(ReadKey::of(org_id, read_key), read).await?;
+        if first_page {
+            self.follow_health(org_id, id, &page.value.items).await;
+        }
+        Ok(page)
+    }
+
+    /// An endpoint's health is part of the endpoints' answer, read apart from its
+    /// deliveries: when the deliveries show an attempt newer than the remembered endpoint
+    /// knows of, the endpoints are read from the server again and their page told, or it
+    /// would keep "No deliveries yet" beside a delivered row (the two reads raced the
+    /// delivery). Once the endpoints are read again the two agree, so this fires once.
+    async fn follow_health(&self, org_id: OrgId, id: WebhookId, items: &[WebhookDelivery]) {
+        let Some(newest) = items
+            .iter()
+            .filter_map(|d| d.last_attempt.as_ref().map(|a| a.at))
+            .max()
+        else {
+            return;
+        };
+        let key = ReadKey::of(org_id, OrgRead::Webhooks);
+        let Ok(Some(hooks)) = self.reads.remembered::<Vec<Webhook>>(&key).await else {
+            return;
+        };
+        let behind = hooks
+            .iter()
+            .find(|h| h.id == id)
+            .is_some_and(|h| h.health.last_attempt_at.is_none_or(|at| at < newest));
+        if behind {
+            self.changed(org_id, false);
+        }
     }
 
     /// A delivery with the body as sent and every attempt, newest first.

@@ -227,3 +227,67 @@ async fn an_endpoint_turned_off_after_failures_is_announced_once_per_time() {
     later.alerts.check().await;
     assert_eq!(notified(&later).len(), 1, "{:?}", notified(&later));
 }
+
+/// The endpoints and the deliveries are two reads; a delivery made between them left the
+/// endpoint's health behind ("No deliveries yet" beside a failed or delivered row) with
+/// nothing to read it again. The deliveries now bring the endpoints along.
+#[tokio::test(flavor = "multi_thread")]
+async fn deliveries_newer_than_the_endpoint_bring_its_health_along() {
+    let world = World::new().await;
+    let app = world.launch();
+    let org: OrgId = sign_up_with_org(&world, &app, "ana@example.com").await;
+    let id = app
+        .webhooks
+        .create(org, to_nowhere(vec![AuditAction::ProjectCreated]))
+        .await
+        .unwrap()
+        .webhook
+        .id;
+    let before = app.webhooks.list(org).await.unwrap();
+    assert!(before.value[0].health.last_attempt_at.is_none());
+
+    // A change made elsewhere: the server tries the endpoint (nothing listens on port 9).
+    let direct = world.direct("ana@example.com").await;
+    let site = CreateProjectRequest {
+        name: "Site".into(),
+        ..Default::default()
+    };
+    direct.create_project(org, &site).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let hooks = direct.webhooks(org).await.unwrap().value;
+        if hooks[0].health.last_attempt_at.is_some() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no attempt in 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    app.heard.refreshed.lock().unwrap().clear();
+    let page = app.webhooks.deliveries(org, id, None).await.unwrap();
+    let attempt = page.value.items[0]
+        .last_attempt
+        .clone()
+        .expect("an attempt");
+    let webhooks_scope = ReadScope::OrgData {
+        org_id: org,
+        data: OrgData::Webhooks,
+    };
+    let heard = app.heard.refreshed.lock().unwrap().clone();
+    assert!(
+        heard.iter().any(|scopes| scopes.contains(&webhooks_scope)),
+        "the endpoints' page is not told: {heard:?}"
+    );
+    let after = app.webhooks.list(org).await.unwrap();
+    assert!(!after.from_cache, "the endpoints are read from the server");
+    assert_eq!(after.value[0].health.last_attempt_at, Some(attempt.at));
+
+    // Now the two agree: reading the deliveries again tells nobody.
+    app.heard.refreshed.lock().unwrap().clear();
+    app.webhooks.deliveries(org, id, None).await.unwrap();
+    let heard = app.heard.refreshed.lock().unwrap().clone();
+    assert!(
+        !heard.iter().any(|scopes| scopes.contains(&webhooks_scope)),
+        "told again: {heard:?}"
+    );
+}
