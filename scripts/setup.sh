@@ -39,6 +39,8 @@ TEST_PACKAGES=(
   xvfb webkit2gtk-driver
   # a session bus and an unlocked keychain inside it
   dbus-x11 gnome-keyring libsecret-tools
+  # a notification server whose notifications a test can click (dunstctl)
+  dunst
   # server tests against PostgreSQL
   postgresql
   # screenshots, window inspection, PDF checks

@@ -21,10 +21,12 @@ pub struct DataRefreshed {
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct SignedOut;
 
-/// The tray asks the main window to show a context.
+/// The tray or a notification asks the main window to show a context: at `page`, or (when
+/// absent) at the page it shows now.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct ContextRequested {
     pub org_id: orgdesk_model::OrgId,
+    pub page: Option<orgdesk_model::AppPage>,
 }
 
 /// The outbox changed: a change was queued, applied, refused or hit a conflict.

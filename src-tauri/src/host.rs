@@ -1,14 +1,13 @@
 //! The desktop's side of what the core asks of its host: background work on Tauri's async
-//! runtime, desktop notifications, the native save dialog, and the system browser.
+//! runtime, the native save dialog, and the system browser (notifications: `notices`).
 
 use std::path::PathBuf;
 
-use orgdesk_app_core::host::{BoxFuture, Browser, Notifier, SaveDialog, SaveRequest, Spawner};
+use orgdesk_app_core::host::{BoxFuture, Browser, SaveDialog, SaveRequest, Spawner};
 use orgdesk_app_core::AppError;
 use orgdesk_model::{ApiError, ErrorCode};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
-use tauri_plugin_notification::NotificationExt;
 
 /// Runs the core's background work on Tauri's runtime.
 pub struct TauriSpawner;
@@ -16,23 +15,6 @@ pub struct TauriSpawner;
 impl Spawner for TauriSpawner {
     fn spawn(&self, task: BoxFuture<'static, ()>) {
         tauri::async_runtime::spawn(task);
-    }
-}
-
-pub struct DesktopNotifier<R: Runtime>(pub AppHandle<R>);
-
-impl<R: Runtime> Notifier for DesktopNotifier<R> {
-    fn notify(&self, title: &str, body: &str) {
-        if let Err(e) = self
-            .0
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show()
-        {
-            tracing::warn!(error = %e, "the desktop notification could not be shown");
-        }
     }
 }
 

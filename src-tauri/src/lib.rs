@@ -11,6 +11,7 @@ pub mod host;
 pub mod keychain;
 pub mod labels;
 pub mod main_window;
+pub mod notices;
 pub mod tray;
 pub mod windows;
 
@@ -28,9 +29,10 @@ use crate::card_window::{AppCardWindow, CardWindow};
 use crate::deeplink::PendingLink;
 use crate::embedded::Embedded;
 use crate::events::TauriEvents;
-use crate::host::{DesktopNotifier, NativeSaveDialog, SystemBrowser, TauriSpawner};
+use crate::host::{NativeSaveDialog, SystemBrowser, TauriSpawner};
 use crate::keychain::OsKeychain;
 use crate::main_window::{AppBackground, Background};
+use crate::notices::DesktopNotifier;
 
 /// Every command the UI may call, for the invoke handler and the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {

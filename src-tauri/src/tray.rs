@@ -13,9 +13,8 @@ use orgdesk_model::OrgId;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_specta::Event;
 
-use crate::events::{ContextRequested, DataChanged};
+use crate::events::DataChanged;
 use crate::windows;
 
 const OPEN: &str = "open";
@@ -123,10 +122,7 @@ fn chosen<R: Runtime>(app: &AppHandle<R>, id: &str) {
             else {
                 return;
             };
-            windows::show_main(app);
-            if let Err(e) = (ContextRequested { org_id }).emit_to(app, windows::MAIN) {
-                tracing::warn!(error = %e, "the main window was not asked to switch");
-            }
+            windows::open_in_main(app, org_id, None);
         }
     }
 }

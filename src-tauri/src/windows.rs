@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use orgdesk_model::OrgId;
+use orgdesk_model::{AppPage, OrgId};
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 use tauri_specta::Event;
@@ -15,7 +15,7 @@ use tauri_specta::Event;
 use orgdesk_app_core::appearance::Appearance;
 use orgdesk_app_core::prefs::ThemeChoice;
 
-use crate::events::{DataChanged, SignedOut};
+use crate::events::{ContextRequested, DataChanged, SignedOut};
 use crate::main_window;
 
 /// The main window's label (as in `tauri.conf.json`).
@@ -160,6 +160,15 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
         if let Err(e) = bring_forward(&window) {
             tracing::warn!(error = %e, "the main window could not be shown");
         }
+    }
+}
+
+/// Shows the main window and asks it to open `org_id`, at `page` or where it is now (a
+/// tray entry or a notification was clicked).
+pub fn open_in_main<R: Runtime>(app: &AppHandle<R>, org_id: OrgId, page: Option<AppPage>) {
+    show_main(app);
+    if let Err(e) = (ContextRequested { org_id, page }).emit_to(app, MAIN) {
+        tracing::warn!(error = %e, "the main window was not asked to switch");
     }
 }
 

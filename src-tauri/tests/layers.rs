@@ -17,7 +17,7 @@ fn modules_import_only_lower_layers() {
                 "main_window",
             ],
             &["windows"],
-            &["commands", "tray"],
+            &["commands", "notices", "tray"],
         ],
     );
 }

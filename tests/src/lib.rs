@@ -13,6 +13,7 @@ mod driver;
 pub mod flows;
 pub mod keychain;
 pub mod native;
+pub mod notification_daemon;
 pub mod notifications;
 pub mod oidc;
 mod page;

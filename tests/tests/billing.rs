@@ -3,8 +3,9 @@
 //! (once more with a repeated `Idempotency-Key`, charged once); the Billing page then shows
 //! the new balance, the alert, the ledger, the usage chart and the open statement; the
 //! usage CSV is saved through the native GTK save dialog, driven with xdotool; the desktop
-//! notification is read off the D-Bus session; a member finds no Billing, not even through
-//! a link. Run with `scripts/e2e.sh billing` (Xvfb, D-Bus and an unlocked keychain).
+//! notification is read off the D-Bus session, and a click on it (in a real notification
+//! server, dunst) opens the org's Billing from another page; a member finds no Billing,
+//! not even through a link. Run with `scripts/e2e.sh billing` (Xvfb, D-Bus and an unlocked keychain).
 
 use std::path::Path;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use orgdesk_e2e::api::Api;
 use orgdesk_e2e::flows::{self, PASSWORD};
+use orgdesk_e2e::notification_daemon::NotificationDaemon;
 use orgdesk_e2e::notifications::NotificationMonitor;
 use orgdesk_e2e::probes::{current_month, thousands};
 use orgdesk_e2e::{keychain, testid, with, App, Key, Launch, TestServer};
@@ -36,16 +38,22 @@ async fn billing_journey() -> Result<()> {
     let server = TestServer::start(TEST).await?;
     // Before the app starts, so that no notification it sends goes unseen.
     let mut notifications = NotificationMonitor::start(TEST).await?;
+    let mut daemon = NotificationDaemon::start(TEST).await?;
     let mut app = Launch::new(TEST).start().await?;
-    let outcome = journey(&mut app, &server, &mut notifications).await;
+    let outcome = journey(&mut app, &server, &mut notifications, &mut daemon).await;
     let finished = app.finish(outcome).await;
-    server.stop().and(notifications.stop()).and(finished)
+    server
+        .stop()
+        .and(notifications.stop())
+        .and(daemon.stop())
+        .and(finished)
 }
 
 async fn journey(
     app: &mut App,
     server: &TestServer,
     notifications: &mut NotificationMonitor,
+    daemon: &mut NotificationDaemon,
 ) -> Result<()> {
     let url = server.base_url();
     owner_sets_up(app, url).await?;
@@ -53,6 +61,8 @@ async fn journey(
     let secret = owner_creates_api_key(app).await?;
     let balance = meter_usage(url, &secret).await?;
     let notified = billing_page_after_usage(app, balance, notifications).await?;
+    notified.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    clicking_the_notification_opens_billing(app, daemon).await?;
     export_usage_csv(app).await?;
     member_finds_no_billing(app, url).await?;
     // Checked when the Billing page had loaded; reported last, so that a wrong notice
@@ -349,6 +359,26 @@ async fn low_balance_notified_once(notifications: &mut NotificationMonitor) -> R
         low == 1,
         "the low-balance notification went out {low} times for one crossing: {calls:?}"
     );
+    Ok(())
+}
+
+/// From another page, a click on the low-balance notification (its default action, in the
+/// notification server) brings the org's Billing page up.
+async fn clicking_the_notification_opens_billing(
+    app: &mut App,
+    daemon: &mut NotificationDaemon,
+) -> Result<()> {
+    flows::go_to(app, "projects").await?;
+    daemon
+        .click_newest(Duration::from_secs(10))
+        .await
+        .context("the low-balance notification was not shown by the notification server")?;
+    app.wait_for(&testid("page-billing"))
+        .await
+        .context("clicking the low-balance notification did not open Billing")?;
+    app.wait_for_text(&testid("current-context-name"), ORG_NAME)
+        .await?;
+    app.screenshot("opened-from-notification").await?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use orgdesk_model::org::Membership;
 use orgdesk_model::webhook::{Webhook, WebhookDisabledReason};
 use orgdesk_model::{AppPage, Capability, OrgId};
 
-use crate::host::{Notifier, Spawner};
+use crate::host::{Notice, Notifier, Spawner};
 use crate::prefs::Prefs;
 use crate::signed_in::SignedIn;
 
@@ -79,7 +79,11 @@ impl Alerts {
             "{name} has {} credits left, below its alert threshold of {}. Top up to keep usage running.",
             summary.balance, alert.threshold
         );
-        self.notifier.notify("Low credit balance", &body);
+        self.notifier.notify(Notice {
+            title: "Low credit balance",
+            body,
+            opens: Some((org, AppPage::Billing)),
+        });
     }
 
     /// Announces each endpoint the server turned off after failures, once per time it did
@@ -110,7 +114,11 @@ impl Alerts {
                 "The webhook to {} in {name} was turned off: its deliveries kept failing. Fix the receiver, then turn it on again under Settings → Webhooks.",
                 hook.url
             );
-            self.notifier.notify("Webhook turned off", &body);
+            self.notifier.notify(Notice {
+                title: "Webhook turned off",
+                body,
+                opens: Some((org, AppPage::SettingsWebhooks)),
+            });
         }
     }
 
@@ -138,8 +146,11 @@ impl Alerts {
                 m.org.name,
                 pending.purge_at.format("%b %-d, %Y")
             );
-            self.notifier
-                .notify("Organization scheduled for deletion", &body);
+            self.notifier.notify(Notice {
+                title: "Organization scheduled for deletion",
+                body,
+                opens: Some((m.org.id, AppPage::Overview)),
+            });
         }
     }
 

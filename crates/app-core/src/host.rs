@@ -8,6 +8,7 @@ use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
 use orgdesk_client::ReadScope;
+use orgdesk_model::{AppPage, OrgId};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -46,9 +47,17 @@ impl Spawner for TokioSpawner {
     }
 }
 
+/// A desktop notification, and the org page a click on it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: &'static str,
+    pub body: String,
+    pub opens: Option<(OrgId, AppPage)>,
+}
+
 /// Shows a desktop notification.
 pub trait Notifier: Send + Sync {
-    fn notify(&self, title: &str, body: &str);
+    fn notify(&self, notice: Notice);
 }
 
 /// What a save dialog shows: its title, the file name it suggests and the file type.

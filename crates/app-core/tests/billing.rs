@@ -87,6 +87,12 @@ async fn top_up_is_retry_safe_and_a_low_balance_is_announced_once() {
     let shown = app.notified.0.lock().unwrap().clone();
     assert_eq!(shown.len(), 1, "announced once: {shown:?}");
     assert!(shown[0].contains("Acme"), "{shown:?}");
+    let opens = app.notified.1.lock().unwrap().clone();
+    assert_eq!(
+        opens,
+        [Some((org, orgdesk_model::AppPage::Billing))],
+        "a click opens its billing"
+    );
 
     // The tray marks it, from what this computer remembers.
     app.orgs.contexts().await.unwrap();

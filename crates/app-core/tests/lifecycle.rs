@@ -211,6 +211,12 @@ async fn deletion_is_scheduled_with_proof_and_cancelled_never_queued_offline() {
     let told = app.notified.0.lock().unwrap().clone();
     assert_eq!(told.len(), 1, "{told:?}");
     assert!(told[0].contains("scheduled for deletion"), "{told:?}");
+    let opens = app.notified.1.lock().unwrap().clone();
+    assert_eq!(
+        opens,
+        [Some((org, orgdesk_model::AppPage::Overview))],
+        "a click opens the org"
+    );
 
     let cancelled = app.orgs.cancel_deletion(org).await.unwrap();
     assert!(cancelled.org.pending_deletion.is_none());

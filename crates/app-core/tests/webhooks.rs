@@ -200,6 +200,13 @@ async fn an_endpoint_turned_off_after_failures_is_announced_once_per_time() {
     assert!(once[0].contains(NOWHERE), "{}", once[0]);
     assert!(once[0].contains("Acme"), "{}", once[0]);
     assert!(once[0].contains("turn it on again"), "{}", once[0]);
+    let opens = app.notified.1.lock().unwrap().clone();
+    let webhooks_page = orgdesk_model::AppPage::SettingsWebhooks;
+    assert_eq!(
+        opens,
+        [Some((org, webhooks_page))],
+        "a click opens the org's webhooks"
+    );
 
     // Read again, by the page or the watch, and after a restart: not told twice.
     app.webhooks.list(org).await.unwrap();

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use orgdesk_app::Desktop;
-use orgdesk_app_core::host::Notifier;
+use orgdesk_app_core::host::{Notice, Notifier};
 use orgdesk_app_core::secrets::SecretStore;
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -63,7 +63,7 @@ pub async fn verify_mailed_address(server_url: &str, data_dir: &std::path::Path,
 struct NoNotifications;
 
 impl Notifier for NoNotifications {
-    fn notify(&self, _: &str, _: &str) {}
+    fn notify(&self, _: Notice) {}
 }
 
 /// An app whose services use `secrets` and keep their preferences in `app_dir`. (A mock

@@ -665,9 +665,13 @@ export type ConnectivityStatus = {
 	durable: boolean,
 };
 
-/**  The tray asks the main window to show a context. */
+/**
+ *  The tray or a notification asks the main window to show a context: at `page`, or (when
+ *  absent) at the page it shows now.
+ */
 export type ContextRequested = {
 	org_id: OrgId,
+	page: AppPage | null,
 };
 
 export type CreateApiKeyRequest = {

@@ -116,9 +116,9 @@ class Workspace {
     });
   }
 
-  /** The tray asked for a context: go there, if it is one of ours. */
-  requested(orgId: string): void {
-    if (this.phase === 'signed-in' && this.contexts.some((c) => c.org.id === orgId)) this.go(orgId);
+  /** The tray or a notification asked for a context (at a page): go there, if it is one of ours. */
+  requested(orgId: string, page: AppPage | null = null): void {
+    if (this.phase === 'signed-in' && this.contexts.some((c) => c.org.id === orgId)) this.go(orgId, page ?? this.page);
   }
 
   /** Puts a created or changed org into the list, keeping the order. */

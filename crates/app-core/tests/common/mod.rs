@@ -18,10 +18,11 @@ pub use dialog::ScriptedDialog;
 use std::sync::Mutex;
 
 use orgdesk_app_core::host::{
-    BoxFuture, BuiltInAddress, BuiltInServer, ConnectivityStatus, Notifier, UiEvents,
+    BoxFuture, BuiltInAddress, BuiltInServer, ConnectivityStatus, Notice, Notifier, UiEvents,
 };
 use orgdesk_app_core::AppError;
 use orgdesk_client::ReadScope;
+use orgdesk_model::{AppPage, OrgId};
 
 pub async fn server() -> (orgdesk_server::RunningServer, tempfile::TempDir) {
     server_with(|config| config).await
@@ -40,13 +41,18 @@ pub async fn server_with(
     (orgdesk_server::spawn(tweak(config)).await.unwrap(), dir)
 }
 
-/// Records notifications instead of showing them.
+/// Records notifications instead of showing them: their bodies, and the org page a click
+/// on each would open.
 #[derive(Default)]
-pub struct Recorded(pub Mutex<Vec<String>>);
+pub struct Recorded(
+    pub Mutex<Vec<String>>,
+    pub Mutex<Vec<Option<(OrgId, AppPage)>>>,
+);
 
 impl Notifier for Recorded {
-    fn notify(&self, _title: &str, body: &str) {
-        self.0.lock().unwrap().push(body.to_owned());
+    fn notify(&self, notice: Notice) {
+        self.0.lock().unwrap().push(notice.body);
+        self.1.lock().unwrap().push(notice.opens);
     }
 }
 

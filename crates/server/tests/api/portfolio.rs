@@ -16,6 +16,7 @@ on_both_backends!(
     strangers_orgs_never_appear_and_keys_are_refused,
     an_org_scheduled_for_deletion_says_so,
     an_org_that_shuts_me_out_shows_no_figures,
+    a_burst_of_two_accounts_keeps_each_to_its_own,
 );
 
 async fn portfolio(app: &TestApp, token: &str) -> Vec<Value> {
@@ -356,5 +357,35 @@ async fn an_org_that_shuts_me_out_shows_no_figures(backend: Backend) {
             Value::Null,
             "{hidden} of an org that refuses me"
         );
+    }
+}
+
+/// 48 reads at once, from two accounts, while one of them tops up: every answer is 200 and
+/// names only its caller's orgs (no answer crosses over under load).
+async fn a_burst_of_two_accounts_keeps_each_to_its_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ana = app.signup("ana@example.com").await;
+    let zed = app.signup("zed@example.com").await;
+    let atlas = id(&app.new_org(&ana.token, "Atlas").await);
+    let hidden = id(&app.new_org(&zed.token, "Zed Secret").await);
+
+    let reads = (0..48).map(|i| {
+        let (app, token) = (&app, if i % 2 == 0 { &ana.token } else { &zed.token });
+        async move { (i % 2 == 0, portfolio(app, token).await) }
+    });
+    let top_ups = async {
+        top_up(&app, &ana.token, &atlas, 100).await;
+    };
+    let (answers, ()) = tokio::join!(futures::future::join_all(reads), top_ups);
+    for (is_ana, rows) in answers {
+        let text = serde_json::to_string(&rows).unwrap();
+        assert_eq!(rows.len(), 2, "{text}");
+        let (mine, theirs) = if is_ana {
+            (&atlas, &hidden)
+        } else {
+            (&hidden, &atlas)
+        };
+        assert!(text.contains(mine.as_str()), "{text}");
+        assert!(!text.contains(theirs.as_str()), "crossed over: {text}");
     }
 }
