@@ -21,6 +21,7 @@ step "UI: lint" ui lint
 step "UI: unit tests" ui test
 # Before any cargo step on src-tauri: tauri::generate_context! embeds ui/dist.
 step "UI: build" ui build
+step "UI: initial-load budget (120 KB gzip)" ui budget
 step "Rust: format" cargo fmt --all --check
 step "Rust: clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: tests (SQLite and PostgreSQL)" cargo test --workspace --exclude orgdesk-e2e --locked

@@ -17,10 +17,19 @@ export default ts.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // Features import only from lib/ and from themselves, never from each other's insides.
+      // Features import only from lib/ and from themselves, never from each other's insides:
+      // a feature is imported through its index.ts, and its page (loaded on first visit, by
+      // app/pages.ts alone) through its page.ts.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../features/*/*', '../../features/*/*'], message: 'Import a feature through its index.ts' }] },
+        {
+          patterns: [
+            {
+              group: ['../features/*/*', '../../features/*/*', '!../features/*/page'],
+              message: 'Import a feature through its index.ts (its page through its page.ts)',
+            },
+          ],
+        },
       ],
     },
   },

@@ -11,6 +11,14 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'safari16',
     sourcemap: false,
+    // WebKitGTK knows <link rel="modulepreload">; where it would not, the import still works.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      output: {
+        // A page fetched on first visit (features/<x>/page.ts) is named by its feature.
+        chunkFileNames: (chunk) => `assets/${chunk.facadeModuleId?.match(/features\/([^/]+)\/page\.ts$/)?.[1] ?? '[name]'}-[hash].js`,
+      },
+    },
   },
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {

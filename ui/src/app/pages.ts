@@ -2,41 +2,31 @@
 // `AppPage` so a page added to the registry (crates/model/src/navigation.rs) does not
 // compile here until it has a component. Titles, order and access come from the registry
 // (lib/pages.ts).
-import type { Component } from 'svelte';
 import { Archive, Building2, CircleUser, FolderKanban, TriangleAlert, Fingerprint, KeyRound, LayoutDashboard, ScrollText, Settings2, ShieldCheck, Users, Wallet, Webhook } from '@lucide/svelte';
-import { AccountPage } from '../features/account';
-import { ApiKeysPage } from '../features/apikeys';
-import { AuditLogPage } from '../features/audit';
-import { BillingPage } from '../features/billing';
-import { DangerZonePage, DataPage } from '../features/data';
-import { MembersPage } from '../features/members';
 import { OverviewPage } from '../features/overview';
-import { PortfolioPage } from '../features/portfolio';
-import { ProjectsPage } from '../features/projects';
-import { SecuritySettings } from '../features/security';
-import { GeneralSettings } from '../features/settings';
-import { SsoSettingsPage } from '../features/sso';
-import { WebhooksPage } from '../features/webhooks';
-import type { AppPage, Membership } from '../lib/bindings';
+import type { AppPage } from '../lib/bindings';
+import { eager, lazy, type LoadablePage } from './loadable.svelte';
 
 export interface PageView {
-  component: Component<{ membership: Membership }>;
+  /** The overview is in the initial bundle; every other page is fetched on first visit
+   *  (or in idle time after the first paint) through its feature's `page.ts`. */
+  page: LoadablePage;
   icon: typeof LayoutDashboard;
 }
 
 export const views: Record<AppPage, PageView> = {
-  overview: { component: OverviewPage, icon: LayoutDashboard },
-  portfolio: { component: PortfolioPage, icon: Building2 },
-  projects: { component: ProjectsPage, icon: FolderKanban },
-  members: { component: MembersPage, icon: Users },
-  billing: { component: BillingPage, icon: Wallet },
-  'settings/general': { component: GeneralSettings, icon: Settings2 },
-  'settings/audit-log': { component: AuditLogPage, icon: ScrollText },
-  'settings/api-keys': { component: ApiKeysPage, icon: KeyRound },
-  'settings/webhooks': { component: WebhooksPage, icon: Webhook },
-  'settings/security': { component: SecuritySettings, icon: ShieldCheck },
-  'settings/sso': { component: SsoSettingsPage, icon: Fingerprint },
-  'settings/data': { component: DataPage, icon: Archive },
-  'settings/danger-zone': { component: DangerZonePage, icon: TriangleAlert },
-  account: { component: AccountPage, icon: CircleUser },
+  overview: { page: eager(OverviewPage), icon: LayoutDashboard },
+  portfolio: { page: lazy(() => import('../features/portfolio/page').then((m) => m.PortfolioPage)), icon: Building2 },
+  projects: { page: lazy(() => import('../features/projects/page').then((m) => m.ProjectsPage)), icon: FolderKanban },
+  members: { page: lazy(() => import('../features/members/page').then((m) => m.MembersPage)), icon: Users },
+  billing: { page: lazy(() => import('../features/billing/page').then((m) => m.BillingPage)), icon: Wallet },
+  'settings/general': { page: lazy(() => import('../features/settings/page').then((m) => m.GeneralSettings)), icon: Settings2 },
+  'settings/audit-log': { page: lazy(() => import('../features/audit/page').then((m) => m.AuditLogPage)), icon: ScrollText },
+  'settings/api-keys': { page: lazy(() => import('../features/apikeys/page').then((m) => m.ApiKeysPage)), icon: KeyRound },
+  'settings/webhooks': { page: lazy(() => import('../features/webhooks/page').then((m) => m.WebhooksPage)), icon: Webhook },
+  'settings/security': { page: lazy(() => import('../features/security/page').then((m) => m.SecuritySettings)), icon: ShieldCheck },
+  'settings/sso': { page: lazy(() => import('../features/sso/page').then((m) => m.SsoSettingsPage)), icon: Fingerprint },
+  'settings/data': { page: lazy(() => import('../features/data/page').then((m) => m.DataPage)), icon: Archive },
+  'settings/danger-zone': { page: lazy(() => import('../features/data/page').then((m) => m.DangerZonePage)), icon: TriangleAlert },
+  account: { page: lazy(() => import('../features/account/page').then((m) => m.AccountPage)), icon: CircleUser },
 };

@@ -1,2 +1,1 @@
-export { default as AccountPage } from './AccountPage.svelte';
 export { askToEnrol } from './enrolment.svelte';

@@ -1,0 +1,2 @@
+export { default as DataPage } from './DataPage.svelte';
+export { default as DangerZonePage } from './DangerZonePage.svelte';

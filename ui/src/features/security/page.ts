@@ -1,0 +1,1 @@
+export { default as SecuritySettings } from './SecuritySettings.svelte';

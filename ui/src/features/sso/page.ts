@@ -1,0 +1,1 @@
+export { default as SsoSettingsPage } from './SsoSettingsPage.svelte';
