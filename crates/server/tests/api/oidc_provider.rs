@@ -6,8 +6,6 @@
 //! consent forms, and stops at the first address outside the provider.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,9 +17,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use url::Url;
+
+#[path = "../../../../scripts/oidc/launch.rs"]
+mod launch;
 
 /// The secret of the provider's client for the server under test.
 pub const CLIENT_ID: &str = "orgdesk";
@@ -70,13 +70,6 @@ impl Provider {
         accounts: &[ProviderAccount<'_>],
         id_token_ttl: u64,
     ) -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/oidc");
-        assert!(
-            root.join("node_modules/oidc-provider").exists(),
-            "the SSO tests need oidc-provider: run scripts/setup.sh (or npm ci --prefix \
-             scripts/oidc); looked in {}",
-            root.display()
-        );
         // The proxy's port first: the provider names itself by it.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -104,36 +97,8 @@ impl Provider {
             "accounts": accounts,
             "id_token_ttl": id_token_ttl,
         });
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("provider.json");
-        std::fs::write(&path, config.to_string()).expect("provider config");
-        let mut child = Command::new("node")
-            .arg(root.join("provider.mjs"))
-            .arg(&path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node starts (is Node.js installed? run scripts/setup.sh)");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let ready: Value = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                let line = lines
-                    .next_line()
-                    .await
-                    .expect("provider output")
-                    .expect("the provider exited before it was ready");
-                if let Ok(value) = serde_json::from_str::<Value>(&line) {
-                    if value.get("port").is_some() {
-                        return value;
-                    }
-                }
-            }
-        })
-        .await
-        .expect("the provider is ready within 30 s");
-        // Keep reading what it prints: a closed pipe would end it at its next line.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let launched = launch::launch(&config).await;
+        let ready = launched.ready;
         let upstream = format!("http://127.0.0.1:{}", ready["port"]);
         let swap = Arc::new(Mutex::new(None));
         let state = ProxyState {
@@ -151,8 +116,8 @@ impl Provider {
         });
         Self {
             issuer,
-            _child: child,
-            _dir: dir,
+            _child: launched.child,
+            _dir: launched.dir,
             swap,
             proxy,
         }
