@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh          everything the tests need (CI runs this as root)
 #   scripts/setup.sh --app    only what building and running the app needs
-#   scripts/setup.sh --bench  what scripts/bench-server.sh needs: oha and wrk, PostgreSQL
+#   scripts/setup.sh --bench  what scripts/bench-server.sh needs: oha and wrk, PostgreSQL;
+#                             and scripts/bench-app.sh: Xvfb, python3-xlib, python3-numpy
 #                             (CI does not pass it: CI runs no benchmark)
 #
 # Needs the Rust toolchain and Node 20+/npm; installs the rest (apt as root, or via sudo).
@@ -54,6 +55,8 @@ BENCH_PACKAGES=(
   wrk
   # the benchmark's second backend
   postgresql
+  # scripts/bench-app.sh: a window under Xvfb, timed from its X events and frames
+  xvfb gnome-keyring dbus-x11 imagemagick webkit2gtk-driver python3-xlib python3-numpy
 )
 # The HTTP load tool of scripts/bench-server.sh, pinned (crates.io).
 OHA_VERSION=1.16.0
@@ -246,6 +249,7 @@ if [[ $PROFILE == test ]]; then
 elif [[ $PROFILE == bench ]]; then
   step "PostgreSQL" start_postgres
   step "oha" install_oha
+  step "tauri-driver" install_tauri_driver
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"
