@@ -129,7 +129,7 @@ inside_session() {
 
   echo
   "$PY" scripts/bench/app.py table --launches "$OUT/launches.json" "$OUT/relaunch.json" \
-    --inapp "$OUT/inapp.json" | tee "$OUT/table.txt"
+    --inapp "$OUT/inapp.json" --dist ui/dist --hello-dist bench/hello/dist | tee "$OUT/table.txt"
   log "figures, logs and settled frames in $OUT"
 }
 

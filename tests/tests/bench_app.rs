@@ -117,7 +117,7 @@ async fn measure(app: &mut App) -> Result<Value> {
     let mut index = names.len() - 1;
     while cached.len() < switches {
         index = (index + 1) % names.len();
-        let (ms, _, _) = switch(app, index + 2, Some(&names[index])).await?;
+        let (ms, _, _) = switch(app, index + 2, Some(names[index].as_str())).await?;
         cached.push(ms);
     }
     app.screenshot("after-switches").await?;
