@@ -8,8 +8,9 @@ own, it launches a binary with a fresh HOME/XDG profile and records:
   mapped  exec -> X MapNotify of the process's top-level window (SubstructureNotify on the
           root, read on a connection of its own so the frame grabs cannot delay it);
   paint   exec -> first meaningful paint: the window is grabbed every ~10 ms; once it has not
-          changed for SETTLE_S the last frame is the settled one, and the paint is the first
-          frame that matches it within TOLERANCE (same rule for both apps);
+          changed for SETTLE_S, is not blank (one colour) and MIN_OBSERVE_S have passed, the last frame is the settled
+          one, and the paint is the first frame that matches it within TOLERANCE (same rule
+          for both apps);
   pss     PSS summed over the process tree (the app and its WebKit children), idle after the
           paint, from /proc/<pid>/smaps_rollup;
   flash   whether a frame between map and paint was mostly lighter than the settled frame's
@@ -46,6 +47,8 @@ DISPLAY_NUMBERS = range(72, 80)
 SCREEN = (1280, 800)
 FRAME_INTERVAL_S = 0.010
 SETTLE_S = 2.0
+# Watch at least this long after exec: a splash that stays a few seconds is not the paint.
+MIN_OBSERVE_S = 8.0
 RUN_TIMEOUT_S = 40.0
 # Frames "match" when at most this share of sampled pixels differ by more than PIXEL_DELTA in
 # some channel (a text caret blinking stays below it; a page that is still loading does not).
@@ -54,6 +57,8 @@ PIXEL_DELTA = 24
 # A sample of the window's pixels: every STRIDE-th pixel (coprime with the row width, so the
 # sample covers every column).
 STRIDE = 7
+# A frame whose dominant colour covers all but this share of it is blank, whatever its colour.
+BLANK_SHARE = 0.002
 # A frame "flashes" when more than half its sampled pixels are this much lighter than the
 # settled frame's background.
 FLASH_DELTA = 24
@@ -223,6 +228,12 @@ def differs(a, b):
     return changed > TOLERANCE * len(a)
 
 
+def blank(pixels):
+    """One colour all over (an empty window, before the page paints): not a paint."""
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    return counts.max() > (1 - BLANK_SHARE) * len(pixels)
+
+
 def luminance(pixels):
     return 0.114 * pixels[:, 0] + 0.587 * pixels[:, 1] + 0.299 * pixels[:, 2]
 
@@ -266,7 +277,11 @@ def measure(binary, env, display_name, logfile, shot=None):
             if not frames or differs(pixels, frames[-1][1]):
                 frames.append((at_ms, pixels))
                 last_change = after
-            elif after - last_change >= SETTLE_S:
+            elif (
+                after - last_change >= SETTLE_S
+                and after - started >= MIN_OBSERVE_S
+                and not blank(pixels)
+            ):
                 break
             if after - started > RUN_TIMEOUT_S:
                 raise RuntimeError(f"the window never settled within {RUN_TIMEOUT_S} s")
@@ -522,6 +537,8 @@ def table(args):
 
 
 def main():
+    # SIGTERM ends a run like Ctrl+C: the apps started so far are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("launches", help="measure launches A B A B")
