@@ -53,6 +53,8 @@ TEST_PACKAGES=(
 BENCH_PACKAGES=(
   # the debit runs' load tool (a Lua script gives each request its own Idempotency-Key)
   wrk
+  # scripts/bench-server.sh seeds through the API and reads the load tools' JSON
+  curl jq
   # the benchmark's second backend
   postgresql
   # scripts/bench-app.sh: a window under Xvfb, timed from its X events and frames
