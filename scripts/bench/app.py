@@ -347,6 +347,8 @@ def profile_env(profile, display_name, cache):
 def launches(args):
     scratch = tempfile.mkdtemp(prefix="orgdesk-bench-app.")
     logs = os.path.join(args.logs or scratch, "logs")
+    if not args.logs:
+        log(f"the apps' logs go to {logs} and are deleted at the end (--logs keeps them)")
     os.makedirs(logs, exist_ok=True)
     xvfb = Xvfb()
     apps = {"orgdesk": args.orgdesk, "hello": args.hello}
@@ -381,8 +383,7 @@ def launches(args):
             results["scenarios"][scenario] = runs
     finally:
         xvfb.stop()
-        if not args.logs:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     with open(args.out, "w") as f:
         json.dump(results, f, indent=1)
     log(f"wrote {args.out}")
