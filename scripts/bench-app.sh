@@ -85,7 +85,7 @@ start_xvfb() {
   local n tries
   for n in 72 73 74 75 76 77 78 79; do
     [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$SCRATCH/xvfb.log" 2>&1 &
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp -noreset >"$SCRATCH/xvfb.log" 2>&1 &
     XVFB_PID=$!
     tries=0
     until [[ -e /tmp/.X11-unix/X$n ]]; do
@@ -115,10 +115,11 @@ inside_session() {
 
   log "in-app figures over WebDriver (demo account, $SWITCHES cached switches)"
   start_xvfb
-  ORGDESK_E2E_APP_BINARY=$ORGDESK ORGDESK_BENCH_SWITCHES=$SWITCHES \
+  # The test binary itself, not `cargo test`: that would wait for any build holding the
+  # target dir's lock.
+  (cd tests && ORGDESK_E2E_APP_BINARY=$ORGDESK ORGDESK_BENCH_SWITCHES=$SWITCHES \
     ORGDESK_BENCH_INAPP_OUT=$OUT/inapp.json ORGDESK_BENCH_PROFILE_OUT=$OUT/signed-in \
-    RUST_LIB_BACKTRACE=0 cargo test -p orgdesk-e2e --test bench_app --locked -q \
-    -- --ignored --nocapture --test-threads=1 >&2
+    RUST_LIB_BACKTRACE=0 "$TEST_EXE" --ignored --nocapture --test-threads=1 >&2)
   kill -TERM "$XVFB_PID" && wait "$XVFB_PID" 2>/dev/null || true
   XVFB_PID=""
 
@@ -144,4 +145,9 @@ for tool in dbus-run-session gnome-keyring-daemon Xvfb convert WebKitWebDriver; 
 done
 ((BUILD == 0)) || build
 [[ -x $ORGDESK && -x $HELLO ]] || fail "release builds missing: run without --no-build"
+# The newest build of tests/tests/bench_app.rs.
+TEST_EXE=$(find "${CARGO_TARGET_DIR:-$ROOT/target}/debug/deps" -maxdepth 1 -type f -executable \
+  -name 'bench_app-*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n 1 | cut -d' ' -f2-)
+[[ -n $TEST_EXE ]] || fail "tests/tests/bench_app.rs is not built: run without --no-build"
+export TEST_EXE
 dbus-run-session -- bash "$0" --inside-session --runs "$RUNS" --switches "$SWITCHES"

@@ -72,7 +72,8 @@ def log(message):
 
 
 class Xvfb:
-    """An Xvfb of our own on the first free display of :72..:79."""
+    """An Xvfb of our own on the first free display of :72..:79 (`-noreset`: a server that
+    resets when its last client leaves refuses the next run's first connection)."""
 
     def __init__(self):
         self.process = None
@@ -81,7 +82,7 @@ class Xvfb:
                 continue
             width, height = SCREEN
             process = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -292,6 +293,7 @@ def measure(binary, env, display_name, logfile, shot=None):
         paint = next(at for at, pixels in frames if not differs(pixels, settled))
         result["paint_ms"] = paint
         result["frames"] = len(frames)
+        result["frame_times_ms"] = [round(at) for at, _ in frames]
         # The background: the settled frame's most common colour.
         colours, counts = np.unique(settled, axis=0, return_counts=True)
         background = luminance(colours[counts.argmax()][None, :])[0]
