@@ -50,7 +50,7 @@ cleanup() {
       dpkg -r orgdesk >/dev/null && log "removed orgdesk (dpkg -r)"
     fi
     if ((${#ADDED_TOOLS[@]})); then
-      apt-get remove -y -qq "${ADDED_TOOLS[@]}" >/dev/null &&
+      apt-get purge -y -qq "${ADDED_TOOLS[@]}" >/dev/null &&
         log "removed what this script installed: ${ADDED_TOOLS[*]}"
     fi
   fi
