@@ -121,10 +121,19 @@ inside_session() {
   export GDK_BACKEND=x11 NO_AT_BRIDGE=1
   start_keyring
   start_xvfb
-  log "building the app and the server (no-op when up to date)"
-  cargo build -p orgdesk-app --bin orgdesk -p orgdesk-server --bin orgdesk-server --locked
+  if [[ -n ${ORGDESK_E2E_APP_BINARY:-} ]]; then
+    # Another build of the app is under test (scripts/test-package.sh: the installed .deb);
+    # a test that needs the server builds it when it starts it.
+    log "app under test: $ORGDESK_E2E_APP_BINARY"
+  else
+    log "building the app and the server (no-op when up to date)"
+    cargo build -p orgdesk-app --bin orgdesk -p orgdesk-server --bin orgdesk-server --locked
+  fi
+  # ORGDESK_E2E_TEST=<file> builds and runs only tests/tests/<file>.rs.
+  local only=()
+  [[ -z ${ORGDESK_E2E_TEST:-} ]] || only=(--test "$ORGDESK_E2E_TEST")
   # --no-fail-fast: a failing test binary must not hide how the others went.
-  cargo test -p orgdesk-e2e --locked --no-fail-fast -- --test-threads=1 --nocapture "$@"
+  cargo test -p orgdesk-e2e "${only[@]}" --locked --no-fail-fast -- --test-threads=1 --nocapture "$@"
 }
 
 if [[ ${1:-} == --inside-session ]]; then

@@ -4,6 +4,9 @@
 #
 #   scripts/setup.sh          everything the tests need (CI runs this as root)
 #   scripts/setup.sh --app    only what building and running the app needs
+#   scripts/setup.sh --bench  what scripts/bench-server.sh needs: oha and wrk, PostgreSQL;
+#                             and scripts/bench-app.sh: Xvfb, python3-xlib, python3-numpy
+#                             (CI does not pass it: CI runs no benchmark)
 #
 # Needs the Rust toolchain and Node 20+/npm; installs the rest (apt as root, or via sudo).
 set -euo pipefail
@@ -22,7 +25,8 @@ PROFILE="test"
 case "${1:-}" in
   "") ;;
   --app) PROFILE=app ;;
-  *) echo "usage: $0 [--app]" >&2; exit 2 ;;
+  --bench) PROFILE=bench ;;
+  *) echo "usage: $0 [--app|--bench]" >&2; exit 2 ;;
 esac
 
 TEST_DATABASE_URL='postgres://postgres@localhost/postgres?host=/var/run/postgresql'
@@ -48,6 +52,18 @@ TEST_PACKAGES=(
   # Schemathesis (the API contract) in a virtual environment
   python3-venv
 )
+BENCH_PACKAGES=(
+  # the debit runs' load tool (a Lua script gives each request its own Idempotency-Key)
+  wrk
+  # scripts/bench-server.sh seeds through the API and reads the load tools' JSON
+  curl jq
+  # the benchmark's second backend
+  postgresql
+  # scripts/bench-app.sh: a window under Xvfb, timed from its X events and frames
+  xvfb gnome-keyring dbus-x11 imagemagick webkit2gtk-driver python3-xlib python3-numpy
+)
+# The HTTP load tool of scripts/bench-server.sh, pinned (crates.io).
+OHA_VERSION=1.16.0
 
 as_root() {
   if ((EUID == 0)); then
@@ -76,6 +92,8 @@ install_packages() {
   local wanted=("${APP_PACKAGES[@]}") missing=() pkg
   if [[ $PROFILE == test ]]; then
     wanted+=("${TEST_PACKAGES[@]}")
+  elif [[ $PROFILE == bench ]]; then
+    wanted+=("${BENCH_PACKAGES[@]}")
   fi
   for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
@@ -136,6 +154,16 @@ install_tauri_driver() {
   # Its own temporary target dir: don't lock or fill the workspace's.
   quietly env -u CARGO_TARGET_DIR cargo install tauri-driver --locked
   echo "    installed $(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+}
+
+install_oha() {
+  if command -v oha >/dev/null && [[ $(oha --version) == "oha $OHA_VERSION" ]]; then
+    echo "    $(command -v oha) ($(oha --version)) already installed"
+    return
+  fi
+  # Its own temporary target dir, like tauri-driver's; several minutes on 2 cores.
+  quietly env -u CARGO_TARGET_DIR cargo install oha --version "$OHA_VERSION" --locked
+  echo "    installed $(oha --version)"
 }
 
 # The API contract's fuzzer, pinned to one release series (scripts/lib/schemathesis.sh).
@@ -222,6 +250,10 @@ if [[ $PROFILE == test ]]; then
   step "localstripe" install_localstripe
   step "standardwebhooks" install_standardwebhooks
   step "oidc-provider" install_oidc_provider
+elif [[ $PROFILE == bench ]]; then
+  step "PostgreSQL" start_postgres
+  step "oha" install_oha
+  step "tauri-driver" install_tauri_driver
 fi
 step "UI dependencies" install_ui_deps
 printf '\nsetup (%s) done in %ss\n' "$PROFILE" "$((SECONDS - STEPS_T0))"

@@ -108,6 +108,35 @@ pub fn arrived<R: Runtime>(app: &AppHandle<R>, urls: &[Url]) {
     }
 }
 
+/// Whether a package installed the app at `exe` (`<prefix>/bin/<name>`) with a desktop entry
+/// in `<prefix>/share/applications` that runs it and handles `orgdesk://` links, as the .deb
+/// does. Then the desktop already delivers links to it, and registering a per-user handler
+/// as well would shadow that entry and outlive the package.
+pub fn declared_by_package(exe: &std::path::Path) -> bool {
+    let (Some(bin), Some(name)) = (exe.parent(), exe.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    let Some(prefix) = bin.parent().filter(|_| bin.ends_with("bin")) else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(prefix.join("share").join("applications")) else {
+        return false;
+    };
+    let mime = format!("x-scheme-handler/{SCHEME};");
+    entries.flatten().any(|entry| {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let runs_it = text.lines().any(|line| {
+            line.strip_prefix("Exec=")
+                .and_then(|exec| exec.split_whitespace().next())
+                .is_some_and(|program| program == name || std::path::Path::new(program) == exe)
+        });
+        let handles = text
+            .lines()
+            .any(|line| line.starts_with("MimeType=") && line.contains(&mime));
+        runs_it && handles
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +204,40 @@ mod tests {
         assert_eq!(link("orgdesk://reset-password/"), None);
         assert_eq!(link("https://org/acme"), None);
         assert_eq!(link("orgdesk://elsewhere/x"), None);
+    }
+
+    #[test]
+    fn a_packaged_desktop_entry_declares_the_scheme() {
+        let prefix = tempfile::tempdir().unwrap();
+        let bin = prefix.path().join("bin");
+        let apps = prefix.path().join("share").join("applications");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::create_dir_all(&apps).unwrap();
+        let exe = bin.join("orgdesk");
+        assert!(!declared_by_package(&exe), "no desktop entry yet");
+        let entry = apps.join("Orgdesk.desktop");
+        std::fs::write(
+            &entry,
+            "[Desktop Entry]\nExec=orgdesk\nMimeType=text/plain;\n",
+        )
+        .unwrap();
+        assert!(
+            !declared_by_package(&exe),
+            "the entry does not handle orgdesk://"
+        );
+        std::fs::write(
+            &entry,
+            "[Desktop Entry]\nExec=orgdesk %u\nMimeType=x-scheme-handler/orgdesk;\n",
+        )
+        .unwrap();
+        assert!(declared_by_package(&exe));
+        assert!(
+            !declared_by_package(&bin.join("other")),
+            "it runs another program"
+        );
+        assert!(
+            !declared_by_package(&prefix.path().join("orgdesk")),
+            "not in a bin folder"
+        );
     }
 }

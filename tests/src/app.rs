@@ -155,6 +155,11 @@ impl App {
         self.profile.path().join("config").join("dev.orgdesk.app")
     }
 
+    /// The app's `$XDG_DATA_HOME` in this test's profile.
+    pub fn data_home(&self) -> PathBuf {
+        self.profile.data_home()
+    }
+
     /// Where this test's screenshots and logs go.
     pub fn artifacts_dir(&self) -> PathBuf {
         self.artifacts.dir().to_path_buf()
@@ -215,14 +220,29 @@ impl App {
         timeout: Duration,
     ) -> Result<std::process::ExitStatus> {
         let binary = workspace::app_binary()?;
-        let mut command = std::process::Command::new(binary);
+        self.run_beside(&binary, args, "second-instance", timeout)
+            .await
+    }
+
+    /// Runs `program` with `args` in the running app's environment (display, D-Bus session,
+    /// XDG folders), e.g. `xdg-open` with a link as a desktop does. Waits until it exits by
+    /// itself and returns how; its output goes to `<log>.log`. Stops it and fails if it still
+    /// runs after `timeout`.
+    pub async fn run_beside(
+        &mut self,
+        program: &std::path::Path,
+        args: &[&str],
+        log: &str,
+        timeout: Duration,
+    ) -> Result<std::process::ExitStatus> {
+        let mut command = std::process::Command::new(program);
         command
             .args(args)
             .env_clear()
             .envs(self.profile.env(&self.env));
-        let log = self.artifacts.log("second-instance");
-        let mut process =
-            process::RunningProcess::spawn("a second orgdesk process", command, &log)?;
+        let what = format!("{} {}", program.display(), args.join(" "));
+        let log = self.artifacts.log(log);
+        let mut process = process::RunningProcess::spawn(&what, command, &log)?;
         process.wait_for_exit(timeout).await
     }
 

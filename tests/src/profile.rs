@@ -21,7 +21,7 @@ impl Profile {
         })
     }
 
-    fn data_home(&self) -> PathBuf {
+    pub(crate) fn data_home(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
