@@ -108,6 +108,12 @@ pub fn arrived<R: Runtime>(app: &AppHandle<R>, urls: &[Url]) {
     }
 }
 
+/// The running binary came with a desktop entry that handles `orgdesk://` (the .deb's).
+#[cfg(target_os = "linux")]
+pub fn installed_by_package() -> bool {
+    std::env::current_exe().is_ok_and(|exe| declared_by_package(&exe))
+}
+
 /// Whether a package installed the app at `exe` (`<prefix>/bin/<name>`) with a desktop entry
 /// in `<prefix>/share/applications` that runs it and handles `orgdesk://` links, as the .deb
 /// does. Then the desktop already delivers links to it, and registering a per-user handler

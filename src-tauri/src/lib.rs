@@ -298,7 +298,7 @@ fn listen_for_links<R: Runtime>(app: &tauri::AppHandle<R>) {
         tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
     }
     #[cfg(target_os = "linux")]
-    if has_command("xdg-mime") && !installed_by_package() {
+    if has_command("xdg-mime") && !deeplink::installed_by_package() {
         if let Err(e) = links.register_all() {
             tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
         }
@@ -308,12 +308,6 @@ fn listen_for_links<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
     let handle = app.clone();
     links.on_open_url(move |event| deeplink::arrived(&handle, &event.urls()));
-}
-
-/// The running binary came with a desktop entry that handles `orgdesk://` (the .deb's).
-#[cfg(target_os = "linux")]
-fn installed_by_package() -> bool {
-    std::env::current_exe().is_ok_and(|exe| deeplink::declared_by_package(&exe))
 }
 
 #[cfg(target_os = "linux")]
