@@ -14,16 +14,17 @@
 #![allow(clippy::print_stdout)]
 
 use orgdesk_model::org::CreateOrgRequest;
-use orgdesk_model::{OrgId, Plan, Role, UserId};
+use orgdesk_model::{OrgId, Plan, UserId};
 use orgdesk_server::auth::Actor;
-use orgdesk_server::db::{Db, Param};
+use orgdesk_server::db::Db;
 use orgdesk_server::membership::search;
 use orgdesk_server::signup::{create_account, NewAccount};
 use orgdesk_server::Config;
 
+mod bulk;
+
 pub const OWNER_EMAIL: &str = "owner@bench.example";
 pub const OWNER_PASSWORD: &str = "bench password 2026";
-const BATCH: usize = 500;
 
 const FIRST: [&str; 20] = [
     "Ana", "Ben", "Chloé", "David", "Emma", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Marta",
@@ -71,109 +72,10 @@ async fn seed(db: &Db, members: usize) -> Result<OrgId, Box<dyn std::error::Erro
     .id;
     // Before the members: the operator cannot move an org that is over a plan's limits.
     orgdesk_server::operator::set_plan(db, &org.to_string(), Plan::Business).await?;
-    let org_text = org.to_string();
-    let text = |s: &str| Param::Text(s.to_owned());
     let mut tx = db.write().await?;
-    for start in (0..members).step_by(BATCH) {
-        let people: Vec<(String, String, String)> = (start..(start + BATCH).min(members))
-            .map(|i| {
-                let (name, email) = person(i);
-                (UserId::new().to_string(), name, email)
-            })
-            .collect();
-        insert_rows(
-            &mut tx,
-            "INSERT INTO users (id, email, display_name, password_hash, created_at)",
-            people.iter().map(|(id, name, email)| {
-                vec![text(id), text(email), text(name), text("x"), Param::Int(0)]
-            }),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO memberships (org_id, user_id, role, project_scoped, sort_name, created_at)",
-            people.iter().enumerate().map(|(n, (id, name, _))| {
-                let role = if (start + n).is_multiple_of(20) {
-                    Role::Admin
-                } else {
-                    Role::Member
-                };
-                vec![
-                    text(&org_text),
-                    text(id),
-                    text(role.as_str()),
-                    Param::Int(0),
-                    Param::Text(search::sort_name(name)),
-                    Param::Int(0),
-                ]
-            }),
-        )
-        .await?;
-        let terms: Vec<(&String, &String, Vec<String>)> = people
-            .iter()
-            .map(|(id, name, email)| (id, name, search::terms(name, email)))
-            .collect();
-        insert_rows(
-            &mut tx,
-            "INSERT INTO member_terms (org_id, user_id, term)",
-            terms.iter().flat_map(|(id, _, terms)| {
-                terms
-                    .iter()
-                    .map(|term| vec![text(&org_text), text(id), text(term)])
-            }),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO member_prefixes (org_id, prefix, sort_name, user_id)",
-            terms.iter().flat_map(|(id, name, terms)| {
-                search::prefixes(terms).into_iter().map(|prefix| {
-                    vec![
-                        text(&org_text),
-                        Param::Text(prefix),
-                        Param::Text(search::sort_name(name)),
-                        text(id),
-                    ]
-                })
-            }),
-        )
-        .await?;
-    }
+    bulk::insert_members(&mut tx, org, members, person).await?;
     tx.commit().await?;
     Ok(org)
-}
-
-/// One multi-row INSERT per call.
-async fn insert_rows(
-    conn: &mut sqlx::AnyConnection,
-    head: &str,
-    rows: impl Iterator<Item = Vec<Param>>,
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<Vec<Param>> = rows.collect();
-    let mut sql = format!("{head} VALUES ");
-    let mut n = 0;
-    for (r, row) in rows.iter().enumerate() {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        let marks: Vec<String> = row
-            .iter()
-            .map(|_| {
-                n += 1;
-                format!("${n}")
-            })
-            .collect();
-        sql += &format!("({})", marks.join(", "));
-    }
-    let mut query = sqlx::query(&sql);
-    for value in rows.into_iter().flatten() {
-        query = match value {
-            Param::Text(text) => query.bind(text),
-            Param::Int(int) => query.bind(int),
-        };
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 #[tokio::main]

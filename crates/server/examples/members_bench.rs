@@ -15,7 +15,7 @@ use orgdesk_model::member::MemberQuery;
 use orgdesk_model::org::CreateOrgRequest;
 use orgdesk_model::{OrgId, Role, UserId};
 use orgdesk_server::auth::Actor;
-use orgdesk_server::db::{Db, Param};
+use orgdesk_server::db::Db;
 use orgdesk_server::http::cursor;
 use orgdesk_server::members::list::ListKey;
 use orgdesk_server::members::named::Listed;
@@ -25,8 +25,9 @@ use orgdesk_server::membership::{OrgKey, Reader};
 use orgdesk_server::signup::{create_account, NewAccount};
 use sqlx::{Connection, Executor, PgConnection};
 
+mod bulk;
+
 const MEMBERS: usize = 100_000;
-const BATCH: usize = 500;
 const RUNS: usize = 25;
 
 const FIRST: [&str; 40] = [
@@ -123,109 +124,9 @@ async fn seed(db: &Db) -> Result<(UserId, OrgId), Box<dyn std::error::Error>> {
     .org
     .id;
     let mut tx = db.write().await?;
-    for start in (0..MEMBERS).step_by(BATCH) {
-        let people: Vec<(String, String, String)> = (start..(start + BATCH).min(MEMBERS))
-            .map(|i| {
-                let (name, email) = person(i);
-                (UserId::new().to_string(), name, email)
-            })
-            .collect();
-        let text = |s: &str| Param::Text(s.to_owned());
-        insert_rows(
-            &mut tx,
-            "INSERT INTO users (id, email, display_name, password_hash, created_at)",
-            people.iter().map(|(id, name, email)| {
-                vec![text(id), text(email), text(name), text("x"), Param::Int(0)]
-            }),
-        )
-        .await?;
-        let role = |i: usize| {
-            if i.is_multiple_of(20) {
-                Role::Admin
-            } else {
-                Role::Member
-            }
-        };
-        insert_rows(
-            &mut tx,
-            "INSERT INTO memberships (org_id, user_id, role, project_scoped, sort_name, created_at)",
-            people.iter().enumerate().map(|(n, (id, name, _))| {
-                vec![
-                    text(&org.to_string()),
-                    text(id),
-                    text(role(start + n).as_str()),
-                    Param::Int(0),
-                    Param::Text(search::sort_name(name)),
-                    Param::Int(0),
-                ]
-            }),
-        )
-        .await?;
-        let terms: Vec<(&String, &String, Vec<String>)> = people
-            .iter()
-            .map(|(id, name, email)| (id, name, search::terms(name, email)))
-            .collect();
-        insert_rows(
-            &mut tx,
-            "INSERT INTO member_terms (org_id, user_id, term)",
-            terms.iter().flat_map(|(id, _, terms)| {
-                terms
-                    .iter()
-                    .map(|term| vec![text(&org.to_string()), text(id), text(term)])
-            }),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO member_prefixes (org_id, prefix, sort_name, user_id)",
-            terms.iter().flat_map(|(id, name, terms)| {
-                search::prefixes(terms).into_iter().map(|prefix| {
-                    vec![
-                        text(&org.to_string()),
-                        Param::Text(prefix),
-                        Param::Text(search::sort_name(name)),
-                        text(id),
-                    ]
-                })
-            }),
-        )
-        .await?;
-    }
+    bulk::insert_members(&mut tx, org, MEMBERS, person).await?;
     tx.commit().await?;
     Ok((owner, org))
-}
-
-/// One multi-row INSERT per call.
-async fn insert_rows(
-    conn: &mut sqlx::AnyConnection,
-    head: &str,
-    rows: impl Iterator<Item = Vec<Param>>,
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<Vec<Param>> = rows.collect();
-    let mut sql = format!("{head} VALUES ");
-    let mut n = 0;
-    for (r, row) in rows.iter().enumerate() {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        let marks: Vec<String> = row
-            .iter()
-            .map(|_| {
-                n += 1;
-                format!("${n}")
-            })
-            .collect();
-        sql += &format!("({})", marks.join(", "));
-    }
-    let mut query = sqlx::query(&sql);
-    for value in rows.into_iter().flatten() {
-        query = match value {
-            Param::Text(text) => query.bind(text),
-            Param::Int(int) => query.bind(int),
-        };
-    }
-    query.execute(conn).await?;
-    Ok(())
 }
 
 /// The median of `RUNS` timed list calls, and how many members the page had.
