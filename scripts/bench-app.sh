@@ -53,32 +53,8 @@ KEYRING_PID=""
 XVFB_PID=""
 SCRATCH=""
 
-stop_inside() {
-  local pid
-  for pid in $XVFB_PID $KEYRING_PID; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $XVFB_PID $KEYRING_PID; do
-    wait "$pid" 2>/dev/null || true
-  done
-  [[ -z $SCRATCH ]] || rm -rf "$SCRATCH"
-}
-
-start_keyring() {
-  # A keyring of its own, unlocked with a throwaway password (as scripts/e2e.sh does).
-  mkdir -p "$SCRATCH/keyring"
-  XDG_DATA_HOME=$SCRATCH/keyring gnome-keyring-daemon --foreground --unlock \
-    --components=secrets <<<"orgdesk-bench" >"$SCRATCH/keyring.log" 2>&1 &
-  KEYRING_PID=$!
-  local tries=0
-  until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
-    grep -q 'boolean true'; do
-    kill -0 "$KEYRING_PID" 2>/dev/null || fail "gnome-keyring-daemon exited"
-    ((++tries < 100)) || fail "gnome-keyring-daemon did not register on D-Bus within 10 s"
-    sleep 0.1
-  done
-}
+# shellcheck source=scripts/lib/session.sh
+source "$ROOT/scripts/lib/session.sh"
 
 # An Xvfb on the first free display of :72..:79 (this benchmark's range).
 start_xvfb() {
@@ -105,7 +81,7 @@ inside_session() {
   mkdir -m 700 "$SCRATCH/runtime"
   export XDG_RUNTIME_DIR=$SCRATCH/runtime GDK_BACKEND=x11 NO_AT_BRIDGE=1
   unset WAYLAND_DISPLAY
-  start_keyring
+  start_keyring orgdesk-bench
   rm -rf "$OUT"
   mkdir -p "$OUT"
 

@@ -65,34 +65,8 @@ SCRATCH=""
 KEYRING_PID=""
 XVFB_PID=""
 
-stop_inside() {
-  local pid
-  for pid in $XVFB_PID $KEYRING_PID; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $XVFB_PID $KEYRING_PID; do
-    wait "$pid" 2>/dev/null || true
-  done
-  [[ -z $SCRATCH ]] || rm -rf "$SCRATCH"
-}
-
-start_keyring() {
-  # A keyring of its own, unlocked with a throwaway password on first use.
-  mkdir -p "$SCRATCH/keyring"
-  XDG_DATA_HOME=$SCRATCH/keyring gnome-keyring-daemon --foreground --unlock \
-    --components=secrets <<<"orgdesk-e2e" >"$SCRATCH/keyring.log" 2>&1 &
-  KEYRING_PID=$!
-  local tries=0
-  until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
-    grep -q 'boolean true'; do
-    kill -0 "$KEYRING_PID" 2>/dev/null ||
-      fail "gnome-keyring-daemon exited: $(cat "$SCRATCH/keyring.log")"
-    ((++tries < 100)) || fail "gnome-keyring-daemon did not register on D-Bus within 10 s"
-    sleep 0.1
-  done
-  log "keychain: gnome-keyring-daemon (pid $KEYRING_PID) unlocked"
-}
+# shellcheck source=scripts/lib/session.sh
+source "$ROOT/scripts/lib/session.sh"
 
 start_xvfb() {
   # -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
@@ -119,7 +93,7 @@ inside_session() {
   export XDG_RUNTIME_DIR=$SCRATCH/runtime
   unset WAYLAND_DISPLAY
   export GDK_BACKEND=x11 NO_AT_BRIDGE=1
-  start_keyring
+  start_keyring orgdesk-e2e
   start_xvfb
   if [[ -n ${ORGDESK_E2E_APP_BINARY:-} ]]; then
     # Another build of the app is under test (scripts/test-package.sh: the installed .deb);
