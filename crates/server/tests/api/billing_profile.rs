@@ -197,10 +197,12 @@ async fn bad_billing_profiles_name_each_field(backend: Backend) {
     for field in ["billing_email", "country", "company_name", "tax_id"] {
         assert!(fields.contains(&field), "{field} missing: {problem}");
     }
-    // Wrong types and oversized bodies are refused before any field is read.
+    // Wrong types and oversized bodies are refused before any field is read. Just over the
+    // 64 KB limit, as the other routes' tests send: a body of megabytes races the server's
+    // 413 and close, and the client sees a broken pipe instead of the answer.
     let wrong = put(&app, &owner, "acme", &json!({ "company_name": 42 })).await;
     expect_problem(wrong, StatusCode::BAD_REQUEST, "malformed_request").await;
-    let huge = json!({ "company_name": "x".repeat(3 * 1024 * 1024) });
+    let huge = json!({ "company_name": "x".repeat(100_000) });
     let too_big = put(&app, &owner, "acme", &huge).await;
     assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let read = expect_json(
