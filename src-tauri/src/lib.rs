@@ -12,6 +12,7 @@ pub mod keychain;
 pub mod labels;
 pub mod main_window;
 pub mod notices;
+pub mod rendering;
 pub mod tray;
 pub mod windows;
 
@@ -346,7 +347,10 @@ fn init_logging() {
 }
 
 pub fn run() {
+    // Before anything else: the environment may change only while this is the one thread.
+    let compositing = rendering::apply();
     init_logging();
+    tracing::info!(?compositing, "webview compositing");
     let builder = specta_builder::<tauri::Wry>();
     let app = tauri::Builder::default()
         // First, so a second launch hands its arguments (an orgdesk:// link) to this one.

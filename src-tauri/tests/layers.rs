@@ -15,6 +15,7 @@ fn modules_import_only_lower_layers() {
                 "keychain",
                 "labels",
                 "main_window",
+                "rendering",
             ],
             &["windows"],
             &["commands", "notices", "tray"],
