@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use tempfile::TempDir;
 
+/// WebKitGTK's switch for its GL compositing (`1`: off).
+const COMPOSITING_SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
 #[derive(Debug)]
 pub struct Profile {
     dir: TempDir,
@@ -43,6 +46,14 @@ impl Profile {
             env.push((key.into(), self.dir.path().join(dir).into()));
         }
         env.push(("NO_COLOR".into(), "1".into()));
+        // The app turns WebKit's GL compositing off where GL is software, as here (see
+        // src-tauri/src/rendering.rs). Without compositing, WebKitWebDriver's commands stop
+        // answering partway through a journey (seen after a dialog closes, and before the
+        // first screenshot) while the window itself keeps taking real input. So the tests
+        // keep it on, through the switch a user has too; set it to 1 to try the other way.
+        if std::env::var_os(COMPOSITING_SWITCH).is_none() {
+            env.push((COMPOSITING_SWITCH.into(), "0".into()));
+        }
         env.extend(extra.iter().map(|(k, v)| (k.into(), v.into())));
         env
     }
