@@ -13,6 +13,7 @@ use crate::appearance::Appearance;
 use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
+use crate::early_server::EarlyServer;
 use crate::exports::Exports;
 use crate::host::{Browser, BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
 use crate::invitations::Invitations;
@@ -86,6 +87,7 @@ pub struct Services {
     pub sso_sign_in: Arc<SsoSignIn>,
     pub tray: Arc<TrayContexts>,
     pub appearance: Arc<Appearance>,
+    early_server: EarlyServer,
 }
 
 impl Services {
@@ -131,7 +133,11 @@ impl Services {
             spawner.clone(),
             dialog.clone(),
         ));
-        let payments = Arc::new(Payments::new(reads.clone(), outbox.clone(), spawner));
+        let payments = Arc::new(Payments::new(
+            reads.clone(),
+            outbox.clone(),
+            spawner.clone(),
+        ));
         let org_exports = Arc::new(OrgExports::new(
             reads.clone(),
             signed_in.clone(),
@@ -156,6 +162,11 @@ impl Services {
             prefs.clone(),
         ));
         let appearance = Arc::new(Appearance::new(prefs.clone()));
+        let early_server = EarlyServer {
+            prefs: prefs.clone(),
+            server: server.clone(),
+            spawner,
+        };
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -176,6 +187,7 @@ impl Services {
         ));
         let account = Arc::new(Account::new(reads.clone(), signed_in, session.clone()));
         Self {
+            early_server,
             session,
             account,
             sessions: Arc::new(Sessions::new(reads.clone())),
@@ -212,10 +224,11 @@ impl Services {
         }
     }
 
-    /// Starts the background work that runs as long as the app: the outbox replay (and the
-    /// connectivity announcements) and the watch for alerts (low balances, webhooks turned
-    /// off).
+    /// Starts the background work that runs as long as the app: the built-in server when
+    /// the saved account is on it, the outbox replay (and the connectivity announcements)
+    /// and the watch for alerts (low balances, webhooks turned off).
     pub fn start(&self) {
+        self.early_server.begin();
         self.outbox.run();
         self.alerts.watch();
     }

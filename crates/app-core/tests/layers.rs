@@ -10,7 +10,7 @@ fn modules_import_only_lower_layers() {
             &["store"],
             &["error"],
             &["host", "prefs"],
-            &["signed_in", "appearance"],
+            &["signed_in", "appearance", "early_server"],
             &["connectivity"],
             &["reads", "outbox", "exports", "alerts", "loopback"],
             &[

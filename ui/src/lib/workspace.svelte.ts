@@ -43,11 +43,16 @@ class Workspace {
    *  restored after a role change) shows the overview instead. */
   shownPage = $derived<AppPage>(this.current && pageAllowed(this.current, this.page) ? this.page : 'overview');
 
-  /** Resumes the last session, or shows the sign-in screen. */
-  async start(): Promise<void> {
+  /**
+   * Resumes the last session, or shows the sign-in screen. `listening` settles once the
+   * app follows its events: the session is restored meanwhile, but the first reads (whose
+   * background refresh can answer within milliseconds, in an event) wait for it.
+   */
+  async start(listening: Promise<unknown>): Promise<void> {
     try {
       const startup = await call(commands.restoreSession());
       this.startup = startup;
+      await listening;
       if (startup.session) await this.enter(startup.session);
       else this.phase = 'signed-out';
     } catch (e) {
