@@ -6,7 +6,8 @@
 #
 #   scripts/bench-app.sh                 7 runs per app and scenario, 60 cached switches
 #   scripts/bench-app.sh --runs 9 --switches 100
-#   scripts/bench-app.sh --no-build      measure the release builds already there
+#   scripts/bench-app.sh --no-build      measure the release builds already there (the
+#                                        in-app driver, a debug test, is still built)
 #
 # Needs scripts/setup.sh --bench (python3-xlib, python3-numpy, Xvfb, gnome-keyring,
 # tauri-driver). Builds take ~10 min (Orgdesk) and ~5 min (hello-world) on 2 cores from
@@ -46,6 +47,13 @@ build() {
   npm --prefix ui run build >&2
   cargo build --release --locked -p orgdesk-app --features custom-protocol
   (cd bench/hello && cargo build --release --locked --features custom-protocol)
+  build_driver
+}
+
+# The in-app driver (a debug test binary, not what is measured): always brought up to date,
+# so --no-build never runs a harness older than tests/src (it once kept compositing's
+# setting from reaching the app).
+build_driver() {
   cargo test -p orgdesk-e2e --test bench_app --locked --no-run
 }
 
@@ -119,11 +127,11 @@ fi
 for tool in dbus-run-session gnome-keyring-daemon Xvfb convert WebKitWebDriver; do
   command -v "$tool" >/dev/null || fail "$tool is not installed: run scripts/setup.sh --bench"
 done
-((BUILD == 0)) || build
+if ((BUILD == 0)); then build_driver; else build; fi
 [[ -x $ORGDESK && -x $HELLO ]] || fail "release builds missing: run without --no-build"
 # The newest build of tests/tests/bench_app.rs.
 TEST_EXE=$(find "${CARGO_TARGET_DIR:-$ROOT/target}/debug/deps" -maxdepth 1 -type f -executable \
   -name 'bench_app-*' -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n 1 | cut -d' ' -f2-)
-[[ -n $TEST_EXE ]] || fail "tests/tests/bench_app.rs is not built: run without --no-build"
+[[ -n $TEST_EXE ]] || fail "tests/tests/bench_app.rs did not build"
 export TEST_EXE
 dbus-run-session -- bash "$0" --inside-session --runs "$RUNS" --switches "$SWITCHES"
