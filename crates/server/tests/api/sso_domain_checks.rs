@@ -367,12 +367,29 @@ async fn count(app: &TestApp, table: &str, org: &str) -> i64 {
     n
 }
 
+/// A UDP socket and a TCP listener on the same loopback port. The port the system picks
+/// for UDP may be taken for TCP by another test, so it tries again with another.
+async fn silent_pair() -> (
+    tokio::net::UdpSocket,
+    tokio::net::TcpListener,
+    std::net::SocketAddr,
+) {
+    for _ in 0..50 {
+        let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = udp.local_addr().unwrap();
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(tcp) => return (udp, tcp, addr),
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(error) => panic!("{error}"),
+        }
+    }
+    panic!("no loopback port was free for both UDP and TCP in 50 tries");
+}
+
 /// A resolver that never answers (a UDP socket on loopback nobody reads, a TCP listener
 /// that never speaks): a timeout, reported as such within seconds, changing nothing.
 async fn a_silent_resolver_is_no_answer(backend: Backend) {
-    let udp = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let addr = udp.local_addr().unwrap();
-    let _tcp = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let (udp, _tcp, addr) = silent_pair().await;
     let silent = Dns::new(Some(addr));
     let started = std::time::Instant::now();
     let answer = silent.txt("_orgdesk.acme.com").await;
