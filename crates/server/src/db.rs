@@ -80,6 +80,11 @@ impl Db {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(15))
+            // A pooled SQLite connection is a file handle in this process, with nothing
+            // on the way to break; a ping before each use would be one more hand-off to
+            // its worker thread per acquire. A PostgreSQL connection crosses a network
+            // and the server may have closed it: that one is checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     let settings: &[&str] = match backend {

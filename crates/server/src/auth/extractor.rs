@@ -32,20 +32,35 @@ impl FromRequestParts<AppState> for CurrentSession {
             .filter(|t| t.starts_with(session::TOKEN_PREFIX))
             .ok_or(AuthError::Unauthenticated)?;
         let now = now_ms();
-        let mut conn = state.db.pool().acquire().await?;
-        let record = session::find(&mut conn, token, &state.sessions, now)
-            .await?
-            .ok_or(AuthError::Unauthenticated)?;
+        let record = match parts.extensions.get::<Found>() {
+            Some(Found(record)) => record.clone(),
+            None => {
+                // The read connection goes back before a touch: a writer holding the
+                // gate may be waiting for a connection.
+                let mut conn = state.db.pool().acquire().await?;
+                session::find(&mut conn, token, &state.sessions, now)
+                    .await?
+                    .ok_or(AuthError::Unauthenticated)?
+            }
+        };
         if session::needs_touch(&record, now) {
-            // The read connection goes back first: a writer holding the gate may be waiting
-            // for a connection.
-            drop(conn);
             let _turn = state.db.write_gate().await?;
             let mut conn = state.db.pool().acquire().await?;
             session::touch(&mut conn, &record, now).await?;
         }
         Ok(Self(record))
     }
+}
+
+/// The live session of this request's token, found by a layer before the route (the SSO
+/// guard reads it in the statement that answers its own question), so that the route
+/// does not look it up again. Only server code sets request extensions.
+#[derive(Clone)]
+struct Found(SessionRecord);
+
+/// Keeps the live session `record` of this request's bearer token for [`CurrentSession`].
+pub fn remember(parts: &mut Parts, record: SessionRecord) {
+    parts.extensions.insert(Found(record));
 }
 
 /// The bearer token of a request (a session's `ods_…` or an API key's `odk_…`), if any.

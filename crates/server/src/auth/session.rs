@@ -95,6 +95,8 @@ struct LiveRow {
     /// The strictest idle timeout among the person's orgs, if any sets one.
     org_idle_ms: Option<i64>,
     sso_org_id: Option<String>,
+    /// The value of an [`ExtraColumn`], `NULL` without one.
+    extra: Option<String>,
 }
 
 /// The strictest idle timeout among the orgs of the session's person, as a column.
@@ -126,17 +128,43 @@ pub async fn find(
     lifetimes: &SessionLifetimes,
     now: i64,
 ) -> Result<Option<SessionRecord>, AppError> {
+    Ok(find_with(conn, token, lifetimes, now, None)
+        .await?
+        .map(|(record, _)| record))
+}
+
+/// One more column read in the same statement as the session: `column` is an SQL
+/// expression over the session row `s` named `AS extra`, whose one parameter is `$3`.
+pub struct ExtraColumn {
+    pub column: String,
+    pub value: String,
+}
+
+/// Like [`find`], with the value of `extra` (a request's other question about the same
+/// session, asked without another round trip).
+pub async fn find_with(
+    conn: &mut AnyConnection,
+    token: &str,
+    lifetimes: &SessionLifetimes,
+    now: i64,
+    extra: Option<ExtraColumn>,
+) -> Result<Option<(SessionRecord, Option<String>)>, AppError> {
     let token_hash = hash_token(token);
+    let extra_column = extra
+        .as_ref()
+        .map_or("CAST(NULL AS TEXT) AS extra", |e| &e.column);
     let sql = format!(
         "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, {ORG_IDLE}, \
-         s.sso_org_id \
+         s.sso_org_id, {extra_column} \
          FROM sessions s WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
-    let row: Option<LiveRow> = sqlx::query_as(&sql)
+    let mut query = sqlx::query_as::<_, LiveRow>(&sql)
         .bind(&token_hash)
-        .bind(now)
-        .fetch_optional(conn)
-        .await?;
+        .bind(now);
+    if let Some(extra) = &extra {
+        query = query.bind(&extra.value);
+    }
+    let row: Option<LiveRow> = query.fetch_optional(conn).await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -150,7 +178,7 @@ pub async fn find(
     ) {
         return Ok(None);
     }
-    Ok(Some(SessionRecord {
+    let record = SessionRecord {
         id: row
             .id
             .parse()
@@ -164,7 +192,8 @@ pub async fn find(
         last_seen_at: row.last_seen_at,
         expires_at: row.expires_at,
         sso_org_id: row.sso_org_id.and_then(|id| id.parse().ok()),
-    }))
+    };
+    Ok(Some((record, row.extra)))
 }
 
 /// Whether a session seen `now` should have its `last_seen_at` written.

@@ -21,10 +21,9 @@ use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use orgdesk_model::ErrorCode;
-use sqlx::AnyConnection;
 
-use crate::auth::extractor::bearer;
-use crate::auth::session::{self, hash_token, TOKEN_PREFIX};
+use crate::auth::extractor::{self, bearer};
+use crate::auth::session::{self, ExtraColumn, TOKEN_PREFIX};
 use crate::db::now_ms;
 use crate::error::{AppError, DomainError};
 use crate::membership::sso_required::REQUIRES_SSO;
@@ -81,51 +80,45 @@ async fn check(state: &AppState, request: Request) -> Result<Request, AppError> 
         return Ok(Request::from_parts(parts, body));
     };
     let mut conn = state.db.pool().acquire().await?;
-    if refuses(&mut conn, state, &token, &key).await? {
-        return Err(SsoRequired.into());
+    let found = session::find_with(
+        &mut conn,
+        &token,
+        &state.sessions,
+        now_ms(),
+        Some(requiring_org(&key)),
+    )
+    .await?;
+    drop(conn);
+    // An expired or idle session is the route's to answer (401), not ours.
+    let Some((record, requiring)) = found else {
+        return Ok(Request::from_parts(parts, body));
+    };
+    if let Some(org) = requiring {
+        if record.sso_org_id.map(|id| id.to_string()).as_deref() != Some(org.as_str()) {
+            return Err(SsoRequired.into());
+        }
     }
+    extractor::remember(&mut parts, record);
     Ok(Request::from_parts(parts, body))
 }
 
-/// The session's user, the org its SSO started it for, and the org, when the org
-/// requires SSO of that user.
-type Bound = (String, Option<String>, String);
-
-/// Whether the org named by `key` requires its SSO of the live session `token` and the
-/// session was not started by it.
-async fn refuses(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    token: &str,
-    key: &OrgKey,
-) -> Result<bool, AppError> {
+/// The id of the org named by `key` when it requires its SSO of the session's person
+/// (`NULL` otherwise: not a member, not required, or the owner), as a column read with
+/// the session.
+fn requiring_org(key: &OrgKey) -> ExtraColumn {
     let (filter, value) = match key {
-        OrgKey::Id(id) => ("o.id = $2", id.to_string()),
+        OrgKey::Id(id) => ("o.id = $3", id.to_string()),
         OrgKey::Slug(slug) => (
-            "o.id = (SELECT org_id FROM org_slugs WHERE slug = $2)",
+            "o.id = (SELECT org_id FROM org_slugs WHERE slug = $3)",
             slug.clone(),
         ),
     };
-    let sql = format!(
-        "SELECT s.user_id, s.sso_org_id, o.id FROM sessions s \
-         JOIN memberships m ON m.user_id = s.user_id \
-         JOIN orgs o ON o.id = m.org_id \
-         JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND {filter} AND {REQUIRES_SSO}"
-    );
-    let bound: Option<Bound> = sqlx::query_as(&sql)
-        .bind(hash_token(token))
-        .bind(value)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some((_, sso_org, org)) = bound else {
-        return Ok(false);
-    };
-    if sso_org.as_deref() == Some(org.as_str()) {
-        return Ok(false);
+    ExtraColumn {
+        column: format!(
+            "(SELECT o.id FROM memberships m JOIN orgs o ON o.id = m.org_id \
+             JOIN users u ON u.id = m.user_id \
+             WHERE m.user_id = s.user_id AND {filter} AND {REQUIRES_SSO}) AS extra"
+        ),
+        value,
     }
-    // An expired or idle session is the route's to answer (401), not ours.
-    Ok(session::find(conn, token, &state.sessions, now_ms())
-        .await?
-        .is_some())
 }

@@ -246,6 +246,29 @@ async fn password_sessions_are_refused_where_sso_is_required(backend: Backend) {
         "sso_required",
     )
     .await;
+    // A session gone idle is 401 there, as anywhere: the guard reads the session with
+    // its own question, and leaves a dead one to the route.
+    sqlx::query("UPDATE sessions SET last_seen_at = 0 WHERE user_id = $1")
+        .bind(&acme.bob_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    expect_problem(
+        app.get("/v1/orgs/acme", &acme.bob).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    let (seen,): (i64,) = sqlx::query_as("SELECT MAX(last_seen_at) FROM sessions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+        .bind(seen)
+        .bind(&acme.bob_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
     // Off again: back to passwords.
     require_sso(&app, &acme.org, false).await;
     expect_json(app.get("/v1/orgs/acme", &acme.bob).await, StatusCode::OK).await;
