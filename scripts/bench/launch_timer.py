@@ -34,6 +34,11 @@ BLANK_SHARE = 0.002
 FLASH_DELTA = 24
 
 
+# BENCH_APP_FRAMES=1: every distinct frame of a run is kept beside its settled one (PNG
+# named by its time since exec), to see what the page drew on the way.
+KEEP_FRAMES = os.environ.get("BENCH_APP_FRAMES") == "1"
+
+
 def log(message):
     print(f"[bench-app] {message}", file=sys.stderr, flush=True)
 
@@ -236,6 +241,7 @@ def measure(binary, env, display_name, logfile, shot=None):
         x, y, w, h = window_rect(grabber, window_id)
         root = grabber.screen().root
         frames = []  # (ms since exec, sample), consecutive duplicates dropped
+        kept = []  # (ms since exec, whole frame) with BENCH_APP_FRAMES=1
         last_change = first_grab = time.monotonic()
         grabs = 0
         while True:
@@ -248,6 +254,8 @@ def measure(binary, env, display_name, logfile, shot=None):
             if not frames or differs(pixels, frames[-1][1]):
                 frames.append((at_ms, pixels))
                 last_change = after
+                if shot and KEEP_FRAMES:
+                    kept.append((at_ms, data))
             elif (
                 after - last_change >= SETTLE_S
                 and after - started >= MIN_OBSERVE_S
@@ -259,6 +267,8 @@ def measure(binary, env, display_name, logfile, shot=None):
             time.sleep(max(0.0, FRAME_INTERVAL_S - (time.monotonic() - before)))
         if shot:
             save_png(data, w, h, shot)
+            for at_ms, whole in kept:
+                save_png(whole, w, h, shot.replace(".png", f"-at-{round(at_ms)}ms.png"))
         settled = frames[-1][1]
         paint = next(at for at, pixels in frames if not differs(pixels, settled))
         result["paint_ms"] = paint

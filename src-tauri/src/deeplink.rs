@@ -143,6 +143,47 @@ pub fn declared_by_package(exe: &std::path::Path) -> bool {
     })
 }
 
+/// Links that started the app, and links that arrive later (through a second launch).
+pub fn listen<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let links = app.deep_link();
+    // Installed packages declare the scheme in their desktop file; a development build
+    // registers itself, where the desktop has the tool for it.
+    #[cfg(windows)]
+    if let Err(e) = links.register_all() {
+        tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+    }
+    // Off the main thread: `xdg-mime` is a shell script (tens of milliseconds, more on a
+    // busy machine), and until setup returns the window is not shown and the page's
+    // requests to the app wait.
+    #[cfg(target_os = "linux")]
+    if has_command("xdg-mime") && !installed_by_package() {
+        let handle = app.clone();
+        let registering = std::thread::Builder::new()
+            .name("link-registration".to_owned())
+            .spawn(move || {
+                if let Err(e) = handle.deep_link().register_all() {
+                    tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+                }
+            });
+        if let Err(e) = registering {
+            tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
+        }
+    }
+    if let Ok(Some(urls)) = links.get_current() {
+        arrived(app, &urls);
+    }
+    let handle = app.clone();
+    links.on_open_url(move |event| arrived(&handle, &event.urls()));
+}
+
+#[cfg(target_os = "linux")]
+fn has_command(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -288,36 +288,6 @@ pub fn install<R: Runtime>(
     Ok(Arc::new(services))
 }
 
-/// Links that started the app, and links that arrive later (through a second launch).
-fn listen_for_links<R: Runtime>(app: &tauri::AppHandle<R>) {
-    use tauri_plugin_deep_link::DeepLinkExt;
-    let links = app.deep_link();
-    // Installed packages declare the scheme in their desktop file; a development build
-    // registers itself, where the desktop has the tool for it.
-    #[cfg(windows)]
-    if let Err(e) = links.register_all() {
-        tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
-    }
-    #[cfg(target_os = "linux")]
-    if has_command("xdg-mime") && !deeplink::installed_by_package() {
-        if let Err(e) = links.register_all() {
-            tracing::info!(error = %e, "orgdesk:// links are not registered with the desktop");
-        }
-    }
-    if let Ok(Some(urls)) = links.get_current() {
-        deeplink::arrived(app, &urls);
-    }
-    let handle = app.clone();
-    links.on_open_url(move |event| deeplink::arrived(&handle, &event.urls()));
-}
-
-#[cfg(target_os = "linux")]
-fn has_command(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
-        .unwrap_or(false)
-}
-
 /// With the tray there, closing the main window hides it and the app runs on; moved and
 /// resized windows have their place written down.
 fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
@@ -370,6 +340,13 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .on_window_event(window_event)
         .setup(move |app| {
+            let began = std::time::Instant::now();
+            let lap = |since: &mut std::time::Instant| {
+                let ms = since.elapsed().as_millis();
+                *since = std::time::Instant::now();
+                ms
+            };
+            let mut since = began;
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;
             let desktop = Desktop {
@@ -379,11 +356,24 @@ pub fn run() {
                 browser: Arc::new(SystemBrowser),
             };
             let services = install(app.handle(), &data_dir, desktop)?;
+            let services_ms = lap(&mut since);
             // Opened here, not from the configuration: its background is the theme's.
             main_window::open(app.handle(), services.appearance.theme())?;
+            let window_ms = lap(&mut since);
             services.start();
             tray::install(app.handle(), services.tray.clone());
-            listen_for_links(app.handle());
+            let tray_ms = lap(&mut since);
+            deeplink::listen(app.handle());
+            // Until this returns, the window stays unmapped and the page's first requests
+            // to the app wait: figures to watch.
+            tracing::info!(
+                ms = began.elapsed().as_millis(),
+                services_ms,
+                window_ms,
+                tray_ms,
+                links_ms = lap(&mut since),
+                "set up"
+            );
             Ok(())
         })
         .build(tauri::generate_context!())
