@@ -15,7 +15,9 @@
 //! It is one route layer ([`guard`], in [`crate::router`]) around every route, outside
 //! the idempotency layer (a refused request claims no key): it looks only at requests
 //! whose route has an `{org}` segment and that carry a session token, and lets the route
-//! do the rest (authentication, 404, roles).
+//! do the rest (authentication, 404, roles). Its question is a column of the statement
+//! that reads the session, and the live session it found goes on to the route
+//! ([`extractor::remember`]): an org route reads the session once, not twice.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::middleware::Next;
