@@ -225,10 +225,11 @@ impl Services {
     }
 
     /// Starts the background work that runs as long as the app: the built-in server when
-    /// the saved account is on it, the outbox replay (and the connectivity announcements)
+    /// the saved account is on it, resuming the saved session, the outbox replay (and the connectivity announcements)
     /// and the watch for alerts (low balances, webhooks turned off).
     pub fn start(&self) {
         self.early_server.begin();
+        self.session.resume_early(&self.early_server.spawner);
         self.outbox.run();
         self.alerts.watch();
     }

@@ -22,6 +22,41 @@ async fn a_restarted_app_resumes_the_session_from_the_secret_store() {
     assert_eq!(contexts.value.len(), 1);
 }
 
+/// The app resumes the saved session as it starts, before the page asks: the session is
+/// there without `restore`, and the page's first `restore` answers with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_saved_session_resumes_as_the_app_starts() {
+    let world = World::new().await;
+    let first = world.launch();
+    assert!(
+        !first.session.resume_early(&spawner()),
+        "nothing saved, nothing to resume"
+    );
+    sign_up(&first, &world.server.base_url(), "eda@example.com").await;
+
+    let again = world.launch();
+    again.start();
+    let mut waited = 0;
+    while again.orgs.contexts().await.is_err() {
+        waited += 1;
+        assert!(
+            waited < 200,
+            "the session was not resumed without being asked"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let startup = restore(&again).await;
+    assert_eq!(startup.notice, None);
+    assert_eq!(startup.session.unwrap().me.user.email, "eda@example.com");
+    // Asked again (a reloaded page), it answers from the session it began.
+    let startup = restore(&again).await;
+    assert_eq!(startup.session.unwrap().me.user.email, "eda@example.com");
+}
+
+fn spawner() -> std::sync::Arc<dyn orgdesk_app_core::host::Spawner> {
+    std::sync::Arc::new(orgdesk_app_core::host::TokioSpawner::current())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_out_forgets_the_token_and_the_local_store_but_not_the_email() {
     let world = World::new().await;

@@ -1,4 +1,6 @@
-//! Signing up, in and out, and resuming the last session at start.
+//! Signing up, in and out, and resuming the last session at start ([`resume`]).
+
+mod resume;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,6 +85,9 @@ struct PendingTwoFactor {
     challenge: TwoFactorChallenge,
 }
 
+/// A local store being opened on a blocking thread.
+type Opening = tokio::task::JoinHandle<Result<LocalStore, crate::store::StoreError>>;
+
 async fn blocking<T: Send + 'static>(
     store: Arc<dyn SecretStore>,
     f: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
@@ -113,6 +118,9 @@ pub struct SessionService {
     /// Where tokens go when the keychain cannot be used: gone when the app quits.
     fallback: MemorySecrets,
     two_factor: tokio::sync::Mutex<Option<PendingTwoFactor>>,
+    /// The answer of a resume begun as the app started ([`SessionService::resume_early`]),
+    /// kept for the page's first [`SessionService::restore`]; locked while it runs.
+    early: Arc<tokio::sync::Mutex<Option<StartupState>>>,
 }
 
 impl SessionService {
@@ -121,6 +129,7 @@ impl SessionService {
             parts,
             fallback: MemorySecrets::default(),
             two_factor: tokio::sync::Mutex::default(),
+            early: Arc::default(),
         }
     }
 
@@ -245,12 +254,27 @@ impl SessionService {
     /// Makes the session current, with the account's local store behind its reads, and
     /// replays whatever the outbox still holds.
     async fn install(&self, client: Client, account: SavedAccount, token_storage: TokenStorage) {
+        let opening = self.open_store(&account);
+        self.install_opened(client, account, token_storage, opening)
+            .await;
+    }
+
+    /// Opens the account's local store on a blocking thread (its key is in the keychain).
+    fn open_store(&self, account: &SavedAccount) -> Opening {
         let (data_dir, name) = (self.parts.data_dir.clone(), account.keychain_key());
-        let opened = tokio::task::spawn_blocking({
-            let keychain = self.parts.keychain.clone();
-            move || LocalStore::open(&data_dir, &name, keychain.as_ref())
-        })
-        .await;
+        let keychain = self.parts.keychain.clone();
+        tokio::task::spawn_blocking(move || LocalStore::open(&data_dir, &name, keychain.as_ref()))
+    }
+
+    /// Begins the session with the store `opening` gives.
+    async fn install_opened(
+        &self,
+        client: Client,
+        account: SavedAccount,
+        token_storage: TokenStorage,
+        opening: Opening,
+    ) {
+        let opened = opening.await;
         let store = match opened {
             Ok(Ok(store)) => Some(Arc::new(store)),
             Ok(Err(e)) => {
@@ -284,74 +308,6 @@ impl SessionService {
             token_storage: storage.clone(),
             location: self.parts.prefs.location(account.me.user.id),
         }
-    }
-
-    /// Resumes the last account if its token is still in the keychain and still valid.
-    pub async fn restore(&self) -> StartupState {
-        let hint = self.parts.prefs.sign_in_hint();
-        if let Some(session) = self.parts.signed_in.current().await.as_ref() {
-            let info = self.session_info(&session.account, &session.token_storage);
-            return StartupState {
-                session: Some(info),
-                hint,
-                notice: None,
-            };
-        }
-        let Some(account) = self.parts.prefs.account() else {
-            return StartupState {
-                session: None,
-                hint,
-                notice: None,
-            };
-        };
-        match self.resume(account).await {
-            Ok(info) => StartupState {
-                session: Some(info),
-                hint,
-                notice: None,
-            },
-            Err(notice) => StartupState {
-                session: None,
-                hint,
-                notice,
-            },
-        }
-    }
-
-    async fn resume(&self, mut account: SavedAccount) -> Result<SessionInfo, Option<String>> {
-        let key = account.keychain_key();
-        let token = match blocking(self.parts.keychain.clone(), move |k| k.get(&key)).await {
-            Ok(Some(token)) => token,
-            Ok(None) => return Err(None),
-            Err(SecretError::Unavailable(reason)) => {
-                return Err(Some(format!(
-                    "Your saved sign-in could not be read because {reason}. Sign in again."
-                )))
-            }
-        };
-        let client = self
-            .client_for(&account.server)
-            .await
-            .map_err(|e| Some(e.to_string()))?
-            .with_token(token);
-        match client.me().await {
-            Ok(me) => account.me = me.value,
-            Err(e) if e.code() == ErrorCode::Unauthenticated => {
-                self.forget_token(&account).await;
-                return Err(Some("Your session has ended. Sign in again.".into()));
-            }
-            // Offline: resume with what we knew; reads will say the server is unreachable.
-            Err(e) if e.is_connectivity() => {}
-            Err(e) => return Err(Some(e.to_string())),
-        }
-        self.parts
-            .prefs
-            .set_account(&account)
-            .map_err(|e| Some(e.to_string()))?;
-        let storage = TokenStorage::Keychain;
-        let info = self.session_info(&account, &storage);
-        self.install(client, account, storage).await;
-        Ok(info)
     }
 
     async fn forget_token(&self, account: &SavedAccount) {
