@@ -41,8 +41,10 @@ impl FaultProxy {
             let generation = generation.clone();
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
-                    let mode = *fault.lock().unwrap();
+                    // Listen for cuts before reading the mode: a `set` between the two
+                    // then either shows in the mode or cuts this connection.
                     let cut = generation.subscribe();
+                    let mode = *fault.lock().unwrap();
                     tokio::spawn(relay(client, upstream, mode, cut));
                 }
             })
@@ -76,7 +78,7 @@ async fn relay(
     mut client: TcpStream,
     upstream: SocketAddr,
     mode: Fault,
-    mut cut: watch::Receiver<u64>,
+    cut: watch::Receiver<u64>,
 ) {
     if mode == Fault::Refuse {
         return;
@@ -87,9 +89,24 @@ async fn relay(
     let Ok(mut server) = TcpStream::connect(upstream).await else {
         return;
     };
+    // Nothing read after a `set` is passed on, whenever this task next runs: a request the
+    // test sends after `set(Refuse)` on a pooled connection must not reach the server, nor
+    // an answer come back, though the cut below may be seen only a moment later.
+    let stale = || cut.has_changed().unwrap_or(true);
     let (mut client_read, mut client_write) = client.split();
     let (mut server_read, mut server_write) = server.split();
-    let requests = tokio::io::copy(&mut client_read, &mut server_write);
+    let requests = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match client_read.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            if stale() || server_write.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    };
     let answers = async {
         let mut buf = vec![0u8; 16 * 1024];
         loop {
@@ -97,6 +114,9 @@ async fn relay(
                 Ok(0) | Err(_) => return,
                 Ok(n) => n,
             };
+            if stale() {
+                return;
+            }
             match mode {
                 Fault::DropResponse => {
                     // The server has answered, so it applied the request: lose the answer.
@@ -115,9 +135,10 @@ async fn relay(
             }
         }
     };
+    let mut cut_seen = cut.clone();
     tokio::select! {
         _ = requests => {}
         _ = answers => {}
-        _ = cut.changed() => {}
+        _ = cut_seen.changed() => {}
     }
 }
