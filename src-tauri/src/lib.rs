@@ -40,7 +40,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         account, account_mail, api_keys, appearance, audit, billing, data, forms, invitations,
         links, members, navigation, orgs, outbox, payments, portfolio, projects, security, session,
-        sso, two_factor, webhooks, windows,
+        sso, startup, two_factor, webhooks, windows,
     };
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
@@ -67,6 +67,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             navigation::save_location,
             windows::open_in_new_window,
             windows::name_window,
+            startup::report_startup,
             projects::list_projects,
             projects::create_project,
             projects::update_project,

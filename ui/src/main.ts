@@ -1,4 +1,5 @@
 import { mount } from 'svelte';
+import { startupMark } from './lib/startup';
 import App from './app/App.svelte';
 import { startTheme } from './lib/theme.svelte';
 import './app/app.css';
@@ -6,6 +7,7 @@ import './app/dark.css';
 
 // Before the first component renders: the theme the app kept (it usually marked <html>
 // already, as the document began).
+startupMark('script');
 void startTheme();
 
 const target = document.getElementById('app');

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod security;
 pub mod session;
 pub mod sso;
+pub mod startup;
 pub mod two_factor;
 pub mod webhooks;
 pub mod windows;

@@ -60,6 +60,11 @@ export const commands = {
 	openInNewWindow: (orgId: OrgId, name: string) => typedError<null, ApiError>(__TAURI_INVOKE("open_in_new_window", { orgId, name })),
 	/**  Titles the window `label` after the context it shows (none: signed out). */
 	nameWindow: (label: string, context: string | null) => __TAURI_INVOKE<void>("name_window", { label, context }),
+	/**
+	 *  Logs the page's start once it has painted its first screen (`origin_ms`: when its
+	 *  document began, in milliseconds since the Unix epoch).
+	 */
+	reportStartup: (label: string, originMs: number | null, marks: StartupMark[]) => __TAURI_INVOKE<void>("report_startup", { label, originMs, marks }),
 	/**  Every project of the org the signed-in account may see (a scoped member: theirs). */
 	listProjects: (orgId: OrgId) => typedError<Fresh<Project[]>, ApiError>(__TAURI_INVOKE("list_projects", { orgId })),
 	createProject: (orgId: OrgId, input: CreateProjectRequest) => typedError<Outcome<Project>, ApiError>(__TAURI_INVOKE("create_project", { orgId, input })),
@@ -1897,6 +1902,14 @@ export type SsoTestResult = {
 	email: string,
 	email_verified: boolean,
 	name: string | null,
+};
+
+/**  One moment of the page's start. */
+export type StartupMark = {
+	/**  What was reached: `script`, `restored`, `contexts`, `shell`, `painted`, … */
+	name: string,
+	/**  Milliseconds since the document began (`performance.now()`). */
+	at_ms: number,
 };
 
 export type StartupState = {

@@ -13,6 +13,7 @@ import { call, messageOf } from './ipc';
 import { pageAllowed } from './pages';
 import { touches } from './refresh';
 import { clearToasts, toast } from './toast.svelte';
+import { startupMark } from './startup';
 import { pinnedOrg } from './windowContext';
 
 type Phase = 'loading' | 'signed-out' | 'signed-in';
@@ -51,8 +52,10 @@ class Workspace {
   async start(listening: Promise<unknown>): Promise<void> {
     try {
       const startup = await call(commands.restoreSession());
+      startupMark('restored');
       this.startup = startup;
       await listening;
+      startupMark('listening');
       if (startup.session) await this.enter(startup.session);
       else this.phase = 'signed-out';
     } catch (e) {
@@ -71,6 +74,7 @@ class Workspace {
     } catch (e) {
       this.error = messageOf(e);
     }
+    startupMark('contexts');
     const last = this.pinned ? { org_id: this.pinned, page: 'overview' as AppPage } : session.location;
     if (last && this.contexts.some((c) => c.org.id === last.org_id)) {
       this.currentId = last.org_id;
