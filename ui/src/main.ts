@@ -1,4 +1,5 @@
 import { mount } from 'svelte';
+import { useDesktopFonts } from './lib/fonts';
 import { startupMark } from './lib/startup';
 import App from './app/App.svelte';
 import { startTheme } from './lib/theme.svelte';
@@ -8,6 +9,7 @@ import './app/dark.css';
 // Before the first component renders: the theme the app kept (it usually marked <html>
 // already, as the document began).
 startupMark('script');
+useDesktopFonts();
 void startTheme();
 
 const target = document.getElementById('app');

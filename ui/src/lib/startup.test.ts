@@ -15,7 +15,7 @@ describe('startup marks', () => {
     startupMark('late');
     expect(calls.of('report_startup')).toHaveLength(0); // not before the frame is drawn
     await vi.waitFor(() => expect(calls.of('report_startup')).toHaveLength(1));
-    const [report] = calls.of('report_startup');
+    const report = calls.of('report_startup')[0] ?? {};
     const marks = report.marks as { name: string; at_ms: number }[];
     expect(marks.map((m) => m.name)).toEqual(['script', 'restored', 'overview', 'overview-painted']);
     const times = marks.map((m) => m.at_ms);
