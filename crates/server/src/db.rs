@@ -128,12 +128,23 @@ impl Db {
     /// gate, then takes the write lock up front (`BEGIN IMMEDIATE`), so it waits for other
     /// writers at the start instead of failing with SQLITE_BUSY half-way; PostgreSQL uses
     /// row locks and conflict clauses instead. Never open one while holding another.
+    ///
+    /// The transaction starts in a task of its own, run to the end even when the caller is
+    /// dropped (a client hanging up): sqlx awaits once more after running a custom `BEGIN`
+    /// and before the transaction exists, and a caller dropped there sent the connection
+    /// back to the pool inside that transaction, holding SQLite's write lock for good.
+    /// Started in the task, an unwanted transaction is dropped there, and rolled back.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
         let gate = self.write_gate().await?;
-        let inner = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        };
+        let (pool, backend) = (self.pool.clone(), self.backend);
+        let inner = tokio::spawn(async move {
+            match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => pool.begin().await,
+            }
+        })
+        .await
+        .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??;
         Ok(Tx { inner, _gate: gate })
     }
 
@@ -214,5 +225,79 @@ impl Params {
             };
         }
         query
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::{poll_fn, Future};
+    use std::pin::pin;
+    use std::task::Poll;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Polls `work` at most `polls` times, then drops it: a request cut short at its
+    /// `polls`-th await, as when its client hangs up.
+    async fn cut_after(polls: usize, work: impl Future) {
+        let mut work = pin!(work);
+        let mut seen = 0;
+        poll_fn(|cx| {
+            if seen == polls {
+                return Poll::Ready(());
+            }
+            seen += 1;
+            work.as_mut().poll(cx).map(drop)
+        })
+        .await;
+    }
+
+    async fn insert(db: &Db, n: i64) -> Result<(), sqlx::Error> {
+        let mut tx = db.write().await?;
+        sqlx::query("INSERT INTO t (n) VALUES ($1)")
+            .bind(n)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Writes cut short at every await of starting, running and committing their
+    /// transaction leave none behind: every connection of the pool can write at once
+    /// afterwards. (sqlx ran a custom `BEGIN IMMEDIATE`, then awaited once more before the
+    /// transaction existed: cut there, the connection went back to the pool inside it,
+    /// holding SQLite's write lock for good.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_cut_short_leave_no_transaction_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::config::sqlite_url(&dir.path().join("cut.db"));
+        let db = Db::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let cuts = async {
+            for round in 0..40 {
+                for polls in 1..12 {
+                    cut_after(polls, insert(&db, round)).await;
+                }
+            }
+        };
+        // A write behind a lock left behind waits for SQLite's busy timeout (10 s).
+        tokio::time::timeout(Duration::from_secs(20), cuts)
+            .await
+            .expect("the cut writes stalled: a lock was left behind");
+        // As many writes at once as the pool has connections, each on its own one.
+        let writes = (0..8).map(|n| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                tokio::time::timeout(Duration::from_secs(5), insert(&db, 1000 + n)).await
+            })
+        });
+        for write in futures::future::join_all(writes).await {
+            let done = write
+                .unwrap()
+                .expect("a write waited 5 s: a lock was left behind");
+            done.expect("the write went through");
+        }
     }
 }
