@@ -53,31 +53,6 @@ async fn policy_projects(conn: &mut AnyConnection, org: OrgId) -> Result<Vec<Pro
         .collect()
 }
 
-/// Whether a `projects` spend policy lets `project` spend (one indexed lookup).
-pub async fn policy_lists(
-    conn: &mut AnyConnection,
-    org: OrgId,
-    project: ProjectId,
-) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM spend_policy_projects WHERE org_id = $1 AND project_id = $2")
-            .bind(org.to_string())
-            .bind(project.to_string())
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.is_some())
-}
-
-/// The kind of policy alone, without its project list.
-pub async fn policy_kind(conn: &mut AnyConnection, org: OrgId) -> Result<String, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT spend_policy FROM billing_accounts WHERE org_id = $1")
-            .bind(org.to_string())
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map_or_else(|| "everyone".to_owned(), |(k,)| k))
-}
-
 pub async fn set_threshold(
     conn: &mut AnyConnection,
     org: OrgId,

@@ -6,12 +6,11 @@ use orgdesk_model::billing::{
     AlertSettings, BillingSummary, LedgerEntry, LedgerQuery, PaymentMode, PlanUsage, SpendPolicy,
 };
 use orgdesk_model::org::{Org, OrgKind};
-use orgdesk_model::{Capability, FieldError, Page, Plan, ProjectId, Role, UserId};
+use orgdesk_model::{Capability, FieldError, Page, Plan, Role, UserId};
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::Entry;
-use crate::auth::api_key::KeyRecord;
 use crate::auth::Actor;
 use crate::billing::error::BillingError;
 use crate::billing::{alerts, repo};
@@ -288,26 +287,20 @@ pub async fn set_spend_policy(
     Ok(summary)
 }
 
-/// Whether the org's spend policy lets `key` spend credits in `project` (403
-/// `spend_not_allowed` otherwise).
-pub async fn check_spend(
-    conn: &mut AnyConnection,
-    key: &KeyRecord,
-    project: ProjectId,
-) -> Result<(), AppError> {
-    match repo::policy_kind(conn, key.org_id).await?.as_str() {
-        "admins_only" if !matches!(key.creator_role, Role::Owner | Role::Admin) => {
+/// Whether the spend policy (`policy`, and whether it lists the project) lets a key whose
+/// creator now holds `creator_role` spend the org's credits.
+pub fn check_spend(policy: &str, policy_lists: bool, creator_role: Role) -> Result<(), AppError> {
+    match policy {
+        "admins_only" if !matches!(creator_role, Role::Owner | Role::Admin) => {
             Err(BillingError::SpendNotAllowed(
                 "Only keys created by owners and admins may spend this organization's credits.",
             )
             .into())
         }
-        "projects" if !repo::policy_lists(conn, key.org_id, project).await? => {
-            Err(BillingError::SpendNotAllowed(
-                "This project is not one the spend policy lets spend credits.",
-            )
-            .into())
-        }
+        "projects" if !policy_lists => Err(BillingError::SpendNotAllowed(
+            "This project is not one the spend policy lets spend credits.",
+        )
+        .into()),
         "everyone" | "admins_only" | "projects" => Ok(()),
         _ => Err(AppError::CorruptRow("spend policy")),
     }

@@ -15,7 +15,7 @@ use crate::auth::api_key::KeyRecord;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
-use crate::idempotency::{caller, request_hash, Idempotency, Sensitive, HEADER};
+use crate::idempotency::{caller, request_hash, AnswerKept, Idempotency, Sensitive, HEADER};
 use crate::state::AppState;
 
 /// Answers of mutations are small; a larger one is answered but not stored.
@@ -125,6 +125,9 @@ async fn finish(state: &AppState, ctx: &Idempotency, response: Response) -> Resp
         }
         return response;
     }
+    if response.extensions().get::<AnswerKept>().is_some() {
+        return response;
+    }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, RESPONSE_LIMIT).await else {
         if let Err(error) = store::release(db, ctx).await {
@@ -159,7 +162,7 @@ const ALWAYS_SENSITIVE: [&str; 3] = ["token", "secret", "link"];
 /// The body to keep: a JSON document with every string field named in `fields` (or in
 /// [`ALWAYS_SENSITIVE`]) blanked, and every string in an array so named (recovery codes);
 /// anything else as it is.
-fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
+pub(crate) fn redact(body: &[u8], fields: &[&str]) -> Vec<u8> {
     fn blank(value: &mut Value) -> bool {
         match value {
             Value::String(s) if !s.is_empty() => {

@@ -32,6 +32,10 @@
 //!   the entry and answers with it instead of writing a second one; a concurrent
 //!   re-execution loses on the unique index and answers the same way. Money entries keep
 //!   their key forever, so this holds even after the record expired.
+//! * **An answer kept with its work.** A handler may store its answer itself, in the
+//!   transaction that did the work ([`store::complete_in`]), and mark the response
+//!   [`AnswerKept`]: the metering route does, so a debit and its answer commit together
+//!   and the layer writes nothing after it (one write fewer per debit).
 //! * **Secrets are not kept.** String fields named `token`, `secret` or `link` (session
 //!   tokens, API key secrets, invitation links) are blanked in the stored copy of any
 //!   answer, and a handler can name more with [`Sensitive`]: a replay repeats everything
@@ -75,6 +79,11 @@ pub fn request_hash(method: &str, path_and_query: &str, body: &[u8]) -> String {
     hasher.update(Sha256::digest(body));
     hex::encode(hasher.finalize())
 }
+
+/// On a response whose answer its handler already stored for replays, in the transaction
+/// that did the work ([`store::complete_in`]): the layer sends it on as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerKept;
 
 /// The request's idempotency context, if it carried a key and a caller.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
+use sqlx::AnyConnection;
 
 use crate::db::Db;
 use crate::error::AppError;
@@ -47,6 +48,18 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// A JSON answer, kept as the layer would keep it (secret fields blanked).
+    pub fn json(status: StatusCode, body: &[u8]) -> Self {
+        Stored {
+            status: status.as_u16(),
+            headers: vec![(
+                header::CONTENT_TYPE.as_str().to_owned(),
+                "application/json".to_owned(),
+            )],
+            body: crate::idempotency::layer::redact(body, &[]),
+        }
+    }
+
     pub fn into_response(self) -> Response {
         let mut response = Response::new(Body::from(self.body));
         *response.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
@@ -167,6 +180,20 @@ pub async fn claim(db: &Db, ctx: &Idempotency, now: i64) -> Result<Claim, AppErr
 /// Stores the answer for replays.
 pub async fn complete(db: &Db, ctx: &Idempotency, answer: &Stored) -> Result<(), AppError> {
     let _turn = db.write_gate().await?;
+    let mut conn = db.pool().acquire().await?;
+    complete_in(&mut conn, ctx, answer).await?;
+    Ok(())
+}
+
+/// Stores the answer in the caller's transaction: the one that did the request's work, so
+/// both are kept or neither (the handler then marks its response [`AnswerKept`]).
+///
+/// [`AnswerKept`]: crate::idempotency::AnswerKept
+pub async fn complete_in(
+    conn: &mut AnyConnection,
+    ctx: &Idempotency,
+    answer: &Stored,
+) -> Result<(), sqlx::Error> {
     let headers = serde_json::to_string(&answer.headers).unwrap_or_else(|_| "[]".to_owned());
     sqlx::query(
         "UPDATE idempotency_records SET status = $1, headers = $2, body = $3 \
@@ -177,7 +204,7 @@ pub async fn complete(db: &Db, ctx: &Idempotency, answer: &Stored) -> Result<(),
     .bind(answer.body.clone())
     .bind(&ctx.scope)
     .bind(&ctx.key)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -5,5 +5,6 @@ pub mod error;
 pub mod record;
 pub mod report;
 pub mod routes;
+pub mod terms;
 
 pub use error::UsageError;

@@ -8,10 +8,11 @@
 //! policy for the creator's current role (403 `spend_not_allowed`), the person a member
 //! (422), the price at the current rate card with checked arithmetic (422), the atomic
 //! debit (402 `insufficient_credits`), and the key still live (401, rolling the debit
-//! back). The org's row is share-locked first, so usage queues behind changes to the org
+//! back). A new debit's answer is kept for replays in the same transaction. The org's row is share-locked first, so usage queues behind changes to the org
 //! (a suspension, a policy change, a role or scope change, a revocation) and they behind
 //! it.
 
+use axum::http::StatusCode;
 use orgdesk_model::api_key::ApiKeyScope;
 use orgdesk_model::billing::LedgerKind;
 use orgdesk_model::project::ProjectStatus;
@@ -24,12 +25,13 @@ use crate::auth::AuthError;
 use crate::billing::{alerts, format_credits, rates, service as billing};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::idempotency::store::{self, Stored};
 use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
 use crate::mail::Mailer;
-use crate::membership::rows;
 use crate::projects::{self, ProjectKey};
 use crate::usage::error::UsageError;
+use crate::usage::terms;
 
 fn invalid(field: &str, message: String) -> AppError {
     AppError::Validation(vec![FieldError {
@@ -43,6 +45,15 @@ fn answer(entry: orgdesk_model::billing::LedgerEntry) -> UsageRecorded {
         balance: entry.balance_after,
         entry,
     }
+}
+
+/// What a debit request answers (201 either way).
+#[derive(Debug)]
+pub enum Recorded {
+    /// A new debit: its answer, as JSON, was kept for replays in the debit's transaction.
+    Debited(Vec<u8>),
+    /// The entry an earlier execution under this key wrote (the layer keeps this answer).
+    Earlier(UsageRecorded),
 }
 
 /// Takes the org's row in share mode until the transaction ends (PostgreSQL; on SQLite
@@ -63,7 +74,7 @@ pub async fn record(
     key: &KeyRecord,
     idempotency: &Idempotency,
     req: &UsageRequest,
-) -> Result<UsageRecorded, AppError> {
+) -> Result<Recorded, AppError> {
     if !key.scopes.contains(&ApiKeyScope::UsageWrite) {
         return Err(UsageError::MissingScope("usage:write").into());
     }
@@ -75,23 +86,27 @@ pub async fn record(
     let mut tx = db.write().await?;
     share_org(&mut tx, org).await?;
     if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
-        return Ok(answer(entry));
+        return Ok(Recorded::Earlier(answer(entry)));
     }
+    let project =
+        projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project)).await?;
+    let terms = terms::read(
+        &mut tx,
+        org,
+        key.created_by,
+        project.as_ref().map(|p| p.id),
+        req.user,
+        req.modality,
+        now,
+    )
+    .await?;
     // The key acts for its creator as they are now, not as they were when they made it.
-    let (creator_role, creator_scope) = rows::find(&mut tx, org, key.created_by)
-        .await?
-        .ok_or(AuthError::InvalidApiKey)?;
-    let key = &KeyRecord {
-        creator_role,
-        ..key.clone()
-    };
-    let project = projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let creator = terms.creator.ok_or(AuthError::InvalidApiKey)?;
+    let project = project.ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
         return Err(UsageError::KeyProjectMismatch.into());
     }
-    if creator_scope.is_some_and(|ids| !ids.contains(&project.id)) {
+    if !creator.reaches_project {
         return Err(UsageError::CreatorOutOfScope.into());
     }
     if project.status != ProjectStatus::Active {
@@ -101,16 +116,14 @@ pub async fn record(
         }
         .into());
     }
-    billing::check_spend(&mut tx, key, project.id).await?;
-    if let Some(user) = req.user {
-        if rows::find(&mut tx, org, user).await?.is_none() {
-            return Err(invalid(
-                "user",
-                "This person is not a member of the organization.".to_owned(),
-            ));
-        }
+    billing::check_spend(&terms.policy, terms.policy_lists, creator.role)?;
+    if !terms.user_is_member {
+        return Err(invalid(
+            "user",
+            "This person is not a member of the organization.".to_owned(),
+        ));
     }
-    let (version, per_unit) = rates::price_of(&mut tx, req.modality, now).await?;
+    let (version, per_unit) = terms.rate.ok_or(AppError::CorruptRow("rate card"))?;
     let price = rates::price(per_unit, req.quantity)
         .filter(|p| *p <= ledger::MAX_BALANCE)
         .ok_or_else(|| {
@@ -142,7 +155,7 @@ pub async fn record(
             drop(tx);
             return ledger::replay_after_duplicate(db, Some(idempotency))
                 .await
-                .map(answer);
+                .map(|entry| Recorded::Earlier(answer(entry)));
         }
         other => other?,
     };
@@ -151,7 +164,11 @@ pub async fn record(
         return Err(AuthError::InvalidApiKey.into());
     }
     alerts::after_post(&mut tx, &posted, None, Some(mailer), now).await?;
+    let body = serde_json::to_vec(&answer(posted.entry))
+        .map_err(|error| AppError::Render(error.to_string()))?;
+    let kept = Stored::json(StatusCode::CREATED, &body);
+    store::complete_in(&mut tx, idempotency, &kept).await?;
     tx.commit().await?;
     mailer.wake();
-    Ok(answer(posted.entry))
+    Ok(Recorded::Debited(body))
 }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use orgdesk_model::usage::{UsageGroup, UsageQuery, UsageRecorded, UsageReport, UsageRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,11 +12,12 @@ use utoipa_axum::routes;
 use crate::auth::ApiKeyCaller;
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::idempotency::IdempotencyKey;
+use crate::idempotency::{AnswerKept, IdempotencyKey};
 use crate::membership::OrgPath;
 use crate::reader::ReadCaller;
 use crate::state::AppState;
-use crate::usage::{record, report};
+use crate::usage::record::{self, Recorded};
+use crate::usage::report;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -49,10 +50,19 @@ async fn record_usage(
     ApiKeyCaller(key): ApiKeyCaller,
     idempotency: IdempotencyKey,
     ApiJson(req): ApiJson<UsageRequest>,
-) -> Result<(StatusCode, Json<UsageRecorded>), AppError> {
+) -> Result<Response, AppError> {
     let idempotency = idempotency.required()?;
     let recorded = record::record(&state.db, &state.mail, &key, &idempotency, &req).await?;
-    Ok((StatusCode::CREATED, Json(recorded)))
+    Ok(match recorded {
+        Recorded::Debited(body) => (
+            StatusCode::CREATED,
+            [(header::CONTENT_TYPE, "application/json")],
+            Extension(AnswerKept),
+            body,
+        )
+            .into_response(),
+        Recorded::Earlier(recorded) => (StatusCode::CREATED, Json(recorded)).into_response(),
+    })
 }
 
 /// Usage of a time range grouped by project, person or day (owners and admins, and their

@@ -13,6 +13,7 @@ on_both_backends!(
     usage_is_priced_from_the_rate_card_and_debited,
     usage_checks_the_project,
     spend_policies_decide_who_may_spend,
+    a_debit_and_its_answer_are_kept_together,
 );
 
 async fn usage_needs_a_live_key_with_its_scope_and_an_idempotency_key(backend: Backend) {
@@ -312,5 +313,51 @@ async fn spend_policies_decide_who_may_spend(backend: Backend) {
     )
     .await;
     assert_eq!(balance(&app, &org).await, 92);
+    assert_ledger_consistent(&app, &org).await;
+}
+
+/// A new debit stores its answer in its own transaction (the layer stores nothing after
+/// it): the record holds exactly the bytes sent, and a retry replays them. A refusal is
+/// still kept by the layer, so a retry after a top-up replays the 402.
+async fn a_debit_and_its_answer_are_kept_together(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (owner, org) = acme(&app).await;
+    let project = app.new_project(&owner, "acme", "Site").await;
+    let body = text(project["id"].as_str().unwrap(), 1);
+    top_up(&app, &owner, "acme", 100).await;
+    let secret = usage_key(&app, &owner, &org).await;
+
+    let first = usage(&app, &secret, "d-1", &body).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    assert_eq!(first.headers()["content-type"], "application/json");
+    let sent = first.bytes().await.unwrap().to_vec();
+    let (status, kept): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT status, body FROM idempotency_records WHERE idem_key = $1")
+            .bind("d-1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((status, &kept), (201, &sent));
+    let recorded: Value = serde_json::from_slice(&sent).unwrap();
+    let left = recorded["balance"].as_i64().unwrap();
+    assert_eq!(left, 100 + recorded["entry"]["amount"].as_i64().unwrap());
+    assert!(left < 100);
+    for _ in 0..2 {
+        let again = usage(&app, &secret, "d-1", &body).await;
+        assert_eq!(again.status(), StatusCode::CREATED);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert_eq!(again.headers()["content-type"], "application/json");
+        assert_eq!(again.bytes().await.unwrap().to_vec(), sent);
+    }
+
+    let large = text(project["id"].as_str().unwrap(), 1_000_000);
+    let short = usage(&app, &secret, "d-2", &large).await;
+    expect_problem(short, StatusCode::PAYMENT_REQUIRED, "insufficient_credits").await;
+    top_up(&app, &owner, "acme", 10).await;
+    let again = usage(&app, &secret, "d-2", &large).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    expect_problem(again, StatusCode::PAYMENT_REQUIRED, "insufficient_credits").await;
+    assert_eq!(balance(&app, &org).await, left + 10);
     assert_ledger_consistent(&app, &org).await;
 }
