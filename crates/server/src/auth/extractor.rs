@@ -6,7 +6,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{Extensions, HeaderMap};
 
 use crate::auth::error::AuthError;
 use crate::auth::session::{self, SessionRecord};
@@ -61,6 +61,11 @@ struct Found(SessionRecord);
 /// Keeps the live session `record` of this request's bearer token for [`CurrentSession`].
 pub fn remember(parts: &mut Parts, record: SessionRecord) {
     parts.extensions.insert(Found(record));
+}
+
+/// The live session a layer before this one found for the request's bearer token, if any.
+pub fn remembered(extensions: &Extensions) -> Option<&SessionRecord> {
+    extensions.get::<Found>().map(|Found(record)| record)
 }
 
 /// The bearer token of a request (a session's `ods_…` or an API key's `odk_…`), if any.

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::auth::api_key::KeyRecord;
+use crate::auth::extractor::remembered;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::idempotency::store::{self, Claim, Stored, STORED_HEADERS};
@@ -75,11 +76,13 @@ async fn prepare(
 ) -> Result<Prepared, AppError> {
     // The caller first: a request that names nobody is the route's to refuse (401), or to
     // answer as without a key (sign-up, sign-in), whatever its key looks like.
-    // A live API key was looked up (and counted) by the rate limit's gate already.
-    let known = request
-        .extensions()
+    // A live API key was looked up (and counted) by the rate limit's gate already, and
+    // an org route's session by the SSO guard.
+    let extensions = request.extensions();
+    let known = extensions
         .get::<KeyRecord>()
-        .map(|key| caller::Caller::Key(key.clone()));
+        .map(|key| caller::Caller::Key(key.clone()))
+        .or_else(|| remembered(extensions).map(|s| caller::Caller::User(s.user_id)));
     let caller = match known {
         Some(caller) => Some(caller),
         None => caller::find(&state.db, &state.sessions, request.headers()).await?,
