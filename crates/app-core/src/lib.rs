@@ -23,7 +23,6 @@ pub mod appearance;
 pub mod audit;
 pub mod billing;
 pub mod connectivity;
-pub mod early_server;
 pub mod error;
 pub mod exports;
 pub mod host;

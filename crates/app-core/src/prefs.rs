@@ -202,12 +202,6 @@ impl Prefs {
         self.read(ACCOUNT)
     }
 
-    /// The saved account's server, without reading the rest of it.
-    pub fn account_server(&self) -> Option<ServerChoice> {
-        let account = self.0.get(ACCOUNT)?;
-        serde_json::from_value(account.get("server")?.clone()).ok()
-    }
-
     pub fn set_account(&self, account: &SavedAccount) -> Result<(), AppError> {
         self.write(ACCOUNT, account)?;
         let url = match &account.server {

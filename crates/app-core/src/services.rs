@@ -13,7 +13,6 @@ use crate::appearance::Appearance;
 use crate::audit::Audit;
 use crate::billing::Billing;
 use crate::connectivity::Connectivity;
-use crate::early_server::EarlyServer;
 use crate::exports::Exports;
 use crate::host::{Browser, BuiltInServer, Notifier, SaveDialog, Spawner, UiEvents};
 use crate::invitations::Invitations;
@@ -87,7 +86,7 @@ pub struct Services {
     pub sso_sign_in: Arc<SsoSignIn>,
     pub tray: Arc<TrayContexts>,
     pub appearance: Arc<Appearance>,
-    early_server: EarlyServer,
+    spawner: Arc<dyn Spawner>,
 }
 
 impl Services {
@@ -162,11 +161,6 @@ impl Services {
             prefs.clone(),
         ));
         let appearance = Arc::new(Appearance::new(prefs.clone()));
-        let early_server = EarlyServer {
-            prefs: prefs.clone(),
-            server: server.clone(),
-            spawner,
-        };
         let session = Arc::new(SessionService::new(SessionParts {
             data_dir,
             keychain,
@@ -187,7 +181,7 @@ impl Services {
         ));
         let account = Arc::new(Account::new(reads.clone(), signed_in, session.clone()));
         Self {
-            early_server,
+            spawner,
             session,
             account,
             sessions: Arc::new(Sessions::new(reads.clone())),
@@ -224,12 +218,12 @@ impl Services {
         }
     }
 
-    /// Starts the background work that runs as long as the app: the built-in server when
-    /// the saved account is on it, resuming the saved session, the outbox replay (and the connectivity announcements)
-    /// and the watch for alerts (low balances, webhooks turned off).
+    /// Starts the background work that runs as long as the app: resuming the saved session
+    /// (and the built-in server when the account is on it), the outbox replay (and the
+    /// connectivity announcements) and the watch for alerts (low balances, webhooks turned
+    /// off).
     pub fn start(&self) {
-        self.early_server.begin();
-        self.session.resume_early(&self.early_server.spawner);
+        self.session.resume_early(&self.spawner);
         self.outbox.run();
         self.alerts.watch();
     }

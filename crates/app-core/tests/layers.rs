@@ -10,7 +10,7 @@ fn modules_import_only_lower_layers() {
             &["store"],
             &["error"],
             &["host", "prefs"],
-            &["signed_in", "appearance", "early_server"],
+            &["signed_in", "appearance"],
             &["connectivity"],
             &["reads", "outbox", "exports", "alerts", "loopback"],
             &[

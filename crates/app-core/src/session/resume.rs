@@ -1,5 +1,6 @@
 //! Resuming the last session at start: the token from the keychain, checked with the
-//! server (`GET /v1/me`), the account's local store opened meanwhile.
+//! server (`GET /v1/me`), the account's local store opened meanwhile. A built-in server
+//! the account lives on starts alongside the keychain read.
 //!
 //! The app begins it as it launches ([`SessionService::resume_early`]), while WebKit
 //! loads and runs the page: the page's first command, [`SessionService::restore`], comes
@@ -78,7 +79,13 @@ impl SessionService {
 
     async fn resume(&self, mut account: SavedAccount) -> Result<SessionInfo, Option<String>> {
         let key = account.keychain_key();
-        let token = match blocking(self.parts.keychain.clone(), move |k| k.get(&key)).await {
+        // The built-in server, when the account lives on it, starts while the keychain is
+        // read (both finish: a start is not abandoned halfway).
+        let (token, client) = tokio::join!(
+            blocking(self.parts.keychain.clone(), move |k| k.get(&key)),
+            self.client_for(&account.server)
+        );
+        let token = match token {
             Ok(Some(token)) => token,
             Ok(None) => return Err(None),
             Err(SecretError::Unavailable(reason)) => {
@@ -89,11 +96,7 @@ impl SessionService {
         };
         // Opened while the server is asked (and left unused if the session has ended).
         let opening = self.open_store(&account);
-        let client = self
-            .client_for(&account.server)
-            .await
-            .map_err(|e| Some(e.to_string()))?
-            .with_token(token);
+        let client = client.map_err(|e| Some(e.to_string()))?.with_token(token);
         match client.me().await {
             Ok(me) => {
                 if me.value != account.me {
