@@ -11,7 +11,7 @@ use sqlx::any::AnyArguments;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::query::QueryAs;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Backend;
@@ -32,6 +32,9 @@ const SQLITE_PRAGMAS: [&str; 4] = [
 /// Set on every PostgreSQL connection: every query of this service reads a page or a few
 /// rows by index, where starting parallel workers costs more (10–20 ms) than it saves.
 const POSTGRES_SETTINGS: [&str; 1] = ["SET max_parallel_workers_per_gather = 0"];
+
+/// A pooled PostgreSQL connection idle this long is pinged before it is handed out.
+pub const PING_WHEN_IDLE: Duration = Duration::from_secs(2);
 
 /// A write transaction: derefs to its connection; dropped without [`Tx::commit`], it rolls
 /// back. On SQLite it also holds this process's write gate (see [`Db::write`]).
@@ -83,8 +86,19 @@ impl Db {
             // A pooled SQLite connection is a file handle in this process, with nothing
             // on the way to break; a ping before each use would be one more hand-off to
             // its worker thread per acquire. A PostgreSQL connection crosses a network
-            // and the server may have closed it: that one is checked.
-            .test_before_acquire(backend == Backend::Postgres)
+            // and the server may have closed it: one that sat idle a while is checked
+            // first (a failed ping drops it and the pool gives another). One in steady
+            // use is not: a ping on every acquire was a round trip more per statement
+            // outside a transaction (five on a debit).
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for >= PING_WHEN_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     let settings: &[&str] = match backend {

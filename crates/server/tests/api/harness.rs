@@ -57,13 +57,13 @@ pub struct Account {
     pub personal_org_id: String,
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("ORGDESK_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned())
 }
 
 /// Creates a uniquely named database on the test PostgreSQL server; fails loudly when the
 /// server cannot be reached.
-async fn create_pg_database() -> (String, String) {
+pub async fn create_pg_database() -> (String, String) {
     let admin_url = pg_admin_url();
     let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
         panic!(

@@ -28,6 +28,7 @@ mod card_top_ups;
 mod card_webhooks;
 mod contract;
 mod credits;
+mod db_pool;
 mod export_access;
 mod export_restarts;
 mod export_runs;
