@@ -29,7 +29,7 @@ use crate::idempotency::store::{self, Stored};
 use crate::idempotency::Idempotency;
 use crate::ledger::{self, replayed, Posting};
 use crate::mail::Mailer;
-use crate::projects::{self, ProjectKey};
+use crate::projects::ProjectKey;
 use crate::usage::error::UsageError;
 use crate::usage::terms;
 
@@ -85,24 +85,24 @@ pub async fn record(
     let now = now_ms();
     let mut tx = db.write().await?;
     share_org(&mut tx, org).await?;
-    if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
-        return Ok(Recorded::Earlier(answer(entry)));
+    let project = ProjectKey::parse(&req.project);
+    let ask = terms::Ask {
+        idempotency,
+        project: &project,
+        creator: key.created_by,
+        user: req.user,
+        modality: req.modality,
+    };
+    let terms = terms::read(&mut tx, org, ask, now).await?;
+    // A replay after a crash, or a retry once the idempotency record expired.
+    if terms.earlier_entry {
+        if let Some(entry) = replayed(&mut tx, Some(idempotency)).await? {
+            return Ok(Recorded::Earlier(answer(entry)));
+        }
     }
-    let project =
-        projects::service::find_in(&mut tx, org, &ProjectKey::parse(&req.project)).await?;
-    let terms = terms::read(
-        &mut tx,
-        org,
-        key.created_by,
-        project.as_ref().map(|p| p.id),
-        req.user,
-        req.modality,
-        now,
-    )
-    .await?;
     // The key acts for its creator as they are now, not as they were when they made it.
     let creator = terms.creator.ok_or(AuthError::InvalidApiKey)?;
-    let project = project.ok_or(AppError::NotFound)?;
+    let project = terms.project.ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
         return Err(UsageError::KeyProjectMismatch.into());
     }

@@ -1,18 +1,31 @@
-//! What a debit is decided on, read in one statement inside the debit's transaction: the
+//! What a debit is decided on, read in one statement inside the debit's transaction:
+//! whether an entry under the request's idempotency key exists already, the project, the
 //! key's creator as they are now (role, and whether the project is within their reach),
 //! the org's spend policy and whether it lists the project, whether the named person is a
 //! member, and the price of the modality on the rate card in force.
 //!
-//! One statement instead of six: on SQLite each statement is a round trip to the
+//! One statement instead of eight: on SQLite each statement is a round trip to the
 //! connection's worker thread, and the debit's transaction holds the write lock while it
 //! runs, so every statement here is one that all debits wait for in turn.
 
 use orgdesk_model::billing::Modality;
+use orgdesk_model::project::ProjectStatus;
 use orgdesk_model::{OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::error::AppError;
+use crate::idempotency::Idempotency;
 use crate::membership::rows::role_of;
+use crate::projects::ProjectKey;
+
+/// The project a debit is for, as much of it as the debit needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebitProject {
+    pub id: ProjectId,
+    pub name: String,
+    pub status: ProjectStatus,
+    pub suspended_reason: Option<String>,
+}
 
 /// The creator of a key, as they are now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +37,10 @@ pub struct Creator {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
+    /// Whether a ledger entry carries the request's idempotency scope and key already.
+    pub earlier_entry: bool,
+    /// `None`: no such project in the org.
+    pub project: Option<DebitProject>,
     /// `None` when the creator is no longer a member.
     pub creator: Option<Creator>,
     /// The spend policy's kind (`everyone`, `admins_only`, `projects`).
@@ -37,6 +54,11 @@ pub struct Terms {
 }
 
 type Row = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
     Option<String>,
     Option<i64>,
     String,
@@ -48,58 +70,90 @@ type Row = (
     Option<i64>,
 );
 
-/// The terms of a debit in `project` (`None`: no such project; what depends on it reads
-/// as false) by a key `creator` made, for `user`, at `now`.
+/// What a debit asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub idempotency: &'a Idempotency,
+    pub project: &'a ProjectKey,
+    pub creator: UserId,
+    pub user: Option<UserId>,
+    pub modality: Modality,
+}
+
+/// The terms of a debit in `org` at `now` (what depends on a project that does not exist
+/// reads as false).
 pub async fn read(
     conn: &mut AnyConnection,
     org: OrgId,
-    creator: UserId,
-    project: Option<ProjectId>,
-    user: Option<UserId>,
-    modality: Modality,
+    ask: Ask<'_>,
     now: i64,
 ) -> Result<Terms, AppError> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT m.role, m.project_scoped, o.owner_user_id, \
+    let (filter, project) = match ask.project {
+        ProjectKey::Id(id) => ("id", id.to_string()),
+        ProjectKey::Slug(slug) => ("slug", slug.clone()),
+    };
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM ledger_entries e WHERE e.idempotency_scope = $7 \
+          AND e.idempotency_key = $8), \
+         p.id, p.name, p.status, p.suspended_reason, \
+         m.role, m.project_scoped, o.owner_user_id, \
          (SELECT COUNT(*) FROM membership_projects mp WHERE mp.org_id = o.id \
-          AND mp.user_id = $2 AND mp.project_id = $3), \
+          AND mp.user_id = $2 AND mp.project_id = p.id), \
          COALESCE((SELECT b.spend_policy FROM billing_accounts b WHERE b.org_id = o.id), \
           'everyone'), \
          (SELECT COUNT(*) FROM spend_policy_projects sp WHERE sp.org_id = o.id \
-          AND sp.project_id = $3), \
+          AND sp.project_id = p.id), \
          (SELECT COUNT(*) FROM memberships u WHERE u.org_id = o.id AND u.user_id = $4), \
          r.version, r.credits_per_unit \
          FROM orgs o \
+         LEFT JOIN projects p ON p.org_id = o.id AND p.{filter} = $3 \
          LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = $2 \
          LEFT JOIN rates r ON r.modality = $5 AND r.version = \
           (SELECT MAX(c.version) FROM rate_cards c WHERE c.effective_from <= $6) \
-         WHERE o.id = $1",
-    )
-    .bind(org.to_string())
-    .bind(creator.to_string())
-    .bind(project.map_or_else(String::new, |p| p.to_string()))
-    .bind(user.map_or_else(String::new, |u| u.to_string()))
-    .bind(modality.as_str())
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    let (role, scoped, owner, in_scope, policy, listed, users, version, per_unit) =
-        row.ok_or(AppError::NotFound)?;
+         WHERE o.id = $1"
+    );
+    let row: Row = sqlx::query_as(&sql)
+        .bind(org.to_string())
+        .bind(ask.creator.to_string())
+        .bind(project)
+        .bind(ask.user.map_or_else(String::new, |u| u.to_string()))
+        .bind(ask.modality.as_str())
+        .bind(now)
+        .bind(&ask.idempotency.scope)
+        .bind(&ask.idempotency.key)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (earlier, id, name, status, reason, role, scoped, owner) =
+        (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7);
+    let (in_scope, policy, listed, users, version, per_unit) =
+        (row.8, row.9, row.10, row.11, row.12, row.13);
+    let project = match (id, name, status) {
+        (Some(id), Some(name), Some(status)) => Some(DebitProject {
+            id: id.parse().map_err(|_| AppError::CorruptRow("project id"))?,
+            name,
+            status: ProjectStatus::parse(&status).ok_or(AppError::CorruptRow("project status"))?,
+            suspended_reason: reason,
+        }),
+        _ => None,
+    };
     let owner: UserId = owner
         .parse()
         .map_err(|_| AppError::CorruptRow("org owner"))?;
     let creator = match (role, scoped) {
         (Some(stored), Some(scoped)) => Some(Creator {
-            role: role_of(&stored, creator, owner)?,
+            role: role_of(&stored, ask.creator, owner)?,
             reaches_project: scoped != 1 || in_scope > 0,
         }),
         _ => None,
     };
     Ok(Terms {
+        earlier_entry: earlier > 0,
+        project,
         creator,
         policy,
         policy_lists: listed > 0,
-        user_is_member: user.is_none() || users > 0,
+        user_is_member: ask.user.is_none() || users > 0,
         rate: version.zip(per_unit),
     })
 }

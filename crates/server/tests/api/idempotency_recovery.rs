@@ -164,7 +164,13 @@ async fn money_stays_exactly_once_across_a_crash(backend: Backend) {
         .await,
         spent
     );
-    // Even once the record is gone (expired), the entry keeps the key.
+    // Even once the record is gone (expired), the entry keeps the key: the retry answers
+    // with it, not with what a new debit would meet now (the project archived since).
+    sqlx::query("UPDATE projects SET status = 'archived' WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM idempotency_records")
         .execute(&app.db)
         .await
