@@ -27,41 +27,20 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, theme: ThemeChoice) -> tauri::Result
         .cloned()
         .unwrap_or_default();
     let builder = WebviewWindowBuilder::from_config(app, &config)?;
-    let window = match theme {
+    match theme {
         ThemeChoice::Light | ThemeChoice::Dark => builder
             .background_color(color(theme.shade(Shade::Light)))
             .initialization_script(mark_theme(theme))
-            .build()?,
+            .build(),
         ThemeChoice::System => {
             let window = builder.visible(false).build()?;
             paint(&window, theme);
             if config.visible {
                 window.show()?;
             }
-            window
+            Ok(window)
         }
-    };
-    keep_no_page_cache(&window)?;
-    Ok(window)
-}
-
-/// WebKitGTK keeps decoded resources and whole pages in memory for a browser's going back
-/// and forth (its "web browser" cache model). The app's pages come from the app itself,
-/// over one document that never navigates away: the "document viewer" model keeps none of
-/// that. Set on the web context all of the app's windows share.
-#[cfg(target_os = "linux")]
-fn keep_no_page_cache<R: Runtime>(window: &WebviewWindow<R>) -> tauri::Result<()> {
-    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
-    window.with_webview(|webview| {
-        if let Some(context) = webview.inner().context() {
-            context.set_cache_model(CacheModel::DocumentViewer);
-        }
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn keep_no_page_cache<R: Runtime>(_window: &WebviewWindow<R>) -> tauri::Result<()> {
-    Ok(())
+    }
 }
 
 /// Gives another window of the app (an org's own) the theme's background and, for a
