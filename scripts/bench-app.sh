@@ -107,9 +107,9 @@ inside_session() {
   kill -TERM "$XVFB_PID" && wait "$XVFB_PID" 2>/dev/null || true
   XVFB_PID=""
 
-  log "launch timings, signed-in relaunch: $RUNS runs each, A B A B"
+  log "launch timings, signed-in relaunch: $RUNS runs each, A B A B; then the tour by links"
   "$PY" scripts/bench/app.py launches --orgdesk "$ORGDESK" --hello "$HELLO" --runs "$RUNS" \
-    --scenarios relaunch --relaunch-profile "$OUT/signed-in" --logs "$OUT/relaunch" \
+    --scenarios relaunch,tour --relaunch-profile "$OUT/signed-in" --logs "$OUT/relaunch" \
     --out "$OUT/relaunch.json"
 
   echo

@@ -14,7 +14,10 @@ own, it launches a binary with a fresh HOME/XDG profile and records:
   pss     PSS summed over the process tree (the app and its WebKit children), idle after the
           paint, from /proc/<pid>/smaps_rollup;
   flash   whether a frame between map and paint was mostly lighter than the settled frame's
-          background (the white-flash check), and for how long.
+          background (the white-flash check), and for how long;
+  tour    (scenario `tour`) the PSS again after opening every page of every demo org by an
+          `orgdesk://` link, as the desktop hands links to the running app: no WebDriver, so
+          WebKit renders as it does for users (compositing off on this machine).
 
     app.py launches --orgdesk BIN --hello BIN --runs 7 --out launches.json \
         [--relaunch-profile DIR] [--scenarios warm,first,relaunch]
@@ -23,7 +26,8 @@ own, it launches a binary with a fresh HOME/XDG profile and records:
 Scenarios, alternated Orgdesk / hello A B A B: `warm` (data, config and cache folders kept
 from an unmeasured first run: the sign-in screen for Orgdesk), `first` (empty data and empty
 XDG_CACHE_HOME: shaders compile), `relaunch` (Orgdesk with a fresh copy of a signed-in
-profile and the warm cache; the hello-world's warm launch as its yardstick).
+profile and the warm cache; the hello-world's warm launch as its yardstick), `tour` (the
+relaunch, then TOUR_LINKS; at most 3 runs, each takes a minute).
 """
 
 import argparse
@@ -39,6 +43,22 @@ import tempfile
 import time
 
 from launch_timer import Xvfb, log, measure
+
+# The demo account's orgs (crates/server/src/demo) and the pages of an org's sidebar
+# (crates/model/src/navigation.rs; one a role may not open shows the org's overview).
+DEMO_ORGS = (
+    "northwind-studio",
+    "cafe-zurich",
+    "harbor-pine-legal",
+    "brightline-fitness",
+    "kestrel-robotics",
+    "alder-finch",
+    "solstice-health",
+)
+ORG_PAGES = ("", "projects", "members", "billing", "settings/general", "settings/api-keys",
+             "settings/audit-log")
+TOUR_LINKS = tuple(f"orgdesk://org/{org}/{page}" for org in DEMO_ORGS for page in ORG_PAGES)
+TOUR_RUNS = 3
 
 # --- profiles -----------------------------------------------------------------------------
 
@@ -86,18 +106,25 @@ def launches(args):
             if scenario == "relaunch" and not args.relaunch_profile:
                 log("no --relaunch-profile: skipping the relaunch scenario")
                 continue
+            if scenario == "tour" and not args.relaunch_profile:
+                log("no --relaunch-profile: skipping the tour scenario")
+                continue
             runs = {name: [] for name in apps}
-            for index in range(args.runs):
+            count = min(args.runs, TOUR_RUNS) if scenario == "tour" else args.runs
+            for index in range(count):
                 for name, binary in apps.items():
                     env, profile = scenario_env(scenario, name, warm, scratch, index, args, xvfb)
                     logfile = os.path.join(logs, f"{name}-{scenario}-{index}.log")
                     shot = os.path.join(logs, f"{name}-{scenario}-{index}.png") if index == 0 else None
-                    run = measure(binary, env, xvfb.name, logfile, shot)
+                    links = TOUR_LINKS if scenario == "tour" and name == "orgdesk" else ()
+                    run = measure(binary, env, xvfb.name, logfile, shot, links)
                     runs[name].append(run)
+                    after = run.get("pss_after_links_kib")
                     log(
                         f"{scenario} #{index + 1} {name}: mapped {run['mapped_ms']:.0f} ms, "
                         f"paint {run['paint_ms']:.0f} ms, PSS {run['pss_kib'] / 1024:.0f} MiB, "
                         f"flash {run['flash_ms']} ms"
+                        + (f", PSS after {run['links']} links {after / 1024:.0f} MiB" if after else "")
                     )
                     if profile:
                         shutil.rmtree(profile, ignore_errors=True)
@@ -112,7 +139,7 @@ def launches(args):
 
 def scenario_env(scenario, name, warm, scratch, index, args, xvfb):
     """The environment of one run and the throwaway profile to delete after it (or None)."""
-    if scenario == "warm" or (scenario == "relaunch" and name == "hello"):
+    if scenario == "warm" or (scenario in ("relaunch", "tour") and name == "hello"):
         return profile_env(warm[name], xvfb.name, os.path.join(warm[name], "cache")), None
     profile = os.path.join(scratch, f"{scenario}-{name}-{index}")
     if scenario == "first":
@@ -197,6 +224,21 @@ def table(args):
                 "met" if not flashes else "NOT met",
             )
         )
+    tour_runs = data["scenarios"].get("tour")
+    if tour_runs:
+        a = [r["pss_after_links_kib"] * mib for r in tour_runs["orgdesk"]]
+        b = [r["pss_kib"] * mib for r in tour_runs["hello"]]
+        ratio = statistics.median(a) / statistics.median(b)
+        rows.append(
+            (
+                f"PSS after a tour of {tour_runs['orgdesk'][0]['links']} links (every org × page)",
+                f"{statistics.median(a):,.0f} MiB (max {max(a):,.0f}, n={len(a)})",
+                f"{statistics.median(b):,.0f} MiB (idle)",
+                f"{ratio:.2f}",
+                "≤ 1.5",
+                "met" if ratio <= 1.5 else "NOT met",
+            )
+        )
     if inapp:
         tour, hello_idle = inapp.get("pss_after_tour_kib"), data["scenarios"].get("warm")
         if tour and hello_idle:
@@ -204,7 +246,8 @@ def table(args):
             ratio = tour / b
             rows.append(
                 (
-                    f"PSS after sign-in + every page + {inapp.get('tour_switches', 50)} switches",
+                    f"PSS after sign-in + every page + {inapp.get('tour_switches', 50)} switches "
+                    "(WebDriver: compositing on)",
                     f"{tour * mib:,.0f} MiB",
                     f"{b * mib:,.0f} MiB (idle)",
                     f"{ratio:.2f}",
@@ -267,7 +310,7 @@ def main():
     run.add_argument("--orgdesk", required=True)
     run.add_argument("--hello", required=True)
     run.add_argument("--runs", type=int, default=7)
-    run.add_argument("--scenarios", default="warm,first,relaunch")
+    run.add_argument("--scenarios", default="warm,first,relaunch,tour")
     run.add_argument("--relaunch-profile", help="a signed-in profile (data/, config/) to copy per run")
     run.add_argument("--logs", help="keep the apps' logs under this folder")
     run.add_argument("--out", required=True)

@@ -37,6 +37,10 @@ FLASH_DELTA = 24
 # BENCH_APP_FRAMES=1: every distinct frame of a run is kept beside its settled one (PNG
 # named by its time since exec), to see what the page drew on the way.
 KEEP_FRAMES = os.environ.get("BENCH_APP_FRAMES") == "1"
+# A tour by links: the time given each link (the second process hands it to the running app
+# and exits; the page then opens), and the settling after the last one.
+LINK_INTERVAL_S = 0.6
+AFTER_LINKS_S = 5.0
 
 
 def log(message):
@@ -223,8 +227,10 @@ def save_png(data, width, height, path):
     )
 
 
-def measure(binary, env, display_name, logfile, shot=None):
-    """Launches `binary` and answers the run's figures (milliseconds, KiB)."""
+def measure(binary, env, display_name, logfile, shot=None, links=()):
+    """Launches `binary` and answers the run's figures (milliseconds, KiB). With `links`,
+    once idle it is launched again with each of them in turn (as the desktop opens an
+    `orgdesk://` link in the running app), and the PSS is taken again after the last."""
     watcher = MapWatcher(display_name)
     watcher.start()
     grabber = xdisplay.Display(display_name)
@@ -293,9 +299,27 @@ def measure(binary, env, display_name, logfile, shot=None):
         result["pss_kib"] = total
         result["pss_by_process_kib"] = by_name
         result["processes"] = len(pids)
+        if links:
+            tour(binary, env, logfile, links)
+            total, by_name = pss_kib(process_tree(process.pid))
+            result["links"] = len(links)
+            result["pss_after_links_kib"] = total
+            result["pss_after_links_by_process_kib"] = by_name
+            if shot:
+                data = root.get_image(x, y, w, h, X.ZPixmap, 0xFFFFFFFF).data
+                save_png(data, w, h, shot.replace(".png", "-after-links.png"))
     finally:
         pids = process_tree(process.pid)
         stop_tree(process, pids)
         watcher.done.set()
         grabber.close()
     return result
+
+
+def tour(binary, env, logfile, links):
+    """Opens each link in the running app by launching `binary` with it; then lets it settle."""
+    with open(logfile, "ab") as out:
+        for link in links:
+            subprocess.run([binary, link], env=env, stdout=out, stderr=out, timeout=30, check=False)
+            time.sleep(LINK_INTERVAL_S)
+    time.sleep(AFTER_LINKS_S)
