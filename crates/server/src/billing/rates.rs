@@ -80,24 +80,6 @@ pub fn plan_prices() -> Vec<PlanPrice> {
         .collect()
 }
 
-/// The price of one unit of `modality` at `now`: (card version, credits per unit).
-pub async fn price_of(
-    conn: &mut AnyConnection,
-    modality: Modality,
-    now: i64,
-) -> Result<(i64, i64), AppError> {
-    let sql = format!(
-        "SELECT version, credits_per_unit FROM rates \
-         WHERE version = {CURRENT_VERSION} AND modality = $2"
-    );
-    sqlx::query_as(&sql)
-        .bind(now)
-        .bind(modality.as_str())
-        .fetch_optional(conn)
-        .await?
-        .ok_or(AppError::CorruptRow("rate card"))
-}
-
 /// What `quantity` units cost at `credits_per_unit`, if it fits an i64.
 pub fn price(credits_per_unit: i64, quantity: i64) -> Option<i64> {
     credits_per_unit.checked_mul(quantity).filter(|p| *p > 0)

@@ -8,9 +8,10 @@
 //! policy for the creator's current role (403 `spend_not_allowed`), the person a member
 //! (422), the price at the current rate card with checked arithmetic (422), the atomic
 //! debit (402 `insufficient_credits`), and the key still live (401, rolling the debit
-//! back). A new debit's answer is kept for replays in the same transaction. The org's row is share-locked first, so usage queues behind changes to the org
-//! (a suspension, a policy change, a role or scope change, a revocation) and they behind
-//! it.
+//! back). What the checks need is read in one statement ([`crate::usage::terms`]), and a
+//! new debit's answer is kept for replays in the same transaction. The org's row is
+//! share-locked first, so usage queues behind changes to the org (a suspension, a policy
+//! change, a role or scope change, a revocation) and they behind it.
 
 use axum::http::StatusCode;
 use orgdesk_model::api_key::ApiKeyScope;
