@@ -10,14 +10,18 @@ use sqlx::AnyConnection;
 use crate::db::to_datetime;
 use crate::error::AppError;
 
-const CURRENT_VERSION: &str = "(SELECT MAX(version) FROM rate_cards WHERE effective_from <= $1)";
+/// SQL for the version of the rate card in force at the time bound as `param` (`$1`…).
+pub fn version_in_force(param: &str) -> String {
+    format!("(SELECT MAX(version) FROM rate_cards WHERE effective_from <= {param})")
+}
 
 /// The card in effect at `now`.
 pub async fn current(conn: &mut AnyConnection, now: i64) -> Result<RateCard, AppError> {
     let sql = format!(
         "SELECT c.version, c.effective_from, r.modality, r.unit, r.credits_per_unit \
          FROM rate_cards c JOIN rates r ON r.version = c.version \
-         WHERE c.version = {CURRENT_VERSION} ORDER BY r.modality"
+         WHERE c.version = {} ORDER BY r.modality",
+        version_in_force("$1")
     );
     let rows: Vec<(i64, i64, String, String, i64)> =
         sqlx::query_as(&sql).bind(now).fetch_all(conn).await?;

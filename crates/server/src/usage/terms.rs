@@ -13,6 +13,7 @@ use orgdesk_model::project::ProjectStatus;
 use orgdesk_model::{OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
+use crate::billing::rates;
 use crate::error::AppError;
 use crate::idempotency::Idempotency;
 use crate::membership::rows::role_of;
@@ -53,22 +54,24 @@ pub struct Terms {
     pub rate: Option<(i64, i64)>,
 }
 
-type Row = (
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    String,
-    i64,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<i64>,
-);
+/// The statement's one row, by column.
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    earlier_entries: i64,
+    project_id: Option<String>,
+    project_name: Option<String>,
+    project_status: Option<String>,
+    suspended_reason: Option<String>,
+    creator_role: Option<String>,
+    creator_scoped: Option<i64>,
+    owner_user_id: String,
+    creator_reaches: i64,
+    spend_policy: String,
+    policy_lists: i64,
+    user_memberships: i64,
+    rate_version: Option<i64>,
+    credits_per_unit: Option<i64>,
+}
 
 /// What a debit asks for.
 #[derive(Debug, Clone, Copy)]
@@ -94,23 +97,25 @@ pub async fn read(
     };
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM ledger_entries e WHERE e.idempotency_scope = $7 \
-          AND e.idempotency_key = $8), \
-         p.id, p.name, p.status, p.suspended_reason, \
-         m.role, m.project_scoped, o.owner_user_id, \
+          AND e.idempotency_key = $8) AS earlier_entries, \
+         p.id AS project_id, p.name AS project_name, p.status AS project_status, \
+         p.suspended_reason, m.role AS creator_role, m.project_scoped AS creator_scoped, \
+         o.owner_user_id, \
          (SELECT COUNT(*) FROM membership_projects mp WHERE mp.org_id = o.id \
-          AND mp.user_id = $2 AND mp.project_id = p.id), \
+          AND mp.user_id = $2 AND mp.project_id = p.id) AS creator_reaches, \
          COALESCE((SELECT b.spend_policy FROM billing_accounts b WHERE b.org_id = o.id), \
-          'everyone'), \
+          'everyone') AS spend_policy, \
          (SELECT COUNT(*) FROM spend_policy_projects sp WHERE sp.org_id = o.id \
-          AND sp.project_id = p.id), \
-         (SELECT COUNT(*) FROM memberships u WHERE u.org_id = o.id AND u.user_id = $4), \
-         r.version, r.credits_per_unit \
+          AND sp.project_id = p.id) AS policy_lists, \
+         (SELECT COUNT(*) FROM memberships u WHERE u.org_id = o.id AND u.user_id = $4) \
+          AS user_memberships, \
+         r.version AS rate_version, r.credits_per_unit \
          FROM orgs o \
          LEFT JOIN projects p ON p.org_id = o.id AND p.{filter} = $3 \
          LEFT JOIN memberships m ON m.org_id = o.id AND m.user_id = $2 \
-         LEFT JOIN rates r ON r.modality = $5 AND r.version = \
-          (SELECT MAX(c.version) FROM rate_cards c WHERE c.effective_from <= $6) \
-         WHERE o.id = $1"
+         LEFT JOIN rates r ON r.modality = $5 AND r.version = {} \
+         WHERE o.id = $1",
+        rates::version_in_force("$6")
     );
     let row: Row = sqlx::query_as(&sql)
         .bind(org.to_string())
@@ -124,36 +129,33 @@ pub async fn read(
         .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (earlier, id, name, status, reason, role, scoped, owner) =
-        (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7);
-    let (in_scope, policy, listed, users, version, per_unit) =
-        (row.8, row.9, row.10, row.11, row.12, row.13);
-    let project = match (id, name, status) {
+    let project = match (row.project_id, row.project_name, row.project_status) {
         (Some(id), Some(name), Some(status)) => Some(DebitProject {
             id: id.parse().map_err(|_| AppError::CorruptRow("project id"))?,
             name,
             status: ProjectStatus::parse(&status).ok_or(AppError::CorruptRow("project status"))?,
-            suspended_reason: reason,
+            suspended_reason: row.suspended_reason,
         }),
         _ => None,
     };
-    let owner: UserId = owner
+    let owner: UserId = row
+        .owner_user_id
         .parse()
         .map_err(|_| AppError::CorruptRow("org owner"))?;
-    let creator = match (role, scoped) {
+    let creator = match (row.creator_role, row.creator_scoped) {
         (Some(stored), Some(scoped)) => Some(Creator {
             role: role_of(&stored, ask.creator, owner)?,
-            reaches_project: scoped != 1 || in_scope > 0,
+            reaches_project: scoped != 1 || row.creator_reaches > 0,
         }),
         _ => None,
     };
     Ok(Terms {
-        earlier_entry: earlier > 0,
+        earlier_entry: row.earlier_entries > 0,
         project,
         creator,
-        policy,
-        policy_lists: listed > 0,
-        user_is_member: ask.user.is_none() || users > 0,
-        rate: version.zip(per_unit),
+        policy: row.spend_policy,
+        policy_lists: row.policy_lists > 0,
+        user_is_member: ask.user.is_none() || row.user_memberships > 0,
+        rate: row.rate_version.zip(row.credits_per_unit),
     })
 }
