@@ -10,6 +10,9 @@ cd "$ROOT"
 source "$ROOT/scripts/lib/steps.sh"
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+# No incremental caches: CI builds once from clean, and they are a third of the build's
+# disk (4.4 GB of 14). A fresh CI machine's disk ran out mid-build with them.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-always}
 export ORGDESK_TEST_DATABASE_URL=${ORGDESK_TEST_DATABASE_URL:-postgres://postgres@localhost/postgres?host=/var/run/postgresql}
 

@@ -21,9 +21,19 @@ step() {
   printf '\n\033[1m==> %s\033[0m\n' "$name"
   "$@"
   local took=$((SECONDS - STEPS_CURRENT_T0))
-  printf '    ok: %s (%ss)\n' "$name" "$took"
+  printf '    ok: %s (%ss)%s\n' "$name" "$took" "$(steps_disk)"
   STEPS_DONE+=("$(printf '%6ss  %s' "$took" "$name")")
   STEPS_CURRENT=""
+}
+
+# Disk left and the build's size after a step: CI's machine has no fixed disk size, and a
+# build that outgrows it fails in the middle of a compile ("No space left on device").
+steps_disk() {
+  local target=${CARGO_TARGET_DIR:-}
+  [[ -n $target && -d $target ]] || return 0
+  printf '; disk: %s free, target %s' \
+    "$(df -h --output=avail "$target" 2>/dev/null | tail -n 1 | tr -d ' ')" \
+    "$(du -sh "$target" 2>/dev/null | cut -f1)"
 }
 
 quietly() {

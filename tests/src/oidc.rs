@@ -2,10 +2,10 @@
 //! server for the domains' TXT records, and the browser played over HTTP. The same files
 //! the core's and the server's tests use, included here.
 
-#[path = "../../crates/app-core/tests/common/provider.rs"]
+#[path = "../../crates/app-core/tests/it/common/provider.rs"]
 pub mod provider;
 
-#[path = "../../crates/app-core/tests/common/browser_flow.rs"]
+#[path = "../../crates/app-core/tests/it/common/browser_flow.rs"]
 pub mod browser_flow;
 
 #[path = "../../crates/server/tests/api/dns_server.rs"]
