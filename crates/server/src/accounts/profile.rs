@@ -13,7 +13,7 @@ use crate::auth::session::{self, SessionRecord};
 use crate::auth::tokens::{self, Purpose};
 use crate::auth::{account, events, password, Actor, AuthError, Client};
 use crate::cpu::Gate;
-use crate::db::{now_ms, Db};
+use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::membership::rows;
 use crate::orgs;
@@ -108,6 +108,10 @@ pub async fn delete(
         .await?
         .ok_or(AuthError::Unauthenticated)?;
     for (org, role) in rows::team_memberships(&mut tx, user).await? {
+        // The membership ends and the person's keys are revoked ([`erasure`]) under each
+        // org's lock, in org order, as every change to members and keys is: a debit by one
+        // of their keys holds it in share mode from its checks to its commit.
+        lock_org(&mut tx, org).await?;
         let details = json!({ "role": role, "account_deleted": true });
         Entry::new(org, AuditAction::MemberLeft, user)
             .details(details)

@@ -15,7 +15,7 @@ use crate::api_keys::repo::{self, ListKey, NewKey};
 use crate::audit::Entry;
 use crate::auth::api_key::{self, scope_str};
 use crate::auth::Actor;
-use crate::db::{now_ms, Db};
+use crate::db::{lock_org, now_ms, Db};
 use crate::error::AppError;
 use crate::http::cursor::PageRequest;
 use crate::membership::rows::scope_of;
@@ -198,6 +198,9 @@ pub async fn revoke_all_made_by(
     let keys = repo::live_made_by(conn, actor.user_id).await?;
     let mut revoked = 0;
     for (org, id, name, prefix) in keys {
+        // Like every revocation, under the org's lock, which a debit holds in share mode:
+        // none that read the key live commits after this (in org order: no deadlock).
+        lock_org(conn, org).await?;
         if repo::revoke(conn, org, id, now).await? {
             Entry::new(org, AuditAction::ApiKeyRevoked, id)
                 .details(json!({ "name": name, "prefix": prefix, "reason": reason }))

@@ -1,17 +1,18 @@
 //! Metering: `POST /v1/usage` debits the key's org for usage in one of its projects.
 //!
 //! Checks, in order: the key's scope (403), the quantity (422), then inside one
-//! transaction: the key's creator still a member (401), the project in the key's org
-//! (404), within the key's project (403) and within what its creator may reach now (403:
-//! an org-wide key made by an admin who was later demoted to a member limited to some
-//! projects meters only those), active (409 `project_not_active`), allowed by the spend
-//! policy for the creator's current role (403 `spend_not_allowed`), the person a member
-//! (422), the price at the current rate card with checked arithmetic (422), the atomic
-//! debit (402 `insufficient_credits`), and the key still live (401, rolling the debit
-//! back). What the checks need is read in one statement ([`crate::usage::terms`]), and a
-//! new debit's answer is kept for replays in the same transaction. The org's row is
-//! share-locked first, so usage queues behind changes to the org (a suspension, a policy
-//! change, a role or scope change, a revocation) and they behind it.
+//! transaction: the key still live and its creator still a member (401), the project in
+//! the key's org (404), within the key's project (403) and within what its creator may
+//! reach now (403: an org-wide key made by an admin who was later demoted to a member
+//! limited to some projects meters only those), active (409 `project_not_active`), allowed
+//! by the spend policy for the creator's current role (403 `spend_not_allowed`), the person
+//! a member (422), the price at the current rate card with checked arithmetic (422), and
+//! the atomic debit (402 `insufficient_credits`). What the checks need is read in one
+//! statement ([`crate::usage::terms`]), and a new debit's answer is kept for replays in the
+//! same transaction. The org's row is share-locked first, so usage queues behind changes
+//! to the org (a suspension, a policy change, a role or scope change, a revocation, an
+//! account deleted) and they behind it: a key read live stays live until the debit
+//! commits. (The key's `last_used_at` is the gate's, at most once a minute.)
 
 use axum::http::StatusCode;
 use orgdesk_model::api_key::ApiKeyScope;
@@ -21,7 +22,7 @@ use orgdesk_model::usage::{UsageRecorded, UsageRequest};
 use orgdesk_model::{FieldError, OrgId};
 use sqlx::AnyConnection;
 
-use crate::auth::api_key::{self, KeyRecord};
+use crate::auth::api_key::KeyRecord;
 use crate::auth::AuthError;
 use crate::billing::{alerts, format_credits, rates, service as billing};
 use crate::db::{now_ms, Db};
@@ -89,6 +90,7 @@ pub async fn record(
     let project = ProjectKey::parse(&req.project);
     let ask = terms::Ask {
         idempotency,
+        key: key.id,
         project: &project,
         creator: key.created_by,
         user: req.user,
@@ -102,7 +104,10 @@ pub async fn record(
         }
     }
     // The key acts for its creator as they are now, not as they were when they made it.
-    let creator = terms.creator.ok_or(AuthError::InvalidApiKey)?;
+    let creator = terms
+        .creator
+        .filter(|_| terms.key_live)
+        .ok_or(AuthError::InvalidApiKey)?;
     let project = terms.project.ok_or(AppError::NotFound)?;
     if key.project_id.is_some_and(|p| p != project.id) {
         return Err(UsageError::KeyProjectMismatch.into());
@@ -160,10 +165,6 @@ pub async fn record(
         }
         other => other?,
     };
-    // Last, to keep the key's row locked only briefly: the debit already queued us.
-    if !api_key::touch(&mut tx, key.id, now).await? {
-        return Err(AuthError::InvalidApiKey.into());
-    }
     alerts::after_post(&mut tx, &posted, None, Some(mailer), now).await?;
     let body = serde_json::to_vec(&answer(posted.entry))
         .map_err(|error| AppError::Render(error.to_string()))?;

@@ -1,16 +1,17 @@
 //! What a debit is decided on, read in one statement inside the debit's transaction:
-//! whether an entry under the request's idempotency key exists already, the project, the
+//! whether an entry under the request's idempotency key exists already, whether the key is
+//! still live (not revoked or expired since the request's gate read it), the project, the
 //! key's creator as they are now (role, and whether the project is within their reach),
 //! the org's spend policy and whether it lists the project, whether the named person is a
 //! member, and the price of the modality on the rate card in force.
 //!
-//! One statement instead of eight: on SQLite each statement is a round trip to the
+//! One statement instead of nine: on SQLite each statement is a round trip to the
 //! connection's worker thread, and the debit's transaction holds the write lock while it
 //! runs, so every statement here is one that all debits wait for in turn.
 
 use orgdesk_model::billing::Modality;
 use orgdesk_model::project::ProjectStatus;
-use orgdesk_model::{OrgId, ProjectId, Role, UserId};
+use orgdesk_model::{ApiKeyId, OrgId, ProjectId, Role, UserId};
 use sqlx::AnyConnection;
 
 use crate::billing::rates;
@@ -40,6 +41,10 @@ pub struct Creator {
 pub struct Terms {
     /// Whether a ledger entry carries the request's idempotency scope and key already.
     pub earlier_entry: bool,
+    /// Whether the key is neither revoked nor expired. Every revocation locks the key's org
+    /// (or, on SQLite, the database), which the debit holds in share mode from before this
+    /// read until it commits, so a key live here stays live until then.
+    pub key_live: bool,
     /// `None`: no such project in the org.
     pub project: Option<DebitProject>,
     /// `None` when the creator is no longer a member.
@@ -58,6 +63,7 @@ pub struct Terms {
 #[derive(Debug, sqlx::FromRow)]
 struct Row {
     earlier_entries: i64,
+    key_live: i64,
     project_id: Option<String>,
     project_name: Option<String>,
     project_status: Option<String>,
@@ -77,6 +83,7 @@ struct Row {
 #[derive(Debug, Clone, Copy)]
 pub struct Ask<'a> {
     pub idempotency: &'a Idempotency,
+    pub key: ApiKeyId,
     pub project: &'a ProjectKey,
     pub creator: UserId,
     pub user: Option<UserId>,
@@ -98,6 +105,8 @@ pub async fn read(
     let sql = format!(
         "SELECT (SELECT COUNT(*) FROM ledger_entries e WHERE e.idempotency_scope = $7 \
           AND e.idempotency_key = $8) AS earlier_entries, \
+         (SELECT COUNT(*) FROM api_keys k WHERE k.id = $9 AND k.org_id = o.id \
+          AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $6)) AS key_live, \
          p.id AS project_id, p.name AS project_name, p.status AS project_status, \
          p.suspended_reason, m.role AS creator_role, m.project_scoped AS creator_scoped, \
          o.owner_user_id, \
@@ -126,6 +135,7 @@ pub async fn read(
         .bind(now)
         .bind(&ask.idempotency.scope)
         .bind(&ask.idempotency.key)
+        .bind(ask.key.to_string())
         .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -151,6 +161,7 @@ pub async fn read(
     };
     Ok(Terms {
         earlier_entry: row.earlier_entries > 0,
+        key_live: row.key_live > 0,
         project,
         creator,
         policy: row.spend_policy,

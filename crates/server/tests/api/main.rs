@@ -47,6 +47,7 @@ mod members;
 mod members_ownership;
 mod meta;
 mod metering;
+mod metering_races;
 mod operator;
 mod org_deletion;
 mod orgs;
