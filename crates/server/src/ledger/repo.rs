@@ -3,7 +3,7 @@
 
 use orgdesk_model::billing::{LedgerEntry, LedgerKind, Modality};
 use orgdesk_model::{ApiKeyId, FieldError, LedgerEntryId, OrgId, ProjectId, UserId};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::to_datetime;
 use crate::error::AppError;
@@ -59,9 +59,53 @@ pub struct Posted {
     pub threshold: Option<i64>,
 }
 
+/// The entry's own columns, bound by [`bind_entry`]; the statements in [`post`] add the
+/// org, amount, time, seq and balance after.
+const ENTRY_COLUMNS: &str = "id, kind, project_id, user_id, api_key_id, modality, quantity, \
+     rate_version, reference, description, period, idempotency_scope, idempotency_key, \
+     request_hash";
+
+/// Placeholders for [`ENTRY_COLUMNS`], numbered from `first`.
+fn entry_placeholders(first: usize) -> String {
+    (first..first + 14)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_entry<'q>(
+    query: Statement<'q>,
+    id: LedgerEntryId,
+    posting: &Posting<'_>,
+    now: i64,
+) -> Statement<'q> {
+    let idempotency = posting.idempotency;
+    query
+        .bind(id.to_string())
+        .bind(posting.kind.as_str())
+        .bind(posting.project_id.map(|p| p.to_string()))
+        .bind(posting.user_id.map(|u| u.to_string()))
+        .bind(posting.api_key_id.map(|k| k.to_string()))
+        .bind(posting.modality.map(Modality::as_str))
+        .bind(posting.quantity)
+        .bind(posting.rate_version)
+        .bind(posting.reference.clone())
+        .bind(posting.description.clone())
+        .bind(period_of(now))
+        .bind(idempotency.map(|i| i.scope.clone()))
+        .bind(idempotency.map(|i| i.key.clone()))
+        .bind(idempotency.map(|i| i.request_hash.clone()))
+}
+
 /// Moves the org's balance by `posting.amount` and appends the entry, in the caller's
 /// transaction. A debit applies only while the balance covers it (402 otherwise); the
 /// row update is the serialization point of all balance changes of the org.
+///
+/// On PostgreSQL the update and the entry are one statement (the entry inserted from the
+/// update's `RETURNING`): the balance's row is locked from the update to the commit, and
+/// every org's postings queue on it, so each round trip held under it counts.
 pub async fn post(
     conn: &mut AnyConnection,
     org: OrgId,
@@ -69,33 +113,64 @@ pub async fn post(
     now: i64,
 ) -> Result<Posted, AppError> {
     let amount = posting.amount;
-    let moved: Option<(i64, i64, Option<i64>)> = if amount < 0 {
-        sqlx::query_as(
-            "UPDATE billing_accounts SET balance = balance + $1, entries = entries + 1, \
-             updated_at = $2 WHERE org_id = $3 AND balance >= $4 \
-             RETURNING balance, entries, low_balance_threshold",
-        )
-        .bind(amount)
-        .bind(now)
-        .bind(org.to_string())
-        .bind(-amount)
-        .fetch_optional(&mut *conn)
-        .await?
+    let (guard, bound) = if amount < 0 {
+        ("balance >= $4", -amount)
     } else {
         open_account(conn, org, now).await?;
-        sqlx::query_as(
-            "UPDATE billing_accounts SET balance = balance + $1, entries = entries + 1, \
-             updated_at = $2 WHERE org_id = $3 AND balance <= $4 \
-             RETURNING balance, entries, low_balance_threshold",
-        )
-        .bind(amount)
-        .bind(now)
-        .bind(org.to_string())
-        .bind(MAX_BALANCE - amount)
-        .fetch_optional(&mut *conn)
-        .await?
+        ("balance <= $4", MAX_BALANCE - amount)
     };
-    let Some((balance, seq, threshold)) = moved else {
+    let update = format!(
+        "UPDATE billing_accounts SET balance = balance + $1, entries = entries + 1, \
+         updated_at = $2 WHERE org_id = $3 AND {guard} \
+         RETURNING balance, entries, low_balance_threshold"
+    );
+    let id = LedgerEntryId::new();
+    let moved: Option<(i64, i64, Option<i64>)> =
+        if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+            let sql = format!(
+                "WITH moved AS ({update}), added AS (INSERT INTO ledger_entries \
+                 ({ENTRY_COLUMNS}, org_id, amount, created_at, seq, balance_after) \
+                 SELECT {}, $3, $1, $2, entries, balance FROM moved) \
+                 SELECT balance, entries, low_balance_threshold FROM moved",
+                entry_placeholders(5)
+            );
+            let query = sqlx::query(&sql)
+                .bind(amount)
+                .bind(now)
+                .bind(org.to_string())
+                .bind(bound);
+            let row = bind_entry(query, id, posting, now)
+                .fetch_optional(&mut *conn)
+                .await?;
+            row.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                .transpose()?
+        } else {
+            let moved: Option<(i64, i64, Option<i64>)> = sqlx::query_as(&update)
+                .bind(amount)
+                .bind(now)
+                .bind(org.to_string())
+                .bind(bound)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some((balance, seq, _)) = moved {
+                let sql = format!(
+                    "INSERT INTO ledger_entries \
+                     ({ENTRY_COLUMNS}, org_id, amount, created_at, seq, balance_after) \
+                     VALUES ({}, $15, $16, $17, $18, $19)",
+                    entry_placeholders(1)
+                );
+                bind_entry(sqlx::query(&sql), id, posting, now)
+                    .bind(org.to_string())
+                    .bind(amount)
+                    .bind(now)
+                    .bind(seq)
+                    .bind(balance)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            moved
+        };
+    let Some((balance, _, threshold)) = moved else {
         if amount < 0 {
             let balance = balance_of(conn, org).await?;
             return Err(LedgerError::InsufficientCredits {
@@ -110,7 +185,7 @@ pub async fn post(
         }]));
     };
     let entry = LedgerEntry {
-        id: LedgerEntryId::new(),
+        id,
         org_id: org,
         kind: posting.kind,
         amount,
@@ -125,45 +200,7 @@ pub async fn post(
         description: posting.description.clone(),
         created_at: to_datetime(now),
     };
-    insert(conn, &entry, seq, posting.idempotency, now).await?;
     Ok(Posted { entry, threshold })
-}
-
-async fn insert(
-    conn: &mut AnyConnection,
-    entry: &LedgerEntry,
-    seq: i64,
-    idempotency: Option<&Idempotency>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO ledger_entries (id, org_id, seq, kind, amount, balance_after, project_id, \
-         user_id, api_key_id, modality, quantity, rate_version, reference, description, period, \
-         idempotency_scope, idempotency_key, request_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-    )
-    .bind(entry.id.to_string())
-    .bind(entry.org_id.to_string())
-    .bind(seq)
-    .bind(entry.kind.as_str())
-    .bind(entry.amount)
-    .bind(entry.balance_after)
-    .bind(entry.project_id.map(|p| p.to_string()))
-    .bind(entry.user_id.map(|u| u.to_string()))
-    .bind(entry.api_key_id.map(|k| k.to_string()))
-    .bind(entry.modality.map(Modality::as_str))
-    .bind(entry.quantity)
-    .bind(entry.rate_version)
-    .bind(entry.reference.clone())
-    .bind(entry.description.clone())
-    .bind(period_of(now))
-    .bind(idempotency.map(|i| i.scope.clone()))
-    .bind(idempotency.map(|i| i.key.clone()))
-    .bind(idempotency.map(|i| i.request_hash.clone()))
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Makes sure the org has a billing account (every org gets one when created).
