@@ -7,6 +7,11 @@
 #   scripts/contract.sh                 150 s with a random seed (printed)
 #   CONTRACT_SEED=42 scripts/contract.sh              the same run again
 #   CONTRACT_MAX_TIME=300 scripts/contract.sh         a longer run
+#   ORGDESK_SERVER_BINARY=target/debug/orgdesk-server scripts/contract.sh
+#                                       that build, not one of its own (scripts/test.sh:
+#                                       the server built with the app; built alone, cargo
+#                                       resolves other features of its dependencies and
+#                                       compiles them all again, ~1 GB and minutes)
 #
 # The server listens on a free loopback port with a fresh data folder; both go away at the
 # end. Needs Schemathesis 4.32.x (scripts/setup.sh installs it).
@@ -43,8 +48,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "building orgdesk-server"
-cargo build -q -p orgdesk-server --bin orgdesk-server --locked
+SERVER=${ORGDESK_SERVER_BINARY:-}
+if [[ -z $SERVER ]]; then
+  log "building orgdesk-server"
+  cargo build -q -p orgdesk-server --bin orgdesk-server --locked
+  SERVER=$CARGO_TARGET_DIR/debug/orgdesk-server
+fi
+[[ -x $SERVER ]] || fail "no server binary at $SERVER"
 
 # Port 0: the server picks a free port and logs the address it listens on.
 # --payments none (the default, named here): top-ups and paid plans answer 409
@@ -54,7 +64,7 @@ cargo build -q -p orgdesk-server --bin orgdesk-server --locked
 # traffic anywhere but to the server on loopback. The guard is tested in the API tests.
 # Domain verifications ask a resolver on a loopback port where none listens (503
 # dns_unavailable), never the system's.
-"$CARGO_TARGET_DIR/debug/orgdesk-server" --listen 127.0.0.1:0 --data-dir "$WORK/data" --demo \
+"$SERVER" --listen 127.0.0.1:0 --data-dir "$WORK/data" --demo \
   --payments none --allow-insecure-webhooks --allow-private-webhooks --no-webhook-delivery \
   --dns-resolver 127.0.0.1:9 \
   --log-format json >"$WORK/server.log" 2>&1 &
